@@ -1,0 +1,22 @@
+//! terraform-provider-telnyx: a Terraform / OpenTofu provider for Telnyx SIP configuration.
+//!
+//! * [`tfplug`] — the plugin protocol (knows nothing of Telnyx);
+//! * [`telnyx`] — the REST client and the value ↔ JSON mapping;
+//! * [`resources`] — one file per Telnyx object family, plus the registry;
+//! * [`provider`] — the provider block and client configuration.
+
+pub mod provider;
+pub mod resources;
+pub mod telnyx;
+pub mod tfplug;
+
+/// The provider's address in the public registry.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/telnyx/telnyx";
+
+/// Runs the plugin (what `main` does).
+pub fn serve() -> std::process::ExitCode {
+    tfplug::serve(
+        provider::TelnyxProvider,
+        tfplug::ServeOpts { address: PROVIDER_ADDRESS, log_module: "provider.terraform-provider-telnyx" },
+    )
+}

@@ -1,0 +1,165 @@
+//! The `telnyx` provider: its configuration block and how it builds the REST client.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Deserialize;
+
+use crate::resources;
+use crate::telnyx::client::{Client, Secret, Settings};
+use crate::tfplug::schema::{int, string};
+use crate::tfplug::validate::Validator;
+use crate::tfplug::{DataSource, Diagnostic, Diagnostics, Provider, Resource, Schema, Value, convert};
+
+pub const DEFAULT_BASE_URL: &str = "https://api.telnyx.com/v2";
+
+#[derive(Debug, Default)]
+pub struct TelnyxProvider;
+
+#[derive(Debug, Deserialize)]
+struct Config {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    max_retries: Option<i64>,
+    request_timeout: Option<String>,
+}
+
+/// Parses `90s`, `2m`, `1m30s`, `500ms` or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    if let Ok(secs) = s.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = s;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
+        if digits == 0 {
+            return None;
+        }
+        let n: f64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+        let mult = match &rest[..unit] {
+            "ms" => 0.001,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        rest = &rest[unit..];
+        total += Duration::from_secs_f64(n * mult);
+    }
+    Some(total)
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|s| !s.trim().is_empty())
+}
+
+#[async_trait]
+impl Provider for TelnyxProvider {
+    type Client = Client;
+
+    fn schema(&self) -> Schema {
+        Schema::new("Manages Telnyx SIP configuration: connections, their addresses, outbound voice profiles and access IP ranges.")
+            .attr(string("api_key").optional().sensitive().desc(
+                "Telnyx API v2 key. Defaults to the `TELNYX_API_KEY` environment variable. Needed as soon as the provider talks to the API.",
+            ))
+            .attr(string("base_url").optional().validate(Validator::Url).desc(
+                "Base URL of the Telnyx API. Defaults to the `TELNYX_BASE_URL` environment variable, else `https://api.telnyx.com/v2`. Point it at the bundled emulator for offline tests.",
+            ))
+            .attr(int("max_retries").optional().between(0, 50).desc(
+                "How many times a failed request is retried (rate limits, server errors, network errors; creates only when they cannot have taken effect). Defaults to `TELNYX_MAX_RETRIES`, else 8.",
+            ))
+            .attr(
+                string("request_timeout")
+                    .optional()
+                    .validate(Validator::Check { describe: "a duration such as `30s`, `2m` or `1m30s`, at least 1s", check: |v| {
+                        v.as_str().and_then(parse_duration).is_some_and(|d| d >= Duration::from_secs(1))
+                    } })
+                    .desc("Timeout of one HTTP request, e.g. `30s`. Defaults to `TELNYX_REQUEST_TIMEOUT`, else `60s`."),
+            )
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource<Client>>> {
+        resources::registry().0
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Client>>> {
+        resources::registry().1
+    }
+
+    async fn configure(&self, config: &Value, terraform_version: &str) -> Result<Client, Diagnostics> {
+        let c: Config = convert::from_value(config)?;
+        let mut s = Settings::default();
+        if let Some(k) = c.api_key.filter(|k| !k.is_empty()).or_else(|| env("TELNYX_API_KEY")) {
+            s.api_key = Secret::new(k);
+        }
+        s.base_url = c.base_url.or_else(|| env("TELNYX_BASE_URL")).unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        if !s.base_url.starts_with("http://") && !s.base_url.starts_with("https://") {
+            return Err(Diagnostic::error(
+                "Invalid base URL",
+                format!("TELNYX_BASE_URL must start with http:// or https://; got {:?}.", s.base_url),
+            )
+            .into());
+        }
+        let retries = match c.max_retries {
+            Some(n) => Some(n),
+            None => match env("TELNYX_MAX_RETRIES") {
+                Some(t) => Some(t.trim().parse::<i64>().map_err(|_| {
+                    Diagnostics::from(Diagnostic::error("Invalid TELNYX_MAX_RETRIES", format!("Expected a whole number, got {t:?}.")))
+                })?),
+                None => None,
+            },
+        };
+        if let Some(n) = retries {
+            s.max_retries = n.clamp(0, 50) as u32;
+        }
+        if let Some(t) = c.request_timeout.or_else(|| env("TELNYX_REQUEST_TIMEOUT")) {
+            s.request_timeout = parse_duration(&t).filter(|d| *d >= Duration::from_secs(1)).ok_or_else(|| {
+                Diagnostics::from(Diagnostic::error("Invalid request timeout", format!("Expected a duration such as `30s`, got {t:?}.")))
+            })?;
+        }
+        if !terraform_version.is_empty() {
+            s.user_agent.push_str(&format!(" terraform/{terraform_version}"));
+        }
+        tracing::debug!(base_url = %s.base_url, max_retries = s.max_retries, request_timeout_ms = s.request_timeout.as_millis() as u64, api_key_set = !s.api_key.is_empty(), "provider configured");
+        Client::new(s).map_err(|e| Diagnostic::error("Could not create the HTTP client", e).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration(""), None);
+        assert_eq!(parse_duration("5x"), None);
+    }
+
+    #[test]
+    fn every_schema_is_well_formed() {
+        let p = TelnyxProvider;
+        assert!(p.schema().check().is_empty(), "{:?}", p.schema().check());
+        for r in p.resources() {
+            let errs = r.schema().check();
+            assert!(errs.is_empty(), "{}: {errs:?}", r.type_name());
+        }
+        for d in p.data_sources() {
+            let errs = d.schema().check();
+            assert!(errs.is_empty(), "{}: {errs:?}", d.type_name());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! `telnyx_outbound_voice_profile` — outbound calling policy (destinations, limits, spend
+//! caps, recording) that connections reference through `outbound.outbound_voice_profile_id`.
+//! Endpoints: `POST|GET /outbound_voice_profiles`, `GET|PATCH|DELETE /outbound_voice_profiles/{id}`.
+
+use serde_json::json;
+
+use super::common::{created_at, id, record_type, tags, updated_at};
+use super::rest::{NaturalKey, RestObject};
+use crate::tfplug::schema::{bool, int, nested, number, set, string};
+use crate::tfplug::types::Type;
+use crate::tfplug::validate::Validator;
+use crate::tfplug::{Schema, Value};
+
+#[derive(Debug)]
+pub struct OutboundVoiceProfile;
+
+/// ISO 3166-1 alpha-2: two upper-case letters.
+fn is_country_code(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
+/// E.164: `+` and 2 to 15 digits.
+pub fn is_e164(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.strip_prefix('+').is_some_and(|d| (2..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())))
+}
+
+impl RestObject for OutboundVoiceProfile {
+    const TYPE_NAME: &'static str = "telnyx_outbound_voice_profile";
+    const PATH: &'static str = "/outbound_voice_profiles";
+    const LOOKUP_BY: &'static [&'static str] = &["name"];
+
+    fn schema() -> Schema {
+        Schema::new(
+            "An outbound voice profile: the policy for outbound calls of the connections that reference it \
+             (allowed destinations, concurrency and spend limits, recording, calling window).",
+        )
+        .attr(id())
+        .attr(string("name").required().length(3, usize::MAX).desc("Profile name (at least 3 characters). Unique within the account."))
+        .attr(
+            string("billing_group_id")
+                .optional()
+                .validate(Validator::Uuid)
+                .desc("UUID of the billing group that outbound calls are billed to; unset for none."),
+        )
+        .attr(
+            int("concurrent_call_limit")
+                .optional()
+                .between(1, 1_000_000)
+                .desc("Most outbound calls in progress at once, across every connection using this profile. Unset means no limit (the account's own limit still applies)."),
+        )
+        .attr(
+            string("daily_spend_limit")
+                .optional_computed()
+                .keep_state()
+                .validate(Validator::Decimal)
+                .desc("Daily spend limit in USD, as a decimal string (e.g. `\"100.00\"`). Enforced when `daily_spend_limit_enabled` is true."),
+        )
+        .attr(bool("daily_spend_limit_enabled").optional_computed().keep_state().desc("Whether `daily_spend_limit` is enforced."))
+        .attr(bool("enabled").optional_computed().keep_state().desc("Whether the profile can be used for outbound calls."))
+        .attr(
+            number("max_destination_rate")
+                .optional_computed()
+                .keep_state()
+                .validate(Validator::Check { describe: "a non-negative number", check: |v| v.as_number().is_some_and(|n| n.as_f64() >= 0.0) })
+                .desc("Highest per-minute rate (USD) a destination may cost; calls to dearer destinations are refused."),
+        )
+        .attr(string("service_plan").optional_computed().keep_state().one_of(&["global"]).desc("Service plan. Only `global` exists."))
+        .attr(tags())
+        .attr(string("traffic_type").optional_computed().keep_state().one_of(&["conversational"]).desc("Traffic type. Only `conversational` exists."))
+        .attr(
+            string("usage_payment_method")
+                .optional_computed()
+                .keep_state()
+                .one_of(&["rate-deck"])
+                .desc("How usage is paid for. Only `rate-deck` exists."),
+        )
+        .attr(
+            set("whitelisted_destinations", Type::String)
+                .optional_computed()
+                .keep_state()
+                .validate(Validator::Each(Box::new(Validator::Check { describe: "an ISO 3166-1 alpha-2 country code such as `US`", check: is_country_code })))
+                .desc("Countries (ISO 3166-1 alpha-2 codes) outbound calls may reach. Telnyx defaults to `US` and `CA`."),
+        )
+        .attr(
+            nested(
+                "call_recording",
+                vec![
+                    set("call_recording_caller_phone_numbers", Type::String)
+                        .optional_computed()
+                        .keep_state()
+                        .validate(Validator::Each(Box::new(Validator::Check { describe: "an E.164 number such as `+13125550100`", check: is_e164 })))
+                        .desc("Caller numbers (E.164) whose calls are recorded when `call_recording_type` is `by_caller_phone_number`."),
+                    string("call_recording_channels")
+                        .optional_computed()
+                        .keep_state()
+                        .one_of(&["single", "dual"])
+                        .desc("`single` (mono) or `dual` (each leg on its own channel)."),
+                    string("call_recording_format").optional_computed().keep_state().one_of(&["wav", "mp3"]).desc("Recording file format."),
+                    string("call_recording_type")
+                        .optional_computed()
+                        .keep_state()
+                        .one_of(&["all", "none", "by_caller_phone_number"])
+                        .desc("Which outbound calls are recorded."),
+                ],
+            )
+            .optional_computed()
+            .keep_state()
+            .desc("Recording of outbound calls. Unset fields keep the values Telnyx holds."),
+        )
+        .attr(
+            nested(
+                "calling_window",
+                vec![
+                    int("calls_per_cld")
+                        .optional_computed()
+                        .keep_state()
+                        .between(0, 1_000_000)
+                        .desc("Most calls per destination number (CLD) within the window."),
+                    string("end_time")
+                        .optional_computed()
+                        .keep_state()
+                        .validate(Validator::TimeOfDay)
+                        .desc("End of the window, UTC time of day (`HH:MM`)."),
+                    string("start_time")
+                        .optional_computed()
+                        .keep_state()
+                        .validate(Validator::TimeOfDay)
+                        .desc("Start of the window, UTC time of day (`HH:MM`)."),
+                ],
+            )
+            .optional_computed()
+            .keep_state()
+            .desc("Time window (beta) within which outbound calls may be placed."),
+        )
+        .attr(int("connections_count").computed().desc("Number of connections using this profile."))
+        .attr(record_type())
+        .attr(created_at())
+        .attr(updated_at())
+    }
+
+    fn natural_key(planned: &Value) -> Option<NaturalKey> {
+        let name = planned.get("name").as_str()?;
+        Some(NaturalKey { filters: vec![("filter[name][contains]".into(), name.into())], matches: vec![("name", json!(name))] })
+    }
+
+    fn lookup_filters(_attr: &str, value: &str) -> Vec<(String, String)> {
+        vec![("filter[name][contains]".into(), value.into())]
+    }
+}

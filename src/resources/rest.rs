@@ -1,0 +1,325 @@
+//! The CRUD every Telnyx object with `POST /x`, `GET|PATCH|DELETE /x/{id}` shares, written
+//! once. A resource file declares a [`RestObject`]: its type name, path, schema, the fields a
+//! create or update must not carry, and its natural key. [`Rest`] turns that into a
+//! Terraform resource, and [`Lookup`] into the matching data source.
+//!
+//! Never lose or duplicate an object: when a create fails in a way that may have created
+//! the object (a 5xx, a timeout, a dropped connection), the object is looked up by its
+//! natural key and adopted if it is there; only if it is not, the create is sent again.
+
+use std::marker::PhantomData;
+
+use async_trait::async_trait;
+use serde_json::Value as Json;
+
+use crate::telnyx::client::{Client, Envelope};
+use crate::telnyx::error::ApiError;
+use crate::telnyx::mapping::{absorb, request_body};
+use crate::tfplug::schema::{Attribute, Kind, Presence, Schema};
+use crate::tfplug::{Ctx, DataSource, Diagnostic, Diagnostics, Failure, Resource, Value};
+
+/// A Telnyx object family with the standard REST shape.
+pub trait RestObject: Send + Sync + 'static {
+    /// Terraform type name, e.g. `telnyx_outbound_voice_profile`.
+    const TYPE_NAME: &'static str;
+    /// Collection path under the base URL, e.g. `/outbound_voice_profiles`.
+    const PATH: &'static str;
+    const ENVELOPE: Envelope = Envelope::Data;
+    /// Dotted attribute paths never sent on create (update-only API fields).
+    const CREATE_OMIT: &'static [&'static str] = &[];
+    /// Dotted attribute paths never sent on update (create-only API fields).
+    const UPDATE_OMIT: &'static [&'static str] = &[];
+
+    fn schema() -> Schema;
+
+    /// Cross-attribute checks at plan time (no API calls).
+    fn validate(_config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// List filters that find the object `planned` describes (its natural key), and a test
+    /// that a listed object really is that object. `None`: no natural key.
+    fn natural_key(_planned: &Value) -> Option<NaturalKey> {
+        None
+    }
+
+    /// Lookup arguments of the data source besides `id` (each a filterable natural key).
+    const LOOKUP_BY: &'static [&'static str] = &[];
+
+    /// List filters for a data-source lookup by `attr` = `value`.
+    fn lookup_filters(_attr: &str, _value: &str) -> Vec<(String, String)> {
+        Vec::new()
+    }
+}
+
+/// How to find an object by what identifies it besides its id.
+#[derive(Debug, Clone)]
+pub struct NaturalKey {
+    pub filters: Vec<(String, String)>,
+    /// (field, expected value) pairs an exact match must have.
+    pub matches: Vec<(&'static str, Json)>,
+}
+
+impl NaturalKey {
+    fn is_match(&self, obj: &Json) -> bool {
+        self.matches.iter().all(|(k, v)| obj.get(*k) == Some(v))
+    }
+}
+
+/// The Terraform resource for a [`RestObject`].
+#[derive(Debug)]
+pub struct Rest<T>(PhantomData<T>);
+
+impl<T> Default for Rest<T> {
+    fn default() -> Self {
+        Rest(PhantomData)
+    }
+}
+
+fn item_path<T: RestObject>(id: &str) -> String {
+    format!("{}/{}", T::PATH, urlencode(id))
+}
+
+/// Percent-encodes an id for a path segment (ids are opaque strings).
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn id_of(v: &Value) -> Result<String, Failure> {
+    v.get("id").as_str().map(str::to_string).ok_or_else(|| {
+        Failure::new(Diagnostic::error("Internal error: no id", "The state of this object has no id. This is a bug in the provider."))
+    })
+}
+
+impl<T: RestObject> Rest<T> {
+    fn diag(e: &ApiError, verb: &str, id: Option<&str>) -> Failure {
+        Failure::new(e.to_diagnostics(verb, T::TYPE_NAME, id))
+    }
+
+    /// After a create that may or may not have happened: find the object by natural key.
+    /// `Ok(Some)` adopts it, `Ok(None)` says it is certainly absent.
+    async fn find_existing(client: &Client, ctx: &Ctx, key: &NaturalKey) -> Result<Option<Json>, ApiError> {
+        let items = client.list_all(ctx, T::PATH, &key.filters).await?;
+        let found: Vec<Json> = items.into_iter().filter(|o| key.is_match(o)).collect();
+        match found.len() {
+            0 => Ok(None),
+            1 => Ok(found.into_iter().next()),
+            n => Err(ApiError {
+                kind: crate::telnyx::error::ApiErrorKind::Validation,
+                status: None,
+                method: "GET".into(),
+                path: T::PATH.into(),
+                errors: Vec::new(),
+                message: format!("{n} objects match the natural key"),
+            }),
+        }
+    }
+
+    async fn create_once_only(client: &Client, ctx: &Ctx, planned: &Value, body: &Json) -> Result<Json, Failure> {
+        let first = match client.create(ctx, T::PATH, body, T::ENVELOPE).await {
+            Ok(obj) => return Ok(obj),
+            Err(e) => e,
+        };
+        let Some(key) = T::natural_key(planned).filter(|_| first.may_have_been_applied()) else {
+            return Err(Self::diag(&first, "create", None));
+        };
+        tracing::info!(type_name = T::TYPE_NAME, error = %first, "create may have reached Telnyx; looking for the object before trying again");
+        // Look, with the same retry rules as any read; if the API has it, adopt it.
+        let unsure = |e: &ApiError| {
+            let mut d = Self::diag(&first, "create", None).diags;
+            d.push(Diagnostic::error(
+                format!("Could not tell whether the {} was created", T::TYPE_NAME),
+                format!(
+                    "The create request failed in a way that may have created the object, and looking it up failed too ({e}). Check Telnyx for it: if it exists, bring it under Terraform with `terraform import <address> <id>` instead of applying again."
+                ),
+            ));
+            Failure::new(d)
+        };
+        match Self::find_existing(client, ctx, &key).await {
+            Ok(Some(obj)) => {
+                tracing::info!(type_name = T::TYPE_NAME, "adopted the object the failed create made");
+                Ok(obj)
+            }
+            Ok(None) => client.create(ctx, T::PATH, body, T::ENVELOPE).await.map_err(|e| Self::diag(&e, "create", None)),
+            Err(e) => Err(unsure(&e)),
+        }
+    }
+}
+
+#[async_trait]
+impl<T: RestObject> Resource<Client> for Rest<T> {
+    fn type_name(&self) -> &'static str {
+        T::TYPE_NAME
+    }
+    fn schema(&self) -> Schema {
+        T::schema()
+    }
+    fn validate(&self, config: &Value) -> Diagnostics {
+        T::validate(config)
+    }
+
+    async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {
+        let attrs = T::schema().attributes;
+        let body = request_body(&attrs, planned, &Value::Null, T::CREATE_OMIT);
+        let created = Self::create_once_only(client, ctx, planned, &body).await?;
+        let state = absorb(&attrs, &created, planned);
+        // Update-only fields the configuration sets: a follow-up PATCH.
+        let follow_up = request_body(&attrs, planned, &Value::Null, &[]);
+        let needs_patch = T::CREATE_OMIT.iter().any(|p| has_path(&follow_up, p));
+        if !needs_patch {
+            return Ok(state);
+        }
+        let id = id_of(&state).map_err(|f| f.with_state(state.clone()))?;
+        let patch = request_body(&attrs, planned, &state, T::UPDATE_OMIT);
+        match client.update(ctx, &item_path::<T>(&id), &patch, T::ENVELOPE).await {
+            Ok(updated) => Ok(absorb(&attrs, &updated, &state)),
+            // The object exists: keep it in state (tainted) whatever happened.
+            Err(e) => Err(Self::diag(&e, "finish creating", Some(&id)).with_state(state)),
+        }
+    }
+
+    async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
+        let id = id_of(state)?;
+        match client.get(ctx, &item_path::<T>(&id), T::ENVELOPE).await {
+            Ok(obj) => Ok(Some(absorb(&T::schema().attributes, &obj, state))),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(Self::diag(&e, "read", Some(&id))),
+        }
+    }
+
+    async fn update(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure> {
+        let attrs = T::schema().attributes;
+        let id = id_of(prior)?;
+        let body = request_body(&attrs, planned, prior, T::UPDATE_OMIT);
+        match client.update(ctx, &item_path::<T>(&id), &body, T::ENVELOPE).await {
+            Ok(obj) => Ok(absorb(&attrs, &obj, planned)),
+            Err(e) => Err(Self::diag(&e, "update", Some(&id))),
+        }
+    }
+
+    async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {
+        let id = id_of(state)?;
+        client.delete(ctx, &item_path::<T>(&id)).await.map_err(|e| Self::diag(&e, "delete", Some(&id)))
+    }
+}
+
+fn has_path(body: &Json, dotted: &str) -> bool {
+    let mut cur = body;
+    for seg in dotted.split('.') {
+        match cur.get(seg) {
+            Some(v) => cur = v,
+            None => return false,
+        }
+    }
+    !cur.is_null()
+}
+
+/// The data source with the resource's name: looks an object up by `id`, or by one of the
+/// resource's natural keys; every other attribute is read-only.
+#[derive(Debug)]
+pub struct Lookup<T>(PhantomData<T>);
+
+impl<T> Default for Lookup<T> {
+    fn default() -> Self {
+        Lookup(PhantomData)
+    }
+}
+
+/// A resource schema turned read-only, with `lookup` arguments optional.
+pub fn data_source_schema(resource: Schema, lookup: &[&str], description: String) -> Schema {
+    fn read_only(a: Attribute) -> Attribute {
+        let mut a = a;
+        a.presence = Presence::Computed;
+        a.validators.clear();
+        a.keep_state = false;
+        a.replace_on_change = false;
+        a.default = None;
+        if let Kind::Nested(n, children) = a.kind {
+            a.kind = Kind::Nested(n, children.into_iter().map(read_only).collect());
+        }
+        a
+    }
+    let mut s = Schema::new(description);
+    for a in resource.attributes {
+        if a.name == "id" || lookup.contains(&a.name.as_str()) {
+            let mut arg = a;
+            arg.presence = Presence::OptionalComputed;
+            arg.keep_state = false;
+            arg.replace_on_change = false;
+            s = s.attr(arg);
+        } else {
+            s = s.attr(read_only(a));
+        }
+    }
+    s
+}
+
+#[async_trait]
+impl<T: RestObject> DataSource<Client> for Lookup<T> {
+    fn type_name(&self) -> &'static str {
+        T::TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        let what = T::TYPE_NAME.trim_start_matches("telnyx_").replace('_', " ");
+        let by: Vec<String> = std::iter::once("`id`".to_string()).chain(T::LOOKUP_BY.iter().map(|a| format!("`{a}`"))).collect();
+        data_source_schema(
+            T::schema(),
+            T::LOOKUP_BY,
+            format!("Looks up one existing {what} by {}. Exactly one object must match.", by.join(" or ")),
+        )
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let set: Vec<&str> = std::iter::once("id").chain(T::LOOKUP_BY.iter().copied()).filter(|a| !config.get(a).is_null()).collect();
+        let mut d = Diagnostics::new();
+        if set.is_empty() && !std::iter::once("id").chain(T::LOOKUP_BY.iter().copied()).any(|a| config.get(a).is_unknown()) {
+            let options: Vec<String> = std::iter::once("id").chain(T::LOOKUP_BY.iter().copied()).map(|a| format!("`{a}`")).collect();
+            d.error("Missing lookup argument", format!("Set one of {} to choose the object.", options.join(", ")));
+        }
+        if set.len() > 1 {
+            d.error("Conflicting lookup arguments", format!("Set only one of {}.", set.join(", ")));
+        }
+        d
+    }
+
+    async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
+        let attrs = self.schema().attributes;
+        if let Some(id) = config.get("id").as_str() {
+            return match client.get(ctx, &item_path::<T>(id), T::ENVELOPE).await {
+                Ok(obj) => Ok(absorb(&attrs, &obj, &Value::Null)),
+                Err(e) => Err(Failure::new(e.to_diagnostics("read", T::TYPE_NAME, Some(id)))),
+            };
+        }
+        for attr in T::LOOKUP_BY {
+            let Some(want) = config.get(attr).as_str() else { continue };
+            let items = client
+                .list_all(ctx, T::PATH, &T::lookup_filters(attr, want))
+                .await
+                .map_err(|e| Failure::new(e.to_diagnostics("list", T::TYPE_NAME, None)))?;
+            let found: Vec<&Json> = items.iter().filter(|o| o.get(*attr).and_then(Json::as_str) == Some(want)).collect();
+            return match found.as_slice() {
+                [one] => Ok(absorb(&attrs, one, &Value::Null)),
+                [] => Err(Diagnostic::error(format!("No {} found", T::TYPE_NAME), format!("No object has {attr} = {want:?}.")).into()),
+                many => Err(Diagnostic::error(
+                    format!("Several {} objects match", T::TYPE_NAME),
+                    format!(
+                        "{} objects have {attr} = {want:?} (ids: {}). Look the object up by `id` instead.",
+                        many.len(),
+                        many.iter().filter_map(|o| o.get("id").and_then(Json::as_str)).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .into()),
+            };
+        }
+        Err(Diagnostic::error("Missing lookup argument", "Set `id` or another lookup argument.").into())
+    }
+}

@@ -1,0 +1,150 @@
+//! Values ↔ Telnyx JSON, driven by the schema. Attribute names are the API's JSON field names,
+//! so the schema is the wire contract and no resource writes per-field glue.
+//!
+//! Request bodies ([`request_body`]): every configurable attribute whose planned value is
+//! known and non-null; nested objects whole (planned values hold the prior values of
+//! unconfigured leaves, so the API gets the complete desired object); on update, an
+//! optional attribute removed from the configuration is sent as `null` to clear it.
+//!
+//! State from a response ([`absorb`]):
+//! * a field the response carries sets the attribute (server defaults land in state);
+//! * a field the response lacks keeps the prior value (never invent 0, false or "");
+//! * a sensitive field that is absent, null or masked (`********`) keeps the prior value.
+
+use serde_json::{Map, Value as Json};
+
+use crate::tfplug::json::{Extra, from_json, to_json};
+use crate::tfplug::schema::{Attribute, Kind, Nesting, Presence};
+use crate::tfplug::value::Value;
+
+/// Builds a create (`prior` null) or update body. `omit` lists dotted attribute paths never
+/// sent in this kind of request (e.g. create-only or update-only fields).
+pub fn request_body(attrs: &[Attribute], planned: &Value, prior: &Value, omit: &[&str]) -> Json {
+    Json::Object(body_object(attrs, planned, prior, omit, ""))
+}
+
+fn body_object(attrs: &[Attribute], planned: &Value, prior: &Value, omit: &[&str], prefix: &str) -> Map<String, Json> {
+    let mut out = Map::new();
+    for a in attrs {
+        if !a.presence.is_configurable() {
+            continue;
+        }
+        let path = if prefix.is_empty() { a.name.clone() } else { format!("{prefix}.{}", a.name) };
+        if omit.contains(&path.as_str()) {
+            continue;
+        }
+        let v = planned.get(&a.name);
+        let pr = prior.get(&a.name);
+        match v {
+            Value::Unknown(_) => {}
+            // Clearing: the configuration dropped a value the object has.
+            Value::Null if a.presence == Presence::Optional && !pr.is_null() && !prior.is_null() => {
+                out.insert(a.name.clone(), Json::Null);
+            }
+            Value::Null => {}
+            Value::Object(_) if matches!(a.kind, Kind::Nested(Nesting::Single, _)) => {
+                out.insert(a.name.clone(), Json::Object(body_object(a.children(), v, pr, omit, &path)));
+            }
+            other if other.is_wholly_known() => {
+                out.insert(a.name.clone(), to_json(other));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether an API string is a masked secret (`********`).
+pub fn is_masked(j: &Json) -> bool {
+    j.as_str().is_some_and(|s| !s.is_empty() && s.chars().all(|c| c == '*'))
+}
+
+/// Reads an API object into a state value shaped by `attrs`.
+pub fn absorb(attrs: &[Attribute], api: &Json, prior: &Value) -> Value {
+    let empty = Map::new();
+    let obj = api.as_object().unwrap_or(&empty);
+    let mut out = std::collections::BTreeMap::new();
+    for a in attrs {
+        let pr = prior.get(&a.name);
+        let v = match obj.get(&a.name) {
+            None => pr.clone(),
+            Some(j) if a.sensitive && (j.is_null() || is_masked(j)) => pr.clone(),
+            Some(Json::Null) => Value::Null,
+            Some(j) => match &a.kind {
+                Kind::Nested(Nesting::Single, children) if j.is_object() => absorb(children, j, pr),
+                _ => match from_json(j, &a.ty(), Extra::Drop) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        tracing::warn!(attribute = %a.name, error = %e, "API value does not fit the schema; keeping the prior value");
+                        pr.clone()
+                    }
+                },
+            },
+        };
+        out.insert(a.name.clone(), v);
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplug::schema::{int, nested, set, string};
+    use crate::tfplug::types::Type;
+    use serde_json::json;
+
+    fn attrs() -> Vec<Attribute> {
+        vec![
+            string("id").computed().desc("i"),
+            string("name").required().desc("n"),
+            string("note").optional().desc("n"),
+            string("password").optional().sensitive().desc("p"),
+            set("tags", Type::String).optional_computed().desc("t"),
+            string("create_only").optional().desc("c"),
+            nested("inbound", vec![int("channel_limit").optional_computed().desc("c"), int("timeout").optional_computed().desc("t")])
+                .optional_computed()
+                .desc("i"),
+        ]
+    }
+
+    fn v(j: &Json) -> Value {
+        let a = attrs();
+        from_json(j, &crate::tfplug::schema::Schema::new("x").attrs(a).ty(), Extra::Reject).unwrap()
+    }
+
+    #[test]
+    fn create_body_sends_known_configured_values() {
+        let planned =
+            v(&json!({"id": null, "name": "n", "tags": null, "inbound": {"channel_limit": 5, "timeout": null}, "create_only": "x"}));
+        let mut p = planned;
+        p.set("id", Value::unknown());
+        let b = request_body(&attrs(), &p, &Value::Null, &[]);
+        assert_eq!(b, json!({"name": "n", "inbound": {"channel_limit": 5}, "create_only": "x"}));
+        let b = request_body(&attrs(), &p, &Value::Null, &["create_only", "inbound.channel_limit"]);
+        assert_eq!(b, json!({"name": "n", "inbound": {}}));
+    }
+
+    #[test]
+    fn update_body_clears_removed_optional_values() {
+        let prior = v(&json!({"id": "1", "name": "n", "note": "old", "tags": ["a"], "inbound": {"channel_limit": 5, "timeout": 3}}));
+        let planned = v(&json!({"id": "1", "name": "n", "note": null, "tags": ["a"], "inbound": {"channel_limit": 6, "timeout": 3}}));
+        let b = request_body(&attrs(), &planned, &prior, &[]);
+        assert_eq!(b, json!({"name": "n", "note": null, "tags": ["a"], "inbound": {"channel_limit": 6, "timeout": 3}}));
+    }
+
+    #[test]
+    fn absorb_rules() {
+        let prior = v(&json!({"id": "1", "name": "n", "password": "secret123", "note": "keep"}));
+        let api = json!({"id": "1", "name": "N", "password": "********", "tags": [], "inbound": {"channel_limit": null, "timeout": 3}, "extra_field": 1});
+        let s = absorb(&attrs(), &api, &prior);
+        assert_eq!(s.get("name"), &Value::string("N"));
+        assert_eq!(s.get("password"), &Value::string("secret123"));
+        assert_eq!(s.get("note"), &Value::string("keep"));
+        assert_eq!(s.get("tags"), &Value::Set(vec![]));
+        assert_eq!(s.get("inbound").get("channel_limit"), &Value::Null);
+        assert_eq!(s.get("inbound").get("timeout"), &Value::int(3));
+        // A password missing from the response is carried too; a real new one is taken.
+        let s2 = absorb(&attrs(), &json!({"password": "fresh-pass"}), &prior);
+        assert_eq!(s2.get("password"), &Value::string("fresh-pass"));
+    }
+}

@@ -1,0 +1,204 @@
+//! Diagnostics: errors and warnings shown to the user, optionally pointing at an attribute.
+
+use std::fmt;
+
+/// A step in an attribute path. Set elements cannot be addressed, so paths stop at a set.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Step {
+    Attr(String),
+    Key(String),
+    Index(i64),
+}
+
+/// A path to an attribute: `inbound.channel_limit`, `codecs[0]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AttrPath(pub Vec<Step>);
+
+impl AttrPath {
+    pub fn root() -> Self {
+        AttrPath(Vec::new())
+    }
+    pub fn attr(name: &str) -> Self {
+        AttrPath(vec![Step::Attr(name.to_string())])
+    }
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn join(&self, name: &str) -> Self {
+        let mut p = self.clone();
+        p.0.push(Step::Attr(name.to_string()));
+        p
+    }
+    pub fn index(&self, i: usize) -> Self {
+        let mut p = self.clone();
+        p.0.push(Step::Index(i as i64));
+        p
+    }
+    pub fn key(&self, k: &str) -> Self {
+        let mut p = self.clone();
+        p.0.push(Step::Key(k.to_string()));
+        p
+    }
+    /// The attribute names only, e.g. `["inbound", "channel_limit"]`.
+    pub fn attr_names(&self) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter_map(|s| match s {
+                Step::Attr(a) => Some(a.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for AttrPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            match s {
+                Step::Attr(a) if i == 0 => write!(f, "{a}")?,
+                Step::Attr(a) => write!(f, ".{a}")?,
+                Step::Key(k) => write!(f, "[{k:?}]")?,
+                Step::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub summary: String,
+    pub detail: String,
+    pub path: Option<AttrPath>,
+}
+
+impl Diagnostic {
+    pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: detail.into(), path: None }
+    }
+    pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, summary: summary.into(), detail: detail.into(), path: None }
+    }
+    pub fn at(mut self, path: AttrPath) -> Self {
+        self.path = (!path.is_root()).then_some(path);
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{sev}: {}", self.summary)?;
+        if let Some(p) = &self.path {
+            write!(f, " (at {p})")?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of diagnostics; any error in it fails the operation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Diagnostics(Vec::new())
+    }
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+    pub fn error(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
+        self.push(Diagnostic::error(summary, detail));
+    }
+    pub fn warning(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
+        self.push(Diagnostic::warning(summary, detail));
+    }
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The failure of a resource operation: diagnostics, plus whatever state must still be
+/// recorded (an object that exists remotely must never be lost from state).
+#[derive(Clone, Debug, Default)]
+pub struct Failure {
+    pub diags: Diagnostics,
+    pub partial_state: Option<super::value::Value>,
+}
+
+impl Failure {
+    pub fn new(diags: impl Into<Diagnostics>) -> Self {
+        Failure { diags: diags.into(), partial_state: None }
+    }
+    pub fn with_state(mut self, state: super::value::Value) -> Self {
+        self.partial_state = Some(state);
+        self
+    }
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(d: Diagnostics) -> Self {
+        Failure::new(d)
+    }
+}
+impl From<Diagnostic> for Failure {
+    fn from(d: Diagnostic) -> Self {
+        Failure::new(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_display() {
+        let p = AttrPath::attr("inbound").join("codecs").index(2);
+        assert_eq!(p.to_string(), "inbound.codecs[2]");
+        assert_eq!(AttrPath::attr("m").key("k").to_string(), "m[\"k\"]");
+        assert_eq!(p.attr_names(), vec!["inbound", "codecs"]);
+    }
+}

@@ -1,0 +1,117 @@
+//! The contract between tfplug and a provider: a provider, its managed resources and its
+//! data sources. A provider is configured once per process and hands its configured client
+//! (`Provider::Client`) to every resource call.
+//!
+//! Resources deal in [`Value`]s shaped by their [`Schema`]; planning, validation, state
+//! reconciliation, upgrade and import plumbing are tfplug's job.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
+
+use super::diag::{Diagnostic, Diagnostics, Failure};
+use super::plan::Planned;
+use super::schema::Schema;
+use super::value::Value;
+
+/// Per-call context.
+#[derive(Clone, Debug, Default)]
+pub struct Ctx {
+    /// Cancelled when Terraform calls StopProvider (the user pressed Ctrl-C).
+    pub stop: CancellationToken,
+}
+
+impl Ctx {
+    pub fn is_stopping(&self) -> bool {
+        self.stop.is_cancelled()
+    }
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    /// What `configure` builds and every resource call receives.
+    type Client: Send + Sync + 'static;
+
+    /// The provider's schema (its configuration block).
+    fn schema(&self) -> Schema;
+    /// Every managed resource type.
+    fn resources(&self) -> Vec<Arc<dyn Resource<Self::Client>>>;
+    /// Every data source type.
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Client>>>;
+
+    /// Cross-attribute checks of the provider configuration (attribute validators run first).
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Builds the client from the configuration. `terraform_version` is the caller's version.
+    async fn configure(&self, config: &Value, terraform_version: &str) -> Result<Self::Client, Diagnostics>;
+}
+
+/// What a resource's plan hook sees.
+#[derive(Debug)]
+pub struct PlanRequest<'a> {
+    pub prior: &'a Value,
+    pub config: &'a Value,
+}
+
+#[async_trait]
+pub trait Resource<C>: Send + Sync {
+    /// The full type name, e.g. `telnyx_fqdn`.
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+
+    /// Cross-attribute checks (attribute validators run first). Must not call any API.
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Adjusts a plan built by the generic planner (computed values, replacements).
+    /// The result is checked against Terraform's rules before it is sent.
+    fn modify_plan(&self, _req: &PlanRequest<'_>, _planned: &mut Planned) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Creates the object; returns its state. Unknown planned values are filled from the
+    /// returned state; known ones are kept (see `plan::reconcile`).
+    async fn create(&self, client: &C, ctx: &Ctx, planned: &Value) -> Result<Value, Failure>;
+
+    /// Reads the object. `Ok(None)` means it no longer exists (Terraform then plans a create).
+    async fn read(&self, client: &C, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure>;
+
+    async fn update(&self, client: &C, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure>;
+
+    /// Deletes the object. An object already gone counts as deleted.
+    async fn delete(&self, client: &C, ctx: &Ctx, state: &Value) -> Result<(), Failure>;
+
+    /// Turns an import id into a state that `read` can complete. By default: the `id`
+    /// attribute set, everything else null.
+    async fn import(&self, _client: &C, _ctx: &Ctx, id: &str) -> Result<Value, Failure> {
+        let ty = self.schema().ty();
+        if id.trim().is_empty() {
+            return Err(Diagnostic::error("Invalid import id", "The import id must not be empty.").into());
+        }
+        let mut v = Value::null_object(&ty);
+        v.set("id", Value::string(id));
+        Ok(v)
+    }
+
+    /// Rewrites stored state JSON written by an older schema version into the current shape.
+    fn upgrade_state(&self, _from_version: i64, raw: serde_json::Value) -> Result<serde_json::Value, Diagnostics> {
+        Ok(raw)
+    }
+}
+
+#[async_trait]
+pub trait DataSource<C>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Reads the data. Configured values are echoed back by tfplug; computed ones come from here.
+    async fn read(&self, client: &C, ctx: &Ctx, config: &Value) -> Result<Value, Failure>;
+}

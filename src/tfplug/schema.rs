@@ -1,0 +1,315 @@
+//! Schemas: attributes, their presence (required / optional / optional+computed / computed),
+//! nested attributes, validators and plan modifiers.
+//!
+//! Presence is one enum, so a "required and computed" attribute cannot be written.
+//! Schemas keep declaration order (docs and `terraform show` read better that way).
+
+use super::types::Type;
+use super::validate::Validator;
+use super::value::Value;
+
+/// Who sets an attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// The configuration must set it.
+    Required,
+    /// The configuration may set it; if it does not, it is null.
+    Optional,
+    /// The configuration may set it; if it does not, the provider (remote API) decides.
+    OptionalComputed,
+    /// Only the provider sets it.
+    Computed,
+}
+
+impl Presence {
+    pub fn is_computed(self) -> bool {
+        matches!(self, Presence::OptionalComputed | Presence::Computed)
+    }
+    pub fn is_configurable(self) -> bool {
+        !matches!(self, Presence::Computed)
+    }
+}
+
+/// How a nested attribute nests its object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nesting {
+    Single,
+    List,
+    Set,
+    Map,
+}
+
+/// What an attribute holds.
+#[derive(Clone, Debug)]
+pub enum Kind {
+    /// A value of a cty type (scalars and collections of scalars).
+    Value(Type),
+    /// A protocol-6 nested attribute: `inbound = { … }`.
+    Nested(Nesting, Vec<Attribute>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Attribute {
+    pub name: String,
+    pub kind: Kind,
+    pub presence: Presence,
+    pub sensitive: bool,
+    /// Markdown.
+    pub description: String,
+    pub deprecation: Option<String>,
+    pub validators: Vec<Validator>,
+    /// When the plan would make this computed attribute unknown, keep the prior state's value.
+    pub keep_state: bool,
+    /// A change of this attribute replaces the resource.
+    pub replace_on_change: bool,
+    /// Value planned when the configuration leaves this (computed) attribute null.
+    pub default: Option<Value>,
+}
+
+impl Attribute {
+    fn new(name: &str, kind: Kind) -> Attribute {
+        Attribute {
+            name: name.to_string(),
+            kind,
+            presence: Presence::Optional,
+            sensitive: false,
+            description: String::new(),
+            deprecation: None,
+            validators: Vec::new(),
+            keep_state: false,
+            replace_on_change: false,
+            default: None,
+        }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.presence = Presence::Required;
+        self
+    }
+    pub fn optional(mut self) -> Self {
+        self.presence = Presence::Optional;
+        self
+    }
+    pub fn optional_computed(mut self) -> Self {
+        self.presence = Presence::OptionalComputed;
+        self
+    }
+    pub fn computed(mut self) -> Self {
+        self.presence = Presence::Computed;
+        self
+    }
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+    pub fn desc(mut self, markdown: impl Into<String>) -> Self {
+        self.description = markdown.into();
+        self
+    }
+    pub fn deprecated(mut self, message: impl Into<String>) -> Self {
+        self.deprecation = Some(message.into());
+        self
+    }
+    pub fn validate(mut self, v: Validator) -> Self {
+        self.validators.push(v);
+        self
+    }
+    pub fn one_of(self, values: &[&str]) -> Self {
+        self.validate(Validator::OneOf(values.iter().map(|s| s.to_string()).collect()))
+    }
+    pub fn between(self, min: i64, max: i64) -> Self {
+        self.validate(Validator::IntRange { min, max })
+    }
+    pub fn length(self, min: usize, max: usize) -> Self {
+        self.validate(Validator::Length { min, max })
+    }
+    pub fn keep_state(mut self) -> Self {
+        self.keep_state = true;
+        self
+    }
+    pub fn replace_on_change(mut self) -> Self {
+        self.replace_on_change = true;
+        self
+    }
+    pub fn default(mut self, v: Value) -> Self {
+        self.default = Some(v);
+        self
+    }
+
+    /// The cty type of this attribute's value.
+    pub fn ty(&self) -> Type {
+        match &self.kind {
+            Kind::Value(t) => t.clone(),
+            Kind::Nested(n, attrs) => {
+                let obj = object_type(attrs);
+                match n {
+                    Nesting::Single => obj,
+                    Nesting::List => Type::list(obj),
+                    Nesting::Set => Type::set(obj),
+                    Nesting::Map => Type::map(obj),
+                }
+            }
+        }
+    }
+
+    /// The attributes of a nested attribute's object.
+    pub fn children(&self) -> &[Attribute] {
+        match &self.kind {
+            Kind::Nested(_, attrs) => attrs,
+            Kind::Value(_) => &[],
+        }
+    }
+
+    pub fn child(&self, name: &str) -> Option<&Attribute> {
+        self.children().iter().find(|a| a.name == name)
+    }
+}
+
+/// A string attribute.
+pub fn string(name: &str) -> Attribute {
+    Attribute::new(name, Kind::Value(Type::String))
+}
+/// A whole-number attribute (a cty number that validation keeps integral).
+pub fn int(name: &str) -> Attribute {
+    Attribute::new(name, Kind::Value(Type::Number)).validate(Validator::Integer)
+}
+/// A number attribute.
+pub fn number(name: &str) -> Attribute {
+    Attribute::new(name, Kind::Value(Type::Number))
+}
+pub fn bool(name: &str) -> Attribute {
+    Attribute::new(name, Kind::Value(Type::Bool))
+}
+/// An ordered list of `elem`.
+pub fn list(name: &str, elem: Type) -> Attribute {
+    Attribute::new(name, Kind::Value(Type::list(elem)))
+}
+/// An unordered set of `elem`.
+pub fn set(name: &str, elem: Type) -> Attribute {
+    Attribute::new(name, Kind::Value(Type::set(elem)))
+}
+pub fn map(name: &str, elem: Type) -> Attribute {
+    Attribute::new(name, Kind::Value(Type::map(elem)))
+}
+/// A single nested attribute: `name = { … }`.
+pub fn nested(name: &str, attrs: Vec<Attribute>) -> Attribute {
+    Attribute::new(name, Kind::Nested(Nesting::Single, attrs))
+}
+/// A list nested attribute: `name = [{ … }, …]`.
+pub fn nested_list(name: &str, attrs: Vec<Attribute>) -> Attribute {
+    Attribute::new(name, Kind::Nested(Nesting::List, attrs))
+}
+
+pub(crate) fn object_type(attrs: &[Attribute]) -> Type {
+    Type::Object(attrs.iter().map(|a| (a.name.clone(), a.ty())).collect())
+}
+
+/// The schema of a provider, resource or data source.
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    pub version: i64,
+    /// Markdown.
+    pub description: String,
+    pub deprecation: Option<String>,
+    pub attributes: Vec<Attribute>,
+}
+
+impl Schema {
+    pub fn new(description: impl Into<String>) -> Schema {
+        Schema { description: description.into(), ..Default::default() }
+    }
+    pub fn version(mut self, v: i64) -> Self {
+        self.version = v;
+        self
+    }
+    pub fn attr(mut self, a: Attribute) -> Self {
+        self.attributes.push(a);
+        self
+    }
+    pub fn attrs(mut self, a: impl IntoIterator<Item = Attribute>) -> Self {
+        self.attributes.extend(a);
+        self
+    }
+    pub fn get(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+    /// The object type of the whole schema.
+    pub fn ty(&self) -> Type {
+        object_type(&self.attributes)
+    }
+
+    /// Structural problems Terraform would reject (or crash on): checked in tests for every schema.
+    pub fn check(&self) -> Vec<String> {
+        let mut errs = Vec::new();
+        check_attrs(&self.attributes, "", &mut errs);
+        errs
+    }
+}
+
+fn check_attrs(attrs: &[Attribute], prefix: &str, errs: &mut Vec<String>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for a in attrs {
+        let path = format!("{prefix}{}", a.name);
+        if a.name.is_empty() || !a.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            errs.push(format!("{path}: name must match ^[a-z0-9_]+$"));
+        }
+        if !seen.insert(&a.name) {
+            errs.push(format!("{path}: declared twice"));
+        }
+        if a.keep_state && !a.presence.is_computed() {
+            errs.push(format!("{path}: keep_state needs a computed attribute"));
+        }
+        if a.default.is_some() && !a.presence.is_computed() {
+            errs.push(format!("{path}: a default needs an optional+computed attribute"));
+        }
+        if a.presence == Presence::Computed && !a.validators.iter().all(|v| matches!(v, Validator::Integer)) {
+            errs.push(format!("{path}: validators on a computed-only attribute never run"));
+        }
+        if a.description.is_empty() {
+            errs.push(format!("{path}: no description"));
+        }
+        if let Kind::Nested(n, children) = &a.kind {
+            if matches!(n, Nesting::Set) && a.ty().has_dynamic() {
+                errs.push(format!("{path}: sets may not contain dynamic values"));
+            }
+            for c in children {
+                if a.presence == Presence::Computed && c.presence != Presence::Computed {
+                    errs.push(format!("{path}.{}: inside a computed-only attribute, must be computed-only", c.name));
+                }
+            }
+            check_attrs(children, &format!("{path}."), errs);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_of_nested_schema() {
+        let s = Schema::new("x").attr(string("id").computed().desc("id")).attr(
+            nested(
+                "inbound",
+                vec![int("channel_limit").optional_computed().desc("c"), list("codecs", Type::String).optional_computed().desc("c")],
+            )
+            .optional_computed()
+            .desc("in"),
+        );
+        assert_eq!(
+            s.ty().to_string(),
+            r#"["object",{"id":"string","inbound":["object",{"channel_limit":"number","codecs":["list","string"]}]}]"#
+        );
+        assert!(s.check().is_empty(), "{:?}", s.check());
+    }
+
+    #[test]
+    fn check_finds_mistakes() {
+        let s = Schema::new("x")
+            .attr(string("Bad").optional().desc("d"))
+            .attr(string("a").optional().keep_state().desc("d"))
+            .attr(string("a").computed().one_of(&["x"]).desc("d"));
+        let errs = s.check();
+        assert_eq!(errs.len(), 4, "{errs:?}");
+    }
+}

@@ -1,0 +1,718 @@
+//! `tfplugin6.Provider` served over gRPC: decodes each request against the schema, calls the
+//! provider, resource or data source, and runs the generic pipeline (validation, planning,
+//! reconciliation). A panic inside any handler becomes an error diagnostic.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status};
+
+use super::diag::{AttrPath, Diagnostic, Diagnostics, Failure, Severity, Step};
+use super::plan::{self, Planned};
+use super::proto::tfplugin6 as pb;
+use super::proto::tfplugin6::provider_server::Provider as ProtoProvider;
+use super::provider::{Ctx, DataSource, PlanRequest, Provider, Resource};
+use super::schema::{Attribute, Kind, Nesting, Presence, Schema};
+use super::types::Type;
+use super::validate::validate_config;
+use super::value::Value;
+use super::{json, msgpack};
+
+struct Entry<T: ?Sized> {
+    imp: Arc<T>,
+    schema: Schema,
+    ty: Type,
+}
+
+struct Catalog<C> {
+    provider: Schema,
+    provider_ty: Type,
+    resources: BTreeMap<&'static str, Entry<dyn Resource<C>>>,
+    data_sources: BTreeMap<&'static str, Entry<dyn DataSource<C>>>,
+}
+
+/// The gRPC service around a [`Provider`].
+pub struct ProviderService<P: Provider> {
+    inner: Arc<Inner<P>>,
+}
+
+struct Inner<P: Provider> {
+    provider: P,
+    catalog: OnceLock<Catalog<P::Client>>,
+    client: OnceLock<P::Client>,
+    stop: CancellationToken,
+}
+
+impl<P: Provider> std::fmt::Debug for ProviderService<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProviderService")
+    }
+}
+
+impl<P: Provider> ProviderService<P> {
+    pub fn new(provider: P) -> Self {
+        ProviderService {
+            inner: Arc::new(Inner { provider, catalog: OnceLock::new(), client: OnceLock::new(), stop: CancellationToken::new() }),
+        }
+    }
+}
+
+impl<P: Provider> Inner<P> {
+    /// Schemas are built on first use, not at start-up.
+    fn catalog(&self) -> &Catalog<P::Client> {
+        self.catalog.get_or_init(|| {
+            let provider = self.provider.schema();
+            let provider_ty = provider.ty();
+            let resources = self
+                .provider
+                .resources()
+                .into_iter()
+                .map(|r| {
+                    let schema = r.schema();
+                    let ty = schema.ty();
+                    (r.type_name(), Entry { imp: r, schema, ty })
+                })
+                .collect();
+            let data_sources = self
+                .provider
+                .data_sources()
+                .into_iter()
+                .map(|d| {
+                    let schema = d.schema();
+                    let ty = schema.ty();
+                    (d.type_name(), Entry { imp: d, schema, ty })
+                })
+                .collect();
+            Catalog { provider, provider_ty, resources, data_sources }
+        })
+    }
+
+    fn resource(&self, name: &str) -> Result<&Entry<dyn Resource<P::Client>>, Diagnostics> {
+        self.catalog()
+            .resources
+            .get(name)
+            .ok_or_else(|| Diagnostic::error("Unknown resource type", format!("This provider has no resource type {name:?}.")).into())
+    }
+
+    fn data_source(&self, name: &str) -> Result<&Entry<dyn DataSource<P::Client>>, Diagnostics> {
+        self.catalog()
+            .data_sources
+            .get(name)
+            .ok_or_else(|| Diagnostic::error("Unknown data source type", format!("This provider has no data source type {name:?}.")).into())
+    }
+
+    fn client(&self) -> Result<&P::Client, Diagnostics> {
+        self.client.get().ok_or_else(|| {
+            Diagnostic::error(
+                "Provider not configured",
+                "Terraform called an operation that needs the API before configuring the provider. This is a bug in the caller or in this provider.",
+            )
+            .into()
+        })
+    }
+
+    fn ctx(&self) -> Ctx {
+        Ctx { stop: self.stop.clone() }
+    }
+}
+
+// ---- values in and out --------------------------------------------------------------------
+
+fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostics> {
+    let Some(dv) = dv else { return Ok(Value::Null) };
+    let r = if !dv.msgpack.is_empty() {
+        msgpack::decode(&dv.msgpack, ty).map_err(|e| e.to_string())
+    } else if !dv.json.is_empty() {
+        json::decode(&dv.json, ty).map_err(|e| e.to_string())
+    } else {
+        Ok(Value::Null)
+    };
+    r.map_err(|e| Diagnostic::error("Malformed request", format!("Could not decode the {what}: {e}")).into())
+}
+
+fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
+    let msgpack = msgpack::encode(v, ty).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            "Internal error: invalid value",
+            format!("Could not encode the {what}: {e}. This is a bug in the provider."),
+        ))
+    })?;
+    Ok(pb::DynamicValue { msgpack, json: Vec::new() })
+}
+
+fn diags_to_pb(d: &Diagnostics) -> Vec<pb::Diagnostic> {
+    d.iter()
+        .map(|d| pb::Diagnostic {
+            severity: match d.severity {
+                Severity::Error => pb::diagnostic::Severity::Error as i32,
+                Severity::Warning => pb::diagnostic::Severity::Warning as i32,
+            },
+            summary: d.summary.clone(),
+            detail: d.detail.clone(),
+            attribute: d.path.as_ref().map(path_to_pb),
+        })
+        .collect()
+}
+
+fn path_to_pb(p: &AttrPath) -> pb::AttributePath {
+    use pb::attribute_path::step::Selector;
+    pb::AttributePath {
+        steps: p
+            .0
+            .iter()
+            .map(|s| pb::attribute_path::Step {
+                selector: Some(match s {
+                    Step::Attr(a) => Selector::AttributeName(a.clone()),
+                    Step::Key(k) => Selector::ElementKeyString(k.clone()),
+                    Step::Index(i) => Selector::ElementKeyInt(*i),
+                }),
+            })
+            .collect(),
+    }
+}
+
+// ---- schema to protocol ----------------------------------------------------------------------
+
+fn schema_to_pb(s: &Schema) -> pb::Schema {
+    pb::Schema {
+        version: s.version,
+        block: Some(pb::schema::Block {
+            version: s.version,
+            attributes: s.attributes.iter().map(attr_to_pb).collect(),
+            block_types: Vec::new(),
+            description: s.description.clone(),
+            description_kind: pb::StringKind::Markdown as i32,
+            deprecated: s.deprecation.is_some(),
+            ..Default::default()
+        }),
+    }
+}
+
+fn attr_to_pb(a: &Attribute) -> pb::schema::Attribute {
+    let (ty, nested) = match &a.kind {
+        Kind::Value(t) => (t.to_json_bytes(), None),
+        Kind::Nested(n, children) => (
+            Vec::new(),
+            Some(pb::schema::Object {
+                attributes: children.iter().map(attr_to_pb).collect(),
+                nesting: match n {
+                    Nesting::Single => pb::schema::object::NestingMode::Single,
+                    Nesting::List => pb::schema::object::NestingMode::List,
+                    Nesting::Set => pb::schema::object::NestingMode::Set,
+                    Nesting::Map => pb::schema::object::NestingMode::Map,
+                } as i32,
+                ..Default::default()
+            }),
+        ),
+    };
+    pb::schema::Attribute {
+        name: a.name.clone(),
+        r#type: ty,
+        nested_type: nested,
+        description: a.description.clone(),
+        required: a.presence == Presence::Required,
+        optional: matches!(a.presence, Presence::Optional | Presence::OptionalComputed),
+        computed: a.presence.is_computed(),
+        sensitive: a.sensitive,
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecated: a.deprecation.is_some(),
+        ..Default::default()
+    }
+}
+
+// ---- panic guard ----------------------------------------------------------------------------
+
+/// Polls a handler future with panics caught; a panic becomes an error diagnostic.
+struct Guarded<'a, T> {
+    fut: Pin<Box<dyn Future<Output = T> + Send + 'a>>,
+}
+
+impl<T> Future for Guarded<'_, T> {
+    type Output = std::thread::Result<T>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let fut = &mut self.fut;
+        match super::log::guarded(|| std::panic::catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(cx)))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
+            Err(p) => Poll::Ready(Err(p)),
+        }
+    }
+}
+
+/// Runs one RPC: logs it, catches panics, and turns failures into a response via `fail`.
+async fn run<'a, R>(
+    rpc: &'static str,
+    type_name: &str,
+    fut: impl Future<Output = Result<R, Diagnostics>> + Send + 'a,
+    fail: impl FnOnce(Vec<pb::Diagnostic>) -> R,
+) -> Result<Response<R>, Status> {
+    let start = Instant::now();
+    let out = Guarded { fut: Box::pin(fut) }.await;
+    let resp = match out {
+        Ok(Ok(r)) => r,
+        Ok(Err(d)) => fail(diags_to_pb(&d)),
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let d = Diagnostic::error(
+                "Internal error in the provider",
+                format!(
+                    "The provider hit an internal error while handling {rpc}: {msg}. Please report this, with the Terraform configuration that caused it."
+                ),
+            );
+            fail(diags_to_pb(&d.into()))
+        }
+    };
+    tracing::debug!(tf_rpc = rpc, tf_type = type_name, duration_ms = start.elapsed().as_secs_f64() * 1000.0, "served");
+    Ok(Response::new(resp))
+}
+
+/// Splits a failure into its diagnostics and the state to record.
+fn split(f: Failure) -> (Diagnostics, Option<Value>) {
+    (f.diags, f.partial_state)
+}
+
+// ---- the service ----------------------------------------------------------------------------
+
+#[tonic::async_trait]
+impl<P: Provider> ProtoProvider for ProviderService<P> {
+    async fn get_metadata(&self, _req: Request<pb::get_metadata::Request>) -> Result<Response<pb::get_metadata::Response>, Status> {
+        let inner = &self.inner;
+        run(
+            "GetMetadata",
+            "",
+            async move {
+                let c = inner.catalog();
+                Ok(pb::get_metadata::Response {
+                    server_capabilities: Some(server_capabilities()),
+                    resources: c.resources.keys().map(|k| pb::get_metadata::ResourceMetadata { type_name: k.to_string() }).collect(),
+                    data_sources: c
+                        .data_sources
+                        .keys()
+                        .map(|k| pb::get_metadata::DataSourceMetadata { type_name: k.to_string() })
+                        .collect(),
+                    ..Default::default()
+                })
+            },
+            |d| pb::get_metadata::Response { diagnostics: d, ..Default::default() },
+        )
+        .await
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _req: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        let inner = &self.inner;
+        run(
+            "GetProviderSchema",
+            "",
+            async move {
+                let c = inner.catalog();
+                Ok(pb::get_provider_schema::Response {
+                    provider: Some(schema_to_pb(&c.provider)),
+                    resource_schemas: c.resources.iter().map(|(k, e)| (k.to_string(), schema_to_pb(&e.schema))).collect(),
+                    data_source_schemas: c.data_sources.iter().map(|(k, e)| (k.to_string(), schema_to_pb(&e.schema))).collect(),
+                    server_capabilities: Some(server_capabilities()),
+                    ..Default::default()
+                })
+            },
+            |d| pb::get_provider_schema::Response { diagnostics: d, ..Default::default() },
+        )
+        .await
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        run(
+            "ValidateProviderConfig",
+            "",
+            async move {
+                let c = inner.catalog();
+                let config = decode(req.config.as_ref(), &c.provider_ty, "provider configuration")?;
+                let mut d = Diagnostics::new();
+                validate_config(&c.provider.attributes, &config, &AttrPath::root(), &mut d);
+                d.extend(inner.provider.validate(&config));
+                Ok(pb::validate_provider_config::Response { diagnostics: diags_to_pb(&d) })
+            },
+            |d| pb::validate_provider_config::Response { diagnostics: d },
+        )
+        .await
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        run(
+            "ValidateResourceConfig",
+            &tn,
+            async move {
+                let e = inner.resource(&req.type_name)?;
+                let config = decode(req.config.as_ref(), &e.ty, "configuration")?;
+                let mut d = Diagnostics::new();
+                validate_config(&e.schema.attributes, &config, &AttrPath::root(), &mut d);
+                if !d.has_errors() {
+                    d.extend(e.imp.validate(&config));
+                }
+                Ok(pb::validate_resource_config::Response { diagnostics: diags_to_pb(&d) })
+            },
+            |d| pb::validate_resource_config::Response { diagnostics: d },
+        )
+        .await
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        run(
+            "ValidateDataResourceConfig",
+            &tn,
+            async move {
+                let e = inner.data_source(&req.type_name)?;
+                let config = decode(req.config.as_ref(), &e.ty, "configuration")?;
+                let mut d = Diagnostics::new();
+                validate_config(&e.schema.attributes, &config, &AttrPath::root(), &mut d);
+                if !d.has_errors() {
+                    d.extend(e.imp.validate(&config));
+                }
+                Ok(pb::validate_data_resource_config::Response { diagnostics: diags_to_pb(&d) })
+            },
+            |d| pb::validate_data_resource_config::Response { diagnostics: d },
+        )
+        .await
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        run(
+            "UpgradeResourceState",
+            &tn,
+            async move {
+                let e = inner.resource(&req.type_name)?;
+                if req.version > e.schema.version {
+                    return Err(Diagnostic::error(
+                        "State written by a newer provider",
+                        format!(
+                            "The state of this {} has schema version {}, but this provider knows version {} at most. Use the provider version that wrote it, or a newer one.",
+                            req.type_name, req.version, e.schema.version
+                        ),
+                    )
+                    .into());
+                }
+                let raw = req.raw_state.unwrap_or_default();
+                if raw.json.is_empty() {
+                    if !raw.flatmap.is_empty() {
+                        return Err(Diagnostic::error(
+                            "Unsupported state format",
+                            "This state uses the flatmap format of Terraform 0.11 and earlier, which this provider never wrote.",
+                        )
+                        .into());
+                    }
+                    let upgraded_state = Some(encode(&Value::Null, &e.ty, "state")?);
+                    return Ok(pb::upgrade_resource_state::Response { upgraded_state, diagnostics: Vec::new() });
+                }
+                let mut j: serde_json::Value = serde_json::from_slice(&raw.json)
+                    .map_err(|err| Diagnostics::from(Diagnostic::error("Malformed state", format!("The stored state is not valid JSON: {err}"))))?;
+                if req.version < e.schema.version {
+                    j = e.imp.upgrade_state(req.version, j)?;
+                }
+                let v = json::from_json(&j, &e.ty, json::Extra::Drop)
+                    .map_err(|err| Diagnostics::from(Diagnostic::error("Malformed state", format!("The stored state does not fit the schema: {err}"))))?;
+                let upgraded_state = Some(encode(&v, &e.ty, "state")?);
+                Ok(pb::upgrade_resource_state::Response { upgraded_state, diagnostics: Vec::new() })
+            },
+            |d| pb::upgrade_resource_state::Response { diagnostics: d, ..Default::default() },
+        )
+        .await
+    }
+
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        run(
+            "ConfigureProvider",
+            "",
+            async move {
+                let c = inner.catalog();
+                let config = decode(req.config.as_ref(), &c.provider_ty, "provider configuration")?;
+                let client = inner.provider.configure(&config, &req.terraform_version).await?;
+                // A second ConfigureProvider in one process keeps the first client.
+                let _ = inner.client.set(client);
+                Ok(pb::configure_provider::Response { diagnostics: Vec::new() })
+            },
+            |d| pb::configure_provider::Response { diagnostics: d },
+        )
+        .await
+    }
+
+    async fn read_resource(&self, req: Request<pb::read_resource::Request>) -> Result<Response<pb::read_resource::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        let private = req.private.clone();
+        run(
+            "ReadResource",
+            &tn,
+            async move {
+                let e = inner.resource(&req.type_name)?;
+                let current = decode(req.current_state.as_ref(), &e.ty, "current state")?;
+                if current.is_null() {
+                    return Ok(pb::read_resource::Response { new_state: req.current_state, private: req.private, ..Default::default() });
+                }
+                let client = inner.client()?;
+                let (new_state, d) = match e.imp.read(client, &inner.ctx(), &current).await {
+                    Ok(Some(v)) => (plan::strip_unknowns(&v), Diagnostics::new()),
+                    Ok(None) => (Value::Null, Diagnostics::new()),
+                    Err(f) => {
+                        let (d, partial) = split(f);
+                        (partial.unwrap_or(current), d)
+                    }
+                };
+                Ok(pb::read_resource::Response {
+                    new_state: Some(encode(&new_state, &e.ty, "new state")?),
+                    diagnostics: diags_to_pb(&d),
+                    private: req.private,
+                    ..Default::default()
+                })
+            },
+            |d| pb::read_resource::Response { diagnostics: d, private, ..Default::default() },
+        )
+        .await
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        run(
+            "PlanResourceChange",
+            &tn,
+            async move {
+                let e = inner.resource(&req.type_name)?;
+                let prior = decode(req.prior_state.as_ref(), &e.ty, "prior state")?;
+                let proposed = decode(req.proposed_new_state.as_ref(), &e.ty, "proposed new state")?;
+                let config = decode(req.config.as_ref(), &e.ty, "configuration")?;
+                let mut planned: Planned = plan::plan(&e.schema.attributes, &prior, &config, &proposed);
+                let mut d = Diagnostics::new();
+                if !planned.state.is_null() {
+                    d.extend(e.imp.modify_plan(&PlanRequest { prior: &prior, config: &config }, &mut planned));
+                    let errs = plan::check_plan(&e.schema.attributes, &prior, &config, &planned.state);
+                    if !errs.is_empty() {
+                        d.error(
+                            "Internal error: invalid plan",
+                            format!(
+                                "The provider built a plan Terraform would reject ({}). This is a bug in the provider.",
+                                errs.join("; ")
+                            ),
+                        );
+                    }
+                }
+                if d.has_errors() {
+                    return Err(d);
+                }
+                planned.requires_replace.sort();
+                planned.requires_replace.dedup();
+                Ok(pb::plan_resource_change::Response {
+                    planned_state: Some(encode(&planned.state, &e.ty, "planned state")?),
+                    requires_replace: planned.requires_replace.iter().map(path_to_pb).collect(),
+                    planned_private: req.prior_private,
+                    diagnostics: diags_to_pb(&d),
+                    ..Default::default()
+                })
+            },
+            |d| pb::plan_resource_change::Response { diagnostics: d, ..Default::default() },
+        )
+        .await
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        run(
+            "ApplyResourceChange",
+            &tn,
+            async move {
+                let e = inner.resource(&req.type_name)?;
+                let prior = decode(req.prior_state.as_ref(), &e.ty, "prior state")?;
+                let planned = decode(req.planned_state.as_ref(), &e.ty, "planned state")?;
+                let client = inner.client()?;
+                let ctx = inner.ctx();
+                let attrs = &e.schema.attributes;
+                let mut d = Diagnostics::new();
+                let new_state = if planned.is_null() {
+                    match e.imp.delete(client, &ctx, &prior).await {
+                        Ok(()) => Value::Null,
+                        Err(f) => {
+                            let (fd, partial) = split(f);
+                            d.extend(fd);
+                            partial.unwrap_or(prior)
+                        }
+                    }
+                } else {
+                    let result = if prior.is_null() {
+                        e.imp.create(client, &ctx, &planned).await
+                    } else {
+                        e.imp.update(client, &ctx, &prior, &planned).await
+                    };
+                    match result {
+                        Ok(v) => plan::reconcile(attrs, &planned, &v, &mut d),
+                        Err(f) => {
+                            let (fd, partial) = split(f);
+                            d.extend(fd);
+                            match partial {
+                                Some(v) => plan::reconcile(attrs, &planned, &v, &mut d),
+                                // Nothing created: no state. A failed update keeps the prior state.
+                                None => prior,
+                            }
+                        }
+                    }
+                };
+                Ok(pb::apply_resource_change::Response {
+                    new_state: Some(encode(&new_state, &e.ty, "new state")?),
+                    private: req.planned_private,
+                    diagnostics: diags_to_pb(&d),
+                    ..Default::default()
+                })
+            },
+            |d| pb::apply_resource_change::Response { diagnostics: d, ..Default::default() },
+        )
+        .await
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        run(
+            "ImportResourceState",
+            &tn,
+            async move {
+                let e = inner.resource(&req.type_name)?;
+                let client = inner.client()?;
+                let state = e.imp.import(client, &inner.ctx(), &req.id).await.map_err(|f| f.diags)?;
+                Ok(pb::import_resource_state::Response {
+                    imported_resources: vec![pb::import_resource_state::ImportedResource {
+                        type_name: req.type_name.clone(),
+                        state: Some(encode(&plan::strip_unknowns(&state), &e.ty, "imported state")?),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                })
+            },
+            |d| pb::import_resource_state::Response { diagnostics: d, ..Default::default() },
+        )
+        .await
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        run(
+            "ReadDataSource",
+            &tn,
+            async move {
+                let e = inner.data_source(&req.type_name)?;
+                let config = decode(req.config.as_ref(), &e.ty, "configuration")?;
+                let client = inner.client()?;
+                let returned = e.imp.read(client, &inner.ctx(), &config).await.map_err(|f| f.diags)?;
+                // Configured values are echoed; computed ones come from the read.
+                let expected = plan::plan(&e.schema.attributes, &Value::Null, &config, &config).state;
+                let mut d = Diagnostics::new();
+                let state = plan::reconcile(&e.schema.attributes, &expected, &returned, &mut d);
+                Ok(pb::read_data_source::Response {
+                    state: Some(encode(&state, &e.ty, "data source result")?),
+                    diagnostics: diags_to_pb(&d),
+                    ..Default::default()
+                })
+            },
+            |d| pb::read_data_source::Response { diagnostics: d, ..Default::default() },
+        )
+        .await
+    }
+
+    async fn stop_provider(&self, _req: Request<pb::stop_provider::Request>) -> Result<Response<pb::stop_provider::Response>, Status> {
+        tracing::info!(tf_rpc = "StopProvider", "stop requested: cancelling in-flight work");
+        self.inner.stop.cancel();
+        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+    }
+
+    // ---- newer protocol minors: we declare no functions, identities, ephemeral resources,
+    // list resources, state stores or actions, so clients never need these; answer each so
+    // that a client treats the feature as absent.
+
+    async fn get_functions(&self, _req: Request<pb::get_functions::Request>) -> Result<Response<pb::get_functions::Response>, Status> {
+        Ok(Response::new(pb::get_functions::Response { functions: HashMap::new(), diagnostics: Vec::new() }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _req: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        Ok(Response::new(pb::get_resource_identity_schemas::Response { identity_schemas: HashMap::new(), diagnostics: Vec::new() }))
+    }
+
+    async fn move_resource_state(
+        &self,
+        req: Request<pb::move_resource_state::Request>,
+    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let d = Diagnostic::error(
+            "Move not supported",
+            format!("Moving {} state into {} is not supported by this provider.", req.source_type_name, req.target_type_name),
+        );
+        Ok(Response::new(pb::move_resource_state::Response { diagnostics: diags_to_pb(&d.into()), ..Default::default() }))
+    }
+}
+
+fn server_capabilities() -> pb::ServerCapabilities {
+    // Keep Terraform 1.0 behaviour everywhere: destroy without a plan call, schema fetched per process.
+    pb::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: false,
+        move_resource_state: false,
+        generate_resource_config: false,
+    }
+}

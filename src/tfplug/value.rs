@@ -1,0 +1,359 @@
+//! The cty value model: what Terraform sends and expects, decoded against a [`Type`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::types::Type;
+
+/// A cty value. Its type is not stored (except inside `dynamic` slots): codecs and the
+/// planner always work against the schema's [`Type`].
+#[derive(Clone, Debug)]
+pub enum Value {
+    Null,
+    /// Not known until apply. `refinement` keeps the raw payload of a refined unknown
+    /// (msgpack extension 12) so that it can be passed back byte for byte.
+    Unknown(Unknown),
+    Bool(bool),
+    Number(Number),
+    String(String),
+    List(Vec<Value>),
+    /// Order carries no meaning; equality ignores it.
+    Set(Vec<Value>),
+    Map(BTreeMap<String, Value>),
+    Object(BTreeMap<String, Value>),
+    Tuple(Vec<Value>),
+    /// A value in a `dynamic` slot, with the concrete type it was sent with.
+    Dynamic(Type, Box<Value>),
+}
+
+/// An unknown value, optionally refined by a newer Terraform core.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unknown {
+    pub refinement: Option<Vec<u8>>,
+}
+
+impl Value {
+    pub fn unknown() -> Value {
+        Value::Unknown(Unknown::default())
+    }
+    pub fn string(s: impl Into<String>) -> Value {
+        Value::String(s.into())
+    }
+    pub fn int(i: i64) -> Value {
+        Value::Number(Number::Int(i))
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Value::Unknown(_))
+    }
+    /// Known at this level (it may still contain unknowns inside).
+    pub fn is_known(&self) -> bool {
+        !self.is_unknown()
+    }
+
+    /// Known all the way down.
+    pub fn is_wholly_known(&self) -> bool {
+        match self {
+            Value::Unknown(_) => false,
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => v.iter().all(Value::is_wholly_known),
+            Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
+            Value::Dynamic(_, v) => v.is_wholly_known(),
+            _ => true,
+        }
+    }
+
+    /// An attribute of an object value; `Null` for a null object or a missing attribute.
+    pub fn get(&self, name: &str) -> &Value {
+        match self {
+            Value::Object(m) => m.get(name).unwrap_or(&NULL),
+            Value::Dynamic(_, v) => v.get(name),
+            _ => &NULL,
+        }
+    }
+
+    /// Mutable access to an attribute of an object value.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        match self {
+            Value::Object(m) => m.get_mut(name),
+            _ => None,
+        }
+    }
+
+    /// Sets an attribute of an object value (no-op on anything else).
+    pub fn set(&mut self, name: &str, v: Value) {
+        if let Value::Object(m) = self {
+            m.insert(name.to_string(), v);
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Number(n) => n.as_i64(),
+            _ => None,
+        }
+    }
+    pub fn as_number(&self) -> Option<&Number> {
+        match self {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+    /// Elements of a list, set or tuple.
+    pub fn elements(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// Attributes of an object, or entries of a map.
+    pub fn entries(&self) -> Option<&BTreeMap<String, Value>> {
+        match self {
+            Value::Object(m) | Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// A null value shaped by `ty`: every object attribute present and null.
+    pub fn null_object(ty: &Type) -> Value {
+        match ty {
+            Type::Object(attrs) => Value::Object(attrs.keys().map(|k| (k.clone(), Value::Null)).collect()),
+            _ => Value::Null,
+        }
+    }
+}
+
+static NULL: Value = Value::Null;
+
+impl PartialEq for Value {
+    /// cty equality: numbers by value, sets without order, unknowns equal to unknowns.
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Unknown(a), Value::Unknown(b)) => a == b,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => a == b,
+            (Value::Set(a), Value::Set(b)) => set_eq(a, b),
+            (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => a == b,
+            (Value::Dynamic(ta, a), Value::Dynamic(tb, b)) => ta == tb && a == b,
+            _ => false,
+        }
+    }
+}
+
+fn set_eq(a: &[Value], b: &[Value]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut used = vec![false; b.len()];
+    'outer: for x in a {
+        for (i, y) in b.iter().enumerate() {
+            if !used[i] && x == y {
+                used[i] = true;
+                continue 'outer;
+            }
+        }
+        return false;
+    }
+    true
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::int(i)
+    }
+}
+
+/// A cty number. Kept canonical so that derived equality is value equality:
+/// an integral value that fits `i64` is always `Int`, any other finite value that an `f64`
+/// holds exactly is `Float`, and everything else is the normalised decimal text in `Big`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+    Big(String),
+}
+
+impl Number {
+    pub fn from_f64(f: f64) -> Number {
+        if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
+            Number::Int(f as i64)
+        } else {
+            Number::Float(f)
+        }
+    }
+
+    pub fn from_u64(u: u64) -> Number {
+        match i64::try_from(u) {
+            Ok(i) => Number::Int(i),
+            Err(_) => Number::Big(u.to_string()),
+        }
+    }
+
+    /// Parses decimal text (as Terraform sends big or precise numbers, and as JSON state holds them).
+    pub fn parse(text: &str) -> Option<Number> {
+        let t = text.trim();
+        if t.is_empty() {
+            return None;
+        }
+        if let Ok(i) = t.parse::<i64>() {
+            return Some(Number::Int(i));
+        }
+        let f: f64 = t.parse().ok()?;
+        if !f.is_finite() {
+            return if t.eq_ignore_ascii_case("inf") || t.eq_ignore_ascii_case("+inf") || t.eq_ignore_ascii_case("-inf") {
+                Some(Number::Float(f))
+            } else {
+                // Too large for f64: keep the exact text.
+                Some(Number::Big(normalise_decimal(t)?))
+            };
+        }
+        let n = Number::from_f64(f);
+        // Keep exactness: if the f64 does not print back to the same decimal, store the text.
+        let norm = normalise_decimal(t)?;
+        let back = match &n {
+            Number::Int(i) => i.to_string(),
+            Number::Float(f) => normalise_decimal(&format!("{f}"))?,
+            Number::Big(s) => s.clone(),
+        };
+        if back == norm { Some(n) } else { Some(Number::Big(norm)) }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Number::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> f64 {
+        match self {
+            Number::Int(i) => *i as f64,
+            Number::Float(f) => *f,
+            Number::Big(s) => s.parse().unwrap_or(f64::NAN),
+        }
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::Float(x) => write!(f, "{x}"),
+            Number::Big(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Plain decimal text without exponent, sign-normalised, trailing fraction zeros removed.
+fn normalise_decimal(t: &str) -> Option<String> {
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (mantissa, exp) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], body[i + 1..].parse::<i64>().ok()?),
+        None => (body, 0),
+    };
+    let (int_part, frac_part) = match mantissa.find('.') {
+        Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
+        None => (mantissa, ""),
+    };
+    if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    let digits: String = format!("{int_part}{frac_part}");
+    let point = int_part.len() as i64 + exp; // position of the decimal point in `digits`
+    let (ip, fp) = if point <= 0 {
+        (String::from("0"), format!("{}{}", "0".repeat((-point) as usize), digits))
+    } else if point as usize >= digits.len() {
+        (format!("{}{}", digits, "0".repeat(point as usize - digits.len())), String::new())
+    } else {
+        (digits[..point as usize].to_string(), digits[point as usize..].to_string())
+    };
+    let ip = ip.trim_start_matches('0');
+    let ip = if ip.is_empty() { "0" } else { ip };
+    let fp = fp.trim_end_matches('0');
+    let mut out = String::new();
+    if neg && !(ip == "0" && fp.is_empty()) {
+        out.push('-');
+    }
+    out.push_str(ip);
+    if !fp.is_empty() {
+        out.push('.');
+        out.push_str(fp);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_canonical() {
+        assert_eq!(Number::from_f64(3.0), Number::Int(3));
+        assert_eq!(Number::parse("3"), Some(Number::Int(3)));
+        assert_eq!(Number::parse("3.0"), Some(Number::Int(3)));
+        assert_eq!(Number::parse("3e2"), Some(Number::Int(300)));
+        assert_eq!(Number::parse("0.5"), Some(Number::Float(0.5)));
+        assert_eq!(Number::parse("0.1"), Some(Number::Float(0.1)));
+        assert_eq!(Number::parse("123456789012345678901234567890"), Some(Number::Big("123456789012345678901234567890".into())));
+        assert_eq!(Number::parse("0.10000000000000000000001"), Some(Number::Big("0.10000000000000000000001".into())));
+        assert_eq!(Number::from_u64(u64::MAX), Number::Big("18446744073709551615".into()));
+        assert_eq!(Number::parse("abc"), None);
+        assert_eq!(Number::parse("-0"), Some(Number::Int(0)));
+    }
+
+    #[test]
+    fn set_equality_ignores_order() {
+        let a = Value::Set(vec!["a".into(), "b".into()]);
+        let b = Value::Set(vec!["b".into(), "a".into()]);
+        assert_eq!(a, b);
+        let c = Value::List(vec!["a".into(), "b".into()]);
+        let d = Value::List(vec!["b".into(), "a".into()]);
+        assert_ne!(c, d);
+        assert_ne!(Value::Set(vec!["a".into(), "a".into()]), Value::Set(vec!["a".into(), "b".into()]));
+    }
+
+    #[test]
+    fn wholly_known() {
+        let v = Value::Object([("a".to_string(), Value::List(vec![Value::unknown()]))].into());
+        assert!(v.is_known());
+        assert!(!v.is_wholly_known());
+    }
+}
