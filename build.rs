@@ -6,7 +6,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=proto");
     let mut config = prost_build::Config::new();
     config.protoc_executable(protoc);
-    tonic_prost_build::configure().build_client(false).build_server(true).generate_default_stubs(true).compile_with_config(
+    tonic_prost_build::configure().build_client(true).build_server(true).generate_default_stubs(true).compile_with_config(
         config,
         &[std::path::PathBuf::from("proto/tfplugin6.proto"), std::path::PathBuf::from("proto/plugin.proto")],
         &[std::path::PathBuf::from("proto"), well_known],

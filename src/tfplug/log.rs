@@ -39,6 +39,8 @@ pub fn init(module: &'static str) {
     install_panic_hook();
 }
 
+const DEPENDENCY_TARGETS: [&str; 7] = ["h2", "hyper", "rustls", "tonic", "tower", "reqwest", "tokio"];
+
 /// A subscriber that writes each event as one hclog JSON line. Spans are not tracked.
 #[derive(Debug)]
 pub struct HclogSubscriber {
@@ -48,7 +50,11 @@ pub struct HclogSubscriber {
 
 impl Subscriber for HclogSubscriber {
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        *metadata.level() <= self.max
+        // Our own events at the requested level; dependencies (h2, hyper, rustls) only
+        // when something is wrong, or their frame-by-frame chatter drowns the log.
+        let target = metadata.target();
+        let ours = !DEPENDENCY_TARGETS.iter().any(|d| target.starts_with(d));
+        *metadata.level() <= if ours { self.max } else { self.max.min(Level::WARN) }
     }
     fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
         Some(tracing::level_filters::LevelFilter::from_level(self.max))

@@ -1,0 +1,217 @@
+//! The plugin binary as Terraform launches it: environment, handshake line, AutoMTLS,
+//! gRPC calls, refusal of clients without the pinned certificate, Shutdown, and the
+//! magic-cookie check. No Terraform here: a Rust gRPC client plays its part.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use hyper_util::rt::TokioIo;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use terraform_provider_telnyx::tfplug::proto::plugin::grpc_controller_client::GrpcControllerClient;
+use terraform_provider_telnyx::tfplug::proto::tfplugin6 as pb;
+use terraform_provider_telnyx::tfplug::proto::tfplugin6::provider_client::ProviderClient;
+use terraform_provider_telnyx::tfplug::transport::MAGIC_COOKIE_VALUE;
+use terraform_provider_telnyx::tfplug::{Type, Value, msgpack};
+use tokio::net::UnixStream;
+
+const BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-telnyx");
+
+/// A client certificate like Terraform's (self-signed, CA:TRUE, SAN localhost).
+fn client_identity() -> (String, Vec<u8>, Vec<u8>) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).unwrap();
+    (cert.pem(), cert.der().to_vec(), key.serialize_der())
+}
+
+struct Plugin {
+    child: std::process::Child,
+    network: String,
+    address: String,
+    server_cert: Vec<u8>,
+}
+
+impl Drop for Plugin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn launch(client_pem: &str) -> Plugin {
+    let mut child = Command::new(BIN)
+        .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+        .env("PLUGIN_MIN_PORT", "10000")
+        .env("PLUGIN_MAX_PORT", "25000")
+        .env("PLUGIN_CLIENT_CERT", client_pem)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let fields: Vec<&str> = line.trim_end_matches('\n').split('|').collect();
+    assert_eq!(fields.len(), 6, "handshake line {line:?}");
+    assert_eq!(&fields[..3], &["1", "6", "unix"], "{line:?}");
+    assert_eq!(fields[4], "grpc");
+    assert!(!fields[5].contains('='), "server cert must be unpadded base64");
+    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD.decode(fields[5]).unwrap();
+    Plugin { child, network: fields[2].into(), address: fields[3].into(), server_cert }
+}
+
+/// Connects like Terraform: TLS to `localhost`, trusting only the handshake's cert,
+/// presenting (or not) the client certificate, ALPN h2.
+async fn connect(p: &Plugin, identity: Option<(&[u8], &[u8])>) -> Result<tonic::transport::Channel, tonic::transport::Error> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(CertificateDer::from(p.server_cert.clone())).unwrap();
+    let builder =
+        rustls::ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions().unwrap().with_root_certificates(roots);
+    let mut cfg = match identity {
+        Some((cert, key)) => builder
+            .with_client_auth_cert(vec![CertificateDer::from(cert.to_vec())], PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.to_vec())))
+            .unwrap(),
+        None => builder.with_no_client_auth(),
+    };
+    cfg.alpn_protocols = vec![b"h2".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(cfg));
+    let path = p.address.clone();
+    assert_eq!(p.network, "unix");
+    tonic::transport::Endpoint::try_from("http://localhost")
+        .unwrap()
+        .connect_with_connector(tower::service_fn(move |_| {
+            let connector = connector.clone();
+            let path = path.clone();
+            async move {
+                let s = UnixStream::connect(path).await?;
+                let tls = connector.connect(ServerName::try_from("localhost").unwrap(), s).await?;
+                Ok::<_, std::io::Error>(TokioIo::new(tls))
+            }
+        }))
+        .await
+}
+
+#[tokio::test]
+async fn handshake_mtls_schema_and_shutdown() {
+    let (pem, der, key) = client_identity();
+    let mut p = launch(&pem);
+    let ch = connect(&p, Some((&der, &key))).await.expect("mTLS connection");
+    let mut client = ProviderClient::new(ch.clone()).max_decoding_message_size(64 << 20);
+    let schema = client.get_provider_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+    assert!(schema.diagnostics.is_empty());
+    let provider = schema.provider.unwrap().block.unwrap();
+    let api_key = provider.attributes.iter().find(|a| a.name == "api_key").unwrap();
+    assert!(api_key.sensitive && api_key.optional);
+    let ovp = &schema.resource_schemas["telnyx_outbound_voice_profile"];
+    let block = ovp.block.as_ref().unwrap();
+    let call_recording = block.attributes.iter().find(|a| a.name == "call_recording").unwrap();
+    assert!(call_recording.r#type.is_empty(), "nested attributes carry nested_type, not type");
+    assert_eq!(call_recording.nested_type.as_ref().unwrap().nesting, pb::schema::object::NestingMode::Single as i32);
+    assert!(schema.data_source_schemas.contains_key("telnyx_outbound_voice_profile"));
+
+    // GetMetadata lists the same types (newer Terraform / OpenTofu).
+    let md = client.get_metadata(pb::get_metadata::Request {}).await.unwrap().into_inner();
+    assert!(md.resources.iter().any(|r| r.type_name == "telnyx_outbound_voice_profile"));
+
+    // A malformed value is a diagnostic, not a crash.
+    let bad = client
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: "telnyx_outbound_voice_profile".into(),
+            config: Some(pb::DynamicValue { msgpack: vec![0x81, 0xa1, b'x'], json: vec![] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(bad.diagnostics.len(), 1);
+    assert_eq!(bad.diagnostics[0].summary, "Malformed request");
+
+    // Unknown resource types are diagnostics too.
+    let ty = Type::object([("x", Type::String)]);
+    let unknown = client
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: "telnyx_nope".into(),
+            config: Some(pb::DynamicValue { msgpack: msgpack::encode(&Value::Null, &ty).unwrap(), json: vec![] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(unknown.diagnostics[0].summary, "Unknown resource type");
+
+    // RPCs we do not serve answer Unimplemented (what newer clients tolerate).
+    let status = client.validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request::default()).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Unimplemented);
+
+    // Shutdown ends the process promptly (Terraform kills it after 2 s otherwise).
+    let start = Instant::now();
+    GrpcControllerClient::new(ch).shutdown(terraform_provider_telnyx::tfplug::proto::plugin::Empty {}).await.unwrap();
+    loop {
+        if let Some(st) = p.child.try_wait().unwrap() {
+            assert!(st.success());
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(2), "plugin did not exit after Shutdown");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(!std::path::Path::new(&p.address).exists(), "socket file left behind");
+}
+
+#[tokio::test]
+async fn clients_without_the_pinned_certificate_are_refused() {
+    let (pem, _, _) = client_identity();
+    let p = launch(&pem);
+    // No client certificate at all.
+    let r = async {
+        let ch = connect(&p, None).await?;
+        ProviderClient::new(ch).get_provider_schema(pb::get_provider_schema::Request {}).await.map_err(|_| ()).ok();
+        Ok::<_, tonic::transport::Error>(())
+    }
+    .await;
+    let no_cert_refused = match r {
+        Err(_) => true,
+        Ok(()) => {
+            let ch = connect(&p, None).await;
+            match ch {
+                Err(_) => true,
+                Ok(ch) => ProviderClient::new(ch).get_provider_schema(pb::get_provider_schema::Request {}).await.is_err(),
+            }
+        }
+    };
+    assert!(no_cert_refused, "a client without a certificate was served");
+    // A different certificate than the one Terraform announced.
+    let (_, other_der, other_key) = client_identity();
+    let served = match connect(&p, Some((&other_der, &other_key))).await {
+        Err(_) => false,
+        Ok(ch) => ProviderClient::new(ch).get_provider_schema(pb::get_provider_schema::Request {}).await.is_ok(),
+    };
+    assert!(!served, "a client with a foreign certificate was served");
+}
+
+#[test]
+fn without_the_magic_cookie_it_explains_and_exits_1() {
+    let out = Command::new(BIN).env_remove("TF_PLUGIN_MAGIC_COOKIE").stdin(Stdio::null()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("This binary is a plugin"), "{err}");
+}
+
+#[test]
+fn without_protocol_6_it_refuses() {
+    let out = Command::new(BIN)
+        .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "4,5")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("protocol 6"));
+}

