@@ -127,7 +127,13 @@ impl Emulator {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| (r["method"].as_str().unwrap().to_string(), r["path"].as_str().unwrap().to_string(), r["status"].as_u64().unwrap_or(0) as u16))
+            .map(|r| {
+                (
+                    r["method"].as_str().unwrap().to_string(),
+                    r["path"].as_str().unwrap().to_string(),
+                    r["status"].as_u64().unwrap_or(0) as u16,
+                )
+            })
             .collect()
     }
 
@@ -140,8 +146,8 @@ impl Emulator {
         self.requests().iter().filter(|(m, p, _)| m == method && p.starts_with(prefix)).count()
     }
 
-    pub fn fault(&self, rule: Json) {
-        let r = self.http.post(format!("{}/_emulator/faults", self.url)).json(&rule).send().unwrap();
+    pub fn fault(&self, rule: &Json) {
+        let r = self.http.post(format!("{}/_emulator/faults", self.url)).json(rule).send().unwrap();
         assert!(r.status().is_success(), "fault rule refused: {}", r.text().unwrap_or_default());
     }
 

