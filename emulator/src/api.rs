@@ -5,8 +5,8 @@ use hyper::Method;
 use serde_json::{Value as Json, json};
 
 use crate::families::{Family, Match, family};
-use crate::server::Shared;
 use crate::spec::{self, Op, errors};
+use crate::store::Store;
 
 pub struct Outcome {
     pub status: u16,
@@ -61,7 +61,9 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-pub fn dispatch(shared: &Shared, method: &Method, path: &str, query: &str, body: &[u8]) -> Outcome {
+/// Serves one `/v2/...` call against the store. The caller holds the state lock for the whole
+/// call, so nothing in here locks (and nothing can deadlock).
+pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, path: &str, query: &str, body: &[u8]) -> Outcome {
     let segs: Vec<&str> = path.trim_start_matches("/v2").split('/').filter(|s| !s.is_empty()).collect();
     let Some(fam) = segs.first().and_then(|s| family(s)) else {
         return not_found("resource");
@@ -74,51 +76,44 @@ pub fn dispatch(shared: &Shared, method: &Method, path: &str, query: &str, body:
             .map_err(|e| out(400, errors("10002", "Invalid JSON", &format!("The request body is not valid JSON: {e}"), None)))
     };
     match (method, segs.len()) {
-        (&Method::GET, 1) => list(shared, fam, query),
+        (&Method::GET, 1) => list(st, page_size_cap, fam, query),
         (&Method::POST, 1) => match parsed() {
-            Ok(b) => create(shared, fam, &b),
+            Ok(b) => create(st, fam, &b),
             Err(o) => o,
         },
-        (&Method::GET, 2) => match shared.lock().store.get(fam.name, segs[1]) {
-            Some(o) => out(200, wrap(fam, present(shared, fam, o))),
+        (&Method::GET, 2) => match st.get(fam.name, segs[1]) {
+            Some(o) => out(200, wrap(fam, present(st, fam, o))),
             None => not_found(fam.name),
         },
         (&Method::PATCH, 2) => match parsed() {
-            Ok(b) => update(shared, fam, segs[1], &b),
+            Ok(b) => update(st, fam, segs[1], &b),
             Err(o) => o,
         },
-        (&Method::DELETE, 2) => {
-            let mut st = shared.lock();
-            match st.store.remove(fam.name, segs[1]) {
-                Some(o) => {
-                    drop(st);
-                    out(200, wrap(fam, present(shared, fam, o)))
-                }
-                None => not_found(fam.name),
-            }
-        }
+        (&Method::DELETE, 2) => match st.remove(fam.name, segs[1]) {
+            Some(o) => out(200, wrap(fam, present(st, fam, o))),
+            None => not_found(fam.name),
+        },
         _ => out(405, errors("10006", "Method not allowed", &format!("{method} is not supported on {path}."), None)),
     }
 }
 
 /// The object as the API returns it (read-only counters filled in).
-fn present(shared: &Shared, fam: &Family, mut obj: Json) -> Json {
+fn present(st: &Store, fam: &Family, mut obj: Json) -> Json {
     if fam.name == "outbound_voice_profiles" {
         let id = obj["id"].as_str().unwrap_or("").to_string();
-        let n = shared.lock().store.count_referencing("outbound.outbound_voice_profile_id", &id);
+        let n = st.count_referencing("outbound.outbound_voice_profile_id", &id);
         obj["connections_count"] = json!(n);
     }
     obj
 }
 
-fn check_unique(shared: &Shared, fam: &Family, candidate: &Json, except_id: Option<&str>) -> Result<(), Outcome> {
-    let st = shared.lock();
+fn check_unique(st: &Store, fam: &Family, candidate: &Json, except_id: Option<&str>) -> Result<(), Outcome> {
     for key in fam.unique {
         let v = &candidate[*key];
         if v.is_null() {
             continue;
         }
-        let clash = st.store.all(fam.name).iter().any(|o| &o[*key] == v && o["id"].as_str() != except_id);
+        let clash = st.all(fam.name).iter().any(|o| &o[*key] == v && o["id"].as_str() != except_id);
         if clash {
             return Err(invalid(&format!("/{key}"), "Already in use", &format!("'{key}' {v} is already in use.")));
         }
@@ -126,7 +121,7 @@ fn check_unique(shared: &Shared, fam: &Family, candidate: &Json, except_id: Opti
     Ok(())
 }
 
-fn create(shared: &Shared, fam: &Family, body: &Json) -> Outcome {
+fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
     if let Err(e) = spec::validate(body, fam.fields, Op::Create, fam.required_create) {
         return invalid(&e.pointer, e.title, &e.detail);
     }
@@ -138,32 +133,32 @@ fn create(shared: &Shared, fam: &Family, body: &Json) -> Outcome {
     }
     obj["created_at"] = json!(now);
     obj["updated_at"] = json!(now);
-    if let Err(o) = check_unique(shared, fam, &obj, None) {
+    if let Err(o) = check_unique(st, fam, &obj, None) {
         return o;
     }
-    shared.lock().store.insert(fam.name, obj.clone());
-    out(fam.create_status, wrap(fam, present(shared, fam, obj)))
+    st.insert(fam.name, obj.clone());
+    out(fam.create_status, wrap(fam, present(st, fam, obj)))
 }
 
-fn update(shared: &Shared, fam: &Family, id: &str, body: &Json) -> Outcome {
-    let Some(mut obj) = shared.lock().store.get(fam.name, id) else { return not_found(fam.name) };
+fn update(st: &mut Store, fam: &Family, id: &str, body: &Json) -> Outcome {
+    let Some(mut obj) = st.get(fam.name, id) else { return not_found(fam.name) };
     if let Err(e) = spec::validate(body, fam.fields, Op::Update, fam.required_update) {
         return invalid(&e.pointer, e.title, &e.detail);
     }
     spec::apply(&mut obj, fam.fields, body);
     obj["updated_at"] = json!(crate::store::now());
-    if let Err(o) = check_unique(shared, fam, &obj, Some(id)) {
+    if let Err(o) = check_unique(st, fam, &obj, Some(id)) {
         return o;
     }
-    shared.lock().store.replace(fam.name, id, obj.clone());
-    out(200, wrap(fam, present(shared, fam, obj)))
+    st.replace(fam.name, id, obj.clone());
+    out(200, wrap(fam, present(st, fam, obj)))
 }
 
 fn field_at<'a>(obj: &'a Json, dotted: &str) -> &'a Json {
     dotted.split('.').fold(obj, |o, k| &o[k])
 }
 
-fn list(shared: &Shared, fam: &Family, query: &str) -> Outcome {
+fn list(st: &Store, page_size_cap: Option<usize>, fam: &Family, query: &str) -> Outcome {
     let q = parse_query(query);
     let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
     let page_number = match get("page[number]").map(str::parse::<usize>) {
@@ -186,8 +181,8 @@ fn list(shared: &Shared, fam: &Family, query: &str) -> Outcome {
             );
         }
     };
-    let effective = shared.config.page_size_cap.map_or(page_size, |cap| page_size.min(cap));
-    let mut items: Vec<Json> = shared.lock().store.all(fam.name).to_vec();
+    let effective = page_size_cap.map_or(page_size, |cap| page_size.min(cap));
+    let mut items: Vec<Json> = st.all(fam.name).to_vec();
     for flt in fam.filters {
         let Some(want) = get(flt.key) else { continue };
         items.retain(|o| {
@@ -220,7 +215,7 @@ fn list(shared: &Shared, fam: &Family, query: &str) -> Outcome {
     }
     let total = items.len();
     let total_pages = total.div_ceil(effective).max(1);
-    let page: Vec<Json> = items.into_iter().skip((page_number - 1) * effective).take(effective).map(|o| present(shared, fam, o)).collect();
+    let page: Vec<Json> = items.into_iter().skip((page_number - 1) * effective).take(effective).map(|o| present(st, fam, o)).collect();
     out(
         200,
         json!({"data": page, "meta": {"page_number": page_number, "page_size": effective, "total_pages": total_pages, "total_results": total}}),

@@ -198,7 +198,7 @@ async fn api_call(
         }
     }
 
-    let Outcome { status, body: out } = api::dispatch(shared, method, path, query, body);
+    let Outcome { status, body: out } = api::dispatch(&mut shared.lock().store, shared.config.page_size_cap, method, path, query, body);
     match kind {
         Some("error_after") => {
             let status = fault.as_ref().and_then(|f| f.status).unwrap_or(500);

@@ -33,6 +33,9 @@ pub fn plan(attrs: &[Attribute], prior: &Value, config: &Value, proposed: &Value
     let creating = prior.is_null();
     let mut state = proposed.clone();
     apply_defaults(attrs, config, &mut state);
+    if !creating {
+        fill_from_prior(attrs, config, prior, &mut state);
+    }
     let changed = creating || state != *prior;
     let mut requires_replace = Vec::new();
     if changed {
@@ -57,6 +60,25 @@ fn apply_defaults(attrs: &[Attribute], config: &Value, planned: &mut Value) {
             if let Some(p) = planned.get_mut(&a.name) {
                 apply_defaults(children, c, p);
             }
+        }
+    }
+}
+
+/// Unconfigured computed attributes keep their prior value, at every depth. Terraform's
+/// proposed new state already does this at the top level, but older clients (1.0–1.2) copy
+/// a configured nested object verbatim, leaving its unconfigured children null; without this
+/// step such a configuration would plan an update forever.
+fn fill_from_prior(attrs: &[Attribute], config: &Value, prior: &Value, planned: &mut Value) {
+    for a in attrs {
+        let c = config.get(&a.name);
+        let pr = prior.get(&a.name);
+        let Some(pl) = planned.get_mut(&a.name) else { continue };
+        if c.is_null() && a.presence.is_computed() && a.default.is_none() {
+            if pl.is_null() && !pr.is_null() {
+                *pl = pr.clone();
+            }
+        } else if let (Kind::Nested(Nesting::Single, children), Value::Object(_), Value::Object(_)) = (&a.kind, c, &*pl) {
+            fill_from_prior(children, c, pr, pl);
         }
     }
 }
@@ -309,6 +331,20 @@ mod tests {
         // Only channel_limit configured inside inbound: the rest comes from prior.
         let cfg = config("a", obj(&[("channel_limit", Value::int(10)), ("timeout", Value::Null), ("fresh", Value::Null)]));
         let p = plan(&attrs, &pr, &cfg, &proposed(&attrs, &pr, &cfg));
+        assert_eq!(p.state, pr);
+        assert!(check_plan(&attrs, &pr, &cfg, &p.state).is_empty());
+    }
+
+    #[test]
+    fn terraform_1_0_nested_proposal_plans_no_change() {
+        // Terraform 1.0–1.2 propose a configured optional+computed nested object verbatim,
+        // with its unconfigured children null; that alone must not plan an update.
+        let attrs = schema();
+        let pr = prior();
+        let cfg = config("a", obj(&[("channel_limit", Value::int(10)), ("timeout", Value::Null), ("fresh", Value::Null)]));
+        let mut old_style = proposed(&attrs, &pr, &cfg);
+        old_style.set("inbound", cfg.get("inbound").clone());
+        let p = plan(&attrs, &pr, &cfg, &old_style);
         assert_eq!(p.state, pr);
         assert!(check_plan(&attrs, &pr, &cfg, &p.state).is_empty());
     }
