@@ -215,3 +215,41 @@ fn without_protocol_6_it_refuses() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("protocol 6"));
 }
+
+/// Terraform killed without a Shutdown call: the orphaned plugin notices and exits.
+#[test]
+fn an_orphaned_plugin_exits() {
+    let (pem, _, _) = client_identity();
+    let dir = std::env::temp_dir().join(format!("tfplug-orphan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let handshake = dir.join("handshake");
+    // The shell starts the plugin in the background and exits soon after (as a killed
+    // Terraform would, after the plugin started): the plugin's parent is gone.
+    let out = Command::new("sh")
+        .args(["-c", r#""$0" > "$1" 2>/dev/null < /dev/null & echo $!; sleep 1"#, BIN, handshake.to_str().unwrap()])
+        .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("PLUGIN_CLIENT_CERT", &pem)
+        .output()
+        .unwrap();
+    let pid: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| s.rsplit(')').next().and_then(|r| r.split_whitespace().next()).is_some_and(|state| state != "Z"))
+            .unwrap_or(false)
+    };
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(5) && std::fs::read_to_string(&handshake).map(|s| s.is_empty()).unwrap_or(true) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(std::fs::read_to_string(&handshake).unwrap().starts_with("1|6|"), "the plugin did not start");
+    while alive() && start.elapsed() < Duration::from_secs(6) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let still_alive = alive();
+    if still_alive {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!still_alive, "the orphaned plugin kept running");
+}

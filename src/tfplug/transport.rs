@@ -42,6 +42,8 @@ pub struct ServeOpts {
 /// Runs the plugin: normally as launched by Terraform; with `--debug`, in reattach mode.
 /// Returns the process exit code.
 pub fn serve<P: Provider>(provider: P, opts: ServeOpts) -> ExitCode {
+    #[cfg(unix)]
+    let _ = PARENT.set(std::os::unix::process::parent_id());
     super::log::init(opts.log_module);
     super::tls::install_default_provider();
     let debug = std::env::args().skip(1).any(|a| a == "--debug" || a == "-debug");
@@ -192,6 +194,7 @@ async fn run<P: Provider>(provider: P, opts: ServeOpts, debug: bool) -> Result<(
         out.write_all(line.as_bytes()).and_then(|()| out.flush()).map_err(|e| format!("could not write the handshake: {e}"))?;
         drop(out);
         tokio::spawn(ignore_interrupts());
+        tokio::spawn(exit_when_orphaned(shutdown.clone()));
     }
     tracing::info!(network, address = %address, tls = tls.is_some(), "provider started");
 
@@ -236,6 +239,31 @@ fn print_reattach(address: &str, network: &str, addr: &str) {
         "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n\tTF_REATTACH_PROVIDERS='{quoted}'\n\n"
     );
     let _ = out.flush();
+}
+
+/// The process that launched us, read first thing at start-up.
+static PARENT: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+
+/// If Terraform dies without calling Shutdown (SIGKILL, a crash), we are re-parented: stop
+/// then instead of lingering with an open socket. Checked once a second.
+async fn exit_when_orphaned(shutdown: Arc<Notify>) {
+    #[cfg(unix)]
+    {
+        let Some(&parent) = PARENT.get() else { return };
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if std::os::unix::process::parent_id() != parent {
+                tracing::warn!(parent, "Terraform went away without shutting us down; exiting");
+                shutdown.notify_waiters();
+                shutdown.notify_one();
+                return;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    std::future::pending::<()>().await
 }
 
 /// Ctrl-C reaches the whole process group; Terraform handles it by calling StopProvider.

