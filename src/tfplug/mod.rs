@@ -9,6 +9,7 @@
 
 pub mod convert;
 pub mod diag;
+pub mod docs;
 pub mod json;
 pub mod log;
 pub mod msgpack;

@@ -1,0 +1,204 @@
+//! Registry-style Markdown documentation rendered from schemas: the layout the public
+//! Terraform registry (and OpenTofu's) renders for `docs/resources/<name>.md` and
+//! `docs/data-sources/<name>.md` — front matter, description, example usage, the schema
+//! split into Required / Optional / Read-Only with nested schemas linked below, and the
+//! import syntax.
+
+use std::fmt::Write as _;
+
+use super::schema::{Attribute, Kind, Nesting, Presence, Schema};
+use super::types::Type;
+
+/// What a page documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageKind {
+    Resource,
+    DataSource,
+}
+
+impl PageKind {
+    fn title(self) -> &'static str {
+        match self {
+            PageKind::Resource => "Resource",
+            PageKind::DataSource => "Data Source",
+        }
+    }
+}
+
+/// One documentation page.
+#[derive(Debug)]
+pub struct Page<'a> {
+    pub type_name: &'a str,
+    pub kind: PageKind,
+    pub schema: &'a Schema,
+    /// e.g. `terraform-provider-telnyx`
+    pub provider_name: &'a str,
+    /// Terraform configuration shown under "Example Usage".
+    pub example: Option<&'a str>,
+    /// Shell lines shown under "Import".
+    pub import: Option<&'a str>,
+}
+
+/// Renders a resource or data source page.
+pub fn render_page(p: &Page<'_>) -> String {
+    let mut out = String::new();
+    let first_line = p.schema.description.lines().next().unwrap_or("").trim();
+    let _ = writeln!(out, "---");
+    let _ = writeln!(out, "page_title: \"{} {} - {}\"", p.type_name, p.kind.title(), p.provider_name);
+    let _ = writeln!(out, "subcategory: \"\"");
+    let _ = writeln!(out, "description: |-");
+    let _ = writeln!(out, "  {first_line}");
+    let _ = writeln!(out, "---\n");
+    let _ = writeln!(out, "# {} ({})\n", p.type_name, p.kind.title());
+    let _ = writeln!(out, "{}\n", p.schema.description.trim());
+    if let Some(dep) = &p.schema.deprecation {
+        let _ = writeln!(out, "~> **Deprecated:** {dep}\n");
+    }
+    if let Some(ex) = p.example {
+        let _ = writeln!(out, "## Example Usage\n\n```terraform\n{}\n```\n", ex.trim_end());
+    }
+    out.push_str(&render_schema(&p.schema.attributes));
+    if let Some(imp) = p.import {
+        let _ = writeln!(out, "\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```", imp.trim_end());
+    }
+    out
+}
+
+/// The `## Schema` section of a page (also used for the provider's index page).
+pub fn render_schema(attrs: &[Attribute]) -> String {
+    let mut out = String::from("<!-- schema generated from the provider's own schema; do not edit -->\n## Schema\n");
+    let mut nested: Vec<(String, &Attribute)> = Vec::new();
+    groups(&mut out, attrs, "", "###", &mut nested);
+    // Nested schemas, breadth-first, each linked from its parent.
+    let mut i = 0;
+    while i < nested.len() {
+        let (path, a) = (nested[i].0.clone(), nested[i].1);
+        let _ = write!(out, "\n<a id=\"{}\"></a>\n### Nested Schema for `{}`\n", anchor(&path), path);
+        let mut inner = Vec::new();
+        groups(&mut out, a.children(), &format!("{path}."), "", &mut inner);
+        nested.extend(inner);
+        i += 1;
+    }
+    out
+}
+
+fn groups<'a>(out: &mut String, attrs: &'a [Attribute], prefix: &str, heading: &str, nested: &mut Vec<(String, &'a Attribute)>) {
+    let sections: [(&str, fn(&Attribute) -> bool); 3] = [
+        ("Required", |a| a.presence == Presence::Required),
+        ("Optional", |a| matches!(a.presence, Presence::Optional | Presence::OptionalComputed)),
+        ("Read-Only", |a| a.presence == Presence::Computed),
+    ];
+    for (title, pick) in sections {
+        let mut in_section: Vec<&Attribute> = attrs.iter().filter(|a| pick(a)).collect();
+        if in_section.is_empty() {
+            continue;
+        }
+        in_section.sort_by(|a, b| a.name.cmp(&b.name));
+        if heading.is_empty() {
+            let _ = writeln!(out, "\n{title}:\n");
+        } else {
+            let _ = writeln!(out, "\n{heading} {title}\n");
+        }
+        for a in in_section {
+            let path = format!("{prefix}{}", a.name);
+            let _ = write!(out, "- `{}` ({}", a.name, type_label(a));
+            if a.sensitive {
+                out.push_str(", Sensitive");
+            }
+            if a.deprecation.is_some() {
+                out.push_str(", Deprecated");
+            }
+            out.push(')');
+            let mut words: Vec<String> = Vec::new();
+            let desc = a.description.trim();
+            if !desc.is_empty() {
+                words.push(desc.replace('\n', " "));
+            }
+            if a.replace_on_change {
+                words.push("Changing it replaces the object.".into());
+            }
+            if let Some(dep) = &a.deprecation {
+                words.push(format!("**Deprecated:** {dep}"));
+            }
+            if matches!(a.kind, Kind::Nested(..)) {
+                words.push(format!("(see [below for nested schema](#{}))", anchor(&path)));
+                nested.push((path, a));
+            }
+            for w in words {
+                out.push(' ');
+                out.push_str(&w);
+            }
+            out.push('\n');
+        }
+    }
+}
+
+fn anchor(path: &str) -> String {
+    format!("nestedatt--{}", path.replace('.', "--"))
+}
+
+fn type_label(a: &Attribute) -> String {
+    match &a.kind {
+        Kind::Nested(Nesting::Single, _) => "Attributes".into(),
+        Kind::Nested(Nesting::List, _) => "Attributes List".into(),
+        Kind::Nested(Nesting::Set, _) => "Attributes Set".into(),
+        Kind::Nested(Nesting::Map, _) => "Attributes Map".into(),
+        Kind::Value(t) => type_name(t),
+    }
+}
+
+fn type_name(t: &Type) -> String {
+    match t {
+        Type::Bool => "Boolean".into(),
+        Type::Number => "Number".into(),
+        Type::String => "String".into(),
+        Type::Dynamic => "Dynamic".into(),
+        Type::List(e) => format!("List of {}", type_name(e)),
+        Type::Set(e) => format!("Set of {}", type_name(e)),
+        Type::Map(e) => format!("Map of {}", type_name(e)),
+        Type::Object(_) => "Object".into(),
+        Type::Tuple(_) => "Tuple".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplug::schema::{int, nested, set, string};
+
+    #[test]
+    fn page_layout() {
+        let schema = Schema::new("A thing.\n\nMore words.")
+            .attr(string("id").computed().desc("The id."))
+            .attr(string("name").required().desc("Its name."))
+            .attr(string("secret").optional().sensitive().desc("Keep it safe."))
+            .attr(string("region").optional().replace_on_change().desc("Where."))
+            .attr(set("tags", Type::String).optional_computed().desc("Tags."))
+            .attr(
+                nested("inbound", vec![int("limit").optional_computed().desc("Limit."), nested("deep", vec![string("x").computed()])])
+                    .optional(),
+            );
+        let page = render_page(&Page {
+            type_name: "x_thing",
+            kind: PageKind::Resource,
+            schema: &schema,
+            provider_name: "terraform-provider-x",
+            example: Some("resource \"x_thing\" \"a\" {}\n"),
+            import: Some("terraform import x_thing.a 123"),
+        });
+        assert!(page.starts_with("---\npage_title: \"x_thing Resource - terraform-provider-x\"\n"));
+        assert!(page.contains("description: |-\n  A thing.\n---"));
+        assert!(page.contains("## Example Usage\n\n```terraform\nresource \"x_thing\" \"a\" {}\n```"));
+        let req = page.find("### Required").unwrap();
+        let opt = page.find("### Optional").unwrap();
+        let ro = page.find("### Read-Only").unwrap();
+        assert!(req < opt && opt < ro);
+        assert!(page.contains("- `secret` (String, Sensitive) Keep it safe."));
+        assert!(page.contains("- `tags` (Set of String) Tags."));
+        assert!(page.contains("Where. Changing it replaces the object."));
+        assert!(page.contains("- `inbound` (Attributes) (see [below for nested schema](#nestedatt--inbound))"));
+        assert!(page.contains("<a id=\"nestedatt--inbound\"></a>\n### Nested Schema for `inbound`\n\nOptional:\n\n- `deep`"));
+        assert!(page.contains("### Nested Schema for `inbound.deep`\n\nRead-Only:\n\n- `x` (String)"));
+        assert!(page.trim_end().ends_with("terraform import x_thing.a 123\n```"));
+    }
+}
