@@ -83,7 +83,8 @@ pub fn render_schema(attrs: &[Attribute]) -> String {
 }
 
 fn groups<'a>(out: &mut String, attrs: &'a [Attribute], prefix: &str, heading: &str, nested: &mut Vec<(String, &'a Attribute)>) {
-    let sections: [(&str, fn(&Attribute) -> bool); 3] = [
+    type Pick = fn(&Attribute) -> bool;
+    let sections: [(&str, Pick); 3] = [
         ("Required", |a| a.presence == Presence::Required),
         ("Optional", |a| matches!(a.presence, Presence::Optional | Presence::OptionalComputed)),
         ("Read-Only", |a| a.presence == Presence::Computed),
