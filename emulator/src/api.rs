@@ -4,7 +4,7 @@
 use hyper::Method;
 use serde_json::{Value as Json, json};
 
-use crate::families::{Family, Match, family};
+use crate::families::{Family, Filter, Match, View, family, view};
 use crate::spec::{self, Op, errors};
 use crate::store::Store;
 
@@ -65,6 +65,20 @@ fn decode(s: &str) -> String {
 /// call, so nothing in here locks (and nothing can deadlock).
 pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, path: &str, query: &str, body: &[u8]) -> Outcome {
     let segs: Vec<&str> = path.trim_start_matches("/v2").split('/').filter(|s| !s.is_empty()).collect();
+    if let Some(v) = segs.first().and_then(|s| view(s)) {
+        return match (method, segs.len()) {
+            (&Method::GET, 1) => {
+                let items = view_items(st, v);
+                let params = ListParams { filters: v.filters, sorts: v.sorts, default_page_size: v.default_page_size };
+                list(st, page_size_cap, &params, items, query, |_, o| o)
+            }
+            (&Method::GET, 2) => match view_items(st, v).into_iter().find(|o| o["id"] == segs[1]) {
+                Some(o) => out(200, json!({"data": o})),
+                None => not_found("connection"),
+            },
+            _ => method_not_allowed(method, path),
+        };
+    }
     let Some(fam) = segs.first().and_then(|s| family(s)) else {
         return not_found("resource");
     };
@@ -76,35 +90,59 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
             .map_err(|e| out(400, errors("10002", "Invalid JSON", &format!("The request body is not valid JSON: {e}"), None)))
     };
     match (method, segs.len()) {
-        (&Method::GET, 1) => list(st, page_size_cap, fam, query),
+        (&Method::GET, 1) => {
+            let items = st.all(fam.name).to_vec();
+            let params = ListParams { filters: fam.filters, sorts: fam.sorts, default_page_size: fam.default_page_size };
+            list(st, page_size_cap, &params, items, query, |st, o| present(st, fam, o, &[]))
+        }
         (&Method::POST, 1) => match parsed() {
             Ok(b) => create(st, fam, &b),
             Err(o) => o,
         },
         (&Method::GET, 2) => match st.get(fam.name, segs[1]) {
-            Some(o) => out(200, wrap(fam, present(st, fam, o))),
+            Some(o) => out(200, wrap(fam, present(st, fam, o, &[]))),
             None => not_found(fam.name),
         },
         (&Method::PATCH, 2) => match parsed() {
             Ok(b) => update(st, fam, segs[1], &b),
             Err(o) => o,
         },
-        (&Method::DELETE, 2) => match st.remove(fam.name, segs[1]) {
-            Some(o) => out(200, wrap(fam, present(st, fam, o))),
-            None => not_found(fam.name),
+        (&Method::DELETE, 2) => delete(st, fam, segs[1]),
+        (&Method::POST, 4) if segs[2] == "actions" => match fam.actions.iter().find(|a| a.name == segs[3]) {
+            Some(action) => match st.get(fam.name, segs[1]) {
+                Some(o) => out(200, json!({"data": (action.run)(&o)})),
+                None => not_found(fam.name),
+            },
+            None => not_found("action"),
         },
-        _ => out(405, errors("10006", "Method not allowed", &format!("{method} is not supported on {path}."), None)),
+        _ => method_not_allowed(method, path),
     }
 }
 
-/// The object as the API returns it (read-only counters filled in).
-fn present(st: &Store, fam: &Family, mut obj: Json) -> Json {
+fn method_not_allowed(method: &Method, path: &str) -> Outcome {
+    out(405, errors("10006", "Method not allowed", &format!("{method} is not supported on {path}."), None))
+}
+
+/// The object as the API returns it: read-only counters filled in, secrets masked except the
+/// top-level fields named in `reveal`.
+fn present(st: &Store, fam: &Family, mut obj: Json, reveal: &[&str]) -> Json {
     if fam.name == "outbound_voice_profiles" {
         let id = obj["id"].as_str().unwrap_or("").to_string();
         let n = st.count_referencing("outbound.outbound_voice_profile_id", &id);
         obj["connections_count"] = json!(n);
     }
+    spec::mask(&mut obj, fam.fields, reveal);
     obj
+}
+
+/// Every member object of a view, projected, oldest first.
+fn view_items(st: &Store, v: &View) -> Vec<Json> {
+    let mut items: Vec<&Json> = v.members.iter().flat_map(|m| st.all(m)).collect();
+    items.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
+    items
+        .into_iter()
+        .map(|o| Json::Object(v.projection.iter().map(|(name, src)| (name.to_string(), spec::at(o, src).clone())).collect()))
+        .collect()
 }
 
 fn check_unique(st: &Store, fam: &Family, candidate: &Json, except_id: Option<&str>) -> Result<(), Outcome> {
@@ -116,6 +154,31 @@ fn check_unique(st: &Store, fam: &Family, candidate: &Json, except_id: Option<&s
         let clash = st.all(fam.name).iter().any(|o| &o[*key] == v && o["id"].as_str() != except_id);
         if clash {
             return Err(invalid(&format!("/{key}"), "Already in use", &format!("'{key}' {v} is already in use.")));
+        }
+    }
+    Ok(())
+}
+
+/// The documented cross-field rules and references of the object a request would produce.
+fn check_object(st: &Store, fam: &Family, obj: &Json) -> Result<(), Outcome> {
+    for c in fam.checks {
+        c.check(obj).map_err(|e| invalid(&e.pointer, e.title, &e.detail))?;
+    }
+    for r in fam.refs {
+        let Some(want) = spec::at(obj, r.field).as_str() else { continue };
+        let target = st.get(r.family, want);
+        let ok = match (&target, r.owned_via) {
+            (Some(t), Some(link)) => t[link] == obj["id"],
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if !ok {
+            let whose = if r.owned_via.is_some() { " attached to this object" } else { "" };
+            return Err(invalid(
+                &format!("/{}", r.field.replace('.', "/")),
+                "Invalid reference",
+                &format!("'{}' must be the id of an existing {} record{whose}; got {want:?}.", r.field, r.family),
+            ));
         }
     }
     Ok(())
@@ -133,11 +196,13 @@ fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
     }
     obj["created_at"] = json!(now);
     obj["updated_at"] = json!(now);
-    if let Err(o) = check_unique(st, fam, &obj, None) {
+    if let Err(o) = check_object(st, fam, &obj).and_then(|()| check_unique(st, fam, &obj, None)) {
         return o;
     }
     st.insert(fam.name, obj.clone());
-    out(fam.create_status, wrap(fam, present(st, fam, obj)))
+    // A create answers with every secret in full.
+    let all: Vec<&str> = fam.fields.iter().map(|f| f.name).collect();
+    out(fam.create_status, wrap(fam, present(st, fam, obj, &all)))
 }
 
 fn update(st: &mut Store, fam: &Family, id: &str, body: &Json) -> Outcome {
@@ -147,53 +212,97 @@ fn update(st: &mut Store, fam: &Family, id: &str, body: &Json) -> Outcome {
     }
     spec::apply(&mut obj, fam.fields, body);
     obj["updated_at"] = json!(crate::store::now());
-    if let Err(o) = check_unique(st, fam, &obj, Some(id)) {
+    if let Err(o) = check_object(st, fam, &obj).and_then(|()| check_unique(st, fam, &obj, Some(id))) {
         return o;
     }
     st.replace(fam.name, id, obj.clone());
-    out(200, wrap(fam, present(st, fam, obj)))
+    // An update answers with the secrets it set in full.
+    let sent: Vec<&str> = body.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+    out(200, wrap(fam, present(st, fam, obj, &sent)))
 }
 
-fn field_at<'a>(obj: &'a Json, dotted: &str) -> &'a Json {
-    dotted.split('.').fold(obj, |o, k| &o[k])
+fn delete(st: &mut Store, fam: &Family, id: &str) -> Outcome {
+    if st.get(fam.name, id).is_none() {
+        return not_found(fam.name);
+    }
+    let users: Vec<String> = fam
+        .in_use_by
+        .iter()
+        .flat_map(|r| st.all(r.family).iter().filter(|o| spec::at(o, r.field).as_str() == Some(id)))
+        .filter_map(|o| o["id"].as_str().map(str::to_string))
+        .collect();
+    if !users.is_empty() {
+        return out(
+            422,
+            errors(
+                "10015",
+                "Object in use",
+                &format!(
+                    "This object is referenced by {} other object(s) ({}); remove those references first.",
+                    users.len(),
+                    users.join(", ")
+                ),
+                None,
+            ),
+        );
+    }
+    match st.remove(fam.name, id) {
+        Some(o) => out(200, wrap(fam, present(st, fam, o, &[]))),
+        None => not_found(fam.name),
+    }
 }
 
-fn list(st: &Store, page_size_cap: Option<usize>, fam: &Family, query: &str) -> Outcome {
+fn bad_parameter(parameter: &str, detail: &str) -> Outcome {
+    out(422, json!({"errors": [{"code": "10015", "title": "Invalid value", "detail": detail, "source": {"parameter": parameter}}]}))
+}
+
+/// How a list endpoint filters, sorts and pages.
+struct ListParams {
+    filters: &'static [Filter],
+    sorts: &'static [&'static str],
+    default_page_size: usize,
+}
+
+fn list(
+    st: &Store,
+    page_size_cap: Option<usize>,
+    params: &ListParams,
+    mut items: Vec<Json>,
+    query: &str,
+    show: impl Fn(&Store, Json) -> Json,
+) -> Outcome {
     let q = parse_query(query);
     let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
     let page_number = match get("page[number]").map(str::parse::<usize>) {
         None => 1,
         Some(Ok(n)) if n >= 1 => n,
-        _ => {
-            return out(
-                422,
-                json!({"errors": [{"code": "10015", "title": "Invalid value", "detail": "page[number] must be an integer of at least 1.", "source": {"parameter": "page[number]"}}]}),
-            );
-        }
+        _ => return bad_parameter("page[number]", "page[number] must be an integer of at least 1."),
     };
     let page_size = match get("page[size]").map(str::parse::<usize>) {
-        None => fam.default_page_size,
+        None => params.default_page_size,
         Some(Ok(n)) if (1..=250).contains(&n) => n,
-        _ => {
-            return out(
-                422,
-                json!({"errors": [{"code": "10015", "title": "Invalid value", "detail": "page[size] must be an integer from 1 to 250.", "source": {"parameter": "page[size]"}}]}),
-            );
-        }
+        _ => return bad_parameter("page[size]", "page[size] must be an integer from 1 to 250."),
     };
     let effective = page_size_cap.map_or(page_size, |cap| page_size.min(cap));
-    let mut items: Vec<Json> = st.all(fam.name).to_vec();
-    for flt in fam.filters {
+    for flt in params.filters {
         let Some(want) = get(flt.key) else { continue };
-        items.retain(|o| {
-            let v = field_at(o, flt.field);
-            let s = match v {
-                Json::String(s) => s.clone(),
-                Json::Null => return false,
-                other => other.to_string(),
-            };
-            match flt.how {
-                Match::Contains => s.to_lowercase().contains(&want.to_lowercase()),
+        if let Match::ContainsAtLeast(n) = flt.how {
+            if want.chars().count() < n {
+                return bad_parameter(flt.key, &format!("{} must be at least {n} characters long.", flt.key));
+            }
+        }
+        items.retain(|o| match flt.how {
+            Match::Related { family, link } => st.all(family).iter().any(|r| r[link] == o["id"] && r[flt.field].as_str() == Some(want)),
+            how => {
+                let s = match spec::at(o, flt.field) {
+                    Json::String(s) => s.clone(),
+                    Json::Null => return false,
+                    other => other.to_string(),
+                };
+                match how {
+                    Match::Exact => s == want,
+                    _ => s.to_lowercase().contains(&want.to_lowercase()),
+                }
             }
         });
     }
@@ -202,11 +311,8 @@ fn list(st: &Store, page_size_cap: Option<usize>, fam: &Family, query: &str) -> 
             Some(k) => (true, k),
             None => (false, sort),
         };
-        if !fam.sorts.contains(&key) {
-            return out(
-                422,
-                json!({"errors": [{"code": "10015", "title": "Invalid value", "detail": format!("sort must be one of {}.", fam.sorts.join(", ")), "source": {"parameter": "sort"}}]}),
-            );
+        if !params.sorts.contains(&key) {
+            return bad_parameter("sort", &format!("sort must be one of {}.", params.sorts.join(", ")));
         }
         items.sort_by(|a, b| {
             let (x, y) = (a[key].to_string(), b[key].to_string());
@@ -215,7 +321,7 @@ fn list(st: &Store, page_size_cap: Option<usize>, fam: &Family, query: &str) -> 
     }
     let total = items.len();
     let total_pages = total.div_ceil(effective).max(1);
-    let page: Vec<Json> = items.into_iter().skip((page_number - 1) * effective).take(effective).map(|o| present(st, fam, o)).collect();
+    let page: Vec<Json> = items.into_iter().skip((page_number - 1) * effective).take(effective).map(|o| show(st, o)).collect();
     out(
         200,
         json!({"data": page, "meta": {"page_number": page_number, "page_size": effective, "total_pages": total_pages, "total_results": total}}),
@@ -223,6 +329,7 @@ fn list(st: &Store, page_size_cap: Option<usize>, fam: &Family, query: &str) -> 
 }
 
 #[cfg(test)]
+#[allow(clippy::needless_pass_by_value)]
 mod tests {
     use super::*;
 
@@ -233,5 +340,247 @@ mod tests {
         assert_eq!(q[1], ("page[size]".to_string(), "5".to_string()));
         assert_eq!(q[2], ("x".to_string(), String::new()));
         assert_eq!(decode("100%"), "100%");
+    }
+
+    fn call(st: &mut Store, method: Method, path: &str, body: Option<Json>) -> Outcome {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        dispatch(st, None, &method, &format!("/v2{path}"), query, &bytes)
+    }
+
+    fn pointer(o: &Outcome) -> &str {
+        o.body["errors"][0]["source"]["pointer"].as_str().unwrap_or("")
+    }
+
+    fn credential(st: &mut Store, user: &str, extra: Json) -> Json {
+        let mut body = json!({"connection_name": format!("conn-{user}"), "user_name": user, "password": "s3cret-pass"});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let o = call(st, Method::POST, "/credential_connections", Some(body));
+        assert_eq!(o.status, 201, "{}", o.body);
+        o.body["data"].clone()
+    }
+
+    #[test]
+    fn credential_connection_defaults_and_password_masking() {
+        let mut st = Store::default();
+        let c = credential(&mut st, "alice1", json!({}));
+        let id = c["id"].as_str().unwrap().to_string();
+        assert_eq!(c["record_type"], "credential_connection");
+        assert_eq!(c["password"], "s3cret-pass", "a create answers with the password in full");
+        assert_eq!(c["inbound"]["timeout_2xx_secs"], 90);
+        assert_eq!(c["outbound"]["t38_reinvite_source"], "telnyx");
+        assert_eq!(c["rtcp_settings"]["port"], "rtp+1");
+        assert_eq!(c["webhook_event_failover_url"], "");
+        assert!(c["webhook_event_url"].is_null());
+        let got = call(&mut st, Method::GET, &format!("/credential_connections/{id}"), None);
+        assert_eq!(got.body["data"]["password"], spec::MASK);
+        let listed = call(&mut st, Method::GET, "/credential_connections", None);
+        assert_eq!(listed.body["data"][0]["password"], spec::MASK);
+        let patched = call(&mut st, Method::PATCH, &format!("/credential_connections/{id}"), Some(json!({"active": false})));
+        assert_eq!(patched.body["data"]["password"], spec::MASK, "an update that leaves the password answers masked");
+        let patched = call(&mut st, Method::PATCH, &format!("/credential_connections/{id}"), Some(json!({"password": "n3w-password"})));
+        assert_eq!(patched.body["data"]["password"], "n3w-password");
+        assert_eq!(st.get("credential_connections", &id).unwrap()["password"], "n3w-password", "stored in full");
+    }
+
+    #[test]
+    fn credential_connection_validation_with_pointers() {
+        let mut st = Store::default();
+        credential(&mut st, "alice1", json!({}));
+        let cases = [
+            (json!({"connection_name": "x", "user_name": "alice1", "password": "s3cret-pass"}), "/user_name"),
+            (json!({"connection_name": "x", "user_name": "1234a", "password": "s3cret-pass"}), ""),
+            (json!({"connection_name": "x", "user_name": "123456", "password": "s3cret-pass"}), "/user_name"),
+            (json!({"connection_name": "x", "user_name": "ab_cd", "password": "s3cret-pass"}), "/user_name"),
+            (json!({"connection_name": "x", "user_name": "bob12", "password": "short"}), "/password"),
+            (json!({"connection_name": "x", "user_name": "bob12"}), "/password"),
+            (
+                json!({"connection_name": "x", "user_name": "bob13", "password": "s3cret-pass", "inbound": {"channel_limit": "ten"}}),
+                "/inbound/channel_limit",
+            ),
+            (
+                json!({"connection_name": "x", "user_name": "bob14", "password": "s3cret-pass", "inbound": {"timeout_1xx_secs": 121}}),
+                "/inbound/timeout_1xx_secs",
+            ),
+            (
+                json!({"connection_name": "x", "user_name": "bob15", "password": "s3cret-pass", "inbound": {"sip_region": "US"}}),
+                "/inbound/sip_region",
+            ),
+            (
+                json!({"connection_name": "x", "user_name": "bob16", "password": "s3cret-pass", "anchorsite_override": "Chicago"}),
+                "/anchorsite_override",
+            ),
+            (
+                json!({"connection_name": "x", "user_name": "bob17", "password": "s3cret-pass", "webhook_event_url": "example.com/hook"}),
+                "/webhook_event_url",
+            ),
+            (
+                json!({"connection_name": "x", "user_name": "bob18", "password": "s3cret-pass", "webhook_timeout_secs": 31}),
+                "/webhook_timeout_secs",
+            ),
+            (
+                json!({"connection_name": "x", "user_name": "bob19", "password": "s3cret-pass", "rtcp_settings": {"report_frequency_secs": 4}}),
+                "/rtcp_settings/report_frequency_secs",
+            ),
+            (
+                json!({"connection_name": "x", "user_name": "bob20", "password": "s3cret-pass", "noise_suppression_details": {"attenuation_limit": 35}}),
+                "/noise_suppression_details/attenuation_limit",
+            ),
+            (
+                json!({"connection_name": "x", "user_name": "bob21", "password": "s3cret-pass", "conversation_persistence": true}),
+                "/conversation_persistence",
+            ),
+            (
+                json!({"connection_name": "x", "user_name": "bob22", "password": "s3cret-pass", "webhook_api_version": "texml"}),
+                "/webhook_api_version",
+            ),
+        ];
+        for (body, want) in cases {
+            let o = call(&mut st, Method::POST, "/credential_connections", Some(body.clone()));
+            if want.is_empty() {
+                assert_eq!(o.status, 201, "{body} -> {}", o.body);
+            } else {
+                assert_eq!((o.status, pointer(&o)), (422, want), "{body} -> {}", o.body);
+            }
+        }
+        // texml is a create-only value, and only with call parking.
+        let c = credential(&mut st, "carol1", json!({"webhook_api_version": "texml", "outbound": {"call_parking_enabled": true}}));
+        let o = call(
+            &mut st,
+            Method::PATCH,
+            &format!("/credential_connections/{}", c["id"].as_str().unwrap()),
+            Some(json!({"webhook_api_version": "texml"})),
+        );
+        assert_eq!((o.status, pointer(&o)), (422, "/webhook_api_version"));
+    }
+
+    #[test]
+    fn nested_objects_are_replaced_wholesale_on_update() {
+        let mut st = Store::default();
+        let c = credential(&mut st, "dave1", json!({"inbound": {"channel_limit": 10, "timeout_1xx_secs": 7}}));
+        let id = c["id"].as_str().unwrap();
+        let o = call(&mut st, Method::PATCH, &format!("/credential_connections/{id}"), Some(json!({"inbound": {"channel_limit": 20}})));
+        assert_eq!(o.body["data"]["inbound"]["channel_limit"], 20);
+        assert_eq!(o.body["data"]["inbound"]["timeout_1xx_secs"], 3, "a nested field not sent reverts to its default");
+    }
+
+    #[test]
+    fn fqdn_and_ip_connection_rules() {
+        let mut st = Store::default();
+        let o = call(&mut st, Method::POST, "/fqdn_connections", Some(json!({})));
+        assert_eq!((o.status, pointer(&o)), (422, "/connection_name"));
+        let o = call(&mut st, Method::POST, "/fqdn_connections", Some(json!({"connection_name": "f1", "microsoft_teams_sbc": true})));
+        assert_eq!(o.status, 201, "{}", o.body);
+        let f = o.body["data"].clone();
+        assert!(f["password"].as_str().is_some_and(|p| p.len() == 16), "generated and in full on create");
+        assert!(f["user_name"].as_str().is_some_and(|u| !u.is_empty()));
+        assert_eq!(f["outbound"]["instant_ringback_enabled"], false);
+        assert_eq!(f["inbound"]["default_routing_method"], "sequential");
+        let fid = f["id"].as_str().unwrap();
+        let got = call(&mut st, Method::GET, &format!("/fqdn_connections/{fid}"), None);
+        assert_eq!(got.body["data"]["password"], spec::MASK);
+        let o = call(&mut st, Method::PATCH, &format!("/fqdn_connections/{fid}"), Some(json!({"microsoft_teams_sbc": false})));
+        assert_eq!((o.status, pointer(&o)), (422, "/microsoft_teams_sbc"));
+        let o = call(
+            &mut st,
+            Method::PATCH,
+            &format!("/fqdn_connections/{fid}"),
+            Some(json!({"transport_protocol": "TLS", "encrypted_media": "SRTP"})),
+        );
+        assert_eq!((o.status, pointer(&o)), (422, "/encrypted_media"));
+        let o = call(&mut st, Method::PATCH, &format!("/fqdn_connections/{fid}"), Some(json!({"outbound": {"tech_prefix": "12a4"}})));
+        assert_eq!((o.status, pointer(&o)), (422, "/outbound/tech_prefix"));
+        let o = call(&mut st, Method::PATCH, &format!("/fqdn_connections/{fid}"), Some(json!({"password": "x"})));
+        assert_eq!((o.status, pointer(&o)), (422, "/password"), "read-only on FQDN connections");
+
+        // IP connections: nothing required; default IP ids only by update, and only of IPs on the connection.
+        let o = call(&mut st, Method::POST, "/ip_connections", Some(json!({})));
+        assert_eq!(o.status, 201);
+        let iid = o.body["data"]["id"].as_str().unwrap().to_string();
+        assert!(o.body["data"]["outbound"]["localization"].is_null());
+        let o = call(&mut st, Method::POST, "/ip_connections", Some(json!({"inbound": {"default_primary_ip_id": "1"}})));
+        assert_eq!((o.status, pointer(&o)), (422, "/inbound/default_primary_ip_id"));
+        let o = call(&mut st, Method::PATCH, &format!("/ip_connections/{iid}"), Some(json!({"inbound": {"default_primary_ip_id": "77"}})));
+        assert_eq!((o.status, pointer(&o)), (422, "/inbound/default_primary_ip_id"), "{}", o.body);
+        st.insert("ips", json!({"id": "77", "connection_id": iid, "ip_address": "192.0.2.1"}));
+        st.insert("ips", json!({"id": "78", "connection_id": "other", "ip_address": "192.0.2.2"}));
+        let o = call(&mut st, Method::PATCH, &format!("/ip_connections/{iid}"), Some(json!({"inbound": {"default_primary_ip_id": "77"}})));
+        assert_eq!(o.status, 200, "{}", o.body);
+        let o = call(&mut st, Method::PATCH, &format!("/ip_connections/{iid}"), Some(json!({"inbound": {"default_primary_ip_id": "78"}})));
+        assert_eq!(o.status, 422, "an IP of another connection is refused");
+    }
+
+    #[test]
+    fn referenced_profile_cannot_be_deleted() {
+        let mut st = Store::default();
+        let p = call(&mut st, Method::POST, "/outbound_voice_profiles", Some(json!({"name": "profile"})));
+        let pid = p.body["data"]["id"].as_str().unwrap().to_string();
+        let c = credential(&mut st, "erin1", json!({"outbound": {"outbound_voice_profile_id": pid}}));
+        let got = call(&mut st, Method::GET, &format!("/outbound_voice_profiles/{pid}"), None);
+        assert_eq!(got.body["data"]["connections_count"], 1);
+        let o = call(&mut st, Method::DELETE, &format!("/outbound_voice_profiles/{pid}"), None);
+        assert_eq!(o.status, 422);
+        assert!(o.body["errors"][0]["detail"].as_str().unwrap().contains(c["id"].as_str().unwrap()));
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/credential_connections/{}", c["id"].as_str().unwrap()), None).status, 200);
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/outbound_voice_profiles/{pid}"), None).status, 200);
+    }
+
+    #[test]
+    fn connections_view_lists_filters_and_gets() {
+        let mut st = Store::default();
+        let c = credential(&mut st, "frank1", json!({"connection_name": "alpha-cred", "outbound": {"outbound_voice_profile_id": "42"}}));
+        let f = call(&mut st, Method::POST, "/fqdn_connections", Some(json!({"connection_name": "beta-fqdn"}))).body["data"].clone();
+        call(&mut st, Method::POST, "/ip_connections", Some(json!({"connection_name": "Alpha-ip"})));
+        st.insert("fqdns", json!({"id": "5", "connection_id": f["id"], "fqdn": "sip.example.com"}));
+        let all = call(&mut st, Method::GET, "/connections", None);
+        assert_eq!(all.body["meta"]["total_results"], 3);
+        let first = &all.body["data"][0];
+        assert_eq!(first["record_type"], "credential_connection");
+        assert_eq!(first["outbound_voice_profile_id"], "42");
+        assert!(first.get("password").is_none() && first.get("inbound").is_none(), "only the generic fields");
+        let names = |o: &Outcome| {
+            o.body["data"].as_array().unwrap().iter().map(|x| x["connection_name"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&call(&mut st, Method::GET, "/connections?filter[connection_name][contains]=ALPHA", None)),
+            ["alpha-cred", "Alpha-ip"]
+        );
+        assert_eq!(call(&mut st, Method::GET, "/connections?filter[connection_name][contains]=al", None).status, 422);
+        assert_eq!(names(&call(&mut st, Method::GET, "/connections?filter[outbound_voice_profile_id]=42", None)), ["alpha-cred"]);
+        assert_eq!(names(&call(&mut st, Method::GET, "/connections?filter[fqdn]=sip.example.com", None)), ["beta-fqdn"]);
+        assert_eq!(names(&call(&mut st, Method::GET, "/connections?sort=-connection_name", None)), ["beta-fqdn", "alpha-cred", "Alpha-ip"]);
+        assert_eq!(names(&call(&mut st, Method::GET, "/connections?page[size]=1&page[number]=2", None)), ["beta-fqdn"]);
+        assert_eq!(
+            names(&call(&mut st, Method::GET, "/credential_connections?filter[outbound.outbound_voice_profile_id]=42", None)),
+            ["alpha-cred"]
+        );
+        let one = call(&mut st, Method::GET, &format!("/connections/{}", f["id"].as_str().unwrap()), None);
+        assert_eq!(one.body["data"]["record_type"], "fqdn_connection");
+        assert_eq!(call(&mut st, Method::GET, "/connections/404", None).status, 404);
+        assert_eq!(call(&mut st, Method::POST, "/connections", Some(json!({}))).status, 405);
+        let _ = c;
+    }
+
+    #[test]
+    fn registration_status_action() {
+        let mut st = Store::default();
+        let c = credential(&mut st, "gina1", json!({}));
+        let o = call(
+            &mut st,
+            Method::POST,
+            &format!("/credential_connections/{}/actions/check_registration_status", c["id"].as_str().unwrap()),
+            None,
+        );
+        assert_eq!(o.status, 200);
+        assert_eq!(o.body["data"]["record_type"], "registration_status");
+        assert_eq!(o.body["data"]["sip_username"], "gina1");
+        assert_eq!(o.body["data"]["status"], "Not Registered");
+        assert_eq!(call(&mut st, Method::POST, "/credential_connections/1/actions/check_registration_status", None).status, 404);
+        assert_eq!(
+            call(&mut st, Method::POST, &format!("/credential_connections/{}/actions/nope", c["id"].as_str().unwrap()), None).status,
+            404
+        );
     }
 }

@@ -1,13 +1,20 @@
 //! The object families the emulator serves, as data: fields (from shared/telnyx-api),
 //! envelopes, statuses, required fields, natural-key uniqueness and list filters.
 
-use crate::spec::{Field, Kind, Rule, f};
+use crate::spec::{Cross, Field, Gen, Kind, Rule, concat, f};
 
 /// How a list filter matches a field.
 #[derive(Debug, Clone, Copy)]
 pub enum Match {
     /// Case-insensitive substring.
     Contains,
+    /// Case-insensitive substring of at least this many characters (shorter: 422).
+    ContainsAtLeast(usize),
+    /// Exact, case-sensitive.
+    Exact,
+    /// Some object of `family` whose `link` field holds this object's id has `field` exactly
+    /// equal to the value (e.g. a connection that has an FQDN record `fqdn`).
+    Related { family: &'static str, link: &'static str },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +43,64 @@ pub struct Family {
     /// `sort` values accepted (ascending names; `-` prefix for descending).
     pub sorts: &'static [&'static str],
     pub default_page_size: usize,
+    /// Documented rules between fields, checked on the object a create or update produces.
+    pub checks: &'static [Cross],
+    /// Fields that must hold the id of an existing object elsewhere.
+    pub refs: &'static [Ref],
+    /// While an object elsewhere references this one, a delete fails with 422.
+    pub in_use_by: &'static [Ref],
+    /// `POST /{name}/{id}/actions/{action}` endpoints.
+    pub actions: &'static [Action],
 }
+
+/// A reference between objects: the dotted `field` holds the id of an object of `family`
+/// (in `refs`: of the object being written; in `in_use_by`: of objects of `family` that point
+/// at the object being deleted).
+#[derive(Debug, Clone, Copy)]
+pub struct Ref {
+    pub field: &'static str,
+    pub family: &'static str,
+    /// The referenced object's field that must hold the referencing object's id (an IP
+    /// attached to this very connection), if any.
+    pub owned_via: Option<&'static str>,
+}
+
+/// An action on one object: its name and the result it computes from the stored object.
+#[derive(Debug, Clone, Copy)]
+pub struct Action {
+    pub name: &'static str,
+    pub run: fn(&serde_json::Value) -> serde_json::Value,
+}
+
+/// A read-only view over several families (`/connections`): each item projected to
+/// `(output field, dotted source field)` pairs.
+#[derive(Debug)]
+pub struct View {
+    pub name: &'static str,
+    pub members: &'static [&'static str],
+    pub projection: &'static [(&'static str, &'static str)],
+    pub filters: &'static [Filter],
+    pub sorts: &'static [&'static str],
+    pub default_page_size: usize,
+}
+
+const BASE: Family = Family {
+    name: "",
+    record_type: None,
+    fields: &[],
+    bare: false,
+    create_status: 201,
+    required_create: &[],
+    required_update: &[],
+    unique: &[],
+    filters: &[],
+    sorts: &[],
+    default_page_size: 20,
+    checks: &[],
+    refs: &[],
+    in_use_by: &[],
+    actions: &[],
+};
 
 const CALL_RECORDING: &[Field] = &[
     f("call_recording_caller_phone_numbers", Kind::StrList).default("[]").rule(Rule::EachE164),
@@ -69,19 +133,367 @@ const OUTBOUND_VOICE_PROFILE: &[Field] = &[
     f("whitelisted_destinations", Kind::StrList).default("[\"US\", \"CA\"]").rule(Rule::EachCountry),
 ];
 
-pub const FAMILIES: &[Family] = &[Family {
-    name: "outbound_voice_profiles",
-    record_type: Some("outbound_voice_profile"),
-    fields: OUTBOUND_VOICE_PROFILE,
-    bare: false,
-    create_status: 200,
-    required_create: &["name"],
-    required_update: &["name"],
-    unique: &["name"],
-    filters: &[Filter { key: "filter[name][contains]", field: "name", how: Match::Contains }],
-    sorts: &["enabled", "created_at", "name", "service_plan", "traffic_type", "usage_payment_method"],
-    default_page_size: 20,
+// ---- SIP connections (credential, FQDN, IP) -------------------------------------------------
+
+const ANCHORSITES: &[&str] = &[
+    "Latency",
+    "Chicago, IL",
+    "Ashburn, VA",
+    "San Jose, CA",
+    "Sydney, Australia",
+    "Amsterdam, Netherlands",
+    "London, UK",
+    "Toronto, Canada",
+    "Vancouver, Canada",
+    "Frankfurt, Germany",
+];
+const T38_SOURCES: &[&str] = &["telnyx", "customer", "disabled", "passthru", "caller-passthru", "callee-passthru"];
+const ROUTING: &[&str] = &["sequential", "round-robin"];
+const SIP_REGIONS: &[&str] = &["US", "Europe", "Australia"];
+const RECEIVE_SETTINGS: &[&str] = &["only_my_connections", "from_anyone"];
+const TRANSPORTS: &[&str] = &["UDP", "TCP", "TLS"];
+const ENGINES: &[&str] = &[
+    "denoiser",
+    "deep_filter_net",
+    "deep_filter_net_large",
+    "krisp_viva_tel",
+    "krisp_viva_tel_lite",
+    "krisp_viva_promodel",
+    "krisp_viva_ss",
+    "quail_voice_focus",
+];
+
+const RTCP_SETTINGS: &[Field] = &[
+    f("capture_enabled", Kind::Bool).default("false"),
+    f("port", Kind::Str).default("\"rtp+1\"").rule(Rule::OneOf(&["rtcp-mux", "rtp+1"])),
+    f("report_frequency_secs", Kind::Int).default("5").rule(Rule::Range(5, 3000)),
+];
+
+const JITTER_BUFFER: &[Field] = &[
+    f("enable_jitter_buffer", Kind::Bool).default("false"),
+    f("jitterbuffer_msec_max", Kind::Int).default("200").rule(Rule::Range(40, 400)),
+    f("jitterbuffer_msec_min", Kind::Int).default("60").rule(Rule::Range(40, 400)),
+];
+
+const NOISE_SUPPRESSION_DETAILS: &[Field] = &[
+    f("attenuation_limit", Kind::Int).rule(Rule::Steps(0, 100, 10)),
+    f("engine", Kind::Str).default("\"denoiser\"").rule(Rule::OneOf(ENGINES)),
+];
+
+/// `inbound` fields every connection type has.
+const INBOUND_COMMON: &[Field] = &[
+    f("ani_number_format", Kind::Str).default("\"E.164-national\"").rule(Rule::OneOf(&[
+        "+E.164",
+        "E.164",
+        "+E.164-national",
+        "E.164-national",
+    ])),
+    f("channel_limit", Kind::Int).nullable(),
+    f("codecs", Kind::StrList).default("[\"G722\", \"G711U\", \"G711A\", \"G729\", \"OPUS\", \"H.264\"]"),
+    f("dnis_number_format", Kind::Str).default("\"e164\"").rule(Rule::OneOf(&["+e164", "e164", "national", "sip_username"])),
+    f("generate_ringback_tone", Kind::Bool).default("false"),
+    f("isup_headers_enabled", Kind::Bool).default("false"),
+    f("prack_enabled", Kind::Bool).default("false"),
+    f("shaken_stir_enabled", Kind::Bool).default("false"),
+    f("sip_compact_headers_enabled", Kind::Bool).default("true"),
+    f("timeout_1xx_secs", Kind::Int).default("3").rule(Rule::Range(1, 120)),
+    f("timeout_2xx_secs", Kind::Int).default("90").rule(Rule::Range(1, 600)),
+];
+
+const INBOUND_CREDENTIAL_ONLY: &[Field] = &[
+    f("default_routing_method", Kind::Str).rule(Rule::OneOf(ROUTING)),
+    f("simultaneous_ringing", Kind::Str).default("\"disabled\"").rule(Rule::OneOf(&["disabled", "enabled"])),
+];
+const INBOUND_FQDN_ONLY: &[Field] = &[
+    f("default_primary_fqdn_id", Kind::Str).nullable(),
+    f("default_routing_method", Kind::Str).nullable().default("\"sequential\"").rule(Rule::OneOf(ROUTING)),
+    f("default_secondary_fqdn_id", Kind::Str).nullable(),
+    f("default_tertiary_fqdn_id", Kind::Str).nullable(),
+    f("sip_region", Kind::Str).default("\"US\"").rule(Rule::OneOf(SIP_REGIONS)),
+    f("sip_subdomain", Kind::Str).nullable(),
+    f("sip_subdomain_receive_settings", Kind::Str).default("\"from_anyone\"").rule(Rule::OneOf(RECEIVE_SETTINGS)),
+];
+/// IP connections: the three default IP ids exist only in the update schema.
+const INBOUND_IP_ONLY: &[Field] = &[
+    f("default_primary_ip_id", Kind::Str).update_only(),
+    f("default_routing_method", Kind::Str).rule(Rule::OneOf(ROUTING)),
+    f("default_secondary_ip_id", Kind::Str).update_only(),
+    f("default_tertiary_ip_id", Kind::Str).update_only(),
+    f("sip_region", Kind::Str).default("\"US\"").rule(Rule::OneOf(SIP_REGIONS)),
+    f("sip_subdomain", Kind::Str),
+    f("sip_subdomain_receive_settings", Kind::Str).rule(Rule::OneOf(RECEIVE_SETTINGS)),
+];
+
+const INBOUND_CREDENTIAL: &[Field] =
+    &concat::<{ INBOUND_COMMON.len() + INBOUND_CREDENTIAL_ONLY.len() }>(INBOUND_COMMON, INBOUND_CREDENTIAL_ONLY);
+const INBOUND_FQDN: &[Field] = &concat::<{ INBOUND_COMMON.len() + INBOUND_FQDN_ONLY.len() }>(INBOUND_COMMON, INBOUND_FQDN_ONLY);
+const INBOUND_IP: &[Field] = &concat::<{ INBOUND_COMMON.len() + INBOUND_IP_ONLY.len() }>(INBOUND_COMMON, INBOUND_IP_ONLY);
+
+/// `outbound` fields every connection type has, with the same defaults.
+const OUTBOUND_COMMON: &[Field] = &[
+    f("ani_override_type", Kind::Str).default("\"always\"").rule(Rule::OneOf(&["always", "normal", "emergency"])),
+    f("call_parking_enabled", Kind::Bool).nullable().default("false"),
+    f("generate_ringback_tone", Kind::Bool).default("false"),
+    f("outbound_voice_profile_id", Kind::Str),
+];
+
+const OUTBOUND_CREDENTIAL_ONLY: &[Field] = &[
+    f("ani_override", Kind::Str).default("\"\""),
+    f("channel_limit", Kind::Int).nullable(),
+    f("instant_ringback_enabled", Kind::Bool).default("true"),
+    f("localization", Kind::Str).default("\"US\"").rule(Rule::CountryOrEmpty),
+    f("t38_reinvite_source", Kind::Str).default("\"telnyx\"").rule(Rule::OneOf(T38_SOURCES)),
+];
+const OUTBOUND_FQDN_ONLY: &[Field] = &[
+    f("ani_override", Kind::Str).rule(Rule::E164OrEmpty),
+    f("channel_limit", Kind::Int),
+    f("encrypted_media", Kind::Str).nullable().rule(Rule::OneOf(&["SRTP"])),
+    f("instant_ringback_enabled", Kind::Bool).default("false"),
+    f("ip_authentication_method", Kind::Str)
+        .default("\"ip-authentication\"")
+        .rule(Rule::OneOf(&["credential-authentication", "ip-authentication"])),
+    f("ip_authentication_token", Kind::Str),
+    f("localization", Kind::Str).default("\"US\"").rule(Rule::CountryOrEmpty),
+    f("t38_reinvite_source", Kind::Str).default("\"customer\"").rule(Rule::OneOf(T38_SOURCES)),
+    f("tech_prefix", Kind::Str).rule(Rule::DigitsOrEmpty(4)),
+    f("timeout_1xx_secs", Kind::Int).default("3").rule(Rule::Range(1, 120)),
+    f("timeout_2xx_secs", Kind::Int).default("90").rule(Rule::Range(1, 600)),
+];
+const OUTBOUND_IP_ONLY: &[Field] = &[
+    f("ani_override", Kind::Str).default("\"\""),
+    f("channel_limit", Kind::Int).nullable(),
+    f("instant_ringback_enabled", Kind::Bool).default("true"),
+    f("ip_authentication_method", Kind::Str)
+        .default("\"tech-prefixp-charge-info\"")
+        .rule(Rule::OneOf(&["tech-prefixp-charge-info", "token"])),
+    f("ip_authentication_token", Kind::Str).nullable(),
+    f("localization", Kind::Str).nullable().rule(Rule::CountryOrEmpty),
+    f("t38_reinvite_source", Kind::Str).default("\"customer\"").rule(Rule::OneOf(T38_SOURCES)),
+    f("tech_prefix", Kind::Str).default("\"\"").rule(Rule::DigitsOrEmpty(4)),
+];
+
+const OUTBOUND_CREDENTIAL: &[Field] =
+    &concat::<{ OUTBOUND_COMMON.len() + OUTBOUND_CREDENTIAL_ONLY.len() }>(OUTBOUND_COMMON, OUTBOUND_CREDENTIAL_ONLY);
+const OUTBOUND_FQDN: &[Field] = &concat::<{ OUTBOUND_COMMON.len() + OUTBOUND_FQDN_ONLY.len() }>(OUTBOUND_COMMON, OUTBOUND_FQDN_ONLY);
+const OUTBOUND_IP: &[Field] = &concat::<{ OUTBOUND_COMMON.len() + OUTBOUND_IP_ONLY.len() }>(OUTBOUND_COMMON, OUTBOUND_IP_ONLY);
+
+/// Top-level fields every connection type has. `webhook_event_url` is accepted as null: the
+/// `/connections` view documents it as nullable, and it has no other way to be cleared.
+const CONNECTION_COMMON: &[Field] = &[
+    f("active", Kind::Bool).default("true"),
+    f("anchorsite_override", Kind::Str).default("\"Latency\"").rule(Rule::OneOf(ANCHORSITES)),
+    f("android_push_credential_id", Kind::Str).nullable(),
+    f("bridge_generate_comfort_noise_on_cn", Kind::Bool).default("false"),
+    f("call_cost_in_webhooks", Kind::Bool).default("false"),
+    f("connection_name", Kind::Str),
+    f("conversation_persistence", Kind::Bool).default("false").update_only(),
+    f("dtmf_type", Kind::Str).default("\"RFC 2833\"").rule(Rule::OneOf(&["RFC 2833", "Inband", "SIP INFO"])),
+    f("encode_contact_header_enabled", Kind::Bool).default("false"),
+    f("encrypted_media", Kind::Str).nullable().rule(Rule::OneOf(&["SRTP"])),
+    f("ios_push_credential_id", Kind::Str).nullable(),
+    f("jitter_buffer", Kind::Object(JITTER_BUFFER)),
+    f("noise_suppression", Kind::Str).rule(Rule::OneOf(&["inbound", "outbound", "both", "disabled"])),
+    f("noise_suppression_details", Kind::Object(NOISE_SUPPRESSION_DETAILS)),
+    f("onnet_t38_passthrough_enabled", Kind::Bool).default("false"),
+    f("rtcp_settings", Kind::Object(RTCP_SETTINGS)),
+    f("tags", Kind::StrList).default("[]"),
+    f("webhook_event_failover_url", Kind::Str).nullable().default("\"\"").rule(Rule::Url { or_empty: true }),
+    f("webhook_event_url", Kind::Str).nullable().rule(Rule::Url { or_empty: false }),
+    f("webhook_timeout_secs", Kind::Int).nullable().rule(Rule::Range(0, 30)),
+];
+
+const CREDENTIAL_ONLY: &[Field] = &[
+    // The create/update schemas document false; the object schema says true.
+    f("default_on_hold_comfort_noise_enabled", Kind::Bool).default("false"),
+    f("inbound", Kind::Object(INBOUND_CREDENTIAL)),
+    f("outbound", Kind::Object(OUTBOUND_CREDENTIAL)),
+    f("password", Kind::Str).secret().rule(Rule::Length(8, 128)),
+    f("sip_uri_calling_preference", Kind::Str).rule(Rule::OneOf(&["disabled", "unrestricted", "internal"])),
+    f("user_name", Kind::Str).rule(Rule::UserName),
+    f("webhook_api_version", Kind::Str).default("\"1\"").rule(Rule::OneOfByOp { create: &["1", "2", "texml"], update: &["1", "2"] }),
+];
+const FQDN_ONLY: &[Field] = &[
+    f("adjust_dtmf_timestamp", Kind::Bool).read_only(),
+    f("call_cost_enabled", Kind::Bool).read_only(),
+    f("default_on_hold_comfort_noise_enabled", Kind::Bool).default("true"),
+    f("ignore_dtmf_duration", Kind::Bool).read_only(),
+    f("ignore_mark_bit", Kind::Bool).read_only(),
+    f("inbound", Kind::Object(INBOUND_FQDN)),
+    f("microsoft_teams_sbc", Kind::Bool).default("false").create_only(),
+    f("outbound", Kind::Object(OUTBOUND_FQDN)),
+    f("password", Kind::Str).read_only().secret().generated(Gen::Token(16)),
+    f("rtp_pass_codecs_on_stream_change", Kind::Bool).read_only(),
+    f("send_normalized_timestamps", Kind::Bool).read_only(),
+    f("third_party_control_enabled", Kind::Bool).read_only(),
+    f("transport_protocol", Kind::Str).default("\"UDP\"").rule(Rule::OneOf(TRANSPORTS)),
+    f("txt_name", Kind::Str).read_only(),
+    f("txt_ttl", Kind::Int).read_only(),
+    f("txt_value", Kind::Str).read_only(),
+    f("user_name", Kind::Str).read_only().generated(Gen::Token(12)),
+    f("webhook_api_version", Kind::Str).default("\"1\"").rule(Rule::OneOf(&["1", "2"])),
+];
+const IP_ONLY: &[Field] = &[
+    f("default_on_hold_comfort_noise_enabled", Kind::Bool).default("true"),
+    f("inbound", Kind::Object(INBOUND_IP)),
+    f("outbound", Kind::Object(OUTBOUND_IP)),
+    f("transport_protocol", Kind::Str).default("\"UDP\"").rule(Rule::OneOf(TRANSPORTS)),
+    f("webhook_api_version", Kind::Str).default("\"1\"").rule(Rule::OneOf(&["1", "2"])),
+];
+
+const CREDENTIAL_CONNECTION: &[Field] = &concat::<{ CONNECTION_COMMON.len() + CREDENTIAL_ONLY.len() }>(CONNECTION_COMMON, CREDENTIAL_ONLY);
+const FQDN_CONNECTION: &[Field] = &concat::<{ CONNECTION_COMMON.len() + FQDN_ONLY.len() }>(CONNECTION_COMMON, FQDN_ONLY);
+const IP_CONNECTION: &[Field] = &concat::<{ CONNECTION_COMMON.len() + IP_ONLY.len() }>(CONNECTION_COMMON, IP_ONLY);
+
+/// The connection list filters (one consolidated schema for all four connection lists).
+const CONNECTION_FILTERS: &[Filter] = &[
+    Filter { key: "filter[connection_name][contains]", field: "connection_name", how: Match::ContainsAtLeast(3) },
+    Filter { key: "filter[fqdn]", field: "fqdn", how: Match::Related { family: "fqdns", link: "connection_id" } },
+    Filter { key: "filter[outbound_voice_profile_id]", field: "outbound.outbound_voice_profile_id", how: Match::Exact },
+];
+/// Credential and IP lists also honour the legacy name of the profile filter.
+const CONNECTION_FILTERS_WITH_LEGACY: &[Filter] = &[
+    Filter { key: "filter[connection_name][contains]", field: "connection_name", how: Match::ContainsAtLeast(3) },
+    Filter { key: "filter[fqdn]", field: "fqdn", how: Match::Related { family: "fqdns", link: "connection_id" } },
+    Filter { key: "filter[outbound_voice_profile_id]", field: "outbound.outbound_voice_profile_id", how: Match::Exact },
+    Filter { key: "filter[outbound.outbound_voice_profile_id]", field: "outbound.outbound_voice_profile_id", how: Match::Exact },
+];
+const CONNECTION_SORTS: &[&str] = &["created_at", "connection_name", "active"];
+
+const ENCRYPTION_NOT_WITH_TLS: Cross = Cross::NotWith {
+    field: "encrypted_media",
+    other: "transport_protocol",
+    value: "TLS",
+    why: "encrypted_media cannot be set when transport_protocol is TLS.",
+};
+
+/// What a credential connection's registration looks like: the emulator has no SIP side, so
+/// no device is ever registered.
+fn registration_status(conn: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "ip_address": null,
+        "last_registration": null,
+        "port": null,
+        "record_type": "registration_status",
+        "sip_username": conn["user_name"],
+        "status": "Not Registered",
+        "transport": null,
+        "user_agent": null,
+    })
+}
+
+/// Families whose objects reference an outbound voice profile.
+const OVP_USERS: &[Ref] = &[
+    Ref { field: "outbound.outbound_voice_profile_id", family: "credential_connections", owned_via: None },
+    Ref { field: "outbound.outbound_voice_profile_id", family: "fqdn_connections", owned_via: None },
+    Ref { field: "outbound.outbound_voice_profile_id", family: "ip_connections", owned_via: None },
+];
+
+pub const FAMILIES: &[Family] = &[
+    Family {
+        name: "credential_connections",
+        record_type: Some("credential_connection"),
+        fields: CREDENTIAL_CONNECTION,
+        required_create: &["connection_name", "password", "user_name"],
+        unique: &["user_name"],
+        filters: CONNECTION_FILTERS_WITH_LEGACY,
+        sorts: CONNECTION_SORTS,
+        default_page_size: 250,
+        checks: &[Cross::OnlyWhen {
+            field: "webhook_api_version",
+            value: "texml",
+            other: "outbound.call_parking_enabled",
+            is: "true",
+            why: "webhook_api_version 'texml' requires outbound.call_parking_enabled to be true.",
+        }],
+        actions: &[Action { name: "check_registration_status", run: registration_status }],
+        ..BASE
+    },
+    Family {
+        name: "fqdn_connections",
+        record_type: Some("fqdn_connection"),
+        fields: FQDN_CONNECTION,
+        required_create: &["connection_name"],
+        filters: CONNECTION_FILTERS,
+        sorts: CONNECTION_SORTS,
+        default_page_size: 250,
+        checks: &[
+            ENCRYPTION_NOT_WITH_TLS,
+            Cross::NotWith {
+                field: "outbound.encrypted_media",
+                other: "transport_protocol",
+                value: "TLS",
+                why: "outbound.encrypted_media cannot be set when transport_protocol is TLS.",
+            },
+        ],
+        refs: &[
+            Ref { field: "inbound.default_primary_fqdn_id", family: "fqdns", owned_via: Some("connection_id") },
+            Ref { field: "inbound.default_secondary_fqdn_id", family: "fqdns", owned_via: Some("connection_id") },
+            Ref { field: "inbound.default_tertiary_fqdn_id", family: "fqdns", owned_via: Some("connection_id") },
+        ],
+        ..BASE
+    },
+    Family {
+        name: "ip_connections",
+        record_type: Some("ip_connection"),
+        fields: IP_CONNECTION,
+        filters: CONNECTION_FILTERS_WITH_LEGACY,
+        sorts: CONNECTION_SORTS,
+        default_page_size: 250,
+        checks: &[ENCRYPTION_NOT_WITH_TLS],
+        refs: &[
+            Ref { field: "inbound.default_primary_ip_id", family: "ips", owned_via: Some("connection_id") },
+            Ref { field: "inbound.default_secondary_ip_id", family: "ips", owned_via: Some("connection_id") },
+            Ref { field: "inbound.default_tertiary_ip_id", family: "ips", owned_via: Some("connection_id") },
+        ],
+        ..BASE
+    },
+    Family {
+        name: "outbound_voice_profiles",
+        record_type: Some("outbound_voice_profile"),
+        fields: OUTBOUND_VOICE_PROFILE,
+        bare: false,
+        create_status: 200,
+        required_create: &["name"],
+        required_update: &["name"],
+        unique: &["name"],
+        filters: &[Filter { key: "filter[name][contains]", field: "name", how: Match::Contains }],
+        sorts: &["enabled", "created_at", "name", "service_plan", "traffic_type", "usage_payment_method"],
+        default_page_size: 20,
+        in_use_by: OVP_USERS,
+        ..BASE
+    },
+];
+
+/// `/connections`: every SIP connection, with the fields the generic Connection object has.
+pub const VIEWS: &[View] = &[View {
+    name: "connections",
+    members: &["credential_connections", "fqdn_connections", "ip_connections"],
+    projection: &[
+        ("id", "id"),
+        ("active", "active"),
+        ("anchorsite_override", "anchorsite_override"),
+        ("connection_name", "connection_name"),
+        ("created_at", "created_at"),
+        ("outbound_voice_profile_id", "outbound.outbound_voice_profile_id"),
+        ("record_type", "record_type"),
+        ("tags", "tags"),
+        ("updated_at", "updated_at"),
+        ("webhook_api_version", "webhook_api_version"),
+        ("webhook_event_failover_url", "webhook_event_failover_url"),
+        ("webhook_event_url", "webhook_event_url"),
+    ],
+    filters: &[
+        Filter { key: "filter[connection_name][contains]", field: "connection_name", how: Match::ContainsAtLeast(3) },
+        Filter { key: "filter[fqdn]", field: "fqdn", how: Match::Related { family: "fqdns", link: "connection_id" } },
+        Filter { key: "filter[outbound_voice_profile_id]", field: "outbound_voice_profile_id", how: Match::Exact },
+    ],
+    sorts: CONNECTION_SORTS,
+    default_page_size: 250,
 }];
+
+pub fn view(name: &str) -> Option<&'static View> {
+    VIEWS.iter().find(|v| v.name == name)
+}
 
 pub fn family(name: &str) -> Option<&'static Family> {
     FAMILIES.iter().find(|f| f.name == name)

@@ -19,8 +19,29 @@ pub enum Kind {
 pub enum Rule {
     None,
     OneOf(&'static [&'static str]),
+    /// An enum whose create schema accepts more values than the update schema.
+    OneOfByOp {
+        create: &'static [&'static str],
+        update: &'static [&'static str],
+    },
     Range(i64, i64),
+    /// `lo..=hi` and a multiple of `step`.
+    Steps(i64, i64, i64),
     MinLen(usize),
+    /// Length in characters within `min..=max`.
+    Length(usize, usize),
+    /// 4–32 ASCII letters and digits, a letter among the first five (credential `user_name`).
+    UserName,
+    /// An absolute URL with a scheme; `or_empty` also accepts `""`.
+    Url {
+        or_empty: bool,
+    },
+    /// Exactly this many ASCII digits, or `""`.
+    DigitsOrEmpty(usize),
+    /// A 2-letter country code, or `""`.
+    CountryOrEmpty,
+    /// An E.164 number, or `""`.
+    E164OrEmpty,
     Uuid,
     Decimal,
     TimeOfDay,
@@ -29,11 +50,23 @@ pub enum Rule {
     EachE164,
 }
 
+/// Random server-generated content of a read-only field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gen {
+    None,
+    /// Lower-case letters and digits of this length, starting with a letter.
+    Token(usize),
+}
+
 /// Which requests may carry a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Create and update.
     Both,
+    /// Create only (not in the update schema).
+    CreateOnly,
+    /// Update only (not in the create schema).
+    UpdateOnly,
     /// Returned only.
     ReadOnly,
 }
@@ -47,11 +80,33 @@ pub struct Field {
     /// JSON text of the server default when the client does not send the field; "" = null.
     pub default: &'static str,
     pub rule: Rule,
+    /// A secret: returned in full on create and on an update that sets it, `********` otherwise.
+    pub secret: bool,
+    pub generated: Gen,
 }
 
 pub const fn f(name: &'static str, kind: Kind) -> Field {
-    Field { name, kind, nullable: false, access: Access::Both, default: "", rule: Rule::None }
+    Field { name, kind, nullable: false, access: Access::Both, default: "", rule: Rule::None, secret: false, generated: Gen::None }
 }
+
+/// `a` followed by `b`, in a constant: `concat::<{ A.len() + B.len() }>(A, B)`.
+pub const fn concat<const N: usize>(a: &[Field], b: &[Field]) -> [Field; N] {
+    let mut out = [f("", Kind::Bool); N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < b.len() {
+        out[i + j] = b[j];
+        j += 1;
+    }
+    out
+}
+
+/// The text that stands in for a secret on reads.
+pub const MASK: &str = "********";
 
 impl Field {
     pub const fn nullable(mut self) -> Self {
@@ -68,6 +123,22 @@ impl Field {
     }
     pub const fn read_only(mut self) -> Self {
         self.access = Access::ReadOnly;
+        self
+    }
+    pub const fn create_only(mut self) -> Self {
+        self.access = Access::CreateOnly;
+        self
+    }
+    pub const fn update_only(mut self) -> Self {
+        self.access = Access::UpdateOnly;
+        self
+    }
+    pub const fn secret(mut self) -> Self {
+        self.secret = true;
+        self
+    }
+    pub const fn generated(mut self, g: Gen) -> Self {
+        self.generated = g;
         self
     }
 
@@ -127,8 +198,21 @@ fn check_object(obj: &Map<String, Json>, fields: &[Field], op: Op, prefix: &str)
         let Some(f) = fields.iter().find(|f| f.name == k) else {
             return Err(Invalid { pointer, title: "Unknown parameter", detail: format!("'{k}' is not a recognised parameter.") });
         };
-        if f.access == Access::ReadOnly {
-            return Err(Invalid { pointer, title: "Invalid parameter", detail: format!("'{k}' is read-only.") });
+        match (f.access, op) {
+            (Access::ReadOnly, _) => {
+                return Err(Invalid { pointer, title: "Invalid parameter", detail: format!("'{k}' is read-only.") });
+            }
+            (Access::CreateOnly, Op::Update) => {
+                return Err(Invalid { pointer, title: "Invalid parameter", detail: format!("'{k}' can only be set when creating.") });
+            }
+            (Access::UpdateOnly, Op::Create) => {
+                return Err(Invalid {
+                    pointer,
+                    title: "Invalid parameter",
+                    detail: format!("'{k}' cannot be set when creating; update the object instead."),
+                });
+            }
+            _ => {}
         }
         check_value(v, f, op, &pointer)?;
     }
@@ -168,24 +252,39 @@ fn check_value(v: &Json, f: &Field, op: Op, pointer: &str) -> Result<(), Invalid
     let ok = match f.rule {
         Rule::None => true,
         Rule::OneOf(vals) => vals.contains(&s),
+        Rule::OneOfByOp { create, update } => if op == Op::Create { create } else { update }.contains(&s),
         Rule::Range(lo, hi) => v.as_i64().is_some_and(|i| (lo..=hi).contains(&i)),
+        Rule::Steps(lo, hi, step) => v.as_i64().is_some_and(|i| (lo..=hi).contains(&i) && i % step == 0),
         Rule::MinLen(n) => s.chars().count() >= n,
+        Rule::Length(lo, hi) => (lo..=hi).contains(&s.chars().count()),
+        Rule::UserName => is_user_name(s),
+        Rule::Url { or_empty } => (or_empty && s.is_empty()) || is_url(s),
+        Rule::DigitsOrEmpty(n) => s.is_empty() || (s.len() == n && s.bytes().all(|b| b.is_ascii_digit())),
+        Rule::CountryOrEmpty => s.is_empty() || (s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())),
+        Rule::E164OrEmpty => s.is_empty() || is_e164(s),
         Rule::Uuid => is_uuid(s),
         Rule::Decimal => is_decimal(s),
         Rule::TimeOfDay => is_time(s),
         Rule::NonNegative => v.as_f64().is_some_and(|x| x >= 0.0),
         Rule::EachCountry => strs(v).all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())),
-        Rule::EachE164 => {
-            strs(v).all(|c| c.strip_prefix('+').is_some_and(|d| (2..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())))
-        }
+        Rule::EachE164 => strs(v).all(is_e164),
     };
     if ok {
         return Ok(());
     }
     let expect = match f.rule {
         Rule::OneOf(vals) => format!("one of {}", vals.join(", ")),
+        Rule::OneOfByOp { create, update } => format!("one of {}", if op == Op::Create { create } else { update }.join(", ")),
         Rule::Range(lo, hi) => format!("between {lo} and {hi}"),
+        Rule::Steps(lo, hi, step) => format!("a multiple of {step} between {lo} and {hi}"),
         Rule::MinLen(n) => format!("at least {n} characters long"),
+        Rule::Length(lo, hi) => format!("{lo} to {hi} characters long"),
+        Rule::UserName => "4 to 32 letters and digits, with a letter among the first five".into(),
+        Rule::Url { or_empty: false } => "an absolute URL including a scheme such as https".into(),
+        Rule::Url { or_empty: true } => "an absolute URL including a scheme such as https, or empty".into(),
+        Rule::DigitsOrEmpty(n) => format!("exactly {n} digits, or empty"),
+        Rule::CountryOrEmpty => "a 2-letter country code, or empty".into(),
+        Rule::E164OrEmpty => "an E.164 number, or empty".into(),
         Rule::Uuid => "a UUID".into(),
         Rule::Decimal => "a decimal amount as a string".into(),
         Rule::TimeOfDay => "a time of day (HH:MM)".into(),
@@ -195,6 +294,21 @@ fn check_value(v: &Json, f: &Field, op: Op, pointer: &str) -> Result<(), Invalid
         Rule::None => "valid".into(),
     };
     bad(format!("'{}' must be {expect}; got {v}.", f.name))
+}
+
+fn is_e164(s: &str) -> bool {
+    s.strip_prefix('+').is_some_and(|d| (2..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn is_user_name(s: &str) -> bool {
+    (4..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()) && s.bytes().take(5).any(|b| b.is_ascii_alphabetic())
+}
+
+fn is_url(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once("://") else { return false };
+    let scheme_ok = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    scheme_ok && !rest.is_empty() && !rest.starts_with('/') && !s.chars().any(char::is_whitespace)
 }
 
 fn strs(v: &Json) -> impl Iterator<Item = &str> {
@@ -221,11 +335,74 @@ fn is_time(s: &str) -> bool {
         && parts[1] < "60"
 }
 
-/// A new object: defaults for every field, overlaid with the request.
+/// A new object: defaults for every field, server-generated values, overlaid with the request.
 pub fn build(fields: &[Field], body: &Json) -> Json {
     let mut out = defaults(fields);
+    for fl in fields {
+        if let Gen::Token(n) = fl.generated {
+            out[fl.name] = json!(token(n));
+        }
+    }
     apply(&mut out, fields, body);
     out
+}
+
+fn token(n: usize) -> String {
+    const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..n).map(|i| if i == 0 { fastrand::lowercase() } else { char::from(ALNUM[fastrand::usize(..ALNUM.len())]) }).collect()
+}
+
+/// Replaces every secret of `obj` (at any depth) by [`MASK`], except those named in `reveal`
+/// (top-level names; a secret inside a nested object is revealed with its parent).
+pub fn mask(obj: &mut Json, fields: &[Field], reveal: &[&str]) {
+    for fl in fields {
+        if reveal.contains(&fl.name) {
+            continue;
+        }
+        let Some(v) = obj.get_mut(fl.name) else { continue };
+        match fl.kind {
+            Kind::Object(inner) => mask(v, inner, &[]),
+            _ if fl.secret && v.as_str().is_some_and(|s| !s.is_empty()) => *v = json!(MASK),
+            _ => {}
+        }
+    }
+}
+
+/// The value at a dotted path (`outbound.outbound_voice_profile_id`); `Null` when absent.
+pub fn at<'a>(obj: &'a Json, dotted: &str) -> &'a Json {
+    static NULL: Json = Json::Null;
+    dotted.split('.').try_fold(obj, |o, k| o.get(k)).unwrap_or(&NULL)
+}
+
+/// A documented rule between two fields of one object, checked on the object a request
+/// would produce.
+#[derive(Debug, Clone, Copy)]
+pub enum Cross {
+    /// `field` may hold `value` only while `other` holds the JSON `is`.
+    OnlyWhen { field: &'static str, value: &'static str, other: &'static str, is: &'static str, why: &'static str },
+    /// `field` must be null while `other` holds the string `value`.
+    NotWith { field: &'static str, other: &'static str, value: &'static str, why: &'static str },
+}
+
+impl Cross {
+    pub fn check(&self, obj: &Json) -> Result<(), Invalid> {
+        let fail = |field: &str, why: &str| {
+            Err(Invalid { pointer: format!("/{}", field.replace('.', "/")), title: "Invalid value", detail: why.to_string() })
+        };
+        match *self {
+            Cross::OnlyWhen { field, value, other, is, why } => {
+                let want: Json = serde_json::from_str(is).unwrap_or(Json::Null);
+                if at(obj, field).as_str() == Some(value) && at(obj, other) != &want { fail(field, why) } else { Ok(()) }
+            }
+            Cross::NotWith { field, other, value, why } => {
+                if !at(obj, field).is_null() && at(obj, other).as_str() == Some(value) {
+                    fail(field, why)
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
 }
 
 /// Applies a request to a stored object. Top-level fields not sent are kept; a nested
