@@ -25,7 +25,8 @@ struct Config {
     request_timeout: Option<String>,
 }
 
-/// Parses `90s`, `2m`, `1m30s`, `500ms` or a bare number of seconds.
+/// Parses `90s`, `2m`, `1m30s`, `500ms`, `1.5s` or a bare number of seconds. `None` for
+/// anything else, including values too large to represent.
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();
     if let Ok(secs) = s.parse::<u64>() {
@@ -52,9 +53,17 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
             _ => return None,
         };
         rest = &rest[unit..];
-        total += Duration::from_secs_f64(n * mult);
+        total = total.checked_add(Duration::try_from_secs_f64(n * mult).ok()?)?;
     }
     Some(total)
+}
+
+/// The bounds of `request_timeout`.
+const MIN_REQUEST_TIMEOUT: Duration = Duration::from_secs(1);
+const MAX_REQUEST_TIMEOUT: Duration = Duration::from_secs(3600);
+
+fn request_timeout_ok(d: &Duration) -> bool {
+    (MIN_REQUEST_TIMEOUT..=MAX_REQUEST_TIMEOUT).contains(d)
 }
 
 fn env(name: &str) -> Option<String> {
@@ -74,15 +83,19 @@ impl Provider for TelnyxProvider {
                 "Base URL of the Telnyx API. Defaults to the `TELNYX_BASE_URL` environment variable, else `https://api.telnyx.com/v2`. Point it at the bundled emulator for offline tests.",
             ))
             .attr(int("max_retries").optional().between(0, 50).desc(
-                "How many times a failed request is retried (rate limits, server errors, network errors; creates only when they cannot have taken effect). Defaults to `TELNYX_MAX_RETRIES`, else 8.",
+                "How many times a failed request is retried, 0 to 50: on 408, 429, 5xx and network errors for reads, updates and deletes; \
+                 a create only when it cannot have taken effect (429, or a connection that failed before the request was sent) — \
+                 otherwise the provider first looks the object up by its natural key and adopts it. The wait is the answer's \
+                 `retry-after-ms` or `Retry-After` if any, else exponential backoff with full jitter (0.25 s doubling, at most 20 s); \
+                 one operation never retries past 10 minutes. Defaults to `TELNYX_MAX_RETRIES`, else 8.",
             ))
             .attr(
                 string("request_timeout")
                     .optional()
-                    .validate(Validator::Check { describe: "a duration such as `30s`, `2m` or `1m30s`, at least 1s", check: |v| {
-                        v.as_str().and_then(parse_duration).is_some_and(|d| d >= Duration::from_secs(1))
+                    .validate(Validator::Check { describe: "a duration such as `30s`, `2m` or `1m30s`, from 1s to 1h", check: |v| {
+                        v.as_str().and_then(parse_duration).is_some_and(|d| request_timeout_ok(&d))
                     } })
-                    .desc("Timeout of one HTTP request, e.g. `30s`. Defaults to `TELNYX_REQUEST_TIMEOUT`, else `60s`."),
+                    .desc("Timeout of one HTTP request (connecting included), e.g. `30s`, from `1s` to `1h`. A request that times out counts as a network error (see `max_retries`). Defaults to `TELNYX_REQUEST_TIMEOUT`, else `60s`."),
             )
     }
 
@@ -111,8 +124,11 @@ impl Provider for TelnyxProvider {
         let retries = match c.max_retries {
             Some(n) => Some(n),
             None => match env("TELNYX_MAX_RETRIES") {
-                Some(t) => Some(t.trim().parse::<i64>().map_err(|_| {
-                    Diagnostics::from(Diagnostic::error("Invalid TELNYX_MAX_RETRIES", format!("Expected a whole number, got {t:?}.")))
+                Some(t) => Some(t.trim().parse::<i64>().ok().filter(|n| (0..=50).contains(n)).ok_or_else(|| {
+                    Diagnostics::from(Diagnostic::error(
+                        "Invalid TELNYX_MAX_RETRIES",
+                        format!("Expected a whole number from 0 to 50, got {t:?}."),
+                    ))
                 })?),
                 None => None,
             },
@@ -120,9 +136,16 @@ impl Provider for TelnyxProvider {
         if let Some(n) = retries {
             s.max_retries = n.clamp(0, 50) as u32;
         }
-        if let Some(t) = c.request_timeout.or_else(|| env("TELNYX_REQUEST_TIMEOUT")) {
-            s.request_timeout = parse_duration(&t).filter(|d| *d >= Duration::from_secs(1)).ok_or_else(|| {
-                Diagnostics::from(Diagnostic::error("Invalid request timeout", format!("Expected a duration such as `30s`, got {t:?}.")))
+        let (timeout, source) = match c.request_timeout {
+            Some(t) => (Some(t), "`request_timeout`"),
+            None => (env("TELNYX_REQUEST_TIMEOUT"), "TELNYX_REQUEST_TIMEOUT"),
+        };
+        if let Some(t) = timeout {
+            s.request_timeout = parse_duration(&t).filter(request_timeout_ok).ok_or_else(|| {
+                Diagnostics::from(Diagnostic::error(
+                    "Invalid request timeout",
+                    format!("{source} must be a duration such as `30s`, `2m` or `1m30s`, from 1s to 1h; got {t:?}."),
+                ))
             })?;
         }
         if !terraform_version.is_empty() {
@@ -147,6 +170,15 @@ mod tests {
         assert_eq!(parse_duration("soon"), None);
         assert_eq!(parse_duration(""), None);
         assert_eq!(parse_duration("5x"), None);
+        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("s"), None);
+        assert_eq!(parse_duration("1..2s"), None);
+        // Too large to represent: refused, never a panic.
+        assert_eq!(parse_duration("99999999999999999999h"), None);
+        assert_eq!(parse_duration(&format!("{}s{}s", u64::MAX, u64::MAX)), None);
+        assert!(request_timeout_ok(&Duration::from_secs(1)));
+        assert!(!request_timeout_ok(&Duration::from_millis(999)));
+        assert!(!request_timeout_ok(&Duration::from_secs(3601)));
     }
 
     #[test]

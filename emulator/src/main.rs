@@ -10,9 +10,22 @@ mod store;
 use std::io::Write as _;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: telnyx-emulator [--port N] [--api-key KEY] [--latency-ms N] [--jitter-ms N] [--page-size-cap N]";
+const USAGE: &str =
+    "usage: telnyx-emulator [--port N] [--api-key KEY] [--latency-ms N] [--jitter-ms N] [--page-size-cap N] [--fault JSON]...
 
-fn parse_args() -> Result<(u16, server::Config), String> {
+  --latency-ms N   every /v2 request waits N ms before the work is done
+  --jitter-ms N    plus a random 0..=N ms
+  --fault JSON     queue a fault rule, as POST /_emulator/faults takes it, e.g.
+                   '{\"kind\":\"rate_limit\",\"count\":5,\"retry_after\":\"1\"}'
+                   kinds: rate_limit, error_before, error_after, drop, drop_after, latency, latency_after";
+
+struct Args {
+    port: u16,
+    config: server::Config,
+    faults: Vec<server::Fault>,
+}
+
+fn parse_args() -> Result<Args, String> {
     let mut port = 0u16;
     let mut cfg = server::Config {
         api_key: std::env::var("TELNYX_EMULATOR_API_KEY").unwrap_or_else(|_| "test-key".into()),
@@ -20,6 +33,7 @@ fn parse_args() -> Result<(u16, server::Config), String> {
         jitter_ms: 0,
         page_size_cap: None,
     };
+    let mut faults = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -30,11 +44,12 @@ fn parse_args() -> Result<(u16, server::Config), String> {
             "--latency-ms" => cfg.latency_ms = num(value("--latency-ms")?, "--latency-ms")?,
             "--jitter-ms" => cfg.jitter_ms = num(value("--jitter-ms")?, "--jitter-ms")?,
             "--page-size-cap" => cfg.page_size_cap = Some(num(value("--page-size-cap")?, "--page-size-cap")?.max(1) as usize),
+            "--fault" => faults.push(server::Fault::parse(value("--fault")?.as_bytes()).map_err(|e| format!("--fault: {e}"))?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok((port, cfg))
+    Ok(Args { port, config: cfg, faults })
 }
 
 #[allow(clippy::print_stdout)]
@@ -45,7 +60,7 @@ fn announce(addr: std::net::SocketAddr) {
 }
 
 fn main() -> ExitCode {
-    let (port, cfg) = match parse_args() {
+    let Args { port, config: cfg, faults } = match parse_args() {
         Ok(x) => x,
         Err(e) => {
             if !e.is_empty() {
@@ -73,6 +88,7 @@ fn main() -> ExitCode {
         let Ok(addr) = listener.local_addr() else { return ExitCode::FAILURE };
         announce(addr);
         let shared = server::Shared::new(cfg);
+        shared.add_faults(faults);
         tokio::select! {
             () = server::serve(listener, shared) => {}
             _ = tokio::signal::ctrl_c() => {}

@@ -3,9 +3,20 @@
 //!
 //! A `drop` fault must look like a network failure to the client: the connection task is
 //! told to abort, which closes the socket without a response.
+//!
+//! Latency happens before the work (`latency`, `--latency-ms`, `--jitter-ms`): a client that
+//! gives up while waiting cancels the request, and nothing is done — the request log records
+//! it with status 0 and `client_gone`. `latency_after` does the work first and then makes the
+//! answer wait: the work stands even if the client has given up (a timeout after commit).
+//!
+//! Request log entries: `seq`, `method`, `path`, `query`, `status` (0: no answer), `fault`,
+//! `at_ms` (arrival, milliseconds since the emulator started), `done_ms` (answered or
+//! abandoned), `conn` (connection number: keep-alive reuse shows as repeats), `user_agent`,
+//! `accept_encoding`, and `client_gone` when the client left before the answer. Never bodies.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -52,7 +63,21 @@ fn one() -> u32 {
     1
 }
 
-const FAULT_KINDS: &[&str] = &["rate_limit", "error_before", "error_after", "drop", "drop_after", "latency"];
+const FAULT_KINDS: &[&str] = &["rate_limit", "error_before", "error_after", "drop", "drop_after", "latency", "latency_after"];
+
+impl Fault {
+    /// A rule from its JSON form (the control endpoint and `--fault`).
+    pub fn parse(text: &[u8]) -> Result<Fault, String> {
+        let f: Fault = serde_json::from_slice(text).map_err(|e| e.to_string())?;
+        if !FAULT_KINDS.contains(&f.kind.as_str()) {
+            return Err(format!("unknown fault kind {:?} (known: {})", f.kind, FAULT_KINDS.join(", ")));
+        }
+        if f.count == 0 {
+            return Err("count must be at least 1".into());
+        }
+        Ok(f)
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct State {
@@ -65,11 +90,20 @@ pub struct State {
 pub struct Shared {
     pub config: Config,
     state: Mutex<State>,
+    started: Instant,
+    connections: AtomicU64,
 }
 
 impl Shared {
     pub fn new(config: Config) -> Arc<Shared> {
-        Arc::new(Shared { config, state: Mutex::new(State::default()) })
+        Arc::new(Shared { config, state: Mutex::new(State::default()), started: Instant::now(), connections: AtomicU64::new(0) })
+    }
+    /// Queues fault rules (from `--fault` flags) before serving.
+    pub fn add_faults(&self, faults: Vec<Fault>) {
+        self.lock().faults.extend(faults);
+    }
+    fn now_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
     }
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -81,10 +115,11 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else { continue };
         let shared = shared.clone();
+        let conn_no = shared.connections.fetch_add(1, Ordering::Relaxed) + 1;
         tokio::spawn(async move {
             let abort = Arc::new(Notify::new());
             let abort_for_service = abort.clone();
-            let service = hyper::service::service_fn(move |req| handle(shared.clone(), abort_for_service.clone(), req));
+            let service = hyper::service::service_fn(move |req| handle(shared.clone(), abort_for_service.clone(), conn_no, req));
             let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 _ = conn => {}
@@ -101,12 +136,23 @@ fn respond(status: u16, body: &Json) -> Response<Full<Bytes>> {
     r
 }
 
-async fn handle(shared: Arc<Shared>, abort: Arc<Notify>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn handle(shared: Arc<Shared>, abort: Arc<Notify>, conn: u64, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
     let start = Instant::now();
+    let at_ms = shared.now_ms();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
-    let auth = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let auth = header("authorization");
+    let entry = json!({
+        "method": method.as_str(),
+        "path": path,
+        "query": query,
+        "at_ms": at_ms,
+        "conn": conn,
+        "user_agent": header("user-agent"),
+        "accept_encoding": header("accept-encoding"),
+    });
     let body = match req.into_body().collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => Bytes::new(),
@@ -114,7 +160,8 @@ async fn handle(shared: Arc<Shared>, abort: Arc<Notify>, req: Request<Incoming>)
     let response = if let Some(rest) = path.strip_prefix("/_emulator/") {
         control(&shared, &method, rest, &body)
     } else if path == "/v2" || path.starts_with("/v2/") {
-        let r = api_call(&shared, &abort, &method, &path, &query, &auth, &body).await;
+        let log = RequestLog { shared: &shared, entry, fault: None, due: 0, logged: false };
+        let r = api_call(&shared, log, &abort, &method, &path, &query, &auth, &body).await;
         eprintln!("{method} {path} {} {}ms", r.status().as_u16(), start.elapsed().as_millis());
         r
     } else {
@@ -137,9 +184,55 @@ fn take_fault(state: &mut State, method: &Method, path: &str) -> Option<Fault> {
     Some(f)
 }
 
+/// One `/v2` request's log entry, written once: with the status it was answered with, or —
+/// when the client goes away first and the request is dropped — with `client_gone` and the
+/// status that was due (0 when the work was never done).
+struct RequestLog<'a> {
+    shared: &'a Shared,
+    entry: Json,
+    fault: Option<String>,
+    /// The status of work already done but not yet answered.
+    due: u16,
+    logged: bool,
+}
+
+impl RequestLog<'_> {
+    fn done(&mut self, status: u16) {
+        self.write(status, false);
+    }
+
+    fn write(&mut self, status: u16, client_gone: bool) {
+        if self.logged {
+            return;
+        }
+        self.logged = true;
+        let mut e = self.entry.take();
+        let done_ms = self.shared.now_ms();
+        let mut st = self.shared.lock();
+        let seq = st.log.len() + 1;
+        if let Json::Object(m) = &mut e {
+            m.insert("seq".into(), json!(seq));
+            m.insert("status".into(), json!(status));
+            m.insert("fault".into(), json!(self.fault));
+            m.insert("done_ms".into(), json!(done_ms));
+            if client_gone {
+                m.insert("client_gone".into(), json!(true));
+            }
+        }
+        st.log.push(e);
+    }
+}
+
+impl Drop for RequestLog<'_> {
+    fn drop(&mut self) {
+        self.write(self.due, true);
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn api_call(
     shared: &Shared,
+    mut log: RequestLog<'_>,
     abort: &Notify,
     method: &Method,
     path: &str,
@@ -148,6 +241,8 @@ async fn api_call(
     body: &Bytes,
 ) -> Response<Full<Bytes>> {
     let fault = take_fault(&mut shared.lock(), method, path);
+    let kind = fault.as_ref().map(|f| f.kind.as_str());
+    log.fault = kind.map(str::to_string);
     let mut delay = shared.config.latency_ms;
     if shared.config.jitter_ms > 0 {
         delay += fastrand::u64(0..=shared.config.jitter_ms);
@@ -158,22 +253,16 @@ async fn api_call(
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
-    let kind = fault.as_ref().map(|f| f.kind.as_str());
-    let log = |status: u16| {
-        let mut st = shared.lock();
-        let seq = st.log.len() + 1;
-        st.log.push(json!({"seq": seq, "method": method.as_str(), "path": path, "query": query, "status": status, "fault": kind}));
-    };
 
     let expected = format!("Bearer {}", shared.config.api_key);
     if auth != expected {
-        log(401);
+        log.done(401);
         return respond(401, &crate::spec::errors("10009", "Authentication failed", "The API key is missing or invalid.", None));
     }
     if let Some(f) = &fault {
         match f.kind.as_str() {
             "rate_limit" => {
-                log(429);
+                log.done(429);
                 let mut r = respond(429, &crate::spec::errors("10011", "Too many requests", "Rate limit exceeded.", None));
                 if let Some(ms) = f.retry_after_ms {
                     r.headers_mut().insert("retry-after-ms", ms.into());
@@ -186,11 +275,11 @@ async fn api_call(
             }
             "error_before" => {
                 let status = f.status.unwrap_or(500);
-                log(status);
+                log.done(status);
                 return respond(status, &crate::spec::errors("10007", "Unexpected error", "Injected failure before any work.", None));
             }
             "drop" => {
-                log(0);
+                log.done(0);
                 abort.notify_one();
                 std::future::pending::<()>().await;
             }
@@ -202,17 +291,26 @@ async fn api_call(
     match kind {
         Some("error_after") => {
             let status = fault.as_ref().and_then(|f| f.status).unwrap_or(500);
-            log(status);
+            log.done(status);
             respond(status, &crate::spec::errors("10007", "Unexpected error", "Injected failure after the work was done.", None))
         }
         Some("drop_after") => {
-            log(0);
+            log.done(0);
             abort.notify_one();
             std::future::pending::<()>().await;
             respond(500, &Json::Null)
         }
+        Some("latency_after") => {
+            // The work is done; the answer waits. The log records when the answer was due, even
+            // if the client has given up by then.
+            let wait = fault.as_ref().and_then(|f| f.latency_ms).unwrap_or(1000);
+            log.due = status;
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+            log.done(status);
+            respond(status, &out)
+        }
         _ => {
-            log(status);
+            log.done(status);
             respond(status, &out)
         }
     }
@@ -236,13 +334,12 @@ fn control(shared: &Shared, method: &Method, rest: &str, body: &Bytes) -> Respon
             st.faults.clear();
             respond(200, &json!({"data": []}))
         }
-        ("POST", "faults") => match serde_json::from_slice::<Fault>(body) {
-            Ok(f) if FAULT_KINDS.contains(&f.kind.as_str()) && f.count > 0 => {
+        ("POST", "faults") => match Fault::parse(body) {
+            Ok(f) => {
                 st.faults.push_back(f);
                 respond(200, &json!({"data": st.faults}))
             }
-            Ok(f) => respond(422, &json!({"error": format!("unknown fault kind {:?} (known: {})", f.kind, FAULT_KINDS.join(", "))})),
-            Err(e) => respond(400, &json!({"error": e.to_string()})),
+            Err(e) => respond(422, &json!({"error": e})),
         },
         _ => respond(404, &json!({"error": "unknown control endpoint"})),
     }

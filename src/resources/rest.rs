@@ -107,7 +107,8 @@ impl<T: RestObject> Rest<T> {
     /// After a create that may or may not have happened: find the object by natural key.
     /// `Ok(Some)` adopts it, `Ok(None)` says it is certainly absent.
     async fn find_existing(client: &Client, ctx: &Ctx, key: &NaturalKey) -> Result<Option<Json>, ApiError> {
-        let items = client.list_all(ctx, T::PATH, &key.filters).await?;
+        // Part of finishing the create: runs even if Terraform has asked to stop meanwhile.
+        let items = client.list_all_to_reconcile(ctx, T::PATH, &key.filters).await?;
         let found: Vec<Json> = items.into_iter().filter(|o| key.is_match(o)).collect();
         match found.len() {
             0 => Ok(None),

@@ -6,6 +6,15 @@
 //! * POST retries only when the API cannot have acted: 429, and connections that failed
 //!   before the request was sent. Any other failure of a POST is returned with
 //!   `may_have_been_applied`, so the caller can look for the object before creating again.
+//! * The wait before a retry is the answer's `retry-after-ms`, else its `Retry-After`
+//!   (seconds or an HTTP date), else exponential backoff with full jitter; retries end after
+//!   `max_retries` or when the next wait would pass the operation's deadline.
+//!
+//! Stopping (Terraform's StopProvider, i.e. Ctrl-C): a backoff wait ends at once and no new
+//! request starts, but a request already sent runs to its end (bounded by
+//! `request_timeout`), so the caller learns what the API did and records it. The one
+//! exception is [`Client::list_all_to_reconcile`]: the lookup that settles whether an
+//! interrupted create took effect runs once even after a stop.
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -75,6 +84,16 @@ impl Default for Settings {
     }
 }
 
+/// Whether a call may start after Terraform asked the provider to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Stops before any request once stopping (no new work).
+    Normal,
+    /// Finishes an operation already under way: the first attempt runs even when stopping;
+    /// no retry follows a stop.
+    Finishing,
+}
+
 /// One pooled keep-alive HTTP client per provider instance.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -101,31 +120,31 @@ impl Client {
 
     /// GET one object.
     pub async fn get(&self, ctx: &Ctx, path: &str, env: Envelope) -> Result<Json, ApiError> {
-        let body = self.call(ctx, Method::GET, path, &[], None).await?;
+        let body = self.call(ctx, Method::GET, path, &[], None, Mode::Normal).await?;
         unwrap(body, env, "GET", path)
     }
 
     /// POST a new object; returns the created object.
     pub async fn create(&self, ctx: &Ctx, path: &str, body: &Json, env: Envelope) -> Result<Json, ApiError> {
-        let out = self.call(ctx, Method::POST, path, &[], Some(body)).await?;
+        let out = self.call(ctx, Method::POST, path, &[], Some(body), Mode::Normal).await?;
         unwrap(out, env, "POST", path)
     }
 
     /// POST an action without a body; returns the result object.
     pub async fn action(&self, ctx: &Ctx, path: &str, env: Envelope) -> Result<Json, ApiError> {
-        let out = self.call(ctx, Method::POST, path, &[], None).await?;
+        let out = self.call(ctx, Method::POST, path, &[], None, Mode::Normal).await?;
         unwrap(out, env, "POST", path)
     }
 
     /// PATCH an object; returns the updated object.
     pub async fn update(&self, ctx: &Ctx, path: &str, body: &Json, env: Envelope) -> Result<Json, ApiError> {
-        let out = self.call(ctx, Method::PATCH, path, &[], Some(body)).await?;
+        let out = self.call(ctx, Method::PATCH, path, &[], Some(body), Mode::Normal).await?;
         unwrap(out, env, "PATCH", path)
     }
 
     /// DELETE an object. An object already gone counts as deleted.
     pub async fn delete(&self, ctx: &Ctx, path: &str) -> Result<(), ApiError> {
-        match self.call(ctx, Method::DELETE, path, &[], None).await {
+        match self.call(ctx, Method::DELETE, path, &[], None, Mode::Normal).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
             Err(e) => Err(e),
@@ -135,13 +154,25 @@ impl Client {
     /// Every object of a list endpoint matching `filters`, walking all pages at the largest
     /// page size.
     pub async fn list_all(&self, ctx: &Ctx, path: &str, filters: &[(String, String)]) -> Result<Vec<Json>, ApiError> {
+        self.list_all_in(ctx, path, filters, Mode::Normal).await
+    }
+
+    /// [`Client::list_all`] for the lookup that settles whether a create that failed
+    /// uncertainly (timeout, dropped connection, 5xx) took effect. It is part of finishing
+    /// that create, so it runs even when Terraform has asked to stop — then each page gets
+    /// one attempt, without retries — so an object the API made is still found and recorded.
+    pub async fn list_all_to_reconcile(&self, ctx: &Ctx, path: &str, filters: &[(String, String)]) -> Result<Vec<Json>, ApiError> {
+        self.list_all_in(ctx, path, filters, Mode::Finishing).await
+    }
+
+    async fn list_all_in(&self, ctx: &Ctx, path: &str, filters: &[(String, String)], mode: Mode) -> Result<Vec<Json>, ApiError> {
         let mut out = Vec::new();
         let mut page: u64 = 1;
         loop {
             let mut q: Vec<(String, String)> = filters.to_vec();
             q.push(("page[number]".into(), page.to_string()));
             q.push(("page[size]".into(), MAX_PAGE_SIZE.to_string()));
-            let body = self.call(ctx, Method::GET, path, &q, None).await?;
+            let body = self.call(ctx, Method::GET, path, &q, None, mode).await?;
             let items = match body.get("data") {
                 Some(Json::Array(items)) => items.clone(),
                 _ => return Err(decode_error("GET", path, "a list response without a `data` array")),
@@ -164,7 +195,15 @@ impl Client {
     }
 
     /// One API call with retries. Returns the parsed JSON body of a 2xx answer.
-    async fn call(&self, ctx: &Ctx, method: Method, path: &str, query: &[(String, String)], body: Option<&Json>) -> Result<Json, ApiError> {
+    async fn call(
+        &self,
+        ctx: &Ctx,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Json>,
+        mode: Mode,
+    ) -> Result<Json, ApiError> {
         let m = method.as_str().to_string();
         let full_path = format!("{}{}", self.base_path(), path);
         let err =
@@ -177,7 +216,7 @@ impl Client {
         let deadline = started + self.settings.operation_timeout;
         let mut attempt: u32 = 0;
         loop {
-            if ctx.is_stopping() {
+            if ctx.is_stopping() && !(mode == Mode::Finishing && attempt == 0) {
                 return Err(err(ApiErrorKind::Cancelled, None, Vec::new(), String::new()));
             }
             attempt += 1;
@@ -218,6 +257,7 @@ impl Client {
                         if text.trim().is_empty() {
                             return Ok(Json::Null);
                         }
+                        tracing::trace!(method = %m, path = %full_path, status = status.as_u16(), body = %redact_text(&text), "response body");
                         return serde_json::from_str(&text)
                             .map_err(|e| err(ApiErrorKind::Decode, Some(status.as_u16()), Vec::new(), format!("invalid JSON: {e}")));
                     }
@@ -234,8 +274,15 @@ impl Client {
                 Err(e) => {
                     // A failure to connect means nothing was sent: safe to retry any method.
                     let before_send = e.is_connect();
-                    let what =
-                        if e.is_timeout() { format!("timed out after {:?}", self.settings.request_timeout) } else { error_chain(&e) };
+                    let what = if e.is_timeout() {
+                        let limit = fmt_duration(self.settings.request_timeout);
+                        let connect = if before_send { "could not connect" } else { "no answer" };
+                        format!(
+                            "timed out: {connect} within the request timeout of {limit} (provider argument `request_timeout`, or TELNYX_REQUEST_TIMEOUT)"
+                        )
+                    } else {
+                        error_chain(&e)
+                    };
                     tracing::debug!(method = %m, path = %full_path, duration_ms = elapsed_ms, attempt, error = %what, "telnyx api call failed");
                     let kind = ApiErrorKind::Transport { may_have_been_applied: !before_send };
                     (before_send || method != Method::POST, None, err(kind, None, Vec::new(), what))
@@ -266,14 +313,23 @@ impl IntoRetry for (bool, Option<Duration>, ApiError) {
         if !retryable || attempt > c.settings.max_retries {
             return Err(error);
         }
+        let stopped = |error: ApiError| {
+            tracing::debug!(method = %error.method, path = %error.path, attempt, "not retrying: Terraform asked the provider to stop");
+            let message = format!("the last attempt ended with: {error}");
+            ApiError { kind: ApiErrorKind::Cancelled, message, ..error }
+        };
+        if ctx.is_stopping() {
+            return Err(stopped(error));
+        }
         let wait = hint.unwrap_or_else(|| backoff(attempt));
         if Instant::now() + wait > deadline {
             return Err(error);
         }
         tracing::debug!(method = %error.method, path = %error.path, attempt, wait_ms = wait.as_millis() as u64, "retrying");
         tokio::select! {
+            biased;
+            () = ctx.stop.cancelled() => Err(stopped(error)),
             () = tokio::time::sleep(wait) => Ok(()),
-            () = ctx.stop.cancelled() => Err(ApiError { kind: ApiErrorKind::Cancelled, ..error }),
         }
     }
 }
@@ -359,6 +415,21 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// `1s`, `1m30s`, `250ms`: how the provider arguments spell durations.
+pub fn fmt_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 != 0 {
+        return format!("{ms}ms");
+    }
+    let secs = d.as_secs();
+    match (secs / 3600, secs % 3600 / 60, secs % 60) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m{s}s"),
+        (h, m, s) => format!("{h}h{m}m{s}s"),
+    }
+}
+
 fn redact_text(t: &str) -> String {
     match serde_json::from_str::<Json>(t) {
         Ok(j) => redact_json(&j).to_string(),
@@ -383,21 +454,74 @@ mod tests {
     }
 
     #[test]
+    fn backoff_ceiling_doubles_then_caps() {
+        let ceilings: Vec<u64> = (1..=9).map(|a| backoff_with(a, 1.0).as_millis() as u64).collect();
+        assert_eq!(ceilings, [250, 500, 1000, 2000, 4000, 8000, 16_000, 20_000, 20_000]);
+        // Attempt 0 (never used) and absurd attempts neither underflow nor overflow.
+        assert_eq!(backoff_with(0, 1.0), Duration::from_millis(250));
+        assert_eq!(backoff_with(u32::MAX, 1.0), Duration::from_millis(20_000));
+        // Out-of-range jitter input is clamped.
+        assert_eq!(backoff_with(1, 7.0), Duration::from_millis(250));
+        assert_eq!(backoff_with(1, -1.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn backoff_jitter_spreads_over_the_whole_range() {
+        // Full jitter: uniform in [0, ceiling]. 2000 draws at attempt 3 (ceiling 1 s): every
+        // draw in range, both ends of the range reached, the mean near the middle.
+        let draws: Vec<u64> = (0..2000).map(|_| backoff(3).as_millis() as u64).collect();
+        assert!(draws.iter().all(|d| *d <= 1000));
+        assert!(draws.iter().any(|d| *d < 100), "no short waits: not full jitter");
+        assert!(draws.iter().any(|d| *d > 900), "no long waits: not full jitter");
+        let mean = draws.iter().sum::<u64>() as f64 / draws.len() as f64;
+        assert!((400.0..600.0).contains(&mean), "mean {mean}");
+    }
+
+    #[test]
     fn retry_after_forms() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after("0", now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
         let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
         assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(7)));
         let past = httpdate::fmt_http_date(now - Duration::from_secs(7));
         assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("-1", now), None);
+        let far = httpdate::fmt_http_date(now + Duration::from_secs(86_400));
+        assert_eq!(parse_retry_after(&far, now), Some(Duration::from_secs(300)));
+        for garbage in ["soon", "-1", "", "NaN", "inf", "1e400", "3 seconds", "Tue, 99 Foo 2024 00:00:00 GMT"] {
+            assert_eq!(parse_retry_after(garbage, now), None, "{garbage:?}");
+        }
         assert_eq!(parse_retry_after("99999", now), Some(Duration::from_secs(300)));
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> reqwest::header::HeaderMap {
         let mut h = reqwest::header::HeaderMap::new();
-        h.insert("retry-after", "9".parse().unwrap());
-        h.insert("retry-after-ms", "1500".parse().unwrap());
-        assert_eq!(retry_after(&h), Some(Duration::from_millis(1500)));
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn retry_after_ms_takes_precedence() {
+        assert_eq!(retry_after(&headers(&[("retry-after", "9"), ("retry-after-ms", "1500")])), Some(Duration::from_millis(1500)));
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "250.7")])), Some(Duration::from_millis(250)));
+        // A garbage retry-after-ms falls back to Retry-After.
+        assert_eq!(retry_after(&headers(&[("retry-after", "2"), ("retry-after-ms", "soon")])), Some(Duration::from_secs(2)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "2"), ("retry-after-ms", "-5")])), Some(Duration::from_secs(2)));
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "999999999")])), Some(Duration::from_secs(300)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "later")])), None);
+        assert_eq!(retry_after(&headers(&[])), None);
+    }
+
+    #[test]
+    fn durations_read_like_the_arguments() {
+        assert_eq!(fmt_duration(Duration::from_secs(1)), "1s");
+        assert_eq!(fmt_duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(fmt_duration(Duration::from_secs(120)), "2m");
+        assert_eq!(fmt_duration(Duration::from_millis(1500)), "1500ms");
+        assert_eq!(fmt_duration(Duration::from_secs(3600)), "1h0m0s");
     }
 
     #[test]
@@ -413,5 +537,390 @@ mod tests {
         let b = serde_json::json!({"id": "2"});
         assert_eq!(unwrap(b.clone(), Envelope::Bare, "GET", "/x").unwrap()["id"], "2");
         assert!(unwrap(b, Envelope::Data, "GET", "/x").is_err());
+    }
+
+    // ---- the retry loop against a scripted HTTP/1.1 server on 127.0.0.1 ----------------------
+
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// What the scripted server does with one request.
+    #[derive(Clone)]
+    enum Reply {
+        /// Status, extra headers, body.
+        Answer(u16, Vec<(&'static str, String)>, Vec<u8>),
+        /// Wait, then answer.
+        Slow(u64, Box<Reply>),
+        /// Close the connection without answering.
+        Drop,
+    }
+
+    fn json_reply(status: u16, body: &str) -> Reply {
+        Reply::Answer(status, Vec::new(), body.as_bytes().to_vec())
+    }
+
+    #[derive(Debug, Clone)]
+    struct Seen {
+        method: String,
+        target: String,
+        headers: String,
+        conn: usize,
+        at: Instant,
+    }
+
+    struct Script {
+        url: String,
+        seen: Arc<Mutex<Vec<Seen>>>,
+        connections: Arc<Mutex<usize>>,
+    }
+
+    impl Script {
+        /// Serves `replies` in order, then `{"data": {"id": "1"}}` with 200.
+        async fn start(replies: Vec<Reply>) -> Script {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url = format!("http://{}/v2", listener.local_addr().unwrap());
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let connections = Arc::new(Mutex::new(0usize));
+            let queue = Arc::new(Mutex::new(VecDeque::from(replies)));
+            let (seen2, conns2) = (seen.clone(), connections.clone());
+            tokio::spawn(async move {
+                loop {
+                    let Ok((mut sock, _)) = listener.accept().await else { return };
+                    let conn = {
+                        let mut n = conns2.lock().unwrap();
+                        *n += 1;
+                        *n
+                    };
+                    let (seen, queue) = (seen2.clone(), queue.clone());
+                    tokio::spawn(async move {
+                        let mut buf = Vec::new();
+                        loop {
+                            // One request: headers, then Content-Length bytes of body.
+                            let head_end = loop {
+                                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                                    break i + 4;
+                                }
+                                let mut chunk = [0u8; 4096];
+                                match sock.read(&mut chunk).await {
+                                    Ok(0) | Err(_) => return,
+                                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                                }
+                            };
+                            let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                            let len: usize = head
+                                .lines()
+                                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+                                .unwrap_or(0);
+                            while buf.len() < head_end + len {
+                                let mut chunk = [0u8; 4096];
+                                match sock.read(&mut chunk).await {
+                                    Ok(0) | Err(_) => return,
+                                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                                }
+                            }
+                            buf.drain(..head_end + len);
+                            let mut first = head.lines().next().unwrap_or("").split(' ');
+                            let (method, target) = (first.next().unwrap_or("").to_string(), first.next().unwrap_or("").to_string());
+                            seen.lock().unwrap().push(Seen {
+                                method,
+                                target,
+                                headers: head.to_ascii_lowercase(),
+                                conn,
+                                at: Instant::now(),
+                            });
+                            let mut reply = queue.lock().unwrap().pop_front().unwrap_or_else(|| json_reply(200, r#"{"data":{"id":"1"}}"#));
+                            while let Reply::Slow(ms, next) = reply {
+                                tokio::time::sleep(Duration::from_millis(ms)).await;
+                                reply = *next;
+                            }
+                            let Reply::Answer(status, extra, body) = reply else { return };
+                            let mut out =
+                                format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n", body.len());
+                            for (k, v) in extra {
+                                out.push_str(&format!("{k}: {v}\r\n"));
+                            }
+                            out.push_str("\r\n");
+                            let mut bytes = out.into_bytes();
+                            bytes.extend_from_slice(&body);
+                            if sock.write_all(&bytes).await.is_err() {
+                                return;
+                            }
+                        }
+                    });
+                }
+            });
+            Script { url, seen, connections }
+        }
+
+        fn client(&self, max_retries: u32, request_timeout: Duration) -> Client {
+            Client::new(Settings {
+                api_key: Secret::new("k"),
+                base_url: self.url.clone(),
+                max_retries,
+                request_timeout,
+                ..Settings::default()
+            })
+            .unwrap()
+        }
+
+        fn seen(&self) -> Vec<Seen> {
+            self.seen.lock().unwrap().clone()
+        }
+
+        fn methods(&self) -> Vec<String> {
+            self.seen().into_iter().map(|s| s.method).collect()
+        }
+    }
+
+    const SECOND: Duration = Duration::from_secs(1);
+    const OBJ: &str = r#"{"name":"p"}"#;
+
+    fn body() -> Json {
+        serde_json::from_str(OBJ).unwrap()
+    }
+
+    #[tokio::test]
+    async fn reads_retry_server_errors_and_408() {
+        let s = Script::start(vec![json_reply(500, "{}"), json_reply(503, "oops"), json_reply(408, "")]).await;
+        let got = s.client(3, SECOND).get(&Ctx::default(), "/things/1", Envelope::Data).await.unwrap();
+        assert_eq!(got["id"], "1");
+        assert_eq!(s.methods(), ["GET"; 4]);
+    }
+
+    #[tokio::test]
+    async fn max_retries_bounds_the_attempts() {
+        let s = Script::start(vec![json_reply(502, "{}"); 10]).await;
+        let e = s.client(2, SECOND).update(&Ctx::default(), "/things/1", &body(), Envelope::Data).await.unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::Server);
+        assert_eq!(e.status, Some(502));
+        assert_eq!(s.methods(), ["PATCH"; 3], "1 attempt + max_retries 2");
+        let s = Script::start(vec![json_reply(502, "{}")]).await;
+        assert!(s.client(0, SECOND).delete(&Ctx::default(), "/things/1").await.is_err());
+        assert_eq!(s.methods(), ["DELETE"]);
+    }
+
+    #[tokio::test]
+    async fn creates_are_not_retried_after_a_server_error() {
+        let s = Script::start(vec![json_reply(500, r#"{"errors":[{"code":"10007","title":"Unexpected error"}]}"#)]).await;
+        let e = s.client(5, SECOND).create(&Ctx::default(), "/things", &body(), Envelope::Data).await.unwrap_err();
+        assert!(e.may_have_been_applied());
+        assert_eq!(s.methods(), ["POST"]);
+    }
+
+    #[tokio::test]
+    async fn creates_are_retried_on_429_after_retry_after_ms() {
+        let s =
+            Script::start(vec![Reply::Answer(429, vec![("retry-after", "30".into()), ("retry-after-ms", "300".into())], b"{}".to_vec())])
+                .await;
+        let t0 = Instant::now();
+        let got = s.client(3, SECOND).create(&Ctx::default(), "/things", &body(), Envelope::Data).await.unwrap();
+        assert_eq!(got["id"], "1");
+        let seen = s.seen();
+        assert_eq!(seen.len(), 2);
+        let gap = seen[1].at - seen[0].at;
+        assert!(gap >= Duration::from_millis(300), "waited only {gap:?}");
+        assert!(t0.elapsed() < Duration::from_secs(5), "retry-after-ms must win over Retry-After: 30");
+    }
+
+    #[tokio::test]
+    async fn retry_after_seconds_is_honoured() {
+        let s = Script::start(vec![Reply::Answer(503, vec![("retry-after", "1".into())], b"{}".to_vec())]).await;
+        s.client(3, SECOND).get(&Ctx::default(), "/things/1", Envelope::Data).await.unwrap();
+        let seen = s.seen();
+        assert!(seen[1].at - seen[0].at >= SECOND, "{:?}", seen[1].at - seen[0].at);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_create_may_have_been_applied_and_is_not_resent() {
+        let s = Script::start(vec![Reply::Drop]).await;
+        let e = s.client(5, SECOND).create(&Ctx::default(), "/things", &body(), Envelope::Data).await.unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::Transport { may_have_been_applied: true });
+        assert_eq!(s.methods(), ["POST"]);
+        // The same failure on a read is retried.
+        let s = Script::start(vec![Reply::Drop, Reply::Drop]).await;
+        s.client(5, SECOND).get(&Ctx::default(), "/things/1", Envelope::Data).await.unwrap();
+        assert_eq!(s.methods(), ["GET"; 3]);
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_cannot_have_created_anything() {
+        // Nothing listens on this port: the connect fails, so nothing was sent, and a create
+        // is safe to send again (the retry rule for POST).
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let c = Client::new(Settings {
+            api_key: Secret::new("k"),
+            base_url: format!("http://127.0.0.1:{port}/v2"),
+            max_retries: 1,
+            ..Settings::default()
+        })
+        .unwrap();
+        let e = c.create(&Ctx::default(), "/things", &body(), Envelope::Data).await.unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::Transport { may_have_been_applied: false });
+        assert!(!e.may_have_been_applied());
+    }
+
+    #[tokio::test]
+    async fn request_timeout_ends_a_slow_request_and_says_so() {
+        let slow = || Reply::Slow(3000, Box::new(json_reply(200, r#"{"data":{"id":"late"}}"#)));
+        let s = Script::start(vec![slow()]).await;
+        let t0 = Instant::now();
+        let e = s.client(4, SECOND).create(&Ctx::default(), "/things", &body(), Envelope::Data).await.unwrap_err();
+        let took = t0.elapsed();
+        assert!(took >= SECOND && took < Duration::from_millis(2500), "{took:?}");
+        assert!(e.may_have_been_applied());
+        assert_eq!(s.methods(), ["POST"]);
+        let d = e.to_diagnostics("create", "telnyx_thing", None);
+        let detail = &d.0[0].detail;
+        assert!(detail.contains("request timeout of 1s") && detail.contains("request_timeout"), "{detail}");
+        // A read times out, is retried, and succeeds once the API is fast again.
+        let s = Script::start(vec![slow()]).await;
+        s.client(4, SECOND).get(&Ctx::default(), "/things/1", Envelope::Data).await.unwrap();
+        assert_eq!(s.methods(), ["GET"; 2]);
+    }
+
+    fn stopped() -> Ctx {
+        let ctx = Ctx::default();
+        ctx.stop.cancel();
+        ctx
+    }
+
+    #[tokio::test]
+    async fn after_stop_no_request_starts() {
+        let s = Script::start(vec![]).await;
+        let c = s.client(3, SECOND);
+        let e = c.create(&stopped(), "/things", &body(), Envelope::Data).await.unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::Cancelled);
+        assert!(!e.may_have_been_applied());
+        assert!(c.get(&stopped(), "/things/1", Envelope::Data).await.is_err());
+        assert!(c.list_all(&stopped(), "/things", &[]).await.is_err());
+        assert!(s.seen().is_empty());
+    }
+
+    #[tokio::test]
+    async fn stop_ends_a_backoff_wait_at_once() {
+        let s = Script::start(vec![Reply::Answer(429, vec![("retry-after", "30".into())], b"{}".to_vec())]).await;
+        let ctx = Ctx::default();
+        let stop = ctx.stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            stop.cancel();
+        });
+        let t0 = Instant::now();
+        let e = s.client(3, SECOND).create(&ctx, "/things", &body(), Envelope::Data).await.unwrap_err();
+        assert!(t0.elapsed() < SECOND, "the 30 s wait did not end on stop: {:?}", t0.elapsed());
+        assert_eq!(e.kind, ApiErrorKind::Cancelled);
+        assert_eq!(e.status, Some(429), "the diagnostic keeps what the last attempt got");
+        assert!(e.to_diagnostics("create", "telnyx_thing", None).0[0].detail.contains("interrupted"));
+        assert_eq!(s.methods(), ["POST"]);
+    }
+
+    #[tokio::test]
+    async fn an_in_flight_request_completes_after_stop() {
+        let s = Script::start(vec![Reply::Slow(500, Box::new(json_reply(200, r#"{"data":{"id":"made"}}"#)))]).await;
+        let ctx = Ctx::default();
+        let stop = ctx.stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            stop.cancel();
+        });
+        let got = s.client(3, SECOND).create(&ctx, "/things", &body(), Envelope::Data).await.unwrap();
+        assert_eq!(got["id"], "made", "the create the API answered must reach the caller");
+        assert!(ctx.is_stopping());
+    }
+
+    #[tokio::test]
+    async fn a_reconciling_lookup_runs_once_after_stop() {
+        let page = r#"{"data":[{"id":"a","name":"p"}],"meta":{"page_number":1,"total_pages":1}}"#;
+        let s = Script::start(vec![json_reply(200, page)]).await;
+        let c = s.client(3, SECOND);
+        let got = c.list_all_to_reconcile(&stopped(), "/things", &[]).await.unwrap();
+        assert_eq!(got.len(), 1);
+        // ...but is not retried once stopped.
+        let s = Script::start(vec![json_reply(503, "{}")]).await;
+        let e = s.client(3, SECOND).list_all_to_reconcile(&stopped(), "/things", &[]).await.unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::Cancelled);
+        assert_eq!(s.methods(), ["GET"]);
+    }
+
+    #[tokio::test]
+    async fn list_all_walks_every_page_at_the_largest_size() {
+        let page = |n: u64, ids: &[&str]| {
+            let data: Vec<Json> = ids.iter().map(|i| serde_json::json!({"id": i})).collect();
+            json_reply(200, &serde_json::json!({"data": data, "meta": {"page_number": n, "total_pages": 3}}).to_string())
+        };
+        let s = Script::start(vec![page(1, &["a", "b"]), page(2, &["c"]), page(3, &["d"])]).await;
+        let filters = [("filter[name][contains]".to_string(), "x y".to_string())];
+        let got = s.client(0, SECOND).list_all(&Ctx::default(), "/things", &filters).await.unwrap();
+        let ids: Vec<&str> = got.iter().map(|o| o["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["a", "b", "c", "d"]);
+        let targets: Vec<String> = s.seen().into_iter().map(|x| x.target).collect();
+        assert_eq!(targets.len(), 3);
+        for (i, t) in targets.iter().enumerate() {
+            assert!(t.contains(&format!("page%5Bnumber%5D={}", i + 1)), "{t}");
+            assert!(t.contains("page%5Bsize%5D=250"), "{t}");
+            assert!(t.contains("filter%5Bname%5D%5Bcontains%5D=x+y"), "{t}");
+        }
+    }
+
+    /// CRC-32 (IEEE), for hand-made gzip members.
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for b in data {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    /// A gzip member holding `data` in one stored (uncompressed) deflate block.
+    fn gzip_stored(data: &[u8]) -> Vec<u8> {
+        let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 1];
+        let len = data.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc32(data).to_le_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        out
+    }
+
+    #[tokio::test]
+    async fn one_pooled_client_sends_identity_and_reads_gzip() {
+        let zipped = gzip_stored(br#"{"data":{"id":"zipped"}}"#);
+        let s = Script::start(vec![Reply::Answer(200, vec![("content-encoding", "gzip".into())], zipped)]).await;
+        let mut settings = Settings { api_key: Secret::new("k"), base_url: s.url.clone(), ..Settings::default() };
+        settings.user_agent.push_str(" terraform/1.0.3");
+        let c = Client::new(settings).unwrap();
+        let got = c.get(&Ctx::default(), "/things/1", Envelope::Data).await.unwrap();
+        assert_eq!(got["id"], "zipped");
+        for _ in 0..4 {
+            c.get(&Ctx::default(), "/things/1", Envelope::Data).await.unwrap();
+        }
+        let seen = s.seen();
+        assert_eq!(seen.len(), 5);
+        let h = &seen[0].headers;
+        let ua = format!("user-agent: terraform-provider-telnyx/{} terraform/1.0.3", env!("CARGO_PKG_VERSION"));
+        assert!(h.contains(&ua), "{h}");
+        assert!(h.contains("accept-encoding: gzip"), "{h}");
+        assert!(h.contains("authorization: bearer k"), "{h}");
+        // Keep-alive: every call reused the first connection.
+        assert!(seen.iter().all(|x| x.conn == 1));
+        assert_eq!(*s.connections.lock().unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn undecodable_success_may_have_been_applied() {
+        let s = Script::start(vec![json_reply(200, "not json")]).await;
+        let e = s.client(3, SECOND).create(&Ctx::default(), "/things", &body(), Envelope::Data).await.unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::Decode);
+        assert!(e.may_have_been_applied());
+        assert_eq!(s.methods(), ["POST"]);
     }
 }
