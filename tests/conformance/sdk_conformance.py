@@ -296,6 +296,7 @@ class Family:
     needs: tuple = ()  # families that must be served for prerequisites
     masked_on_read: tuple = ()  # fields a read may return masked (README §6)
     extra: Optional[Callable[["Ctx", List[Dict[str, Any]]], None]] = None  # other endpoints
+    invalid_update: Optional[tuple] = None  # (PATCH payload, expected source.pointer)
 
 
 def ovp_family() -> Family:
@@ -346,6 +347,7 @@ def ovp_family() -> Family:
         filters=filters,
         scope=lambda ctx: {"filter": {"name": {"contains": f"{ctx.prefix}-ovp"}}},
         sort=("-name", "name"),
+        invalid_update=({"name": "x"}, "/name"),
     )
 
 
@@ -434,6 +436,7 @@ def credential_family() -> Family:
         needs=("outbound_voice_profiles",),
         masked_on_read=("password",),
         extra=extra,
+        invalid_update=({"inbound": {"timeout_1xx_secs": 500}}, "/inbound/timeout_1xx_secs"),  # 1..120
     )
 
 
@@ -464,6 +467,7 @@ def fqdn_connection_family() -> Family:
         sort=("-connection_name", "connection_name"),
         needs=("outbound_voice_profiles",),
         masked_on_read=("password",),
+        invalid_update=({"jitter_buffer": {"jitterbuffer_msec_max": 1000}}, "/jitter_buffer/jitterbuffer_msec_max"),  # 40..400
     )
 
 
@@ -492,6 +496,7 @@ def ip_connection_family() -> Family:
         scope=lambda ctx: {"filter": {"connection_name": {"contains": f"{ctx.prefix}-ipc"}}},
         sort=("connection_name", "connection_name"),
         needs=("outbound_voice_profiles",),
+        invalid_update=({"outbound": {"t38_reinvite_source": "nobody"}}, "/outbound/t38_reinvite_source"),
     )
 
 
@@ -679,6 +684,13 @@ def exercise(ctx: Ctx, fam: Family, served: set) -> None:
                 ctx.fail(f"GET {item} (after update)", m)
         objs[0] = upd
         ctx.expect_error("update (unknown id)", telnyx.NotFoundError, lambda: raw.update("1000000000000000001", **patch), 404)
+        if fam.invalid_update is not None:
+            bad_patch, bad_pointer = fam.invalid_update
+            ctx.expect_error("update (invalid)", telnyx.UnprocessableEntityError, lambda: raw.update(objs[0]["id"], **bad_patch), 422, bad_pointer)
+            if has_retrieve:
+                body = ctx.call("retrieve after a refused update", lambda: raw.retrieve(objs[0]["id"]), single_ref(name), 200)
+                after = unwrap(name, body)
+                ctx.expect(after.get("updated_at") == upd.get("updated_at"), f"GET {item}", "a refused (422) update changed the object")
 
     # 422 with source.pointer
     bad, pointer = fam.invalid(ctx, deps)
@@ -755,6 +767,14 @@ def check_identity(ctx: Ctx, endpoint: str, obj: Dict[str, Any]) -> None:
     ctx.expect(isinstance(obj.get("id"), str) and obj["id"] != "", endpoint, f"$.id: expected a non-empty string, got {obj.get('id')!r}")
     if rt is not None:
         ctx.expect(obj.get("record_type") == rt, endpoint, f"$.record_type: expected {rt!r}, got {obj.get('record_type')!r}")
+    for k in ("created_at", "updated_at"):  # README §1: timestamps are ISO 8601 strings
+        if k in obj:
+            try:
+                strict._DATETIME.validate_python(obj[k])
+                ok = isinstance(obj[k], str)
+            except Exception:
+                ok = False
+            ctx.expect(ok, endpoint, f"$.{k}: expected an ISO 8601 date-time string, got {strict.describe(obj[k])}")
 
 
 SIDE_MODELS = {
@@ -1014,7 +1034,7 @@ def main(argv: List[str]) -> int:
         print(f"  tolerated x{n}: {t}")
     total_eps = sum(len(v) for v in exercised.values())
     total_val = sum(ctx.validated.values())
-    print(f"families: {len(ran)} served / {len(all_names)} known; endpoint+status combinations: {total_eps}; HTTP responses: {len(recorder.log)}, strictly validated: {total_val}")
+    print(f"families: {len(ran)} exercised, {len(served)} served, {len(all_names)} known; endpoint+status combinations: {total_eps}; HTTP responses: {len(recorder.log)}, strictly validated: {total_val}")
     if ctx.failures:
         print(f"\nFAILED: {len(ctx.failures)} mismatch(es)", file=sys.stderr)
         for f in ctx.failures:
