@@ -127,6 +127,7 @@ class Ctx:
     bad_client: telnyx.Telnyx
     recorder: Recorder
     prefix: str
+    served: set  # families the server answers
     net: str  # three octets of a private /16-style prefix unique to this run, for CIDR blocks
     family: str = ""
     failures: List[str] = field(default_factory=list)
@@ -513,6 +514,28 @@ def fqdn_family() -> Family:
             ({"connection_id": objs[0]["connection_id"], "dns_record_type": "a"}, {objs[0]["id"], objs[1]["id"]}),
         ]
 
+    def extra(ctx: Ctx, objs: List[Dict[str, Any]]) -> None:
+        # filter[fqdn] on the connection lists selects the connection holding that FQDN record
+        # (README §3: /fqdn_connections and /connections take filter[fqdn], exact, case-sensitive).
+        host, owner = objs[2]["fqdn"], objs[2]["connection_id"]
+        body = ctx.call(
+            "fqdn_connections list filter[fqdn]",
+            lambda: ctx.client.fqdn_connections.with_raw_response.list(filter={"fqdn": host}),
+            list_ref("fqdn_connections"),
+            200,
+        )
+        got = sorted(o.get("id") for o in body["data"])
+        ctx.expect(got == [owner], "GET /fqdn_connections", f"filter[fqdn]={host}: expected [{owner}], got {got}")
+        if "connections" in ctx.served:
+            body = ctx.call(
+                "connections list filter[fqdn]",
+                lambda: ctx.client.connections.with_raw_response.list(filter={"fqdn": host}),
+                {"data": FAMILY_REF["connections"]["fields"], "meta": META_REF},
+                200,
+            )
+            got = sorted(o.get("id") for o in body["data"])
+            ctx.expect(got == [owner], "GET /connections", f"filter[fqdn]={host}: expected [{owner}], got {got}")
+
     return Family(
         name="fqdns",
         resource=lambda c: c.fqdns,
@@ -523,6 +546,7 @@ def fqdn_family() -> Family:
         filters=filters,
         scope=lambda ctx: {},  # narrowed per connection in the list checks below
         needs=("fqdn_connections",),
+        extra=extra,
     )
 
 
@@ -967,10 +991,11 @@ def main(argv: List[str]) -> int:
     client = telnyx.Telnyx(api_key=args.api_key, base_url=base, max_retries=0, http_client=http)
     bad_client = telnyx.Telnyx(api_key=args.api_key + "-wrong", base_url=base, max_retries=0, http_client=http)
     token = secrets.token_hex(4)
-    ctx = Ctx(client=client, bad_client=bad_client, recorder=recorder, prefix=f"sdkconf-{token}", net=f"10.{int(token[:2], 16)}.{int(token[2:4], 16)}")
+    ctx = Ctx(client=client, bad_client=bad_client, recorder=recorder, prefix=f"sdkconf-{token}", served=set(), net=f"10.{int(token[:2], 16)}.{int(token[2:4], 16)}")
 
     all_names = [f.name for f in FAMILIES] + ["connections"]
     served = {n for n in all_names if probe(base, args.api_key, n)}
+    ctx.served = served
     required = {r for r in args.require.split(",") if r}
     for r in sorted(required - set(all_names)):
         ctx.failures.append(f"[{r}] --require names an unknown family (known: {', '.join(all_names)})")
