@@ -1,11 +1,11 @@
-# By name (exactly one profile must have it) ...
+# By name: exactly one profile must have it.
 data "telnyx_outbound_voice_profile" "by_name" {
-  name = "office-outbound"
+  name = telnyx_outbound_voice_profile.office.name
 }
 
-# ... or by id.
+# By id.
 data "telnyx_outbound_voice_profile" "by_id" {
-  id = "1293384261075731499"
+  id = telnyx_outbound_voice_profile.office.id
 }
 
 output "office_profile_destinations" {
