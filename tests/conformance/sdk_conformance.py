@@ -298,6 +298,7 @@ class Family:
     masked_on_read: tuple = ()  # fields a read may return masked (README §6)
     extra: Optional[Callable[["Ctx", List[Dict[str, Any]]], None]] = None  # other endpoints
     invalid_update: Optional[tuple] = None  # (PATCH payload, expected source.pointer)
+    full_update: Optional[Callable[["Ctx", Dict[str, Any]], Dict[str, Any]]] = None  # PATCH with every update field
 
 
 def ovp_family() -> Family:
@@ -348,6 +349,7 @@ def ovp_family() -> Family:
         filters=filters,
         scope=lambda ctx: {"filter": {"name": {"contains": f"{ctx.prefix}-ovp"}}},
         sort=("-name", "name"),
+        full_update=full_update_from_make(make, (), {}),
         invalid_update=({"name": "x"}, "/name"),
     )
 
@@ -385,7 +387,42 @@ SHARED_CONNECTION_FIELDS: Dict[str, Any] = {
     "noise_suppression": "both",
     "noise_suppression_details": {"attenuation_limit": 80, "engine": "deep_filter_net"},
     "bridge_generate_comfort_noise_on_cn": True,
+    "android_push_credential_id": "android-push-credential-1",
+    "ios_push_credential_id": "ios-push-credential-1",
+    "call_cost_in_webhooks": True,
+    "default_on_hold_comfort_noise_enabled": True,
 }
+# inbound/outbound fields with the same name and values on the three kinds (README §8)
+SHARED_INBOUND: Dict[str, Any] = {
+    "channel_limit": 10,
+    "generate_ringback_tone": True,
+    "isup_headers_enabled": True,
+    "prack_enabled": True,
+    "shaken_stir_enabled": True,
+    "sip_compact_headers_enabled": False,
+}
+SHARED_OUTBOUND: Dict[str, Any] = {
+    "ani_override": "+13125550100",
+    "channel_limit": 5,
+    "generate_ringback_tone": True,
+}
+
+
+def full_update_from_make(make: Callable[..., Dict[str, Any]], create_only: tuple, update_only: Dict[str, Any]) -> Callable[["Ctx", Dict[str, Any]], Dict[str, Any]]:
+    """A PATCH carrying every field the update schema accepts: object 0's create body (which
+    sends every create field), keeping the target's own name(s), minus create-only fields."""
+
+    def full(ctx: Ctx, obj: Dict[str, Any]) -> Dict[str, Any]:
+        body = make(ctx, 0, {})
+        for k in ("name", "connection_name", "user_name"):
+            if k in body:
+                body[k] = obj[k]
+        for k in create_only:
+            body.pop(k, None)
+        body.update(update_only)
+        return body
+
+    return full
 
 
 def credential_family() -> Family:
@@ -400,8 +437,25 @@ def credential_family() -> Family:
             body.update(
                 {
                     "sip_uri_calling_preference": "internal",
-                    "inbound": {"ani_number_format": "+E.164", "codecs": ["G711U", "OPUS"], "simultaneous_ringing": "enabled", "timeout_1xx_secs": 5},
-                    "outbound": {"call_parking_enabled": True, "instant_ringback_enabled": False, "t38_reinvite_source": "customer"},
+                    "encrypted_media": "SRTP",
+                    "inbound": {
+                        **SHARED_INBOUND,
+                        "ani_number_format": "+E.164",
+                        "codecs": ["G711U", "OPUS"],
+                        "default_routing_method": "round-robin",
+                        "dnis_number_format": "+e164",
+                        "simultaneous_ringing": "enabled",
+                        "timeout_1xx_secs": 5,
+                        "timeout_2xx_secs": 120,
+                    },
+                    "outbound": {
+                        **SHARED_OUTBOUND,
+                        "ani_override_type": "normal",
+                        "call_parking_enabled": True,
+                        "instant_ringback_enabled": False,
+                        "localization": "GB",
+                        "t38_reinvite_source": "customer",
+                    },
                 }
             )
         return with_profile(body, i, deps)
@@ -437,6 +491,8 @@ def credential_family() -> Family:
         needs=("outbound_voice_profiles",),
         masked_on_read=("password",),
         extra=extra,
+        # conversation_persistence: update and object only (README §10)
+        full_update=full_update_from_make(make, (), {"conversation_persistence": True}),
         invalid_update=({"inbound": {"timeout_1xx_secs": 500}}, "/inbound/timeout_1xx_secs"),  # 1..120
     )
 
@@ -450,8 +506,37 @@ def fqdn_connection_family() -> Family:
                 {
                     "transport_protocol": "TCP",
                     "microsoft_teams_sbc": False,
-                    "inbound": {"sip_region": "Europe", "codecs": ["G722"], "default_routing_method": "round-robin", "timeout_2xx_secs": 60},
-                    "outbound": {"ip_authentication_method": "credential-authentication", "timeout_1xx_secs": 4, "tech_prefix": "1234"},
+                    "encrypted_media": "SRTP",
+                    "inbound": {
+                        **SHARED_INBOUND,
+                        "ani_number_format": "+E.164",
+                        "codecs": ["G722"],
+                        # must name /fqdns records of this connection; it has none yet
+                        "default_primary_fqdn_id": None,
+                        "default_secondary_fqdn_id": None,
+                        "default_tertiary_fqdn_id": None,
+                        "default_routing_method": "round-robin",
+                        "dnis_number_format": "national",
+                        "sip_region": "Europe",
+                        "sip_subdomain": f"{ctx.prefix}-fqdn",
+                        "sip_subdomain_receive_settings": "only_my_connections",
+                        "timeout_1xx_secs": 5,
+                        "timeout_2xx_secs": 60,
+                    },
+                    "outbound": {
+                        **SHARED_OUTBOUND,
+                        "ani_override_type": "emergency",
+                        "call_parking_enabled": True,
+                        "encrypted_media": "SRTP",
+                        "instant_ringback_enabled": True,
+                        "ip_authentication_method": "credential-authentication",
+                        "ip_authentication_token": "token-fqdn-1",
+                        "localization": "GB",
+                        "t38_reinvite_source": "passthru",
+                        "tech_prefix": "1234",
+                        "timeout_1xx_secs": 4,
+                        "timeout_2xx_secs": 100,
+                    },
                 }
             )
         return with_profile(body, i, deps)
@@ -468,6 +553,8 @@ def fqdn_connection_family() -> Family:
         sort=("-connection_name", "connection_name"),
         needs=("outbound_voice_profiles",),
         masked_on_read=("password",),
+        # microsoft_teams_sbc: create only; conversation_persistence: update and object only (README §6, §10)
+        full_update=full_update_from_make(make, ("microsoft_teams_sbc",), {"conversation_persistence": True}),
         invalid_update=({"jitter_buffer": {"jitterbuffer_msec_max": 1000}}, "/jitter_buffer/jitterbuffer_msec_max"),  # 40..400
     )
 
@@ -480,8 +567,30 @@ def ip_connection_family() -> Family:
             body.update(
                 {
                     "transport_protocol": "TLS",
-                    "inbound": {"sip_region": "Australia", "codecs": ["G729", "G711A"], "sip_subdomain_receive_settings": "only_my_connections"},
-                    "outbound": {"ip_authentication_method": "token", "ip_authentication_token": "tok123", "tech_prefix": "0042", "localization": "GB"},
+                    "encrypted_media": None,  # SRTP cannot be set with TLS (README §6)
+                    "inbound": {
+                        **SHARED_INBOUND,
+                        "ani_number_format": "E.164",
+                        "codecs": ["G729", "G711A"],
+                        "default_routing_method": "round-robin",
+                        "dnis_number_format": "sip_username",
+                        "sip_region": "Australia",
+                        "sip_subdomain": f"{ctx.prefix}-ip",
+                        "sip_subdomain_receive_settings": "only_my_connections",
+                        "timeout_1xx_secs": 4,
+                        "timeout_2xx_secs": 200,
+                    },
+                    "outbound": {
+                        **SHARED_OUTBOUND,
+                        "ani_override_type": "normal",
+                        "call_parking_enabled": True,
+                        "instant_ringback_enabled": False,
+                        "ip_authentication_method": "token",
+                        "ip_authentication_token": "tok123",
+                        "localization": "GB",
+                        "t38_reinvite_source": "disabled",
+                        "tech_prefix": "0042",
+                    },
                 }
             )
         return with_profile(body, i, deps)
@@ -497,8 +606,26 @@ def ip_connection_family() -> Family:
         scope=lambda ctx: {"filter": {"connection_name": {"contains": f"{ctx.prefix}-ipc"}}},
         sort=("connection_name", "connection_name"),
         needs=("outbound_voice_profiles",),
+        # conversation_persistence: update and object only (README §10). inbound.default_*_ip_id
+        # (update only) must name /ips records on the connection: sent by the ips family.
+        full_update=full_update_from_make(make, (), {"conversation_persistence": True}),
         invalid_update=({"outbound": {"t38_reinvite_source": "nobody"}}, "/outbound/t38_reinvite_source"),
     )
+
+
+def default_records(conn_family: str, kind: str) -> Callable[[Ctx, List[Dict[str, Any]]], None]:
+    """PATCHes the connection of records 0 and 1 so that inbound.default_primary_<kind>_id and
+    default_secondary_<kind>_id name them (README §6: ids of records on the same connection)."""
+
+    def run(ctx: Ctx, objs: List[Dict[str, Any]]) -> None:
+        conn = objs[0]["connection_id"]
+        inbound = {f"default_primary_{kind}_id": objs[0]["id"], f"default_secondary_{kind}_id": objs[1]["id"]}
+        raw = getattr(ctx.client, conn_family).with_raw_response
+        body = ctx.call(f"{conn_family} update inbound defaults", lambda: raw.update(conn, inbound=inbound), single_ref(conn_family), status_of(conn_family, "update"))
+        for m in subset_mismatches({"inbound": inbound}, body["data"]):
+            ctx.fail(f"PATCH /{conn_family}/{{id}}", m)
+
+    return run
 
 
 def fqdn_family() -> Family:
@@ -517,6 +644,7 @@ def fqdn_family() -> Family:
     def extra(ctx: Ctx, objs: List[Dict[str, Any]]) -> None:
         # filter[fqdn] on the connection lists selects the connection holding that FQDN record
         # (README §3: /fqdn_connections and /connections take filter[fqdn], exact, case-sensitive).
+        default_records("fqdn_connections", "fqdn")(ctx, objs)
         host, owner = objs[2]["fqdn"], objs[2]["connection_id"]
         body = ctx.call(
             "fqdn_connections list filter[fqdn]",
@@ -541,7 +669,7 @@ def fqdn_family() -> Family:
         resource=lambda c: c.fqdns,
         item_model=telnyx.types.Fqdn,
         make=make,
-        change=lambda ctx, o: {"port": 5080, "fqdn": "renamed." + o["fqdn"]},
+        change=lambda ctx, o: {"port": 5080, "fqdn": "renamed." + o["fqdn"], "dns_record_type": "a", "connection_id": o["connection_id"]},
         invalid=lambda ctx, deps: ({"connection_id": deps["fqdn_connection"], "dns_record_type": "a", "fqdn": telnyx.omit}, "/fqdn"),
         filters=filters,
         scope=lambda ctx: {},  # narrowed per connection in the list checks below
@@ -567,11 +695,12 @@ def ip_family() -> Family:
         resource=lambda c: c.ips,
         item_model=telnyx.types.IP,
         make=make,
-        change=lambda ctx, o: {"ip_address": "198.51.100.7", "port": 5070},  # PATCH requires ip_address
+        change=lambda ctx, o: {"ip_address": "198.51.100.7", "port": 5070, "connection_id": o["connection_id"]},  # PATCH requires ip_address
         invalid=lambda ctx, deps: ({"connection_id": deps["ip_connection"], "port": 5060, "ip_address": telnyx.omit}, "/ip_address"),
         filters=filters,
         scope=lambda ctx: {},
         needs=("ip_connections",),
+        extra=default_records("ip_connections", "ip"),
     )
 
 
@@ -708,6 +837,17 @@ def exercise(ctx: Ctx, fam: Family, served: set) -> None:
                 ctx.fail(f"GET {item} (after update)", m)
         objs[0] = upd
         ctx.expect_error("update (unknown id)", telnyx.NotFoundError, lambda: raw.update("1000000000000000001", **patch), 404)
+        if fam.full_update is not None:
+            full = fam.full_update(ctx, objs[1])
+            body = ctx.call("update (every field)", lambda: raw.update(objs[1]["id"], **full), single_ref(name), status_of(name, "update"))
+            objs[1] = unwrap(name, body)
+            for m in subset_mismatches(full, objs[1]):
+                ctx.fail(f"PATCH {item} (every field)", m)
+            if has_retrieve:
+                body = ctx.call("retrieve after update", lambda: raw.retrieve(objs[1]["id"]), single_ref(name), 200)
+                got = unwrap(name, body)
+                for m in subset_mismatches({k: v for k, v in full.items() if k not in fam.masked_on_read}, got):
+                    ctx.fail(f"GET {item} (after the every-field update)", m)
         if fam.invalid_update is not None:
             bad_patch, bad_pointer = fam.invalid_update
             ctx.expect_error("update (invalid)", telnyx.UnprocessableEntityError, lambda: raw.update(objs[0]["id"], **bad_patch), 422, bad_pointer)
