@@ -125,32 +125,39 @@ impl<T: RestObject> Rest<T> {
     }
 
     async fn create_once_only(client: &Client, ctx: &Ctx, planned: &Value, body: &Json) -> Result<Json, Failure> {
-        let first = match client.create(ctx, T::PATH, body, T::ENVELOPE).await {
-            Ok(obj) => return Ok(obj),
-            Err(e) => e,
-        };
-        let Some(key) = T::natural_key(planned).filter(|_| first.may_have_been_applied()) else {
-            return Err(Self::diag(&first, "create", None));
-        };
-        tracing::info!(type_name = T::TYPE_NAME, error = %first, "create may have reached Telnyx; looking for the object before trying again");
-        // Look, with the same retry rules as any read; if the API has it, adopt it.
-        let unsure = |e: &ApiError| {
-            let mut d = Self::diag(&first, "create", None).diags;
-            d.push(Diagnostic::error(
-                format!("Could not tell whether the {} was created", T::TYPE_NAME),
-                format!(
-                    "The create request failed in a way that may have created the object, and looking it up failed too ({e}). Check Telnyx for it: if it exists, bring it under Terraform with `terraform import <address> <id>` instead of applying again."
-                ),
-            ));
-            Failure::new(d)
-        };
-        match Self::find_existing(client, ctx, &key).await {
-            Ok(Some(obj)) => {
-                tracing::info!(type_name = T::TYPE_NAME, "adopted the object the failed create made");
-                Ok(obj)
+        // Each round: create; if that failed in a way that may have created the object, look
+        // for it (adopt it if there); only if it is certainly absent, create again. Rounds are
+        // bounded by `max_retries`, like any retry.
+        let mut round: u32 = 0;
+        loop {
+            round += 1;
+            let failed = match client.create(ctx, T::PATH, body, T::ENVELOPE).await {
+                Ok(obj) => return Ok(obj),
+                Err(e) => e,
+            };
+            let Some(key) = T::natural_key(planned).filter(|_| failed.may_have_been_applied()) else {
+                return Err(Self::diag(&failed, "create", None));
+            };
+            tracing::info!(type_name = T::TYPE_NAME, error = %failed, round, "create may have reached Telnyx; looking for the object before trying again");
+            match Self::find_existing(client, ctx, &key).await {
+                Ok(Some(obj)) => {
+                    tracing::info!(type_name = T::TYPE_NAME, "adopted the object the failed create made");
+                    return Ok(obj);
+                }
+                // Certainly absent: nothing to lose by creating again, unless we are out of rounds.
+                Ok(None) if round <= client.settings().max_retries => continue,
+                Ok(None) => return Err(Self::diag(&failed, "create", None)),
+                Err(e) => {
+                    let mut d = Self::diag(&failed, "create", None).diags;
+                    d.push(Diagnostic::error(
+                        format!("Could not tell whether the {} was created", T::TYPE_NAME),
+                        format!(
+                            "The create request failed in a way that may have created the object, and looking it up failed too ({e}). Check Telnyx for it: if it exists, bring it under Terraform with `terraform import <address> <id>` instead of applying again."
+                        ),
+                    ));
+                    return Err(Failure::new(d));
+                }
             }
-            Ok(None) => client.create(ctx, T::PATH, body, T::ENVELOPE).await.map_err(|e| Self::diag(&e, "create", None)),
-            Err(e) => Err(unsure(&e)),
         }
     }
 }

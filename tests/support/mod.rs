@@ -290,3 +290,64 @@ impl Tf {
         self.run(&["state", "rm", "-no-color", addr])
     }
 }
+
+// ---- fault-injection helpers (tests/e2e_faults.rs) -------------------------------------------
+
+impl Emulator {
+    /// The full request log, one entry per `/v2` request: method, path, query, status (0: no
+    /// answer), fault, at_ms (arrival), done_ms, conn, user_agent, accept_encoding, client_gone.
+    pub fn request_log(&self) -> Vec<Json> {
+        let log: Json = self.http.get(format!("{}/_emulator/requests", self.url)).send().unwrap().json().unwrap();
+        log["data"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Drops every queued fault rule.
+    pub fn clear_faults(&self) {
+        let r = self.http.delete(format!("{}/_emulator/faults", self.url)).send().unwrap();
+        assert!(r.status().is_success());
+    }
+}
+
+impl Tf {
+    /// `terraform <args>` started in the background with the same environment as [`Tf::run`],
+    /// stdout and stderr piped, in a process group of its own (its id is the child's pid): for
+    /// tests that interrupt it. Ctrl-C in a terminal signals the whole foreground group —
+    /// Terraform 1.0's panicwrap parent, the real terraform child and the provider — so a
+    /// faithful Ctrl-C is `kill -INT -- -<pid>`.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        use std::os::unix::process::CommandExt as _;
+        let mut cmd = Command::new(terraform_bin());
+        cmd.process_group(0);
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env("TF_CLI_CONFIG_FILE", self.dir.path().join("cli.tfrc"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TELNYX_API_KEY", API_KEY)
+            .env("TELNYX_BASE_URL", &self.base_url)
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+        cmd.spawn().expect("starting terraform")
+    }
+
+    /// The ids of every object of `type_name` in the state (`terraform show -json`), sorted.
+    pub fn state_ids(&self, type_name: &str) -> Vec<String> {
+        let r = self.run(&["show", "-json", "-no-color"]);
+        r.ok();
+        let j: Json = serde_json::from_str(&r.stdout).unwrap();
+        let resources = j["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
+        let mut ids: Vec<String> = resources
+            .iter()
+            .filter(|x| x["type"] == type_name && x["mode"] == "managed")
+            .map(|x| x["values"]["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    }
+}
