@@ -174,7 +174,7 @@ class Ctx:
             raw = fn()
         except telnyx.APIStatusError as e:
             for ex in self.since(mark):
-                ex.validated = True  # reported right here
+                self._validate(ex, ErrorEnvelope, None, None)  # even an unexpected error has the documented shape
             where = " ".join(ex.endpoint for ex in self.since(mark)) or operation
             raise Mismatch(f"{where} ({operation}): SDK raised {type(e).__name__} ({e.status_code}): {e.body}") from None
         exchanges = self.since(mark)
@@ -216,12 +216,15 @@ class Ctx:
             return
         except telnyx.APIStatusError as e:
             for ex in self.since(mark):
-                ex.validated = True
-            self.fail(operation, f"expected {exc.__name__} ({status}), SDK raised {type(e).__name__} ({e.status_code}): {e.body}")
+                self._validate(ex, ErrorEnvelope, None, None)
+            where = " ".join(ex.endpoint for ex in self.since(mark)) or operation
+            self.fail(where, f"{operation}: expected {exc.__name__} ({status}), SDK raised {type(e).__name__} ({e.status_code}): {e.body}")
             return
         for ex in self.since(mark):
-            ex.validated = True
-        self.fail(operation, f"expected {exc.__name__} ({status}), the call succeeded")
+            ex.validated = True  # a success body where an error was due: reported just below
+            ex.family = self.family
+        where = " ".join(ex.endpoint for ex in self.since(mark)) or operation
+        self.fail(where, f"{operation}: expected {exc.__name__} ({status}), the call succeeded")
 
     def paginate(self, operation: str, fn: Callable[[], Any], item_model: type, ref: Any) -> List[Any]:
         """Runs an auto-paginating SDK list and validates every page's raw JSON."""
@@ -230,7 +233,10 @@ class Ctx:
             items = list(fn())
         except telnyx.APIStatusError as e:
             for ex in self.since(mark):
-                ex.validated = True
+                if ex.status >= 400:
+                    self._validate(ex, ErrorEnvelope, None, None)
+                else:
+                    self._validate(ex, SyncDefaultFlatPagination[item_model], ref, 200)
             raise Mismatch(f"{operation}: SDK raised {type(e).__name__} ({e.status_code}): {e.body}") from None
         for ex in self.since(mark):
             self._validate(ex, SyncDefaultFlatPagination[item_model], ref, 200)
