@@ -194,4 +194,44 @@ mod tests {
             assert!(errs.is_empty(), "{}: {errs:?}", d.type_name());
         }
     }
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut m: std::collections::BTreeMap<String, Value> =
+            ["api_key", "base_url", "max_retries", "request_timeout"].iter().map(|k| (k.to_string(), Value::Null)).collect();
+        for (k, v) in pairs {
+            m.insert(k.to_string(), v.clone());
+        }
+        Value::Object(m)
+    }
+
+    fn configure(c: &Value) -> Result<Client, Diagnostics> {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(TelnyxProvider.configure(c, "1.0.3"))
+    }
+
+    #[test]
+    fn arguments_reach_the_client() {
+        let c = configure(&config(&[
+            ("api_key", Value::string("KEY")),
+            ("base_url", Value::string("http://127.0.0.1:9/v2")),
+            ("max_retries", Value::int(3)),
+            ("request_timeout", Value::string("1m30s")),
+        ]))
+        .unwrap();
+        let s = c.settings();
+        assert_eq!(s.api_key.expose(), "KEY");
+        assert_eq!(s.base_url, "http://127.0.0.1:9/v2");
+        assert_eq!(s.max_retries, 3);
+        assert_eq!(s.request_timeout, Duration::from_secs(90));
+        assert_eq!(s.user_agent, format!("terraform-provider-telnyx/{} terraform/1.0.3", env!("CARGO_PKG_VERSION")));
+    }
+
+    #[test]
+    fn bad_arguments_are_refused_at_configure_too() {
+        // Validation catches these at plan time; configure must not accept them either.
+        let e = configure(&config(&[("base_url", Value::string("ftp://x")), ("api_key", Value::string("k"))])).unwrap_err();
+        assert!(e.0[0].detail.contains("http://"), "{:?}", e.0);
+        let e = configure(&config(&[("base_url", Value::string("http://x/v2")), ("request_timeout", Value::string("0.5s"))])).unwrap_err();
+        assert!(e.0[0].detail.contains("`request_timeout`") && e.0[0].detail.contains("0.5s"), "{:?}", e.0);
+    }
 }

@@ -377,3 +377,65 @@ fn interrupt_mid_apply_leaves_every_created_object_in_state() {
     assert_eq!(n(&counts, "create", 200), 30, "exactly one successful create per object over both applies");
     tf.assert_no_changes();
 }
+
+#[test]
+fn provider_arguments_are_checked_before_any_call() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    tf.config(&profiles(1, "args", "  request_timeout = \"soon\"\n  max_retries     = 99"));
+    let r = tf.plan();
+    assert_eq!(r.code, 1, "{}", r.all());
+    let out = r.all();
+    assert!(out.contains("`request_timeout` must be") && out.contains("`max_retries` must be"), "{out}");
+    tf.config(&profiles(1, "args", "  request_timeout = \"500ms\""));
+    let r = tf.plan();
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.all().contains("`request_timeout` must be") && r.all().contains("got \"500ms\""), "{}", r.all());
+    assert!(emu.request_log().is_empty(), "no API call for a bad provider configuration");
+}
+
+#[test]
+fn max_retries_from_the_environment_bounds_retries() {
+    let emu = Emulator::start();
+    let mut tf = Tf::new(&emu);
+    tf.env("TELNYX_MAX_RETRIES", "0");
+    emu.fault(&json!({"kind": "rate_limit", "method": "POST", "count": 5, "retry_after": "0"}));
+    tf.config(&profiles(1, "env", ""));
+    let r = tf.apply();
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.all().contains("kept rate-limiting") && r.all().contains("HTTP 429"), "{}", r.all());
+    let counts = call_counts(&emu, "TELNYX_MAX_RETRIES=0");
+    assert_eq!(n(&counts, "create", 429), 1, "max_retries = 0: no retry");
+    assert_eq!(emu.object_count(), 0);
+
+    // A value outside 0..=50 is refused, naming the variable.
+    tf.env("TELNYX_MAX_RETRIES", "500");
+    let r = tf.apply();
+    assert_eq!(r.code, 1);
+    assert!(r.all().contains("TELNYX_MAX_RETRIES") && r.all().contains("0 to 50"), "{}", r.all());
+}
+
+#[test]
+fn request_logs_show_each_call_and_never_the_key() {
+    let emu = Emulator::start();
+    let mut tf = Tf::new(&emu);
+    tf.env("TF_LOG_PROVIDER", "TRACE");
+    emu.fault(&json!({"kind": "error_before", "method": "GET", "path_prefix": "/v2/outbound_voice_profiles/", "status": 503}));
+    tf.config(&profiles(1, "logs", ""));
+    let r = tf.apply();
+    r.ok();
+    // Refresh on a second apply: a 503 then a retry, both logged with attempt numbers.
+    let r2 = tf.apply();
+    r2.ok();
+    for out in [r.all(), r2.all()] {
+        assert!(!out.contains(support::API_KEY), "the API key leaked into the logs");
+    }
+    let log = r2.all();
+    let calls: Vec<&str> = log.lines().filter(|l| l.contains("telnyx api call")).collect();
+    assert!(
+        calls.iter().any(|l| l.contains("status=503") && l.contains("attempt=1") && l.contains("method=GET") && l.contains("duration_ms")),
+        "{calls:#?}"
+    );
+    assert!(calls.iter().any(|l| l.contains("status=200") && l.contains("attempt=2")), "{calls:#?}");
+    assert!(r.all().contains("request body"), "TRACE shows (redacted) request bodies");
+}
