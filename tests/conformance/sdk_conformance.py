@@ -81,6 +81,7 @@ class Exchange:
     url: httpx.URL
     status: int
     body: bytes
+    content_type: str = ""
     family: str = ""
     validated: bool = False
 
@@ -106,7 +107,7 @@ class Recorder(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         resp = self.inner.handle_request(request)
         body = resp.read()
-        self.log.append(Exchange(request.method, request.url, resp.status_code, body))
+        self.log.append(Exchange(request.method, request.url, resp.status_code, body, resp.headers.get("content-type", "")))
         return resp
 
     def close(self) -> None:
@@ -150,6 +151,8 @@ class Ctx:
         self.validated[self.family] = self.validated.get(self.family, 0) + 1
         if status is not None and ex.status != status:
             self.fail(ex.endpoint, f"HTTP status: expected {status}, got {ex.status} (body {ex.body[:200]!r})")
+        if ex.content_type.split(";")[0].strip() != "application/json":  # README §1 / §4: JSON bodies
+            self.fail(ex.endpoint, f"Content-Type: expected application/json, got {ex.content_type!r}")
         try:
             data = json.loads(ex.body)
         except ValueError:
