@@ -6,8 +6,15 @@ use std::sync::Arc;
 use crate::telnyx::client::Client;
 use crate::tfplug::{DataSource, Resource};
 
+pub mod any_connection;
 pub mod common;
+pub mod connection;
+pub mod connections;
+pub mod credential_connection;
+pub mod fqdn_connection;
+pub mod ip_connection;
 pub mod outbound_voice_profile;
+pub mod registration_status;
 pub mod rest;
 
 use rest::{Lookup, Rest};
@@ -31,6 +38,12 @@ pub fn registry() -> (Resources, DataSources) {
     let mut d: DataSources = Vec::new();
     register!(r, d;
         outbound_voice_profile::OutboundVoiceProfile,
+        credential_connection::CredentialConnection,
+        fqdn_connection::FqdnConnection,
+        ip_connection::IpConnection,
     );
+    d.push(Arc::new(any_connection::AnyConnection));
+    d.push(Arc::new(connections::Connections));
+    d.push(Arc::new(registration_status::RegistrationStatus));
     (r, d)
 }

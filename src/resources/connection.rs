@@ -1,0 +1,383 @@
+//! What the three SIP connection types (credential, FQDN, IP) share, written once: the
+//! top-level attributes, the nested objects `rtcp_settings`, `jitter_buffer` and
+//! `noise_suppression_details`, the `inbound`/`outbound` attributes every type has, and the
+//! plan-time checks. Each type's file declares only its differences in a [`Shape`].
+//!
+//! Presence follows what the API can hold (shared/telnyx-api):
+//! * a field with a server default, or one the API does not accept as `null`, is
+//!   Optional+Computed and keeps its state ([`server_default`]): leaving it out never diffs,
+//!   and removing it from the configuration leaves the last value in place;
+//! * a field whose documented default is `null` is Optional ([`clearable`]): removing it from
+//!   the configuration clears it on the server.
+//! * nested objects are Optional+Computed with such leaves, so a partly configured object
+//!   never diffs, and an update sends the whole desired object.
+
+use serde_json::json;
+
+use super::common::{created_at, id, record_type, tags, updated_at};
+use super::rest::NaturalKey;
+use crate::tfplug::diag::AttrPath;
+use crate::tfplug::schema::{Attribute, bool, int, list, nested, string};
+use crate::tfplug::types::Type;
+use crate::tfplug::validate::Validator;
+use crate::tfplug::{Diagnostic, Diagnostics, Schema, Value};
+
+/// A field with a server default (or one `null` cannot clear): unset means "what Telnyx has".
+pub fn server_default(a: Attribute) -> Attribute {
+    a.optional_computed().keep_state()
+}
+
+/// A field whose default is `null`: unset means unset, and removing it clears it.
+pub fn clearable(a: Attribute) -> Attribute {
+    a.optional()
+}
+
+// ---- value checks -----------------------------------------------------------------------
+
+/// Media anchor sites, verbatim (several contain a comma and a space).
+pub const ANCHORSITES: &[&str] = &[
+    "Latency",
+    "Chicago, IL",
+    "Ashburn, VA",
+    "San Jose, CA",
+    "Sydney, Australia",
+    "Amsterdam, Netherlands",
+    "London, UK",
+    "Toronto, Canada",
+    "Vancouver, Canada",
+    "Frankfurt, Germany",
+];
+
+const T38_SOURCES: &[&str] = &["telnyx", "customer", "disabled", "passthru", "caller-passthru", "callee-passthru"];
+
+fn is_url_or_empty(v: &Value) -> bool {
+    v.as_str() == Some("") || Validator::Url.check(v)
+}
+
+fn is_country_or_empty(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.is_empty() || (s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())))
+}
+
+fn is_four_digits_or_empty(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.is_empty() || (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())))
+}
+
+fn is_e164_or_empty(v: &Value) -> bool {
+    v.as_str() == Some("") || super::outbound_voice_profile::is_e164(v)
+}
+
+/// Credential `user_name`: 4–32 letters and digits, a letter among the first five.
+pub fn is_user_name(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| {
+        (4..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()) && s.bytes().take(5).any(|b| b.is_ascii_alphabetic())
+    })
+}
+
+// ---- per-type differences ----------------------------------------------------------------
+
+/// One connection type's differences from the shared shape.
+#[derive(Debug)]
+pub struct Shape {
+    pub description: &'static str,
+    /// `connection_name`: required for credential and FQDN connections, optional for IP.
+    pub connection_name: Attribute,
+    pub webhook_api_versions: &'static [&'static str],
+    /// The type's own `inbound` members (besides [`inbound_common`]).
+    pub inbound: Vec<Attribute>,
+    /// The type's own `outbound` members (besides [`outbound_common`]).
+    pub outbound: Vec<Attribute>,
+    /// The type's own top-level attributes.
+    pub extra: Vec<Attribute>,
+}
+
+/// The full schema of a connection type.
+pub fn schema(shape: Shape) -> Schema {
+    let Shape { description, connection_name, webhook_api_versions, inbound, outbound, extra } = shape;
+    Schema::new(description)
+        .attr(id())
+        .attr(connection_name)
+        .attr(server_default(bool("active")).desc("Whether the connection can make and receive calls."))
+        .attr(server_default(string("anchorsite_override")).one_of(ANCHORSITES).desc(
+            "Media anchor site: `Latency` lets Telnyx pick the nearest site; any other value (e.g. `\"Chicago, IL\"`) pins media there.",
+        ))
+        .attr(
+            clearable(string("android_push_credential_id")).desc("Id of an Android push credential for WebRTC clients of this connection."),
+        )
+        .attr(
+            server_default(bool("bridge_generate_comfort_noise_on_cn"))
+                .desc("Whether Telnyx generates silent RTP toward the other leg when comfort-noise packets arrive during hold."),
+        )
+        .attr(server_default(bool("call_cost_in_webhooks")).desc("Whether call-cost webhooks are sent for this connection."))
+        .attr(server_default(bool("conversation_persistence")).desc(
+            "Whether conversation history of calls on this connection is kept. Telnyx accepts it only on update: \
+             when set at creation, the provider sends it in a follow-up update.",
+        ))
+        .attr(
+            server_default(bool("default_on_hold_comfort_noise_enabled"))
+                .desc("Whether comfort noise is generated while a call is on hold."),
+        )
+        .attr(
+            server_default(string("dtmf_type"))
+                .one_of(&["RFC 2833", "Inband", "SIP INFO"])
+                .desc("How DTMF digits are sent: `RFC 2833`, `Inband` or `SIP INFO`."),
+        )
+        .attr(server_default(bool("encode_contact_header_enabled")).desc("Whether the Contact header of outbound calls is encoded."))
+        .attr(
+            clearable(string("encrypted_media"))
+                .one_of(&["SRTP"])
+                .desc("`SRTP` to encrypt media; unset for none. Cannot be combined with `transport_protocol = \"TLS\"`."),
+        )
+        .attr(clearable(string("ios_push_credential_id")).desc("Id of an iOS push credential for WebRTC clients of this connection."))
+        .attr(
+            server_default(string("noise_suppression"))
+                .one_of(&["inbound", "outbound", "both", "disabled"])
+                .desc("Which call legs get noise suppression: `inbound`, `outbound`, `both` or `disabled`."),
+        )
+        .attr(server_default(bool("onnet_t38_passthrough_enabled")).desc("Whether T.38 fax passes through between Telnyx connections."))
+        .attr(tags())
+        .attr(
+            server_default(string("webhook_api_version"))
+                .one_of(webhook_api_versions)
+                .desc("Version of the webhook payloads sent to `webhook_event_url`."),
+        )
+        .attr(
+            server_default(string("webhook_event_failover_url"))
+                .validate(Validator::Check { describe: "an absolute URL with a scheme (`https://…`), or empty", check: is_url_or_empty })
+                .desc("Webhook URL used when `webhook_event_url` fails; `\"\"` for none."),
+        )
+        .attr(
+            clearable(string("webhook_event_url"))
+                .validate(Validator::Url)
+                .desc("URL that receives call-control webhooks (with a scheme, e.g. `https://`)."),
+        )
+        .attr(clearable(int("webhook_timeout_secs")).between(0, 30).desc("Seconds Telnyx waits for a webhook response (0–30)."))
+        .attrs(extra)
+        .attr(
+            server_default(nested("inbound", [inbound_common(), inbound].concat()))
+                .desc("Inbound call settings. Members left out keep the values Telnyx holds; a change sends the whole object."),
+        )
+        .attr(
+            server_default(nested("outbound", [outbound_common(), outbound].concat()))
+                .desc("Outbound call settings. Members left out keep the values Telnyx holds; a change sends the whole object."),
+        )
+        .attr(rtcp_settings())
+        .attr(jitter_buffer())
+        .attr(noise_suppression_details())
+        .attr(record_type())
+        .attr(created_at())
+        .attr(updated_at())
+}
+
+// ---- shared nested objects -----------------------------------------------------------------
+
+pub fn rtcp_settings() -> Attribute {
+    server_default(nested(
+        "rtcp_settings",
+        vec![
+            server_default(bool("capture_enabled")).desc("Whether RTCP packets are captured."),
+            server_default(string("port")).one_of(&["rtcp-mux", "rtp+1"]).desc("RTCP port: `rtcp-mux` (shared with RTP) or `rtp+1`."),
+            server_default(int("report_frequency_secs")).between(5, 3000).desc("Seconds between RTCP reports (5–3000)."),
+        ],
+    ))
+    .desc("RTCP settings.")
+}
+
+pub fn jitter_buffer() -> Attribute {
+    server_default(nested(
+        "jitter_buffer",
+        vec![
+            server_default(bool("enable_jitter_buffer")).desc("Whether the jitter buffer is on."),
+            server_default(int("jitterbuffer_msec_max")).between(40, 400).desc("Largest buffer in milliseconds (40–400)."),
+            server_default(int("jitterbuffer_msec_min")).between(40, 400).desc("Smallest buffer in milliseconds (40–400)."),
+        ],
+    ))
+    .desc("Jitter buffer for media from the connection.")
+}
+
+pub fn noise_suppression_details() -> Attribute {
+    server_default(nested(
+        "noise_suppression_details",
+        vec![
+            server_default(int("attenuation_limit"))
+                .between(0, 100)
+                .validate(Validator::MultipleOf(10))
+                .desc("Most attenuation applied, 0–100 in steps of 10."),
+            server_default(string("engine"))
+                .one_of(&[
+                    "denoiser",
+                    "deep_filter_net",
+                    "deep_filter_net_large",
+                    "krisp_viva_tel",
+                    "krisp_viva_tel_lite",
+                    "krisp_viva_promodel",
+                    "krisp_viva_ss",
+                    "quail_voice_focus",
+                ])
+                .desc("Noise suppression engine."),
+        ],
+    ))
+    .desc("Noise suppression engine settings (see `noise_suppression` for which legs).")
+}
+
+/// `inbound` members every connection type has.
+pub fn inbound_common() -> Vec<Attribute> {
+    vec![
+        server_default(string("ani_number_format"))
+            .one_of(&["+E.164", "E.164", "+E.164-national", "E.164-national"])
+            .desc("Format of the caller number (ANI) on inbound calls."),
+        clearable(int("channel_limit")).desc("Most inbound calls at once; unset for no limit."),
+        server_default(list("codecs", Type::String)).desc("Codecs offered on inbound calls, in order of preference."),
+        server_default(string("default_routing_method"))
+            .one_of(&["sequential", "round-robin"])
+            .desc("How inbound calls are spread over the connection's endpoints: `sequential` or `round-robin`."),
+        server_default(string("dnis_number_format"))
+            .one_of(&["+e164", "e164", "national", "sip_username"])
+            .desc("Format of the called number (DNIS) on inbound calls."),
+        server_default(bool("generate_ringback_tone")).desc("Whether Telnyx plays ringback to the caller on inbound calls."),
+        server_default(bool("isup_headers_enabled")).desc("Whether ISUP headers are sent on inbound calls."),
+        server_default(bool("prack_enabled")).desc("Whether PRACK (reliable provisional responses) is used."),
+        server_default(bool("shaken_stir_enabled")).desc("Whether SHAKEN/STIR identity headers are sent on inbound calls."),
+        server_default(bool("sip_compact_headers_enabled")).desc("Whether compact SIP headers are used."),
+        server_default(int("timeout_1xx_secs"))
+            .between(1, 120)
+            .desc("Seconds to wait for a 1xx response before trying the next endpoint (1–120)."),
+        server_default(int("timeout_2xx_secs")).between(1, 600).desc("Seconds to wait for a 2xx response before giving up (1–600)."),
+    ]
+}
+
+/// `outbound` members every connection type has.
+pub fn outbound_common() -> Vec<Attribute> {
+    vec![
+        server_default(string("ani_override_type"))
+            .one_of(&["always", "normal", "emergency"])
+            .desc("When `ani_override` applies: `always`, `normal` or `emergency` calls."),
+        server_default(bool("call_parking_enabled")).desc("Whether outbound calls can be parked."),
+        server_default(bool("generate_ringback_tone")).desc("Whether Telnyx plays ringback to the caller on outbound calls."),
+        server_default(bool("instant_ringback_enabled")).desc("Whether ringback starts at once, before the far end rings."),
+        server_default(string("outbound_voice_profile_id")).desc(
+            "Id of the outbound voice profile that governs outbound calls (e.g. `telnyx_outbound_voice_profile.x.id`). \
+             Telnyx refuses to delete a profile while a connection references it; to move connections to another profile \
+             and delete the old one in the same apply, give the profiles `lifecycle { create_before_destroy = true }`.",
+        ),
+        server_default(string("t38_reinvite_source")).one_of(T38_SOURCES).desc("Which side sends the T.38 re-INVITE for fax."),
+    ]
+}
+
+// ---- members only some types have ------------------------------------------------------------
+
+/// Outbound `channel_limit`: clearable where its default is null (credential, IP).
+pub fn outbound_channel_limit(a: fn(Attribute) -> Attribute) -> Attribute {
+    a(int("channel_limit")).desc("Most outbound calls at once.")
+}
+
+/// Outbound `localization` (a country code whose dialling rules apply).
+pub fn localization(a: fn(Attribute) -> Attribute) -> Attribute {
+    a(string("localization"))
+        .validate(Validator::Check { describe: "a 2-letter country code such as `US`, or empty", check: is_country_or_empty })
+        .desc("Country (ISO 3166-1 alpha-2) whose dialling rules apply to numbers without a country code; empty tries US then GB.")
+}
+
+/// Inbound `sip_region`, `sip_subdomain`, `sip_subdomain_receive_settings` (FQDN and IP).
+pub fn sip_subdomain_settings(subdomain: fn(Attribute) -> Attribute) -> Vec<Attribute> {
+    vec![
+        server_default(string("sip_region")).one_of(&["US", "Europe", "Australia"]).desc("Region where inbound SIP is handled."),
+        subdomain(string("sip_subdomain")).desc("SIP subdomain (`<sip_subdomain>.sip.telnyx.com`) that reaches this connection."),
+        server_default(string("sip_subdomain_receive_settings"))
+            .one_of(&["only_my_connections", "from_anyone"])
+            .desc("Who may call the SIP subdomain: `only_my_connections` or `from_anyone`."),
+    ]
+}
+
+/// Outbound `ip_authentication_method`, `ip_authentication_token` and `tech_prefix` (FQDN and IP).
+pub fn ip_authentication(methods: &[&str], token: fn(Attribute) -> Attribute) -> Vec<Attribute> {
+    vec![
+        server_default(string("ip_authentication_method")).one_of(methods).desc("How outbound calls authenticate."),
+        token(string("ip_authentication_token"))
+            .sensitive()
+            .desc("Token that authenticates outbound calls when the method uses one. Sensitive: never shown in plans or logs."),
+        server_default(string("tech_prefix"))
+            .validate(Validator::Check { describe: "exactly 4 digits, or empty", check: is_four_digits_or_empty })
+            .desc("Technical prefix (4 digits) that identifies this connection's outbound calls; empty for none."),
+    ]
+}
+
+/// Outbound `ani_override` (FQDN connections document it as an E.164 number).
+pub fn ani_override() -> Attribute {
+    server_default(string("ani_override")).desc("Caller number (ANI) that replaces the one sent, per `ani_override_type`.")
+}
+
+/// An E.164 number or empty.
+pub fn e164_or_empty() -> Validator {
+    Validator::Check { describe: "an E.164 number such as `+13125550100`, or empty", check: is_e164_or_empty }
+}
+
+// ---- plan-time checks ----------------------------------------------------------------------
+
+/// Documented rules between attributes: `encrypted_media` (and, for FQDN connections,
+/// `outbound.encrypted_media`) cannot be set while `transport_protocol` is `TLS`.
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    if config.get("transport_protocol").as_str() != Some("TLS") {
+        return d;
+    }
+    let paths = [AttrPath::attr("encrypted_media"), AttrPath::attr("outbound").join("encrypted_media")];
+    for p in paths {
+        let names = p.attr_names();
+        let v = names.iter().fold(config, |v, n| v.get(n));
+        if !v.is_null() && !v.is_unknown() {
+            d.push(
+                Diagnostic::error(
+                    "Invalid attribute combination",
+                    format!("`{p}` cannot be set while `transport_protocol` is \"TLS\": TLS connections do not support SRTP here. Remove `{p}` or choose UDP or TCP."),
+                )
+                .at(p.clone()),
+            );
+        }
+    }
+    d
+}
+
+/// The least a connection-name filter may hold.
+const MIN_NAME_FILTER: usize = 3;
+
+/// List filters that narrow a listing to `connection_name` (the API needs at least 3 characters;
+/// shorter names are matched on the client over the full list).
+pub fn name_filters(name: &str) -> Vec<(String, String)> {
+    if name.chars().count() >= MIN_NAME_FILTER { vec![("filter[connection_name][contains]".into(), name.into())] } else { Vec::new() }
+}
+
+/// Natural key: the exact `connection_name` (and, for credential connections, `user_name`).
+pub fn natural_key(planned: &Value, also: Option<&'static str>) -> Option<NaturalKey> {
+    let name = planned.get("connection_name").as_str()?;
+    let mut matches = vec![("connection_name", json!(name))];
+    if let Some(field) = also {
+        matches.push((field, json!(planned.get(field).as_str()?)));
+    }
+    Some(NaturalKey { filters: name_filters(name), matches })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_checks() {
+        assert!(is_user_name(&"alice1".into()));
+        assert!(is_user_name(&"1234a".into()));
+        assert!(!is_user_name(&"12345a".into()), "no letter among the first five");
+        assert!(!is_user_name(&"abc".into()));
+        assert!(!is_user_name(&"ab_cd".into()));
+        assert!(!is_user_name(&"a".repeat(33).as_str().into()));
+        assert!(is_four_digits_or_empty(&"".into()) && is_four_digits_or_empty(&"1234".into()));
+        assert!(!is_four_digits_or_empty(&"123".into()) && !is_four_digits_or_empty(&"12a4".into()));
+        assert!(is_country_or_empty(&"".into()) && is_country_or_empty(&"GB".into()) && !is_country_or_empty(&"gb".into()));
+        assert!(is_url_or_empty(&"".into()) && is_url_or_empty(&"https://x.example/h".into()) && !is_url_or_empty(&"x.example".into()));
+        assert!(is_e164_or_empty(&"+13125550100".into()) && !is_e164_or_empty(&"3125550100".into()));
+    }
+
+    #[test]
+    fn name_filters_need_three_characters() {
+        assert_eq!(name_filters("ab"), Vec::<(String, String)>::new());
+        assert_eq!(name_filters("abc"), vec![("filter[connection_name][contains]".to_string(), "abc".to_string())]);
+    }
+}

@@ -1,0 +1,63 @@
+//! `telnyx_ip_connection` — a SIP connection authenticated by source IP address (the addresses
+//! themselves are `telnyx_ip` records). Endpoints: `POST|GET /ip_connections`,
+//! `GET|PATCH|DELETE /ip_connections/{id}`.
+//!
+//! Differences from the shared connection shape (see `connection.rs`): `transport_protocol`;
+//! inbound default IP ids (update-only in the API: sent by a follow-up update after create) and
+//! SIP subdomain; outbound IP authentication with its own methods.
+
+use super::connection::{
+    self, Shape, ani_override, clearable, ip_authentication, localization, outbound_channel_limit, server_default, sip_subdomain_settings,
+};
+use super::rest::{NaturalKey, RestObject};
+use crate::tfplug::schema::{Attribute, string};
+use crate::tfplug::{Diagnostics, Schema, Value};
+
+#[derive(Debug)]
+pub struct IpConnection;
+
+fn default_ip_id(which: &str) -> Attribute {
+    server_default(string(&format!("default_{which}_ip_id")))
+        .desc(format!("Id of the IP record (of this connection) that inbound calls try {which}."))
+}
+
+impl RestObject for IpConnection {
+    const TYPE_NAME: &'static str = "telnyx_ip_connection";
+    const PATH: &'static str = "/ip_connections";
+    const CREATE_OMIT: &'static [&'static str] =
+        &["conversation_persistence", "inbound.default_primary_ip_id", "inbound.default_secondary_ip_id", "inbound.default_tertiary_ip_id"];
+    const LOOKUP_BY: &'static [&'static str] = &["connection_name"];
+
+    fn schema() -> Schema {
+        connection::schema(Shape {
+            description: "An IP connection: Telnyx accepts calls from, and sends calls to, the IP addresses (`telnyx_ip` records) of your SIP infrastructure.",
+            connection_name: server_default(string("connection_name")).desc("Display name of the connection."),
+            webhook_api_versions: &["1", "2"],
+            inbound: [
+                vec![default_ip_id("primary"), default_ip_id("secondary"), default_ip_id("tertiary")],
+                sip_subdomain_settings(server_default),
+            ]
+            .concat(),
+            outbound: [
+                vec![ani_override(), outbound_channel_limit(clearable), localization(clearable)],
+                ip_authentication(&["tech-prefixp-charge-info", "token"], clearable),
+            ]
+            .concat(),
+            extra: vec![
+                server_default(string("transport_protocol")).one_of(&["UDP", "TCP", "TLS"]).desc("SIP transport: `UDP`, `TCP` or `TLS`."),
+            ],
+        })
+    }
+
+    fn validate(config: &Value) -> Diagnostics {
+        connection::validate(config)
+    }
+
+    fn natural_key(planned: &Value) -> Option<NaturalKey> {
+        connection::natural_key(planned, None)
+    }
+
+    fn lookup_filters(_attr: &str, value: &str) -> Vec<(String, String)> {
+        connection::name_filters(value)
+    }
+}
