@@ -1128,6 +1128,9 @@ def main(argv: List[str]) -> int:
     args = ap.parse_args(argv)
     if args.self_test:
         return self_test()
+    # The validator proves itself first: an OK from a validator that cannot fail means nothing.
+    if self_test() != 0:
+        return 1
     if not args.base_url or not args.api_key:
         ap.error("--base-url and --api-key (or TELNYX_BASE_URL / TELNYX_API_KEY) are required")
     base = args.base_url.rstrip("/")
