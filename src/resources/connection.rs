@@ -376,6 +376,20 @@ mod tests {
     }
 
     #[test]
+    fn encrypted_media_is_refused_with_tls() {
+        let obj = |pairs: &[(&str, Value)]| Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect());
+        let outbound = obj(&[("encrypted_media", "SRTP".into())]);
+        let tls = obj(&[("transport_protocol", "TLS".into()), ("encrypted_media", "SRTP".into()), ("outbound", outbound.clone())]);
+        let d = validate(&tls);
+        let paths: Vec<String> = d.iter().filter_map(|x| x.path.as_ref().map(ToString::to_string)).collect();
+        assert_eq!(paths, ["encrypted_media", "outbound.encrypted_media"]);
+        let udp = obj(&[("transport_protocol", "UDP".into()), ("encrypted_media", "SRTP".into()), ("outbound", outbound)]);
+        assert!(validate(&udp).is_empty());
+        let unknown = obj(&[("transport_protocol", "TLS".into()), ("encrypted_media", Value::unknown()), ("outbound", Value::Null)]);
+        assert!(validate(&unknown).is_empty(), "unknown values are checked once known");
+    }
+
+    #[test]
     fn name_filters_need_three_characters() {
         assert_eq!(name_filters("ab"), Vec::<(String, String)>::new());
         assert_eq!(name_filters("abc"), vec![("filter[connection_name][contains]".to_string(), "abc".to_string())]);

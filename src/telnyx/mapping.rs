@@ -146,5 +146,31 @@ mod tests {
         // A password missing from the response is carried too; a real new one is taken.
         let s2 = absorb(&attrs(), &json!({"password": "fresh-pass"}), &prior);
         assert_eq!(s2.get("password"), &Value::string("fresh-pass"));
+        let s3 = absorb(&attrs(), &json!({"name": "n"}), &prior);
+        assert_eq!(s3.get("password"), &Value::string("secret123"));
+    }
+
+    #[test]
+    fn masked_secrets_inside_nested_objects_keep_the_prior_value() {
+        let attrs = vec![
+            nested(
+                "outbound",
+                vec![string("ip_authentication_token").optional().sensitive().desc("t"), int("channel_limit").optional().desc("c")],
+            )
+            .optional_computed()
+            .desc("o"),
+        ];
+        let ty = crate::tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
+        let prior = from_json(&json!({"outbound": {"ip_authentication_token": "tok-1", "channel_limit": 2}}), &ty, Extra::Reject).unwrap();
+        for api in [json!({"outbound": {"ip_authentication_token": "****", "channel_limit": 3}}), json!({"outbound": {"channel_limit": 3}})]
+        {
+            let s = absorb(&attrs, &api, &prior);
+            assert_eq!(s.get("outbound").get("ip_authentication_token"), &Value::string("tok-1"), "{api}");
+            assert_eq!(s.get("outbound").get("channel_limit"), &Value::int(3));
+        }
+        // After an import there is nothing to carry: the secret stays null, never the mask.
+        let imported = absorb(&attrs, &json!({"outbound": {"ip_authentication_token": "********"}}), &Value::Null);
+        assert_eq!(imported.get("outbound").get("ip_authentication_token"), &Value::Null);
+        assert!(is_masked(&json!("********")) && !is_masked(&json!("")) && !is_masked(&json!("a*b")));
     }
 }
