@@ -437,5 +437,7 @@ fn request_logs_show_each_call_and_never_the_key() {
         "{calls:#?}"
     );
     assert!(calls.iter().any(|l| l.contains("status=200") && l.contains("attempt=2")), "{calls:#?}");
+    // The API's request id is logged with each answer.
+    assert!(calls.iter().all(|l| l.contains("request_id=") && !l.contains("request_id=\"\"") && !l.contains("request_id= ")), "{calls:#?}");
     assert!(r.all().contains("request body"), "TRACE shows (redacted) request bodies");
 }

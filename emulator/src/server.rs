@@ -161,8 +161,20 @@ async fn handle(shared: Arc<Shared>, abort: Arc<Notify>, conn: u64, req: Request
         control(&shared, &method, rest, &body)
     } else if path == "/v2" || path.starts_with("/v2/") {
         let log = RequestLog { shared: &shared, entry, fault: None, due: 0, logged: false };
-        let r = api_call(&shared, log, &abort, &method, &path, &query, &auth, &body).await;
-        eprintln!("{method} {path} {} {}ms", r.status().as_u16(), start.elapsed().as_millis());
+        let mut r = api_call(&shared, log, &abort, &method, &path, &query, &auth, &body).await;
+        // Like Telnyx, every answer carries a request id (for support tickets and logs).
+        let request_id = format!(
+            "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+            fastrand::u32(..),
+            fastrand::u16(..),
+            fastrand::u16(..0x1000),
+            fastrand::u16(..0x1000),
+            fastrand::u64(..1 << 48)
+        );
+        if let Ok(v) = hyper::header::HeaderValue::from_str(&request_id) {
+            r.headers_mut().insert("x-request-id", v);
+        }
+        eprintln!("{method} {path} {} {}ms {request_id}", r.status().as_u16(), start.elapsed().as_millis());
         r
     } else {
         respond(404, &crate::spec::errors("10005", "Resource not found", "No such path.", None))
