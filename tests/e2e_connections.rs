@@ -704,3 +704,42 @@ output "reg_type" {{ value = data.telnyx_credential_connection_registration_stat
     assert_eq!(r.code, 1);
     assert!(r.all().contains("telnyx_connection"), "{}", r.all());
 }
+
+#[test]
+fn a_create_that_fails_after_commit_adopts_the_connection() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    // The API creates each connection, then answers 500: the provider must find it by its
+    // natural key instead of creating a second one. "ab" is too short for the API's name
+    // filter, so that one is found over the full list.
+    for family in ["credential_connections", "fqdn_connections"] {
+        emu.fault(&json!({"kind": "error_after", "method": "POST", "path_prefix": format!("/v2/{family}")}));
+    }
+    tf.config(&format!(
+        r#"
+provider "telnyx" {{}}
+resource "telnyx_credential_connection" "c" {{
+  connection_name = "adopt-cred"
+  user_name       = "adopt01"
+  password        = "{PASSWORD}"
+}}
+resource "telnyx_fqdn_connection" "f" {{
+  connection_name = "ab"
+}}
+"#
+    ));
+    tf.apply().ok();
+    let creds = emu.objects("credential_connections");
+    let fqdns = emu.objects("fqdn_connections");
+    assert_eq!((creds.len(), fqdns.len()), (1, 1), "no duplicates");
+    assert_eq!(emu.count("POST", "/v2/credential_connections"), 1);
+    assert_eq!(emu.count("POST", "/v2/fqdn_connections"), 1);
+    assert_eq!(tf.state_values("telnyx_credential_connection.c")["id"], creds[0]["id"]);
+    assert_eq!(tf.state_values("telnyx_fqdn_connection.f")["id"], fqdns[0]["id"]);
+    let lists: Vec<String> = emu.requests().into_iter().filter(|(m, p, _)| m == "GET" && !p.contains("s/")).map(|(_, p, _)| p).collect();
+    assert!(lists.contains(&"/v2/credential_connections".to_string()) && lists.contains(&"/v2/fqdn_connections".to_string()), "{lists:?}");
+    // The adopted password (masked in the listing) is the configured one: nothing to change.
+    tf.assert_no_changes();
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}
