@@ -210,15 +210,16 @@ fn update(st: &mut Store, fam: &Family, id: &str, body: &Json) -> Outcome {
     if let Err(e) = spec::validate(body, fam.fields, Op::Update, fam.required_update) {
         return invalid(&e.pointer, e.title, &e.detail);
     }
+    let before = obj.clone();
     spec::apply(&mut obj, fam.fields, body);
     obj["updated_at"] = json!(crate::store::now());
     if let Err(o) = check_object(st, fam, &obj).and_then(|()| check_unique(st, fam, &obj, Some(id))) {
         return o;
     }
     st.replace(fam.name, id, obj.clone());
-    // An update answers with the secrets it set in full.
-    let sent: Vec<&str> = body.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
-    out(200, wrap(fam, present(st, fam, obj, &sent)))
+    // An update answers in full with the secrets it changed.
+    let changed: Vec<&str> = fam.fields.iter().filter(|f| f.secret && before[f.name] != obj[f.name]).map(|f| f.name).collect();
+    out(200, wrap(fam, present(st, fam, obj, &changed)))
 }
 
 fn delete(st: &mut Store, fam: &Family, id: &str) -> Outcome {
@@ -380,6 +381,8 @@ mod tests {
         assert_eq!(listed.body["data"][0]["password"], spec::MASK);
         let patched = call(&mut st, Method::PATCH, &format!("/credential_connections/{id}"), Some(json!({"active": false})));
         assert_eq!(patched.body["data"]["password"], spec::MASK, "an update that leaves the password answers masked");
+        let patched = call(&mut st, Method::PATCH, &format!("/credential_connections/{id}"), Some(json!({"password": "s3cret-pass"})));
+        assert_eq!(patched.body["data"]["password"], spec::MASK, "sending the same password changes nothing");
         let patched = call(&mut st, Method::PATCH, &format!("/credential_connections/{id}"), Some(json!({"password": "n3w-password"})));
         assert_eq!(patched.body["data"]["password"], "n3w-password");
         assert_eq!(st.get("credential_connections", &id).unwrap()["password"], "n3w-password", "stored in full");
