@@ -4,7 +4,7 @@
 use hyper::Method;
 use serde_json::{Value as Json, json};
 
-use crate::families::{Family, Filter, Match, View, family, view};
+use crate::families::{Cmp, Family, Filter, Match, View, family, view};
 use crate::spec::{self, Op, errors};
 use crate::store::Store;
 
@@ -91,6 +91,7 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
     };
     match (method, segs.len()) {
         (&Method::GET, 1) => {
+            settle(st, fam);
             let items = st.all(fam.name).to_vec();
             let params = ListParams { filters: fam.filters, sorts: fam.sorts, default_page_size: fam.default_page_size };
             list(st, page_size_cap, &params, items, query, |st, o| present(st, fam, o, &[]))
@@ -99,6 +100,9 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
             Ok(b) => create(st, fam, &b),
             Err(o) => o,
         },
+        (&Method::GET | &Method::PATCH, 2) if !(if *method == Method::GET { fam.retrieve } else { fam.update }) => {
+            method_not_allowed(method, path)
+        }
         (&Method::GET, 2) => match st.get(fam.name, segs[1]) {
             Some(o) => out(200, wrap(fam, present(st, fam, o, &[]))),
             None => not_found(fam.name),
@@ -143,6 +147,30 @@ fn view_items(st: &Store, v: &View) -> Vec<Json> {
         .into_iter()
         .map(|o| Json::Object(v.projection.iter().map(|(name, src)| (name.to_string(), spec::at(o, src).clone())).collect()))
         .collect()
+}
+
+/// The family's server-side process (access IP ranges: the Cloudflare sync) completes for
+/// every object created before this list.
+fn settle(st: &mut Store, fam: &Family) {
+    let Some(s) = fam.settles else { return };
+    let pending: Vec<Json> = st.all(fam.name).iter().filter(|o| o[s.field] == s.from).cloned().collect();
+    for mut o in pending {
+        o[s.field] = json!(s.to);
+        o["updated_at"] = json!(crate::store::now());
+        let id = o["id"].as_str().unwrap_or_default().to_string();
+        st.replace(fam.name, &id, o);
+    }
+}
+
+/// The family's rules on what a request sends, with the object it would produce.
+fn check_sent(fam: &Family, body: &Json, obj: &Json) -> Result<(), Outcome> {
+    for c in fam.sent_checks {
+        let sent = body.get(c.field).is_some_and(|v| !v.is_null());
+        if sent && spec::at(obj, c.other).as_str() == Some(c.value) {
+            return Err(invalid(&format!("/{}", c.field.replace('.', "/")), "Invalid value", c.why));
+        }
+    }
+    Ok(())
 }
 
 fn check_unique(st: &Store, fam: &Family, candidate: &Json, except_id: Option<&str>) -> Result<(), Outcome> {
@@ -196,7 +224,8 @@ fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
     }
     obj["created_at"] = json!(now);
     obj["updated_at"] = json!(now);
-    if let Err(o) = check_object(st, fam, &obj).and_then(|()| check_unique(st, fam, &obj, None)) {
+    if let Err(o) = check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, &obj)).and_then(|()| check_unique(st, fam, &obj, None))
+    {
         return o;
     }
     st.insert(fam.name, obj.clone());
@@ -213,7 +242,9 @@ fn update(st: &mut Store, fam: &Family, id: &str, body: &Json) -> Outcome {
     let before = obj.clone();
     spec::apply(&mut obj, fam.fields, body);
     obj["updated_at"] = json!(crate::store::now());
-    if let Err(o) = check_object(st, fam, &obj).and_then(|()| check_unique(st, fam, &obj, Some(id))) {
+    if let Err(o) =
+        check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, &obj)).and_then(|()| check_unique(st, fam, &obj, Some(id)))
+    {
         return o;
     }
     st.replace(fam.name, id, obj.clone());
@@ -292,17 +323,39 @@ fn list(
                 return bad_parameter(flt.key, &format!("{} must be at least {n} characters long.", flt.key));
             }
         }
+        let want_int = want.parse::<i64>().ok();
+        if matches!(flt.how, Match::Int) && want_int.is_none() {
+            return bad_parameter(flt.key, &format!("{} must be an integer.", flt.key));
+        }
+        let want_time = parse_time(want);
+        if matches!(flt.how, Match::Time(_)) && want_time.is_none() {
+            return bad_parameter(flt.key, &format!("{} must be an ISO 8601 date-time (e.g. 2026-01-31T12:00:00Z).", flt.key));
+        }
         items.retain(|o| match flt.how {
             Match::Related { family, link } => st.all(family).iter().any(|r| r[link] == o["id"] && r[flt.field].as_str() == Some(want)),
+            Match::Int => spec::at(o, flt.field).as_i64().is_some() && spec::at(o, flt.field).as_i64() == want_int,
+            Match::Time(cmp) => match (spec::at(o, flt.field).as_str().and_then(parse_time), want_time) {
+                (Some(have), Some(want)) => match cmp {
+                    Cmp::Eq => have == want,
+                    Cmp::Gt => have > want,
+                    Cmp::Gte => have >= want,
+                    Cmp::Lt => have < want,
+                    Cmp::Lte => have <= want,
+                },
+                _ => false,
+            },
             how => {
                 let s = match spec::at(o, flt.field) {
                     Json::String(s) => s.clone(),
                     Json::Null => return false,
                     other => other.to_string(),
                 };
+                let (low, w) = (s.to_lowercase(), want.to_lowercase());
                 match how {
                     Match::Exact => s == want,
-                    _ => s.to_lowercase().contains(&want.to_lowercase()),
+                    Match::StartsWith => low.starts_with(&w),
+                    Match::EndsWith => low.ends_with(&w),
+                    _ => low.contains(&w),
                 }
             }
         });
@@ -327,6 +380,56 @@ fn list(
         200,
         json!({"data": page, "meta": {"page_number": page_number, "page_size": effective, "total_pages": total_pages, "total_results": total}}),
     )
+}
+
+/// An ISO 8601 date-time (`2026-01-31T12:00:00Z`, optional fraction, `Z` or `±HH:MM`) as
+/// milliseconds since 1970-01-01 UTC.
+fn parse_time(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(r)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) { part.parse().ok() } else { None }
+    };
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut rest = &s[19..];
+    let mut millis = 0;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        millis = frac[..n].chars().chain("000".chars()).take(3).collect::<String>().parse::<i64>().ok()?;
+        rest = &frac[n..];
+    }
+    let offset_min = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let rb = rest.as_bytes();
+            if rb.len() != 6 || !matches!(rb[0], b'+' | b'-') || rb[3] != b':' {
+                return None;
+            }
+            let oh: i64 = rest[1..3].parse().ok()?;
+            let om: i64 = rest[4..6].parse().ok()?;
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            if rb[0] == b'-' { -(oh * 60 + om) } else { oh * 60 + om }
+        }
+    };
+    // Days from the civil date (proleptic Gregorian).
+    let (yy, mm) = if mo <= 2 { (y - 1, mo + 9) } else { (y, mo - 3) };
+    let era = yy.div_euclid(400);
+    let yoe = yy.rem_euclid(400);
+    let doy = (153 * mm + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60) * 1000) + millis)
 }
 
 #[cfg(test)]
@@ -585,5 +688,138 @@ mod tests {
             call(&mut st, Method::POST, &format!("/credential_connections/{}/actions/nope", c["id"].as_str().unwrap()), None).status,
             404
         );
+    }
+
+    fn id_of(o: &Outcome) -> String {
+        let d = if o.body.get("data").is_some() { &o.body["data"] } else { &o.body };
+        d["id"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn fqdns_need_an_fqdn_connection_and_follow_the_record_type_rule() {
+        let mut st = Store::default();
+        let fc = id_of(&call(&mut st, Method::POST, "/fqdn_connections", Some(json!({"connection_name": "f"}))));
+        let ic = id_of(&call(&mut st, Method::POST, "/ip_connections", Some(json!({}))));
+        let body = |conn: &str, extra: Json| {
+            let mut b = json!({"connection_id": conn, "fqdn": "sip.example.com", "dns_record_type": "a"});
+            for (k, v) in extra.as_object().unwrap() {
+                b[k] = v.clone();
+            }
+            b
+        };
+        let o = call(&mut st, Method::POST, "/fqdns", Some(body(&fc, json!({}))));
+        assert_eq!(o.status, 201, "{}", o.body);
+        assert_eq!(o.body["data"]["port"], 5060);
+        assert_eq!(o.body["data"]["record_type"], "fqdn");
+        let id = id_of(&o);
+        for (b, want) in [
+            (body(&ic, json!({})), "/connection_id"),
+            (body("404", json!({})), "/connection_id"),
+            (body(&fc, json!({"dns_record_type": "cname"})), "/dns_record_type"),
+            (body(&fc, json!({"dns_record_type": "srv", "port": 5061})), "/port"),
+            (body(&fc, json!({"port": 70000})), "/port"),
+            (body(&fc, json!({"fqdn": "bad host"})), "/fqdn"),
+            (json!({"connection_id": fc, "fqdn": "x.example.com"}), "/dns_record_type"),
+        ] {
+            let o = call(&mut st, Method::POST, "/fqdns", Some(b.clone()));
+            assert_eq!((o.status, pointer(&o)), (422, want), "{b} -> {}", o.body);
+        }
+        let o = call(&mut st, Method::POST, "/fqdns", Some(body(&fc, json!({"dns_record_type": "srv", "port": null}))));
+        assert_eq!(o.status, 201, "srv without a port: {}", o.body);
+        // Moving to another FQDN connection is allowed; to an IP connection it is not.
+        let fc2 = id_of(&call(&mut st, Method::POST, "/fqdn_connections", Some(json!({"connection_name": "g"}))));
+        let o = call(&mut st, Method::PATCH, &format!("/fqdns/{id}"), Some(json!({"connection_id": fc2, "port": 5070})));
+        assert_eq!((o.status, &o.body["data"]["connection_id"]), (200, &json!(fc2)), "{}", o.body);
+        let o = call(&mut st, Method::PATCH, &format!("/fqdns/{id}"), Some(json!({"connection_id": ic})));
+        assert_eq!((o.status, pointer(&o)), (422, "/connection_id"));
+        let o = call(&mut st, Method::PATCH, &format!("/fqdns/{id}"), Some(json!({"dns_record_type": "srv", "port": 5060})));
+        assert_eq!((o.status, pointer(&o)), (422, "/port"));
+        // Filters, including the integer one.
+        let listed = |st: &mut Store, q: &str| call(st, Method::GET, &format!("/fqdns?{q}"), None);
+        assert_eq!(listed(&mut st, "filter[port]=5070").body["meta"]["total_results"], 1);
+        assert_eq!(listed(&mut st, "filter[port]=5070&filter[connection_id]=1").body["meta"]["total_results"], 0);
+        assert_eq!(listed(&mut st, "filter[dns_record_type]=srv").body["meta"]["total_results"], 1);
+        assert_eq!(listed(&mut st, "filter[fqdn]=SIP.example.com").body["meta"]["total_results"], 0, "exact, case-sensitive");
+        assert_eq!(listed(&mut st, "filter[port]=abc").status, 422);
+        // The connection list filter[fqdn] finds the connection holding the record.
+        let o = call(&mut st, Method::GET, "/fqdn_connections?filter[fqdn]=sip.example.com", None);
+        assert_eq!(o.body["meta"]["total_results"], 2);
+    }
+
+    #[test]
+    fn ips_need_an_ip_connection_when_attached() {
+        let mut st = Store::default();
+        let ic = id_of(&call(&mut st, Method::POST, "/ip_connections", Some(json!({}))));
+        let fc = id_of(&call(&mut st, Method::POST, "/fqdn_connections", Some(json!({"connection_name": "f"}))));
+        let o = call(&mut st, Method::POST, "/ips", Some(json!({"connection_id": ic, "ip_address": "192.0.2.1"})));
+        assert_eq!((o.status, &o.body["data"]["port"]), (201, &json!(5060)), "{}", o.body);
+        let id = id_of(&o);
+        let o = call(&mut st, Method::POST, "/ips", Some(json!({"ip_address": "192.0.2.2"})));
+        assert_eq!(o.status, 201, "connection_id is optional: {}", o.body);
+        for (b, want) in [
+            (json!({"connection_id": fc, "ip_address": "192.0.2.3"}), "/connection_id"),
+            (json!({"connection_id": ic, "ip_address": "192.0.2.300"}), "/ip_address"),
+            (json!({"connection_id": ic, "ip_address": "192.0.2.3", "port": -1}), "/port"),
+            (json!({"connection_id": ic}), "/ip_address"),
+        ] {
+            let o = call(&mut st, Method::POST, "/ips", Some(b.clone()));
+            assert_eq!((o.status, pointer(&o)), (422, want), "{b} -> {}", o.body);
+        }
+        let o = call(&mut st, Method::PATCH, &format!("/ips/{id}"), Some(json!({"port": 5070})));
+        assert_eq!((o.status, pointer(&o)), (422, "/ip_address"), "PATCH requires ip_address");
+        let o = call(&mut st, Method::PATCH, &format!("/ips/{id}"), Some(json!({"ip_address": "192.0.2.9", "port": 5070})));
+        assert_eq!(o.status, 200);
+        let o = call(&mut st, Method::GET, &format!("/ips?filter[connection_id]={ic}&filter[port]=5070"), None);
+        assert_eq!(o.body["data"][0]["ip_address"], "192.0.2.9");
+    }
+
+    #[test]
+    fn access_ip_ranges_are_bare_unique_settle_and_have_no_retrieve_or_update() {
+        let mut st = Store::default();
+        let o = call(&mut st, Method::POST, "/access_ip_ranges", Some(json!({"cidr_block": "203.0.113.0/24", "description": "office"})));
+        assert_eq!(o.status, 200, "{}", o.body);
+        assert!(o.body.get("data").is_none(), "bare object");
+        assert_eq!(o.body["status"], "pending");
+        assert!(o.body.get("record_type").is_none());
+        assert!(o.body["user_id"].as_str().is_some_and(|u| !u.is_empty()));
+        let id = id_of(&o);
+        for (b, want) in [
+            (json!({"cidr_block": "203.0.113.0/24"}), "/cidr_block"),
+            (json!({"cidr_block": "203.0.113.1/24"}), "/cidr_block"),
+            (json!({"cidr_block": "203.0.113.0"}), "/cidr_block"),
+            (json!({"description": "x"}), "/cidr_block"),
+            (json!({"cidr_block": "198.51.100.0/24", "status": "added"}), "/status"),
+        ] {
+            let o = call(&mut st, Method::POST, "/access_ip_ranges", Some(b.clone()));
+            assert_eq!((o.status, pointer(&o)), (422, want), "{b} -> {}", o.body);
+        }
+        call(&mut st, Method::POST, "/access_ip_ranges", Some(json!({"cidr_block": "2001:db8::/32"})));
+        assert_eq!(call(&mut st, Method::GET, &format!("/access_ip_ranges/{id}"), None).status, 405);
+        assert_eq!(call(&mut st, Method::PATCH, &format!("/access_ip_ranges/{id}"), Some(json!({}))).status, 405);
+        let o = call(&mut st, Method::GET, "/access_ip_ranges?filter[cidr_block]=203.0.113.0/24", None);
+        assert_eq!(o.body["data"][0]["status"], "added", "synced once listed");
+        let n =
+            |st: &mut Store, q: &str| call(st, Method::GET, &format!("/access_ip_ranges?{q}"), None).body["meta"]["total_results"].clone();
+        assert_eq!(n(&mut st, "filter[cidr_block][startswith]=203."), 1);
+        assert_eq!(n(&mut st, "filter[cidr_block][endswith]=/32"), 1);
+        assert_eq!(n(&mut st, "filter[cidr_block][contains]=DB8"), 1);
+        assert_eq!(n(&mut st, "filter[created_at][gt]=2000-01-01T00:00:00Z"), 2);
+        assert_eq!(n(&mut st, "filter[created_at][lt]=2000-01-01T00:00:00%2B01:00"), 0);
+        assert_eq!(call(&mut st, Method::GET, "/access_ip_ranges?filter[created_at][gt]=yesterday", None).status, 422);
+        let o = call(&mut st, Method::DELETE, &format!("/access_ip_ranges/{id}"), None);
+        assert_eq!((o.status, o.body["cidr_block"].as_str()), (200, Some("203.0.113.0/24")));
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/access_ip_ranges/{id}"), None).status, 404);
+    }
+
+    #[test]
+    fn date_times() {
+        assert_eq!(parse_time("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_time("1970-01-01T00:00:01.5Z"), Some(1500));
+        assert_eq!(parse_time("1970-01-01T01:00:00+01:00"), Some(0));
+        assert_eq!(parse_time("2000-03-01T00:00:00Z"), Some(951_868_800_000));
+        let now = crate::store::now();
+        assert!(parse_time(&now).is_some(), "{now}");
+        assert_eq!(parse_time("2000-13-01T00:00:00Z"), None);
+        assert_eq!(parse_time("2000-01-01"), None);
     }
 }

@@ -15,6 +15,24 @@ pub enum Match {
     /// Some object of `family` whose `link` field holds this object's id has `field` exactly
     /// equal to the value (e.g. a connection that has an FQDN record `fqdn`).
     Related { family: &'static str, link: &'static str },
+    /// Case-insensitive prefix.
+    StartsWith,
+    /// Case-insensitive suffix.
+    EndsWith,
+    /// An integer equal to the value (a value that is not an integer: 422).
+    Int,
+    /// A date-time compared with the value, an ISO 8601 date-time (anything else: 422).
+    Time(Cmp),
+}
+
+/// How a date-time filter compares the object's value with the query's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +69,33 @@ pub struct Family {
     pub in_use_by: &'static [Ref],
     /// `POST /{name}/{id}/actions/{action}` endpoints.
     pub actions: &'static [Action],
+    /// Whether `GET /{name}/{id}` exists (access IP ranges have none).
+    pub retrieve: bool,
+    /// Whether `PATCH /{name}/{id}` exists (access IP ranges have none).
+    pub update: bool,
+    /// Rules on what a request sends, checked with the object it would produce.
+    pub sent_checks: &'static [Sent],
+    /// A server-side process that moves a field from one value to another: done for every
+    /// object the first time the family is listed after the object's create answer.
+    pub settles: Option<Settle>,
+}
+
+/// A rule on a request body: sending `field` (non-null) is refused while the object the
+/// request would produce has `other` equal to the string `value`.
+#[derive(Debug, Clone, Copy)]
+pub struct Sent {
+    pub field: &'static str,
+    pub other: &'static str,
+    pub value: &'static str,
+    pub why: &'static str,
+}
+
+/// `field` moves from `from` to `to` (access IP ranges: Cloudflare sync `pending` -> `added`).
+#[derive(Debug, Clone, Copy)]
+pub struct Settle {
+    pub field: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
 }
 
 /// A reference between objects: the dotted `field` holds the id of an object of `family`
@@ -100,6 +145,10 @@ const BASE: Family = Family {
     refs: &[],
     in_use_by: &[],
     actions: &[],
+    retrieve: true,
+    update: true,
+    sent_checks: &[],
+    settles: None,
 };
 
 const CALL_RECORDING: &[Field] = &[
@@ -388,6 +437,57 @@ const OVP_USERS: &[Ref] = &[
     Ref { field: "outbound.outbound_voice_profile_id", family: "ip_connections", owned_via: None },
 ];
 
+// ---- addresses: FQDNs, IPs, access IP ranges -------------------------------------------------
+
+const FQDN: &[Field] = &[
+    f("connection_id", Kind::Str),
+    f("dns_record_type", Kind::Str).rule(Rule::OneOf(&["a", "srv"])),
+    f("fqdn", Kind::Str).rule(Rule::Hostname),
+    // Nullable in request bodies; the object always holds a port (default 5060).
+    f("port", Kind::Int).nullable().default("5060").rule(Rule::Range(0, 65_535)),
+];
+
+const IP: &[Field] = &[
+    f("connection_id", Kind::Str),
+    f("ip_address", Kind::Str).rule(Rule::Ipv4),
+    f("port", Kind::Int).default("5060").rule(Rule::Range(0, 65_535)),
+];
+
+/// The owner of every access IP range (one account per emulator).
+pub const USER_ID: &str = "\"3c8a5e0f-5b9e-4d0c-9d51-1f2d2e0b7a41\"";
+
+const ACCESS_IP_RANGE: &[Field] = &[
+    f("cidr_block", Kind::Str).rule(Rule::Cidr),
+    f("description", Kind::Str).create_only(),
+    f("status", Kind::Str).read_only().default("\"pending\""),
+    f("user_id", Kind::Str).read_only().default(USER_ID),
+];
+
+const FQDN_FILTERS: &[Filter] = &[
+    Filter { key: "filter[connection_id]", field: "connection_id", how: Match::Exact },
+    Filter { key: "filter[fqdn]", field: "fqdn", how: Match::Exact },
+    Filter { key: "filter[port]", field: "port", how: Match::Int },
+    Filter { key: "filter[dns_record_type]", field: "dns_record_type", how: Match::Exact },
+];
+
+const IP_FILTERS: &[Filter] = &[
+    Filter { key: "filter[connection_id]", field: "connection_id", how: Match::Exact },
+    Filter { key: "filter[ip_address]", field: "ip_address", how: Match::Exact },
+    Filter { key: "filter[port]", field: "port", how: Match::Int },
+];
+
+const ACCESS_IP_RANGE_FILTERS: &[Filter] = &[
+    Filter { key: "filter[cidr_block]", field: "cidr_block", how: Match::Exact },
+    Filter { key: "filter[cidr_block][startswith]", field: "cidr_block", how: Match::StartsWith },
+    Filter { key: "filter[cidr_block][endswith]", field: "cidr_block", how: Match::EndsWith },
+    Filter { key: "filter[cidr_block][contains]", field: "cidr_block", how: Match::Contains },
+    Filter { key: "filter[created_at]", field: "created_at", how: Match::Time(Cmp::Eq) },
+    Filter { key: "filter[created_at][gt]", field: "created_at", how: Match::Time(Cmp::Gt) },
+    Filter { key: "filter[created_at][gte]", field: "created_at", how: Match::Time(Cmp::Gte) },
+    Filter { key: "filter[created_at][lt]", field: "created_at", how: Match::Time(Cmp::Lt) },
+    Filter { key: "filter[created_at][lte]", field: "created_at", how: Match::Time(Cmp::Lte) },
+];
+
 pub const FAMILIES: &[Family] = &[
     Family {
         name: "credential_connections",
@@ -460,6 +560,49 @@ pub const FAMILIES: &[Family] = &[
         sorts: &["enabled", "created_at", "name", "service_plan", "traffic_type", "usage_payment_method"],
         default_page_size: 20,
         in_use_by: OVP_USERS,
+        ..BASE
+    },
+    Family {
+        name: "fqdns",
+        record_type: Some("fqdn"),
+        fields: FQDN,
+        required_create: &["connection_id", "dns_record_type", "fqdn"],
+        filters: FQDN_FILTERS,
+        default_page_size: 250,
+        refs: &[Ref { field: "connection_id", family: "fqdn_connections", owned_via: None }],
+        // README §9.5: 'a' with a port, 'srv' without one.
+        sent_checks: &[Sent {
+            field: "port",
+            other: "dns_record_type",
+            value: "srv",
+            why: "port cannot be set when dns_record_type is 'srv' (SRV records carry their own ports); use 'a' to set a port.",
+        }],
+        ..BASE
+    },
+    Family {
+        name: "ips",
+        record_type: Some("ip"),
+        fields: IP,
+        required_create: &["ip_address"],
+        required_update: &["ip_address"],
+        filters: IP_FILTERS,
+        default_page_size: 250,
+        refs: &[Ref { field: "connection_id", family: "ip_connections", owned_via: None }],
+        ..BASE
+    },
+    Family {
+        name: "access_ip_ranges",
+        record_type: None,
+        fields: ACCESS_IP_RANGE,
+        bare: true,
+        create_status: 200,
+        required_create: &["cidr_block"],
+        unique: &["cidr_block"],
+        filters: ACCESS_IP_RANGE_FILTERS,
+        default_page_size: 20,
+        retrieve: false,
+        update: false,
+        settles: Some(Settle { field: "status", from: "pending", to: "added" }),
         ..BASE
     },
 ];

@@ -48,6 +48,12 @@ pub enum Rule {
     NonNegative,
     EachCountry,
     EachE164,
+    /// An IPv4 address in dotted-quad form.
+    Ipv4,
+    /// An IPv4 or IPv6 network in CIDR notation, without host bits.
+    Cidr,
+    /// A DNS name: dot-separated labels of letters, digits, `-` and `_` (1–63 each, 253 in all).
+    Hostname,
 }
 
 /// Random server-generated content of a read-only field.
@@ -268,6 +274,9 @@ fn check_value(v: &Json, f: &Field, op: Op, pointer: &str) -> Result<(), Invalid
         Rule::NonNegative => v.as_f64().is_some_and(|x| x >= 0.0),
         Rule::EachCountry => strs(v).all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())),
         Rule::EachE164 => strs(v).all(is_e164),
+        Rule::Ipv4 => s.parse::<std::net::Ipv4Addr>().is_ok(),
+        Rule::Cidr => is_cidr(s),
+        Rule::Hostname => is_hostname(s),
     };
     if ok {
         return Ok(());
@@ -291,6 +300,9 @@ fn check_value(v: &Json, f: &Field, op: Op, pointer: &str) -> Result<(), Invalid
         Rule::NonNegative => "zero or more".into(),
         Rule::EachCountry => "a list of ISO 3166-1 alpha-2 country codes".into(),
         Rule::EachE164 => "a list of E.164 numbers".into(),
+        Rule::Ipv4 => "an IPv4 address".into(),
+        Rule::Cidr => "a network in CIDR notation without host bits (e.g. 203.0.113.0/24)".into(),
+        Rule::Hostname => "a fully qualified domain name".into(),
         Rule::None => "valid".into(),
     };
     bad(format!("'{}' must be {expect}; got {v}.", f.name))
@@ -309,6 +321,31 @@ fn is_url(s: &str) -> bool {
     let scheme_ok = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
     scheme_ok && !rest.is_empty() && !rest.starts_with('/') && !s.chars().any(char::is_whitespace)
+}
+
+fn is_cidr(s: &str) -> bool {
+    let Some((addr, bits)) = s.split_once('/') else { return false };
+    if bits.is_empty() || bits.len() > 3 || !bits.bytes().all(|b| b.is_ascii_digit()) || (bits.len() > 1 && bits.starts_with('0')) {
+        return false;
+    }
+    let Ok(bits) = bits.parse::<u32>() else { return false };
+    match addr.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(a)) if bits <= 32 => u32::from(a).checked_shl(bits).unwrap_or(0) == 0,
+        Ok(std::net::IpAddr::V6(a)) if bits <= 128 => u128::from(a).checked_shl(bits).unwrap_or(0) == 0,
+        _ => false,
+    }
+}
+
+fn is_hostname(s: &str) -> bool {
+    let name = s.strip_suffix('.').unwrap_or(s);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|l| {
+            (1..=63).contains(&l.len())
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
 }
 
 fn strs(v: &Json) -> impl Iterator<Item = &str> {
