@@ -84,6 +84,11 @@ impl Default for Settings {
     }
 }
 
+/// Connecting gets at most 15 s, and never more than a whole request.
+fn connect_timeout(request_timeout: Duration) -> Duration {
+    Duration::from_secs(15).min(request_timeout)
+}
+
 /// Whether a call may start after Terraform asked the provider to stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
@@ -105,7 +110,7 @@ impl Client {
     pub fn new(settings: Settings) -> Result<Client, String> {
         let http = reqwest::Client::builder()
             .user_agent(settings.user_agent.clone())
-            .connect_timeout(Duration::from_secs(15).min(settings.request_timeout))
+            .connect_timeout(connect_timeout(settings.request_timeout))
             .timeout(settings.request_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
             .gzip(true)
@@ -247,7 +252,7 @@ impl Client {
                                 ApiErrorKind::Transport { may_have_been_applied: true },
                                 Some(status.as_u16()),
                                 Vec::new(),
-                                format!("reading the response failed: {e}"),
+                                format!("reading the response failed: {}", self.transport_message(&e, false)),
                             );
                             (idempotent, None, e).into_retry(self, ctx, attempt, deadline).await?;
                             continue;
@@ -274,15 +279,7 @@ impl Client {
                 Err(e) => {
                     // A failure to connect means nothing was sent: safe to retry any method.
                     let before_send = e.is_connect();
-                    let what = if e.is_timeout() {
-                        let limit = fmt_duration(self.settings.request_timeout);
-                        let connect = if before_send { "could not connect" } else { "no answer" };
-                        format!(
-                            "timed out: {connect} within the request timeout of {limit} (provider argument `request_timeout`, or TELNYX_REQUEST_TIMEOUT)"
-                        )
-                    } else {
-                        error_chain(&e)
-                    };
+                    let what = self.transport_message(&e, before_send);
                     tracing::debug!(method = %m, path = %full_path, duration_ms = elapsed_ms, attempt, error = %what, "telnyx api call failed");
                     let kind = ApiErrorKind::Transport { may_have_been_applied: !before_send };
                     (before_send || method != Method::POST, None, err(kind, None, Vec::new(), what))
@@ -290,6 +287,22 @@ impl Client {
             };
             (retryable, wait_hint, error).into_retry(self, ctx, attempt, deadline).await?;
         }
+    }
+
+    /// What went wrong on the wire; a timeout names the limit and the setting behind it.
+    fn transport_message(&self, e: &reqwest::Error, before_send: bool) -> String {
+        if !e.is_timeout() {
+            return error_chain(e);
+        }
+        let (what, limit) = if before_send {
+            ("could not connect", connect_timeout(self.settings.request_timeout))
+        } else {
+            ("no answer", self.settings.request_timeout)
+        };
+        format!(
+            "timed out: {what} within the request timeout of {} (provider argument `request_timeout`, or TELNYX_REQUEST_TIMEOUT)",
+            fmt_duration(limit)
+        )
     }
 
     fn base_path(&self) -> String {
