@@ -141,7 +141,7 @@ impl ApiError {
             ApiErrorKind::Server => {
                 "Telnyx answered with a server error (retried as far as `max_retries` and safety allow). Try again later.".to_string()
             }
-            ApiErrorKind::Transport { .. } => format!("The request failed before Telnyx answered: {}.", self.message),
+            ApiErrorKind::Transport { .. } => format!("The request to Telnyx failed: {}.", self.message),
             ApiErrorKind::Decode => format!("Telnyx's answer could not be read: {}.", self.message),
             ApiErrorKind::Cancelled if self.message.is_empty() => {
                 "Stopped because Terraform was interrupted: no request was sent.".to_string()
