@@ -624,6 +624,12 @@ fn data_sources() {
         Some(json!({"connection_name": "ds-fqdn", "outbound": {"outbound_voice_profile_id": pid}, "tags": ["x"]})),
     );
     let fid = f["data"]["id"].as_str().unwrap().to_string();
+    let (st, rec) = emu.api(
+        Method::POST,
+        "/fqdns",
+        Some(json!({"connection_id": fid, "fqdn": "sip.example.com", "dns_record_type": "a", "port": 5060})),
+    );
+    assert_eq!(st, 201, "{rec}");
     let (_, i) = emu.api(Method::POST, "/ip_connections", Some(json!({"connection_name": "ds-ip", "transport_protocol": "TCP"})));
     let iid = i["data"]["id"].as_str().unwrap().to_string();
     emu.api(Method::POST, "/ip_connections", Some(json!({"connection_name": "other"})));
@@ -654,7 +660,7 @@ output "any_tags" {{ value = data.telnyx_connection.any.tags }}
 output "ds_names" {{ value = [for c in data.telnyx_connections.ds.connections : c.connection_name] }}
 output "all_count" {{ value = length(data.telnyx_connections.all.connections) }}
 output "with_profile" {{ value = [for c in data.telnyx_connections.with_profile.connections : c.id] }}
-output "with_fqdn" {{ value = length(data.telnyx_connections.with_fqdn.connections) }}
+output "with_fqdn" {{ value = [for c in data.telnyx_connections.with_fqdn.connections : c.id] }}
 output "reg_status" {{ value = data.telnyx_credential_connection_registration_status.r.status }}
 output "reg_user" {{ value = data.telnyx_credential_connection_registration_status.r.sip_username }}
 output "reg_type" {{ value = data.telnyx_credential_connection_registration_status.r.record_type }}
@@ -675,7 +681,7 @@ output "reg_type" {{ value = data.telnyx_credential_connection_registration_stat
     assert_eq!(v("ds_names"), json!(["ds-cred", "ds-fqdn", "ds-ip"]));
     assert_eq!(v("all_count"), 4, "every page walked");
     assert_eq!(v("with_profile"), json!([fid]));
-    assert_eq!(v("with_fqdn"), 0);
+    assert_eq!(v("with_fqdn"), json!([fid]));
     assert_eq!(v("reg_status"), "Not Registered");
     assert_eq!(v("reg_user"), "dscred01");
     assert_eq!(v("reg_type"), "registration_status");
@@ -740,6 +746,47 @@ resource "telnyx_fqdn_connection" "f" {{
     assert!(lists.contains(&"/v2/credential_connections".to_string()) && lists.contains(&"/v2/fqdn_connections".to_string()), "{lists:?}");
     // The adopted password (masked in the listing) is the configured one: nothing to change.
     tf.assert_no_changes();
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}
+
+#[test]
+fn ip_connection_default_ips_are_set_by_update() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    let cfg = |inbound: &str| {
+        format!(
+            "provider \"telnyx\" {{}}\nresource \"telnyx_ip_connection\" \"i\" {{\n  connection_name = \"with-ips\"\n  inbound = {{ {inbound} }}\n}}\n"
+        )
+    };
+    tf.config(&cfg("channel_limit = 4"));
+    tf.apply().ok();
+    let cid = emu.objects("ip_connections")[0]["id"].as_str().unwrap().to_string();
+    let mut ips = Vec::new();
+    for addr in ["192.0.2.10", "192.0.2.11"] {
+        let (st, ip) = emu.api(Method::POST, "/ips", Some(json!({"ip_address": addr, "connection_id": cid})));
+        assert_eq!(st, 201, "{ip}");
+        ips.push(ip["data"]["id"].as_str().unwrap().to_string());
+    }
+    // Update-only members in the API: sent in the update, with the rest of `inbound`.
+    tf.config(&cfg(&format!(
+        "channel_limit = 4\n    default_primary_ip_id = \"{}\"\n    default_secondary_ip_id = \"{}\"",
+        ips[0], ips[1]
+    )));
+    tf.apply().ok();
+    let o = &emu.objects("ip_connections")[0];
+    assert_eq!(o["inbound"]["default_primary_ip_id"], ips[0].as_str());
+    assert_eq!(o["inbound"]["default_secondary_ip_id"], ips[1].as_str());
+    assert_eq!(o["inbound"]["channel_limit"], 4);
+    tf.assert_no_changes();
+    // An IP that is not on this connection: the API's refusal names the attribute.
+    tf.config(&cfg("channel_limit = 4\n    default_primary_ip_id = \"1234\""));
+    let r = tf.apply();
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.all().contains("inbound.default_primary_ip_id"), "{}", r.all());
+    for id in &ips {
+        emu.api(Method::DELETE, &format!("/ips/{id}"), None);
+    }
     tf.destroy().ok();
     assert_eq!(emu.object_count(), 0);
 }
