@@ -1,0 +1,8 @@
+# Every FQDN record of one connection.
+data "telnyx_fqdns" "trunk" {
+  connection_id = telnyx_fqdn_connection.sip_trunk.id
+}
+
+output "trunk_host_names" {
+  value = [for f in data.telnyx_fqdns.trunk.fqdns : f.fqdn]
+}

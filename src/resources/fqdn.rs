@@ -1,0 +1,142 @@
+//! `telnyx_fqdn` — a DNS name attached to an FQDN connection: Telnyx resolves it (A or SRV
+//! record) to reach the customer's SIP infrastructure. Endpoints: `POST|GET /fqdns`,
+//! `GET|PATCH|DELETE /fqdns/{id}`. Every argument updates in place (`PATCH` accepts
+//! `connection_id` too, so a record can move to another FQDN connection).
+
+use serde_json::json;
+
+use super::common::{created_at, id, record_type, updated_at};
+use super::list::{FilterKind, ListFilter, Listed};
+use super::rest::{NaturalKey, RestObject};
+use crate::tfplug::schema::{int, string};
+use crate::tfplug::validate::Validator;
+use crate::tfplug::{AttrPath, Diagnostic, Diagnostics, Schema, Value};
+
+#[derive(Debug)]
+pub struct Fqdn;
+
+/// The record types the API documents.
+pub const DNS_RECORD_TYPES: &[&str] = &["a", "srv"];
+
+/// A DNS name: dot-separated labels (1–63 characters of letters, digits, `-` and `_`, no `-`
+/// at either end), 253 characters in all, an optional final dot.
+pub fn is_hostname(v: &Value) -> bool {
+    let Some(s) = v.as_str() else { return false };
+    let name = s.strip_suffix('.').unwrap_or(s);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|l| {
+            (1..=63).contains(&l.len())
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+}
+
+impl RestObject for Fqdn {
+    const TYPE_NAME: &'static str = "telnyx_fqdn";
+    const PATH: &'static str = "/fqdns";
+
+    fn schema() -> Schema {
+        Schema::new(
+            "A host name attached to an FQDN connection (`telnyx_fqdn_connection`): Telnyx resolves it to send calls to, \
+             and accept calls from, your SIP infrastructure.",
+        )
+        .attr(id())
+        .attr(
+            string("connection_id").required().desc(
+                "Id of the FQDN connection the record belongs to. Changing it moves the record to another FQDN connection (in place).",
+            ),
+        )
+        .attr(
+            string("fqdn")
+                .required()
+                .validate(Validator::Check { describe: "a fully qualified domain name such as `sip.example.com`", check: is_hostname })
+                .desc("The fully qualified domain name, e.g. `sip.example.com`."),
+        )
+        .attr(string("dns_record_type").required().one_of(DNS_RECORD_TYPES).desc(
+            "How Telnyx resolves the name: `a` (an A record, with `port`) or `srv` (an SRV record, which carries its own ports; \
+             `port` must then be unset).",
+        ))
+        .attr(
+            int("port")
+                .optional_computed()
+                .between(0, 65_535)
+                .desc("Port Telnyx sends SIP to, for `a` records. Unset: Telnyx's value (5060 for a new record) is kept."),
+        )
+        .attr(record_type())
+        .attr(created_at())
+        .attr(updated_at())
+    }
+
+    fn validate(config: &Value) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        let port = config.get("port");
+        if config.get("dns_record_type").as_str() == Some("srv") && !port.is_null() && !port.is_unknown() {
+            d.push(
+                Diagnostic::error(
+                    "Invalid attribute combination",
+                    "`port` cannot be set when `dns_record_type` is `srv`: an SRV record carries its own ports. \
+                     Remove `port`, or use `dns_record_type = \"a\"`.",
+                )
+                .at(AttrPath::attr("port")),
+            );
+        }
+        d
+    }
+
+    /// The same host name on the same connection.
+    fn natural_key(planned: &Value) -> Option<NaturalKey> {
+        let connection_id = planned.get("connection_id").as_str()?;
+        let fqdn = planned.get("fqdn").as_str()?;
+        Some(NaturalKey {
+            filters: vec![("filter[connection_id]".into(), connection_id.into()), ("filter[fqdn]".into(), fqdn.into())],
+            matches: vec![("connection_id", json!(connection_id)), ("fqdn", json!(fqdn))],
+        })
+    }
+}
+
+impl Listed for Fqdn {
+    const NOUN: (&'static str, &'static str) = ("FQDN record", "FQDN records");
+    const LIST_TYPE_NAME: &'static str = "telnyx_fqdns";
+    const LIST_ATTR: &'static str = "fqdns";
+    const FILTERS: &'static [ListFilter] = &[
+        ListFilter::text("connection_id", "filter[connection_id]", "Only records of this FQDN connection."),
+        ListFilter::text("fqdn", "filter[fqdn]", "Only records of exactly this host name (case-sensitive)."),
+        ListFilter { arg: "port", query: "filter[port]", kind: FilterKind::Port, desc: "Only records with this port." },
+        ListFilter::text("dns_record_type", "filter[dns_record_type]", "Only records of this DNS record type (`a` or `srv`)."),
+    ];
+    const KEY: &'static [&'static str] = &["fqdn", "connection_id"];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names() {
+        for ok in ["sip.example.com", "a.b", "_sip._udp.example.com", "sip.example.com.", "x"] {
+            assert!(is_hostname(&Value::string(ok)), "{ok}");
+        }
+        let long = format!("{}.com", "a".repeat(64));
+        for bad in ["", "bad host.com", "-a.example.com", "a..b", "a.-b-.c", ".", long.as_str()] {
+            assert!(!is_hostname(&Value::string(bad)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn srv_records_take_no_port() {
+        let cfg = |t: &str, port: Value| {
+            let mut v = Value::null_object(&Fqdn::schema().ty());
+            v.set("dns_record_type", Value::string(t));
+            v.set("port", port);
+            v
+        };
+        let d = Fqdn::validate(&cfg("srv", Value::int(5060)));
+        assert_eq!(d.0.len(), 1);
+        assert_eq!(d.0[0].path.as_ref().map(ToString::to_string).as_deref(), Some("port"));
+        assert!(Fqdn::validate(&cfg("srv", Value::Null)).is_empty());
+        assert!(Fqdn::validate(&cfg("a", Value::int(5060))).is_empty());
+        assert!(Fqdn::validate(&cfg("srv", Value::unknown())).is_empty(), "not known yet: left to the API");
+    }
+}

@@ -1,0 +1,424 @@
+//! Data sources built on the list endpoints, written once for every object family:
+//!
+//! * [`List`] — the plural data source (`telnyx_fqdns`, `telnyx_ip_connections`, …): the API's
+//!   documented list filters as optional arguments, and every matching object, all pages
+//!   walked, in one list attribute of the object's read-only attributes;
+//! * [`Find`] — a singular data source that looks one object up by `id` or by the attributes
+//!   that identify it (`fqdn` + `connection_id`, `ip_address` + `connection_id` + `port`,
+//!   `cidr_block`), for families whose natural key spans several attributes or that have no
+//!   `GET /{id}`.
+//!
+//! A family declares [`Listed`] (its filters, and its key); one registry line then adds its
+//! data sources.
+
+use std::marker::PhantomData;
+
+use async_trait::async_trait;
+use serde_json::Value as Json;
+
+use super::rest::{RestObject, data_source_schema, urlencode};
+use crate::telnyx::client::Client;
+use crate::telnyx::mapping::absorb;
+use crate::tfplug::json::to_json;
+use crate::tfplug::schema::{Attribute, Kind, Presence, int, nested_list, string};
+use crate::tfplug::validate::Validator;
+use crate::tfplug::{AttrPath, Ctx, DataSource, Diagnostic, Diagnostics, Failure, Schema, Value};
+
+/// What values a list filter takes.
+#[derive(Clone, Copy, Debug)]
+pub enum FilterKind {
+    /// Any string.
+    Text,
+    /// A string of at least this many characters.
+    TextAtLeast(usize),
+    /// A port number, 0 to 65535.
+    Port,
+    /// An RFC 3339 date-time (`2026-01-31T12:00:00Z`).
+    DateTime,
+}
+
+/// One documented list filter: the data source argument and the query key it is sent as.
+#[derive(Clone, Copy, Debug)]
+pub struct ListFilter {
+    /// Argument name, e.g. `connection_name_contains` for `filter[connection_name][contains]`.
+    pub arg: &'static str,
+    /// Query key on the wire.
+    pub query: &'static str,
+    pub kind: FilterKind,
+    /// Markdown.
+    pub desc: &'static str,
+}
+
+impl ListFilter {
+    pub const fn text(arg: &'static str, query: &'static str, desc: &'static str) -> ListFilter {
+        ListFilter { arg, query, kind: FilterKind::Text, desc }
+    }
+
+    fn attribute(&self) -> Attribute {
+        let a = match self.kind {
+            FilterKind::Text => string(self.arg),
+            FilterKind::TextAtLeast(n) => string(self.arg).length(n, usize::MAX),
+            FilterKind::Port => int(self.arg).between(0, 65_535),
+            FilterKind::DateTime => string(self.arg)
+                .validate(Validator::Check { describe: "an RFC 3339 date-time such as `2026-01-31T12:00:00Z`", check: is_date_time }),
+        };
+        a.optional().desc(self.desc)
+    }
+}
+
+/// An RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`.
+fn is_date_time(v: &Value) -> bool {
+    let Some(s) = v.as_str() else { return false };
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok()).unwrap_or(99);
+    let head = b.len() >= 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && matches!(b[10], b'T' | b't')
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && (1..=12).contains(&num(5..7))
+        && (1..=31).contains(&num(8..10))
+        && num(11..13) < 24
+        && num(14..16) < 60
+        && num(17..19) < 61;
+    if !head {
+        return false;
+    }
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &frac[n..];
+    }
+    let rb = rest.as_bytes();
+    matches!(rest, "Z" | "z")
+        || (rb.len() == 6
+            && matches!(rb[0], b'+' | b'-')
+            && rb[1..3].iter().all(u8::is_ascii_digit)
+            && rb[3] == b':'
+            && rb[4..6].iter().all(u8::is_ascii_digit))
+}
+
+/// A family with a list endpoint and documented filters.
+pub trait Listed: RestObject {
+    /// What one object is called in prose, and several: `("FQDN record", "FQDN records")`.
+    const NOUN: (&'static str, &'static str);
+    /// The plural data source, e.g. `telnyx_fqdns`.
+    const LIST_TYPE_NAME: &'static str;
+    /// The list attribute holding the objects, e.g. `fqdns`.
+    const LIST_ATTR: &'static str;
+    /// The documented filters of the list endpoint.
+    const FILTERS: &'static [ListFilter];
+    /// Whether `GET {PATH}/{id}` exists (access IP ranges have none: they are found by listing).
+    const RETRIEVE: bool = true;
+    /// For [`Find`]: the attributes that identify one object. The first is the lookup argument;
+    /// the others only narrow it. Each must be the `arg` of an exact filter in `FILTERS` named
+    /// like the object's attribute.
+    const KEY: &'static [&'static str] = &[];
+}
+
+/// The object's attributes as read-only list items (secrets left out: lists mask them).
+fn item_attributes(schema: Schema) -> Vec<Attribute> {
+    fn read_only(mut a: Attribute) -> Attribute {
+        a.presence = Presence::Computed;
+        a.validators.clear();
+        a.keep_state = false;
+        a.replace_on_change = false;
+        a.default = None;
+        if let Kind::Nested(n, children) = a.kind {
+            a.kind = Kind::Nested(n, children.into_iter().filter(|c| !c.sensitive).map(read_only).collect());
+        }
+        a
+    }
+    schema.attributes.into_iter().filter(|a| !a.sensitive).map(read_only).collect()
+}
+
+/// A configured argument as a query value.
+fn query_value(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(_) => Some(to_json(v).to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether an API field holds the configured value (numbers compared by value).
+fn holds(api: Option<&Json>, want: &Value) -> bool {
+    match (api, want) {
+        (Some(Json::Number(a)), Value::Number(w)) => a.as_f64() == Some(w.as_f64()),
+        (Some(a), w) => *a == to_json(w),
+        (None, _) => false,
+    }
+}
+
+/// The plural data source of a [`Listed`] family.
+#[derive(Debug)]
+pub struct List<T>(PhantomData<T>);
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List(PhantomData)
+    }
+}
+
+#[async_trait]
+impl<T: Listed> DataSource<Client> for List<T> {
+    fn type_name(&self) -> &'static str {
+        T::LIST_TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        let (one, many) = T::NOUN;
+        let mut s = Schema::new(format!(
+            "Lists the {many} that match all the given filters (no filter: every {one}), walking every page of `GET {}`.",
+            T::PATH
+        ));
+        for f in T::FILTERS {
+            s = s.attr(f.attribute());
+        }
+        s.attr(
+            nested_list(T::LIST_ATTR, item_attributes(T::schema()))
+                .computed()
+                .desc(format!("The matching objects, in the order the API lists them. Each has the attributes of `{}`.", T::TYPE_NAME)),
+        )
+    }
+
+    async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
+        let filters: Vec<(String, String)> =
+            T::FILTERS.iter().filter_map(|f| query_value(config.get(f.arg)).map(|v| (f.query.to_string(), v))).collect();
+        let items =
+            client.list_all(ctx, T::PATH, &filters).await.map_err(|e| Failure::new(e.to_diagnostics("list", T::LIST_TYPE_NAME, None)))?;
+        let attrs = item_attributes(T::schema());
+        let mut out = config.clone();
+        out.set(T::LIST_ATTR, Value::List(items.iter().map(|o| absorb(&attrs, o, &Value::Null)).collect()));
+        Ok(out)
+    }
+}
+
+/// The singular data source of a [`Listed`] family with a `KEY`: by `id`, or by its key.
+#[derive(Debug)]
+pub struct Find<T>(PhantomData<T>);
+
+impl<T> Default for Find<T> {
+    fn default() -> Self {
+        Find(PhantomData)
+    }
+}
+
+impl<T: Listed> Find<T> {
+    fn key_arg() -> &'static str {
+        T::KEY.first().copied().unwrap_or("id")
+    }
+
+    fn not_found(what: &str) -> Failure {
+        Diagnostic::error(format!("No {} found", T::TYPE_NAME), format!("No {} has {what}.", T::NOUN.0)).into()
+    }
+
+    fn one(attrs: &[Attribute], found: &[&Json], what: &str) -> Result<Value, Failure> {
+        match found {
+            [one] => Ok(absorb(attrs, one, &Value::Null)),
+            [] => Err(Self::not_found(what)),
+            many => Err(Diagnostic::error(
+                format!("Several {} objects match", T::TYPE_NAME),
+                format!(
+                    "{} objects have {what} (ids: {}). Narrow the lookup{} or look the object up by `id`.",
+                    many.len(),
+                    many.iter().filter_map(|o| o.get("id").and_then(Json::as_str)).collect::<Vec<_>>().join(", "),
+                    if T::KEY.len() > 1 {
+                        format!(" with {}", T::KEY[1..].iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or "))
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+            .into()),
+        }
+    }
+}
+
+#[async_trait]
+impl<T: Listed> DataSource<Client> for Find<T> {
+    fn type_name(&self) -> &'static str {
+        T::TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        let what = T::NOUN.0;
+        let narrow = if T::KEY.len() > 1 {
+            format!(" (narrowed by {})", T::KEY[1..].iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and "))
+        } else {
+            String::new()
+        };
+        data_source_schema(
+            T::schema(),
+            T::KEY,
+            format!("Looks up one existing {what} by `id`, or by `{}`{narrow}. Exactly one object must match.", Self::key_arg()),
+        )
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        let id = config.get("id");
+        let key = config.get(Self::key_arg());
+        let narrowing: Vec<&str> = T::KEY.iter().skip(1).copied().filter(|k| !config.get(k).is_null()).collect();
+        if !id.is_null() && (!key.is_null() || !narrowing.is_empty()) {
+            let mut others = vec![Self::key_arg()];
+            others.extend(narrowing.iter().copied());
+            d.push(
+                Diagnostic::error(
+                    "Conflicting lookup arguments",
+                    format!("Set either `id`, or `{}` (and the arguments that narrow it), not both.", others.join("`, `")),
+                )
+                .at(AttrPath::attr("id")),
+            );
+        } else if id.is_null() && key.is_null() && !id.is_unknown() && !key.is_unknown() {
+            if narrowing.is_empty() {
+                d.error("Missing lookup argument", format!("Set `id` or `{}` to choose the {}.", Self::key_arg(), T::NOUN.0));
+            } else {
+                d.push(
+                    Diagnostic::error(
+                        "Missing lookup argument",
+                        format!(
+                            "`{}` only narrows a lookup by `{}`: set `{}` too, or look the object up by `id`.",
+                            narrowing[0],
+                            Self::key_arg(),
+                            Self::key_arg()
+                        ),
+                    )
+                    .at(AttrPath::attr(Self::key_arg())),
+                );
+            }
+        }
+        d
+    }
+
+    async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
+        let attrs = self.schema().attributes;
+        let list_error = |e: crate::telnyx::error::ApiError| Failure::new(e.to_diagnostics("list", T::TYPE_NAME, None));
+        if let Some(id) = config.get("id").as_str() {
+            if T::RETRIEVE {
+                return match client.get(ctx, &format!("{}/{}", T::PATH, urlencode(id)), T::ENVELOPE).await {
+                    Ok(obj) => Ok(absorb(&attrs, &obj, &Value::Null)),
+                    Err(e) => Err(Failure::new(e.to_diagnostics("read", T::TYPE_NAME, Some(id)))),
+                };
+            }
+            let items = client.list_all(ctx, T::PATH, &[]).await.map_err(list_error)?;
+            let found: Vec<&Json> = items.iter().filter(|o| o.get("id").and_then(Json::as_str) == Some(id)).collect();
+            return Self::one(&attrs, &found, &format!("id = {id:?}"));
+        }
+        let set: Vec<(&str, &Value)> = T::KEY.iter().map(|k| (*k, config.get(k))).filter(|(_, v)| !v.is_null()).collect();
+        let filters: Vec<(String, String)> = set
+            .iter()
+            .filter_map(|(k, v)| {
+                let f = T::FILTERS.iter().find(|f| f.arg == *k)?;
+                Some((f.query.to_string(), query_value(v)?))
+            })
+            .collect();
+        let items = client.list_all(ctx, T::PATH, &filters).await.map_err(list_error)?;
+        let found: Vec<&Json> = items.iter().filter(|o| set.iter().all(|(k, v)| holds(o.get(*k), v))).collect();
+        let what = set.iter().map(|(k, v)| format!("{k} = {}", crate::tfplug::validate::show(v))).collect::<Vec<_>>().join(" and ");
+        Self::one(&attrs, &found, &what)
+    }
+}
+
+// ---- the list filters of the families declared elsewhere --------------------------------------
+
+use super::credential_connection::CredentialConnection;
+use super::fqdn_connection::FqdnConnection;
+use super::ip_connection::IpConnection;
+use super::outbound_voice_profile::OutboundVoiceProfile;
+
+const NAME_CONTAINS: ListFilter = ListFilter {
+    arg: "connection_name_contains",
+    query: "filter[connection_name][contains]",
+    kind: FilterKind::TextAtLeast(3),
+    desc: "Only connections whose name contains this text, ignoring case (at least 3 characters).",
+};
+const PROFILE: ListFilter = ListFilter::text(
+    "outbound_voice_profile_id",
+    "filter[outbound_voice_profile_id]",
+    "Only connections that use this outbound voice profile.",
+);
+
+impl Listed for OutboundVoiceProfile {
+    const NOUN: (&'static str, &'static str) = ("outbound voice profile", "outbound voice profiles");
+    const LIST_TYPE_NAME: &'static str = "telnyx_outbound_voice_profiles";
+    const LIST_ATTR: &'static str = "outbound_voice_profiles";
+    const FILTERS: &'static [ListFilter] =
+        &[ListFilter::text("name_contains", "filter[name][contains]", "Only profiles whose name contains this text, ignoring case.")];
+}
+
+impl Listed for CredentialConnection {
+    const NOUN: (&'static str, &'static str) = ("credential connection", "credential connections");
+    const LIST_TYPE_NAME: &'static str = "telnyx_credential_connections";
+    const LIST_ATTR: &'static str = "credential_connections";
+    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, PROFILE];
+}
+
+impl Listed for FqdnConnection {
+    const NOUN: (&'static str, &'static str) = ("FQDN connection", "FQDN connections");
+    const LIST_TYPE_NAME: &'static str = "telnyx_fqdn_connections";
+    const LIST_ATTR: &'static str = "fqdn_connections";
+    const FILTERS: &'static [ListFilter] = &[
+        NAME_CONTAINS,
+        ListFilter::text(
+            "fqdn",
+            "filter[fqdn]",
+            "Only connections with an FQDN record (`telnyx_fqdn`) of exactly this host name (case-sensitive).",
+        ),
+        PROFILE,
+    ];
+}
+
+impl Listed for IpConnection {
+    const NOUN: (&'static str, &'static str) = ("IP connection", "IP connections");
+    const LIST_TYPE_NAME: &'static str = "telnyx_ip_connections";
+    const LIST_ATTR: &'static str = "ip_connections";
+    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, PROFILE];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_times() {
+        for ok in ["2026-01-31T12:00:00Z", "2026-01-31T12:00:00.123Z", "2026-01-31T12:00:00+02:00"] {
+            assert!(is_date_time(&Value::string(ok)), "{ok}");
+        }
+        for bad in ["2026-01-31", "2026-13-01T00:00:00Z", "2026-01-31T12:00:00", "2026-01-31T12:00:00.Z", "yesterday"] {
+            assert!(!is_date_time(&Value::string(bad)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn list_items_are_read_only_and_keep_no_secrets() {
+        let items = item_attributes(CredentialConnection::schema());
+        assert!(items.iter().all(|a| a.name != "password"));
+        fn all_computed(a: &[Attribute]) -> bool {
+            a.iter().all(|x| x.presence == Presence::Computed && x.validators.is_empty() && all_computed(x.children()))
+        }
+        assert!(all_computed(&items));
+        assert!(items.iter().any(|a| a.name == "inbound" && !a.children().is_empty()));
+    }
+
+    #[test]
+    fn values_compare_by_value() {
+        assert!(holds(Some(&serde_json::json!(5060)), &Value::int(5060)));
+        assert!(!holds(Some(&serde_json::json!(5061)), &Value::int(5060)));
+        assert!(holds(Some(&serde_json::json!("a")), &Value::string("a")));
+        assert!(!holds(None, &Value::string("a")));
+        assert_eq!(query_value(&Value::int(5060)).as_deref(), Some("5060"));
+    }
+}
