@@ -442,3 +442,61 @@ resource "telnyx_fqdn" "host" {
     tf.destroy().ok();
     assert_eq!(emu.object_count(), 0);
 }
+
+/// A create that Telnyx carried out but answered with a 5xx (or whose answer was lost) is
+/// found by its natural key and adopted: never created twice.
+#[test]
+fn creates_answered_with_an_error_after_the_work_are_adopted_not_repeated() {
+    let emu = Emulator::start();
+    for path in ["/v2/fqdns", "/v2/ips", "/v2/access_ip_ranges"] {
+        emu.fault(&json!({"kind": "error_after", "method": "POST", "path_prefix": path, "status": 502}));
+    }
+    let tf = Tf::new(&emu);
+    tf.config(
+        r#"
+provider "telnyx" {}
+resource "telnyx_fqdn_connection" "c" { connection_name = "e2e-adopt-fqdn" }
+resource "telnyx_fqdn" "f" {
+  connection_id   = telnyx_fqdn_connection.c.id
+  fqdn            = "adopt.example.com"
+  dns_record_type = "a"
+}
+resource "telnyx_ip_connection" "c" { connection_name = "e2e-adopt-ip" }
+resource "telnyx_ip" "i" {
+  connection_id = telnyx_ip_connection.c.id
+  ip_address    = "192.0.2.77"
+  port          = 5062
+}
+resource "telnyx_access_ip_range" "r" { cidr_block = "192.0.2.0/28" }
+"#,
+    );
+    tf.apply().ok();
+    for (family, path) in [("fqdns", "/v2/fqdns"), ("ips", "/v2/ips"), ("access_ip_ranges", "/v2/access_ip_ranges")] {
+        assert_eq!(emu.count("POST", path), 1, "{path}: the create was not sent again");
+        let objs = emu.objects(family);
+        assert_eq!(objs.len(), 1, "{family}: {objs:?}");
+    }
+    assert_eq!(tf.state_values("telnyx_fqdn.f")["id"], emu.objects("fqdns")[0]["id"]);
+    assert_eq!(tf.state_values("telnyx_ip.i")["id"], emu.objects("ips")[0]["id"]);
+    assert_eq!(tf.state_values("telnyx_access_ip_range.r")["id"], emu.objects("access_ip_ranges")[0]["id"]);
+    tf.assert_no_changes();
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}
+
+/// Access IP ranges answer errors in their own shape; a refused create names the attribute.
+#[test]
+fn access_ip_range_already_in_use_is_a_clear_error_on_the_attribute() {
+    let emu = Emulator::start();
+    created(&emu, "/access_ip_ranges", json!({"cidr_block": "203.0.113.0/24"}));
+    let tf = Tf::new(&emu);
+    tf.config(&range_config("203.0.113.0/24", "dup"));
+    let r = tf.apply();
+    assert_eq!(r.code, 1, "{}", r.all());
+    let out = r.all();
+    assert!(out.contains("Could not create telnyx_access_ip_range"), "{out}");
+    assert!(out.contains("'cidr_block' \"203.0.113.0/24\" is already in use"), "{out}");
+    // The diagnostic points at the attribute: Terraform quotes its configuration line.
+    assert!(out.contains("with telnyx_access_ip_range.r") && out.contains(":   cidr_block  = \"203.0.113.0/24\""), "{out}");
+    assert_eq!(emu.objects("access_ip_ranges").len(), 1);
+}
