@@ -16,6 +16,7 @@
 //! exception is [`Client::list_all_to_reconcile`]: the lookup that settles whether an
 //! interrupted create took effect runs once even after a stop.
 
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::{Method, StatusCode};
@@ -100,23 +101,53 @@ enum Mode {
 }
 
 /// One pooled keep-alive HTTP client per provider instance.
-#[derive(Clone, Debug)]
+///
+/// Building the HTTP client loads the platform's root certificates, which takes a few
+/// milliseconds: it happens on a helper thread started by [`Client::new`], so
+/// `ConfigureProvider` answers at once and the work overlaps Terraform's next calls.
+#[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    http: Arc<OnceLock<Result<reqwest::Client, String>>>,
     settings: Settings,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("settings", &self.settings).field("http_ready", &self.http.get().is_some()).finish()
+    }
+}
+
+fn build_http(settings: &Settings) -> Result<reqwest::Client, String> {
+    let started = Instant::now();
+    let built = reqwest::Client::builder()
+        .user_agent(settings.user_agent.clone())
+        .connect_timeout(connect_timeout(settings.request_timeout))
+        .timeout(settings.request_timeout)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .gzip(true)
+        .build()
+        .map_err(|e| e.to_string());
+    tracing::debug!(duration_ms = started.elapsed().as_secs_f64() * 1000.0, ok = built.is_ok(), "HTTP client built");
+    built
 }
 
 impl Client {
     pub fn new(settings: Settings) -> Result<Client, String> {
-        let http = reqwest::Client::builder()
-            .user_agent(settings.user_agent.clone())
-            .connect_timeout(connect_timeout(settings.request_timeout))
-            .timeout(settings.request_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .gzip(true)
-            .build()
-            .map_err(|e| e.to_string())?;
+        let http = Arc::new(OnceLock::new());
+        let (cell, s) = (http.clone(), settings.clone());
+        let spawned = std::thread::Builder::new().name("http-client-init".into()).spawn(move || {
+            cell.get_or_init(|| build_http(&s));
+        });
+        if spawned.is_err() {
+            // No thread to spare: build it here, and report a failure now.
+            http.get_or_init(|| build_http(&settings)).as_ref().map_err(Clone::clone)?;
+        }
         Ok(Client { http, settings })
+    }
+
+    /// The HTTP client; waits for the helper thread if it is still building it.
+    fn http(&self) -> Result<&reqwest::Client, String> {
+        self.http.get_or_init(|| build_http(&self.settings)).as_ref().map_err(|e| format!("could not create the HTTP client: {e}"))
     }
 
     pub fn settings(&self) -> &Settings {
@@ -225,8 +256,12 @@ impl Client {
                 return Err(err(ApiErrorKind::Cancelled, None, Vec::new(), String::new()));
             }
             attempt += 1;
+            let http = match self.http() {
+                Ok(h) => h,
+                Err(message) => return Err(err(ApiErrorKind::Transport { may_have_been_applied: false }, None, Vec::new(), message)),
+            };
             let mut req =
-                self.http.request(method.clone(), &url).bearer_auth(self.settings.api_key.expose()).header("Accept", "application/json");
+                http.request(method.clone(), &url).bearer_auth(self.settings.api_key.expose()).header("Accept", "application/json");
             if !query.is_empty() {
                 req = req.query(query);
             }
