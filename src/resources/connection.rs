@@ -90,6 +90,11 @@ pub struct Shape {
     pub extra: Vec<Attribute>,
 }
 
+/// Terraform 1.0 checks references statically against the attribute's declared type, which a
+/// nested attribute does not have there, so `x.inbound.channel_limit` fails to validate.
+const MEMBER_REFERENCES: &str = "To refer to a member, write `lookup(<address>.outbound, \"outbound_voice_profile_id\")`: \
+     Terraform 1.0 rejects references of the form `<address>.outbound.outbound_voice_profile_id`.";
+
 /// The full schema of a connection type.
 pub fn schema(shape: Shape) -> Schema {
     let Shape { description, connection_name, webhook_api_versions, inbound, outbound, extra } = shape;
@@ -152,14 +157,12 @@ pub fn schema(shape: Shape) -> Schema {
         )
         .attr(clearable(int("webhook_timeout_secs")).between(0, 30).desc("Seconds Telnyx waits for a webhook response (0–30)."))
         .attrs(extra)
-        .attr(
-            server_default(nested("inbound", [inbound_common(), inbound].concat()))
-                .desc("Inbound call settings. Members left out keep the values Telnyx holds; a change sends the whole object."),
-        )
-        .attr(
-            server_default(nested("outbound", [outbound_common(), outbound].concat()))
-                .desc("Outbound call settings. Members left out keep the values Telnyx holds; a change sends the whole object."),
-        )
+        .attr(server_default(nested("inbound", [inbound_common(), inbound].concat())).desc(format!(
+            "Inbound call settings. Members left out keep the values Telnyx holds; a change sends the whole object. {MEMBER_REFERENCES}"
+        )))
+        .attr(server_default(nested("outbound", [outbound_common(), outbound].concat())).desc(format!(
+            "Outbound call settings. Members left out keep the values Telnyx holds; a change sends the whole object. {MEMBER_REFERENCES}"
+        )))
         .attr(rtcp_settings())
         .attr(jitter_buffer())
         .attr(noise_suppression_details())
