@@ -14,7 +14,16 @@ use serde_json::json;
 use support::{API_KEY, Emulator, workspace_root};
 
 /// Families the emulator must serve; the script also covers any other family it finds.
-const REQUIRED: &[&str] = &["outbound_voice_profiles", "credential_connections", "fqdn_connections", "ip_connections", "connections"];
+const REQUIRED: &[&str] = &[
+    "outbound_voice_profiles",
+    "credential_connections",
+    "fqdn_connections",
+    "ip_connections",
+    "connections",
+    "fqdns",
+    "ips",
+    "access_ip_ranges",
+];
 
 fn sdk_path() -> PathBuf {
     workspace_root().join(".tools/python")

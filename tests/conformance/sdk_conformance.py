@@ -1204,7 +1204,8 @@ def main(argv: List[str]) -> int:
             continue
         eps = exercised.get(name, {})
         n = ctx.validated.get(name, 0)
-        print(f"  {name:<24} {len(eps)} endpoints, {n} responses validated")
+        own = {f"{e['method']} " + re.sub(r"\{[^}]+\}", "{id}", e["path"]) for e in FAMILY_REF[name]["endpoints"]}
+        print(f"  {name:<24} {len(own & set(eps))}/{len(own)} documented endpoints exercised ({len(eps)} called in all), {n} responses validated")
         for ep in sorted(eps):
             print(f"      {ep:<66} {','.join(str(s) for s in sorted(eps[ep]))}")
     for t, n in sorted(ctx.tolerated.items()):
