@@ -3,6 +3,7 @@
 from the shared API reference, so the conformance run needs nothing outside the repository:
 
     python3 tests/conformance/gen_reference.py ../shared/telnyx-api/objects.json
+    python3 tests/conformance/gen_reference.py --check ../shared/telnyx-api/objects.json  # stale? exit 1
 
 Per family: the record_type constant, whether single objects are bare (no `data` wrapper),
 every documented endpoint with its success status, and the tree of documented response
@@ -20,7 +21,9 @@ def field_tree(fields):
 
 
 def main() -> int:
-    src = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[3] / "shared/telnyx-api/objects.json")
+    args = [a for a in sys.argv[1:] if a != "--check"]
+    check = "--check" in sys.argv[1:]
+    src = Path(args[0] if args else Path(__file__).resolve().parents[3] / "shared/telnyx-api/objects.json")
     ref = json.loads(src.read_text())
     out = {}
     for name, fam in ref["families"].items():
@@ -54,7 +57,14 @@ def main() -> int:
         "families": out,
     }
     dst = Path(__file__).with_name("reference.json")
-    dst.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+    text = json.dumps(doc, indent=1, sort_keys=True) + "\n"
+    if check:
+        if dst.read_text() != text:
+            print(f"{dst} is stale: regenerate it from {src}", file=sys.stderr)
+            return 1
+        print(f"{dst} is up to date with {src}")
+        return 0
+    dst.write_text(text)
     print(f"wrote {dst}")
     return 0
 
