@@ -1,6 +1,6 @@
 # By CIDR block (or by `id`).
 data "telnyx_access_ip_range" "office" {
-  cidr_block = "203.0.113.0/24"
+  cidr_block = telnyx_access_ip_range.office.cidr_block
 }
 
 output "office_range_status" {

@@ -1,6 +1,6 @@
 # Every FQDN record of one connection.
 data "telnyx_fqdns" "trunk" {
-  connection_id = telnyx_fqdn_connection.sip_trunk.id
+  connection_id = telnyx_fqdn.primary.connection_id
 }
 
 output "trunk_host_names" {

@@ -1,6 +1,6 @@
 # Every address of one IP connection on the standard SIP port.
 data "telnyx_ips" "datacenter" {
-  connection_id = telnyx_ip_connection.datacenter.id
+  connection_id = telnyx_ip.sbc["192.0.2.10"].connection_id
   port          = 5060
 }
 

@@ -1,7 +1,3 @@
-resource "telnyx_fqdn_connection" "sip_trunk" {
-  connection_name = "sip-trunk"
-}
-
 # An A record: Telnyx sends SIP to this host name on this port.
 resource "telnyx_fqdn" "primary" {
   connection_id   = telnyx_fqdn_connection.sip_trunk.id
