@@ -114,3 +114,19 @@ fn a_family_that_is_required_but_not_served_fails_the_run() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[no_such_family] --require names an unknown family"), "{}", text(&out));
 }
+
+#[test]
+fn a_pagination_discrepancy_is_reported_with_its_json_path() {
+    require_sdk();
+    // An emulator that serves pages of one object whatever page[size] asks for: the SDK's
+    // auto-pagination still works, but meta and page contents no longer match the request.
+    let emu = Emulator::start_with(&["--page-size-cap", "1"]);
+    let out = run_conformance(&emu, REQUIRED, &["--only", "outbound_voice_profiles"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "expected a failed run:\n{}", text(&out));
+    assert!(
+        stderr.contains("[outbound_voice_profiles] GET /outbound_voice_profiles: $.meta.page_size: expected 2, got 1"),
+        "{}",
+        text(&out)
+    );
+}
