@@ -793,7 +793,6 @@ def exercise(ctx: Ctx, fam: Family, served: set) -> None:
     ref = FAMILY_REF[name]
     res = fam.resource(ctx.client)
     raw = res.with_raw_response
-    bare = ref["bare"]
     coll = f"/{name}"
     item = f"/{name}/{{id}}"
 
