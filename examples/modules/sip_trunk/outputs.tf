@@ -1,0 +1,28 @@
+output "outbound_voice_profile_id" {
+  description = "Id of the trunk's outbound voice profile."
+  value       = telnyx_outbound_voice_profile.this.id
+}
+
+output "connection_id" {
+  description = "Id of the trunk's connection, whatever its kind."
+  value = one(concat(
+    telnyx_credential_connection.this[*].id,
+    telnyx_fqdn_connection.this[*].id,
+    telnyx_ip_connection.this[*].id,
+  ))
+}
+
+output "kind" {
+  description = "The connection's kind."
+  value       = var.kind
+}
+
+output "fqdn_ids" {
+  description = "Ids of the FQDN records, by host name."
+  value       = { for k, v in telnyx_fqdn.this : k => v.id }
+}
+
+output "ip_ids" {
+  description = "Ids of the IP records, by address."
+  value       = { for k, v in telnyx_ip.this : k => v.id }
+}

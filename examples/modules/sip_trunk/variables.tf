@@ -1,0 +1,90 @@
+variable "name" {
+  description = "Base name of the trunk: the outbound voice profile and the connection are named after it."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{2,62}$", var.name))
+    error_message = "The name must be 3-63 characters: lower-case letters, digits and dashes, not starting with a dash."
+  }
+}
+
+variable "kind" {
+  description = "How the PBX or SBC reaches Telnyx: \"credential\" (registers with a user name and password), \"fqdn\" (Telnyx resolves host names) or \"ip\" (fixed IP addresses)."
+  type        = string
+  validation {
+    condition     = contains(["credential", "fqdn", "ip"], var.kind)
+    error_message = "The kind must be one of \"credential\", \"fqdn\" or \"ip\"."
+  }
+}
+
+variable "destinations" {
+  description = "Countries (ISO 3166-1 alpha-2) outbound calls may reach."
+  type        = set(string)
+  default     = ["US", "CA"]
+  validation {
+    condition     = alltrue([for c in var.destinations : can(regex("^[A-Z]{2}$", c))])
+    error_message = "Each destination must be a two-letter upper-case country code such as \"US\"."
+  }
+}
+
+variable "concurrent_call_limit" {
+  description = "Most outbound calls at once across the trunk; null for no limit."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.concurrent_call_limit == null ? true : var.concurrent_call_limit >= 1
+    error_message = "The concurrent call limit must be at least 1 (or null)."
+  }
+}
+
+variable "channel_limit" {
+  description = "Most inbound calls at once on the connection; null leaves Telnyx's default."
+  type        = number
+  default     = null
+}
+
+variable "codecs" {
+  description = "Inbound codecs in order of preference; null leaves Telnyx's default."
+  type        = list(string)
+  default     = null
+}
+
+variable "transport_protocol" {
+  description = "SIP transport for FQDN and IP connections: UDP, TCP or TLS."
+  type        = string
+  default     = "UDP"
+  validation {
+    condition     = contains(["UDP", "TCP", "TLS"], var.transport_protocol)
+    error_message = "The transport protocol must be UDP, TCP or TLS."
+  }
+}
+
+variable "user_name" {
+  description = "SIP user name (kind = \"credential\"): 4-32 letters and digits, a letter among the first five."
+  type        = string
+  default     = null
+}
+
+variable "password" {
+  description = "SIP password (kind = \"credential\"), 8-128 characters."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "fqdns" {
+  description = "Host names Telnyx sends calls to (kind = \"fqdn\"), each with its port."
+  type        = map(number)
+  default     = {}
+}
+
+variable "ips" {
+  description = "IPv4 addresses of the SBCs (kind = \"ip\"), each with its SIP port."
+  type        = map(number)
+  default     = {}
+}
+
+variable "tags" {
+  description = "Tags for every object of the trunk."
+  type        = set(string)
+  default     = []
+}

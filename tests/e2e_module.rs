@@ -1,0 +1,84 @@
+//! The reusable module `examples/modules/sip_trunk`, used twice by `examples/module-usage`:
+//! init, apply, empty plan, destroy, through the real `terraform` against the emulator; and
+//! its input validation failing at plan with no API call.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::path::Path;
+
+use support::{Emulator, Tf, workspace_root};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        if e.path().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// A working directory holding the module and `main.tf`, with modules installed.
+fn workspace(emu: &Emulator, main_tf: &str) -> Tf {
+    let tf = Tf::new(emu);
+    copy_dir(&workspace_root().join("examples/modules/sip_trunk"), &tf.path().join("modules/sip_trunk"));
+    std::fs::write(tf.path().join("main.tf"), main_tf.replace("\"../modules/sip_trunk\"", "\"./modules/sip_trunk\"")).unwrap();
+    // `get` installs the modules only: with dev_overrides there is no provider to install.
+    tf.run(&["get", "-no-color"]).ok();
+    tf
+}
+
+#[test]
+fn module_used_twice_applies_plans_empty_and_destroys() {
+    let emu = Emulator::start();
+    let usage = std::fs::read_to_string(workspace_root().join("examples/module-usage/main.tf")).unwrap();
+    let tf = workspace(&emu, &usage);
+    tf.apply().ok();
+    assert_eq!(emu.objects("outbound_voice_profiles").len(), 2);
+    assert_eq!(emu.objects("credential_connections").len(), 1);
+    assert_eq!(emu.objects("ip_connections").len(), 1);
+    assert_eq!(emu.objects("ips").len(), 2);
+    let conn = &emu.objects("credential_connections")[0];
+    let profiles = emu.objects("outbound_voice_profiles");
+    let hq_profile = profiles.iter().find(|p| p["name"] == "hq-pbx-outbound").unwrap();
+    assert_eq!(conn["outbound"]["outbound_voice_profile_id"], hq_profile["id"]);
+    assert_eq!(conn["inbound"]["channel_limit"], 30);
+    tf.assert_no_changes();
+
+    let out = tf.run(&["output", "-json"]);
+    out.ok();
+    let j: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(j["hq_connection_id"]["value"], conn["id"]);
+    assert_eq!(j["datacenter_ip_ids"]["value"].as_object().unwrap().len(), 2);
+
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}
+
+#[test]
+fn module_inputs_are_validated_at_plan_time() {
+    let emu = Emulator::start();
+    let main = r#"
+terraform {
+  required_providers {
+    telnyx = { source = "telnyx/telnyx" }
+  }
+}
+provider "telnyx" {}
+module "bad" {
+  source       = "../modules/sip_trunk"
+  name         = "Bad Name"
+  kind         = "sip"
+  destinations = ["usa"]
+}
+"#;
+    let tf = workspace(&emu, main);
+    let r = tf.plan();
+    assert_eq!(r.code, 1, "{}", r.all());
+    let all = r.all();
+    for needle in ["The name must be", "The kind must be one of", "two-letter upper-case country code"] {
+        assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
+    }
+    assert_eq!(emu.count("POST", "/v2/"), 0);
+    assert_eq!(emu.count("GET", "/v2/"), 0);
+}
