@@ -81,6 +81,13 @@ printf '%s\nresource "telnyx_outbound_voice_profile" "p" {\n  name = "bench-one"
 (cd "$WORK/one" && "$TF" apply -input=false -auto-approve >/dev/null)
 one=$(for _ in $(seq 1 "$RUNS"); do time_cmd "$WORK/one" "$TF" plan -input=false -lock=false -detailed-exitcode; done | median)
 
+# Where the time of that plan goes: the provider's own share, from its DEBUG log lines
+# (time inside every RPC it served) and the number of times Terraform started it.
+(cd "$WORK/one" && TF_LOG=DEBUG TF_LOG_PATH="$WORK/one/plan.log" "$TF" plan -input=false -lock=false >/dev/null)
+launches=$(grep -c 'starting plugin: path=.*terraform-provider-telnyx' "$WORK/one/plan.log" || true)
+rpc_ms=$(grep 'provider.terraform-provider-telnyx: served:' "$WORK/one/plan.log" | sed -n 's/.*duration_ms=\([0-9.]*\).*/\1/p' | awk '{s+=$1} END {printf "%.1f", s}')
+rpcs=$(grep -c 'provider.terraform-provider-telnyx: served:' "$WORK/one/plan.log" || true)
+
 # 3. N resources through a slow API.
 start_emulator --latency-ms "$LATENCY"
 mkdir -p "$WORK/many"
@@ -91,5 +98,6 @@ floor=$(( base + ( (N + 9) / 10 ) * LATENCY ))
 printf '\nterraform wall time (%s, median of %s runs)\n' "$("$TF" version | head -1)" "$RUNS"
 printf '  plan, no resources (Terraform alone)      %6d ms\n' "$base"
 printf '  plan, 1 outbound voice profile             %6d ms   %.2fx the no-resource plan\n' "$one" "$(echo "$one / $base" | bc -l)"
+printf '    provider share: %s RPCs served in %s ms in total (REST round trip included), %s launches (~2.5 ms each to the handshake, bench/startup.rs)\n' "$rpcs" "$rpc_ms" "$launches"
 printf '  apply, %d profiles, API latency %d ms    %6d ms   %.2fx the floor (%d ms = baseline + ceil(N/10) x latency)\n' \
   "$N" "$LATENCY" "$many" "$(echo "$many / $floor" | bc -l)" "$floor"
