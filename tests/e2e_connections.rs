@@ -358,6 +358,12 @@ resource "telnyx_fqdn_connection" "g" {{
             "resource \"telnyx_ip_connection\" \"i\" {\n  rtcp_settings = { port = \"rtcp-mux\" }\n}",
         );
     tf.config(&partial);
+    // The plan shows the change and nothing else: only `updated_at` becomes unknown (values
+    // the API holds as null, such as `noise_suppression`, are planned as null, not unknown).
+    let p = tf.plan();
+    assert_eq!(p.code, 2, "{}", p.all());
+    let unknowns: Vec<&str> = p.stdout.lines().filter(|l| l.contains("(known after apply)")).collect();
+    assert!(unknowns.len() == 2 && unknowns.iter().all(|l| l.contains("updated_at")), "{unknowns:#?}\n{}", p.stdout);
     let r = tf.apply();
     r.ok();
     assert!(r.stdout.contains("0 added, 2 changed, 0 destroyed"), "{}", r.stdout);

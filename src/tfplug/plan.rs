@@ -92,7 +92,10 @@ fn mark_unknown(attrs: &[Attribute], config: &Value, prior: &Value, planned: &mu
             if a.default.is_some() {
                 continue;
             }
-            *pl = if a.keep_state && !pr.is_null() { pr.clone() } else { Value::unknown() };
+            // keep_state keeps the prior value, null included (the API holds none and will
+            // hold none after this update); only where there is no prior object at all does
+            // the attribute become unknown.
+            *pl = if a.keep_state && !prior.is_null() { pr.clone() } else { Value::unknown() };
         } else if let (Kind::Nested(Nesting::Single, children), Value::Object(_), Value::Object(_)) = (&a.kind, c, &*pl) {
             mark_unknown(children, c, pr, pl);
         }
@@ -363,6 +366,24 @@ mod tests {
         assert_eq!(p.state.get("inbound").get("timeout"), &Value::int(3));
         assert!(p.state.get("inbound").get("fresh").is_unknown());
         assert!(p.requires_replace.is_empty());
+        assert!(check_plan(&attrs, &pr, &cfg, &p.state).is_empty());
+    }
+
+    #[test]
+    fn keep_state_keeps_a_null_prior_value_on_update() {
+        let attrs = schema();
+        let mut pr = prior();
+        pr.set("tags", Value::Null);
+        let cfg = config("b", Value::Null);
+        let p = plan(&attrs, &pr, &cfg, &proposed(&attrs, &pr, &cfg));
+        assert_eq!(p.state.get("tags"), &Value::Null, "a null the API holds stays planned as null");
+        assert!(p.state.get("updated_at").is_unknown());
+        // Without a prior nested object, its keep_state children are unknown.
+        let mut pr = prior();
+        pr.set("inbound", Value::Null);
+        let cfg = config("b", obj(&[("channel_limit", Value::int(5)), ("timeout", Value::Null), ("fresh", Value::Null)]));
+        let p = plan(&attrs, &pr, &cfg, &proposed(&attrs, &pr, &cfg));
+        assert!(p.state.get("inbound").get("timeout").is_unknown());
         assert!(check_plan(&attrs, &pr, &cfg, &p.state).is_empty());
     }
 
