@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Quick start: build the provider and the emulator, start the emulator, apply
-# examples/quickstart with the real terraform binary, show what the emulator holds,
-# then destroy and stop. Needs only cargo and python3 on the machine.
+# Quick start: build the provider and the emulator, start the emulator, plan and apply
+# examples/quickstart with the real terraform binary, show the objects as the API holds them,
+# plan again (expect no changes), then destroy and stop. Needs only cargo and python3.
+#
+# With TELNYX_API_KEY set in the environment it runs against your Telnyx account instead
+# (TELNYX_BASE_URL, if set, is honoured), after saying so and giving you time to stop it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+bold() { printf '\033[1m%s\033[0m\n' "$*"; }
+step() { printf '\n'; bold "==> $*"; }
 
 step "Installing Terraform 1.0.3 into .tools/ (once)"
 scripts/install-tools.sh --terraform-only
@@ -23,15 +27,28 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "Starting the Telnyx API emulator on 127.0.0.1"
-export TELNYX_API_KEY="quickstart-key"
-"$ROOT/target/release/telnyx-emulator" --port 0 --api-key "$TELNYX_API_KEY" > "$WORK/emulator.out" 2> "$WORK/emulator.log" &
-EMU_PID=$!
-for _ in $(seq 1 100); do grep -q '^listening on ' "$WORK/emulator.out" 2>/dev/null && break; sleep 0.05; done
-EMU_URL="$(sed -n 's/^listening on //p' "$WORK/emulator.out")"
-[ -n "$EMU_URL" ] || { echo "the emulator did not start" >&2; cat "$WORK/emulator.log" >&2; exit 1; }
-export TELNYX_BASE_URL="$EMU_URL/v2"
-echo "emulator: $TELNYX_BASE_URL"
+if [ -n "${TELNYX_API_KEY:-}" ]; then
+  REAL=1
+  export TELNYX_BASE_URL="${TELNYX_BASE_URL:-https://api.telnyx.com/v2}"
+  printf '\n\033[1;31m'
+  echo "!!! TELNYX_API_KEY is set: this quick start will CREATE REAL OBJECTS in your Telnyx account"
+  echo "!!! at $TELNYX_BASE_URL (an outbound voice profile, an FQDN connection and an FQDN, all"
+  echo "!!! named quickstart-*), show them, and destroy them again. Unset TELNYX_API_KEY to use"
+  echo "!!! the bundled emulator instead. Starting in 10 seconds; press Ctrl-C to stop."
+  printf '\033[0m'
+  sleep 10
+else
+  REAL=0
+  step "Starting the Telnyx API emulator on 127.0.0.1"
+  export TELNYX_API_KEY="quickstart-key"
+  "$ROOT/target/release/telnyx-emulator" --port 0 --api-key "$TELNYX_API_KEY" > "$WORK/emulator.out" 2> "$WORK/emulator.log" &
+  EMU_PID=$!
+  for _ in $(seq 1 100); do grep -q '^listening on ' "$WORK/emulator.out" 2>/dev/null && break; sleep 0.05; done
+  EMU_URL="$(sed -n 's/^listening on //p' "$WORK/emulator.out")"
+  [ -n "$EMU_URL" ] || { echo "the emulator did not start" >&2; cat "$WORK/emulator.log" >&2; exit 1; }
+  export TELNYX_BASE_URL="$EMU_URL/v2"
+  echo "emulator: $TELNYX_BASE_URL"
+fi
 
 # dev_overrides: terraform uses the freshly built binary, no registry, no init.
 cat > "$WORK/cli.tfrc" <<TFRC
@@ -46,19 +63,37 @@ export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc" CHECKPOINT_DISABLE=1
 cp "$ROOT/examples/quickstart/main.tf" "$WORK/main.tf"
 cd "$WORK"
 
+step "The configuration (examples/quickstart/main.tf)"
+grep -E '^(resource|data|output) ' main.tf
+
 step "terraform plan"
 "$TF" plan -input=false
 step "terraform apply"
 "$TF" apply -input=false -auto-approve
-step "The outbound voice profile as the emulator holds it"
-python3 - "$EMU_URL" <<'PY'
+
+if [ "$REAL" = 1 ]; then
+  step "The objects as Terraform recorded them"
+  "$TF" state list
+  "$TF" show -no-color | sed -n '1,80p'
+else
+  step "The objects as the emulator holds them"
+  python3 - "$EMU_URL" <<'PY'
 import json, sys, urllib.request
 state = json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/state"))
-print(json.dumps(state.get("outbound_voice_profiles", []), indent=2))
+for family, objects in state.items():
+    for o in objects:
+        print(f"--- {family} {o.get('id')}")
+        print(json.dumps(o, indent=2, sort_keys=True))
 PY
+fi
+
 step "terraform plan again (expect: No changes)"
 "$TF" plan -input=false -detailed-exitcode
 step "terraform destroy"
 "$TF" destroy -input=false -auto-approve
+if [ "$REAL" = 0 ]; then
+  left="$(python3 -c "import json,sys,urllib.request; s=json.load(urllib.request.urlopen(sys.argv[1]+'/_emulator/state')); print(sum(len(v) for v in s.values()))" "$EMU_URL")"
+  echo "objects left in the emulator: $left"
+fi
 echo
-echo "Done: built, applied, showed, planned clean, destroyed."
+bold "Done: built, planned, applied, showed, planned clean, destroyed."

@@ -17,6 +17,10 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/telnyx/telnyx";
 pub fn serve() -> std::process::ExitCode {
     tfplug::serve(
         provider::TelnyxProvider,
-        tfplug::ServeOpts { address: PROVIDER_ADDRESS, log_module: "provider.terraform-provider-telnyx" },
+        tfplug::ServeOpts {
+            address: PROVIDER_ADDRESS,
+            log_module: "provider.terraform-provider-telnyx",
+            version: env!("CARGO_PKG_VERSION"),
+        },
     )
 }

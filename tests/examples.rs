@@ -129,3 +129,18 @@ fn every_example_applies_plans_empty_and_destroys() {
     let failures = failures.into_inner().unwrap();
     assert!(failures.is_empty(), "{} of {} examples failed:\n\n{}", failures.len(), files.len(), failures.join("\n\n"));
 }
+
+/// The quick start's configuration (scripts/quickstart.sh applies it the same way).
+#[test]
+fn the_quickstart_example_applies_plans_empty_and_destroys() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    std::fs::write(tf.path().join("main.tf"), read("examples/quickstart/main.tf").unwrap()).unwrap();
+    tf.apply().ok();
+    assert_eq!(emu.objects("outbound_voice_profiles").len(), 1);
+    assert_eq!(emu.objects("fqdn_connections").len(), 1);
+    assert_eq!(emu.objects("fqdns").len(), 1);
+    tf.assert_no_changes();
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}

@@ -1,5 +1,7 @@
-# Quick start: an outbound voice profile, read back through its data source.
-# scripts/quickstart.sh applies this against the bundled emulator.
+# Quick start: a small SIP trunk — an outbound voice profile, an FQDN connection that uses it,
+# and the connection's host name — plus the profile read back through its data source.
+# scripts/quickstart.sh applies this against the bundled emulator (or, when TELNYX_API_KEY is
+# set, against your Telnyx account).
 
 terraform {
   required_providers {
@@ -13,7 +15,7 @@ terraform {
 provider "telnyx" {}
 
 resource "telnyx_outbound_voice_profile" "office" {
-  name                      = "office-outbound"
+  name                      = "quickstart-office-outbound"
   concurrent_call_limit     = 10
   daily_spend_limit         = "100.00"
   daily_spend_limit_enabled = true
@@ -26,6 +28,27 @@ resource "telnyx_outbound_voice_profile" "office" {
   }
 }
 
+resource "telnyx_fqdn_connection" "office" {
+  connection_name    = "quickstart-office-trunk"
+  transport_protocol = "TCP"
+  tags               = ["quickstart"]
+
+  inbound = {
+    channel_limit = 10
+  }
+
+  outbound = {
+    outbound_voice_profile_id = telnyx_outbound_voice_profile.office.id
+  }
+}
+
+resource "telnyx_fqdn" "office_pbx" {
+  connection_id   = telnyx_fqdn_connection.office.id
+  fqdn            = "pbx.quickstart.example.com"
+  dns_record_type = "a"
+  port            = 5060
+}
+
 data "telnyx_outbound_voice_profile" "office" {
   id = telnyx_outbound_voice_profile.office.id
 }
@@ -34,6 +57,10 @@ output "profile_id" {
   value = telnyx_outbound_voice_profile.office.id
 }
 
-output "enabled_by_default" {
+output "connection_id" {
+  value = telnyx_fqdn_connection.office.id
+}
+
+output "profile_enabled_by_default" {
   value = data.telnyx_outbound_voice_profile.office.enabled
 }

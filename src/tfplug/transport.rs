@@ -37,6 +37,8 @@ pub struct ServeOpts {
     pub address: &'static str,
     /// Logger module name, e.g. `provider.terraform-provider-telnyx`.
     pub log_module: &'static str,
+    /// The provider's version, logged at start-up.
+    pub version: &'static str,
 }
 
 /// Runs the plugin: normally as launched by Terraform; with `--debug`, in reattach mode.
@@ -196,7 +198,7 @@ async fn run<P: Provider>(provider: P, opts: ServeOpts, debug: bool) -> Result<(
         tokio::spawn(ignore_interrupts());
         tokio::spawn(exit_when_orphaned(shutdown.clone()));
     }
-    tracing::info!(network, address = %address, tls = tls.is_some(), "provider started");
+    tracing::info!(version = opts.version, network, address = %address, tls = tls.is_some(), "provider started");
 
     let controller = Controller { shutdown: shutdown.clone() };
     let stop = shutdown.clone();
