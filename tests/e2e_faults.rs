@@ -441,3 +441,40 @@ fn request_logs_show_each_call_and_never_the_key() {
     assert!(calls.iter().all(|l| l.contains("request_id=") && !l.contains("request_id=\"\"") && !l.contains("request_id= ")), "{calls:#?}");
     assert!(r.all().contains("request body"), "TRACE shows (redacted) request bodies");
 }
+
+/// Names are not unique at Telnyx: after an uncertain create, an object that shares the name
+/// but predates the create is someone else's and is never adopted; one made by our create is,
+/// even when the server's clock is behind ours.
+#[test]
+fn an_older_object_sharing_the_name_is_never_adopted() {
+    let emu = Emulator::start();
+    emu.clock(-3600);
+    let (st, theirs) =
+        emu.api(reqwest::Method::POST, "/outbound_voice_profiles", Some(json!({"name": "shared-0", "tags": ["someone-else"]})));
+    assert_eq!(st, 200, "{theirs}");
+    let theirs = theirs["data"]["id"].as_str().unwrap().to_string();
+    emu.clock(0);
+    emu.clear_requests();
+    emu.fault(&json!({"kind": "error_before", "method": "POST", "status": 503, "count": 1}));
+    let tf = Tf::new(&emu);
+    tf.config(&profiles(1, "shared", ""));
+    tf.apply().ok();
+    let ours = tf.state_ids(TYPE);
+    assert_eq!(ours.len(), 1);
+    assert_ne!(ours[0], theirs, "someone else's object was adopted");
+    assert_eq!(emu.objects("outbound_voice_profiles").len(), 2);
+    let counts = call_counts(&emu, "older same-named object");
+    assert_eq!((n(&counts, "create", 503), n(&counts, "list", 200), n(&counts, "create", 200)), (1, 1, 1));
+    tf.assert_no_changes();
+
+    // A server clock 90 s behind: what our create made (answered 500) is still adopted.
+    emu.clock(-90);
+    emu.clear_requests();
+    emu.fault(&json!({"kind": "error_after", "method": "POST", "count": 1}));
+    let tf2 = Tf::new(&emu);
+    tf2.config(&profiles(1, "skewed", ""));
+    tf2.apply().ok();
+    let counts = call_counts(&emu, "server clock 90 s behind");
+    assert_eq!((n(&counts, "create", 500), n(&counts, "list", 200), n(&counts, "create", 200)), (1, 1, 0));
+    assert_eq!(emu.objects("outbound_voice_profiles").len(), 3);
+}

@@ -253,3 +253,95 @@ fn an_orphaned_plugin_exits() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(!still_alive, "the orphaned plugin kept running");
 }
+
+/// A failed ApplyResourceChange that produced no state hands Terraform its prior state back:
+/// a missing new_state would read as null, and Terraform would forget a live object.
+#[tokio::test]
+async fn a_failed_apply_returns_the_prior_state() {
+    use terraform_provider_telnyx::provider::TelnyxProvider;
+    use terraform_provider_telnyx::tfplug::Provider as _;
+
+    let (pem, der, key) = client_identity();
+    let p = launch(&pem);
+    let ch = connect(&p, Some((&der, &key))).await.expect("mTLS connection");
+    let mut client = ProviderClient::new(ch);
+    let resource = TelnyxProvider.resources().into_iter().find(|r| r.type_name() == "telnyx_outbound_voice_profile").unwrap();
+    let ty = resource.schema().ty();
+    let Type::Object(attrs) = &ty else { panic!("object type expected") };
+    let prior = Value::Object(attrs.keys().map(|k| (k.clone(), if k == "id" { Value::string("123") } else { Value::Null })).collect());
+    let prior_bytes = msgpack::encode(&prior, &ty).unwrap();
+    let resp = client
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "telnyx_outbound_voice_profile".into(),
+            prior_state: Some(pb::DynamicValue { msgpack: prior_bytes.clone(), json: vec![] }),
+            planned_state: Some(pb::DynamicValue { msgpack: vec![0x81, 0xa1, b'x'], json: vec![] }),
+            planned_private: b"private".to_vec(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(resp.diagnostics[0].summary, "Malformed request");
+    assert_eq!(resp.new_state.map(|s| s.msgpack), Some(prior_bytes), "the prior state must come back");
+    assert_eq!(resp.private, b"private".to_vec());
+}
+
+/// A provider configuration Terraform does not know yet (it depends on resources still to be
+/// created) never falls back to environment variables or the default URL: reads keep the
+/// state as it is, and data sources say why they cannot read.
+#[tokio::test]
+async fn an_unknown_provider_configuration_makes_no_api_call() {
+    use terraform_provider_telnyx::provider::TelnyxProvider;
+    use terraform_provider_telnyx::tfplug::Provider as _;
+
+    let (pem, der, key) = client_identity();
+    let p = launch(&pem);
+    let ch = connect(&p, Some((&der, &key))).await.expect("mTLS connection");
+    let mut client = ProviderClient::new(ch);
+    let provider_ty = TelnyxProvider.schema().ty();
+    let Type::Object(pattrs) = &provider_ty else { panic!("object type expected") };
+    let config = Value::Object(pattrs.keys().map(|k| (k.clone(), if k == "base_url" { Value::unknown() } else { Value::Null })).collect());
+    let resp = client
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.0.3".into(),
+            config: Some(pb::DynamicValue { msgpack: msgpack::encode(&config, &provider_ty).unwrap(), json: vec![] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+
+    let resource = TelnyxProvider.resources().into_iter().find(|r| r.type_name() == "telnyx_outbound_voice_profile").unwrap();
+    let ty = resource.schema().ty();
+    let Type::Object(attrs) = &ty else { panic!("object type expected") };
+    let state = Value::Object(attrs.keys().map(|k| (k.clone(), if k == "id" { Value::string("123") } else { Value::Null })).collect());
+    let state_bytes = msgpack::encode(&state, &ty).unwrap();
+    let read = client
+        .read_resource(pb::read_resource::Request {
+            type_name: "telnyx_outbound_voice_profile".into(),
+            current_state: Some(pb::DynamicValue { msgpack: state_bytes.clone(), json: vec![] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+    assert_eq!(read.new_state.map(|s| s.msgpack), Some(state_bytes), "the state stays as it is");
+
+    let ds = TelnyxProvider.data_sources().into_iter().find(|d| d.type_name() == "telnyx_outbound_voice_profile").unwrap();
+    let dty = ds.schema().ty();
+    let Type::Object(dattrs) = &dty else { panic!("object type expected") };
+    let dconfig = Value::Object(dattrs.keys().map(|k| (k.clone(), if k == "id" { Value::string("123") } else { Value::Null })).collect());
+    let read = client
+        .read_data_source(pb::read_data_source::Request {
+            type_name: "telnyx_outbound_voice_profile".into(),
+            config: Some(pb::DynamicValue { msgpack: msgpack::encode(&dconfig, &dty).unwrap(), json: vec![] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(read.diagnostics.len(), 1, "{:?}", read.diagnostics);
+    assert_eq!(read.diagnostics[0].summary, "Provider configuration not known yet");
+}

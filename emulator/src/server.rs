@@ -332,8 +332,17 @@ fn control(shared: &Shared, method: &Method, rest: &str, body: &Bytes) -> Respon
     let mut st = shared.lock();
     match (method.as_str(), rest.trim_end_matches('/')) {
         ("GET", "state") => respond(200, &st.store.dump()),
+        ("GET", "clock") => respond(200, &json!({"offset_secs": crate::store::clock_offset()})),
+        ("POST", "clock") => match serde_json::from_slice::<Json>(body).ok().and_then(|j| j.get("offset_secs").and_then(Json::as_i64)) {
+            Some(secs) => {
+                crate::store::set_clock_offset(secs);
+                respond(200, &json!({"offset_secs": secs}))
+            }
+            None => respond(400, &json!({"error": "expected {\"offset_secs\": <whole number>}"})),
+        },
         ("POST", "reset") => {
             *st = State::default();
+            crate::store::set_clock_offset(0);
             respond(200, &json!({"reset": true}))
         }
         ("GET", "requests") => respond(200, &json!({"data": st.log})),

@@ -1,6 +1,7 @@
 //! In-memory objects per family, in creation order; ids and timestamps.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value as Json;
@@ -45,10 +46,22 @@ pub fn new_id() -> String {
     fastrand::u64(1_000_000_000_000_000_000..=9_223_372_036_854_775_807).to_string()
 }
 
+/// Seconds added to the real clock for every timestamp the emulator writes: a server clock
+/// that is ahead (positive) or behind (negative), or objects made "long ago" in tests.
+static CLOCK_OFFSET_SECS: AtomicI64 = AtomicI64::new(0);
+
+pub fn set_clock_offset(secs: i64) {
+    CLOCK_OFFSET_SECS.store(secs, Ordering::Relaxed);
+}
+
+pub fn clock_offset() -> i64 {
+    CLOCK_OFFSET_SECS.load(Ordering::Relaxed)
+}
+
 /// Now, ISO 8601 UTC with milliseconds: `2026-11-22T13:37:00.123Z`.
 pub fn now() -> String {
     let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = d.as_secs() as i64;
+    let secs = d.as_secs() as i64 + CLOCK_OFFSET_SECS.load(Ordering::Relaxed);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Civil date from days since 1970-01-01 (proleptic Gregorian).
     let z = days + 719_468;

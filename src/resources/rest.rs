@@ -8,6 +8,7 @@
 //! natural key and adopted if it is there; only if it is not, the create is sent again.
 
 use std::marker::PhantomData;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use serde_json::Value as Json;
@@ -15,8 +16,10 @@ use serde_json::Value as Json;
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
 use crate::telnyx::mapping::{absorb, request_body};
+use crate::telnyx::timestamp;
+use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::{Attribute, Kind, Presence, Schema};
-use crate::tfplug::{Ctx, DataSource, Diagnostic, Diagnostics, Failure, Resource, Value};
+use crate::tfplug::{Ctx, DataSource, Diagnostic, Diagnostics, Failure, PlanRequest, Resource, Value};
 
 /// A Telnyx object family with the standard REST shape.
 pub trait RestObject: Send + Sync + 'static {
@@ -49,6 +52,12 @@ pub trait RestObject: Send + Sync + 'static {
     /// List filters for a data-source lookup by `attr` = `value`.
     fn lookup_filters(_attr: &str, _value: &str) -> Vec<(String, String)> {
         Vec::new()
+    }
+
+    /// Adjusts the generic plan where one attribute's change affects another's computed value
+    /// (see `Resource::modify_plan`; the result is checked against Terraform's rules).
+    fn modify_plan(_req: &PlanRequest<'_>, _planned: &mut Planned) -> Diagnostics {
+        Diagnostics::new()
     }
 }
 
@@ -106,20 +115,31 @@ impl<T: RestObject> Rest<T> {
 
     /// After a create that may or may not have happened: find the object by natural key.
     /// `Ok(Some)` adopts it, `Ok(None)` says it is certainly absent.
-    async fn find_existing(client: &Client, ctx: &Ctx, key: &NaturalKey) -> Result<Option<Json>, ApiError> {
+    ///
+    /// Natural keys such as names are not always unique at Telnyx, so an object that shares
+    /// the key but was created before our first attempt (`since`, less [`CLOCK_SKEW`]) is
+    /// someone else's: it is never adopted.
+    async fn find_existing(client: &Client, ctx: &Ctx, key: &NaturalKey, since: SystemTime) -> Result<Option<Json>, ApiError> {
         // Part of finishing the create: runs even if Terraform has asked to stop meanwhile.
         let items = client.list_all_to_reconcile(ctx, T::PATH, &key.filters).await?;
-        let found: Vec<Json> = items.into_iter().filter(|o| key.is_match(o)).collect();
-        match found.len() {
+        let (ours, older): (Vec<Json>, Vec<Json>) = items.into_iter().filter(|o| key.is_match(o)).partition(|o| created_since(o, since));
+        if !older.is_empty() {
+            tracing::info!(
+                type_name = T::TYPE_NAME,
+                count = older.len(),
+                "objects that share the natural key but predate this create are left alone"
+            );
+        }
+        match ours.len() {
             0 => Ok(None),
-            1 => Ok(found.into_iter().next()),
+            1 => Ok(ours.into_iter().next()),
             n => Err(ApiError {
                 kind: crate::telnyx::error::ApiErrorKind::Validation,
                 status: None,
                 method: "GET".into(),
                 path: T::PATH.into(),
                 errors: Vec::new(),
-                message: format!("{n} objects match the natural key"),
+                message: format!("{n} objects created since this create began match the natural key"),
             }),
         }
     }
@@ -128,6 +148,7 @@ impl<T: RestObject> Rest<T> {
         // Each round: create; if that failed in a way that may have created the object, look
         // for it (adopt it if there); only if it is certainly absent, create again. Rounds are
         // bounded by `max_retries`, like any retry.
+        let since = SystemTime::now();
         let mut round: u32 = 0;
         loop {
             round += 1;
@@ -139,7 +160,7 @@ impl<T: RestObject> Rest<T> {
                 return Err(Self::diag(&failed, "create", None));
             };
             tracing::info!(type_name = T::TYPE_NAME, error = %failed, round, "create may have reached Telnyx; looking for the object before trying again");
-            match Self::find_existing(client, ctx, &key).await {
+            match Self::find_existing(client, ctx, &key, since).await {
                 Ok(Some(obj)) => {
                     tracing::info!(type_name = T::TYPE_NAME, "adopted the object the failed create made");
                     return Ok(obj);
@@ -172,6 +193,9 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
     }
     fn validate(&self, config: &Value) -> Diagnostics {
         T::validate(config)
+    }
+    fn modify_plan(&self, req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
+        T::modify_plan(req, planned)
     }
 
     async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {
@@ -216,6 +240,19 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
     async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {
         let id = id_of(state)?;
         client.delete(ctx, &item_path::<T>(&id)).await.map_err(|e| Self::diag(&e, "delete", Some(&id)))
+    }
+}
+
+/// How much earlier than our first create attempt an object's `created_at` may be and still
+/// be the object that attempt made: the clock skew tolerated between this machine and Telnyx.
+pub const CLOCK_SKEW: Duration = Duration::from_secs(120);
+
+/// Whether `obj` was created no earlier than `since` (less [`CLOCK_SKEW`]). An object without
+/// a readable `created_at` counts as recent: the natural key alone decides then.
+fn created_since(obj: &Json, since: SystemTime) -> bool {
+    match obj.get("created_at").and_then(Json::as_str).and_then(timestamp::parse) {
+        Some(created) => created + CLOCK_SKEW >= since,
+        None => true,
     }
 }
 

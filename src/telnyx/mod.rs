@@ -5,3 +5,4 @@ pub mod client;
 pub mod error;
 pub mod mapping;
 pub mod redact;
+pub mod timestamp;

@@ -64,6 +64,10 @@ pub struct Attribute {
     pub replace_on_change: bool,
     /// Value planned when the configuration leaves this (computed) attribute null.
     pub default: Option<Value>,
+    /// Semantic equality of two known, non-null values (e.g. `"08:00"` and `"08:00:00.00Z"`):
+    /// where an API answers a value equivalent to the one Terraform holds, the held form is kept,
+    /// so a server's rewriting of a value is neither a diff nor an inconsistent result.
+    pub equivalent: Option<fn(&Value, &Value) -> bool>,
 }
 
 impl Attribute {
@@ -79,6 +83,7 @@ impl Attribute {
             keep_state: false,
             replace_on_change: false,
             default: None,
+            equivalent: None,
         }
     }
 
@@ -134,6 +139,16 @@ impl Attribute {
     pub fn default(mut self, v: Value) -> Self {
         self.default = Some(v);
         self
+    }
+    /// Values for which `same(a, b)` holds are one value written two ways (see [`Attribute::equivalent`]).
+    pub fn equivalent(mut self, same: fn(&Value, &Value) -> bool) -> Self {
+        self.equivalent = Some(same);
+        self
+    }
+    /// Whether `a` and `b` are the same value, by this attribute's semantic equality if it has one.
+    /// Unknown or null values are equal only to themselves.
+    pub fn same_value(&self, a: &Value, b: &Value) -> bool {
+        a == b || (a.is_known() && !a.is_null() && b.is_known() && !b.is_null() && self.equivalent.is_some_and(|same| same(a, b)))
     }
 
     /// The cty type of this attribute's value.
@@ -268,9 +283,19 @@ fn check_attrs(attrs: &[Attribute], prefix: &str, errs: &mut Vec<String>) {
         if a.description.is_empty() {
             errs.push(format!("{path}: no description"));
         }
+        if let Kind::Value(Type::Set(_)) = &a.kind
+            && a.ty().has_dynamic()
+        {
+            errs.push(format!("{path}: sets may not contain dynamic values"));
+        }
         if let Kind::Nested(n, children) = &a.kind {
             if matches!(n, Nesting::Set) && a.ty().has_dynamic() {
                 errs.push(format!("{path}: sets may not contain dynamic values"));
+            }
+            // The planner plans single nested attributes member by member; list, set and map
+            // nesting is supported where only the provider sets the value.
+            if !matches!(n, Nesting::Single) && a.presence != Presence::Computed {
+                errs.push(format!("{path}: list, set and map nested attributes must be computed-only"));
             }
             for c in children {
                 if a.presence == Presence::Computed && c.presence != Presence::Computed {
@@ -311,5 +336,27 @@ mod tests {
             .attr(string("a").computed().one_of(&["x"]).desc("d"));
         let errs = s.check();
         assert_eq!(errs.len(), 4, "{errs:?}");
+
+        let s = Schema::new("x")
+            .attr(nested_list("items", vec![string("n").optional().desc("d")]).optional().desc("d"))
+            .attr(nested_list("listed", vec![string("n").computed().desc("d")]).computed().desc("d"))
+            .attr(set("any", Type::Dynamic).optional().desc("d"));
+        let errs = s.check();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].starts_with("items:") && errs[1].starts_with("any:"), "{errs:?}");
+    }
+
+    #[test]
+    fn same_value_uses_the_declared_equivalence_on_known_values_only() {
+        fn same_len(a: &Value, b: &Value) -> bool {
+            a.as_str().zip(b.as_str()).is_some_and(|(x, y)| x.len() == y.len())
+        }
+        let a = string("t").optional().equivalent(same_len).desc("t");
+        assert!(a.same_value(&"ab".into(), &"xy".into()));
+        assert!(!a.same_value(&"ab".into(), &"xyz".into()));
+        assert!(a.same_value(&Value::Null, &Value::Null));
+        assert!(!a.same_value(&Value::Null, &"ab".into()) && !a.same_value(&Value::unknown(), &"ab".into()));
+        let plain = string("p").optional().desc("p");
+        assert!(!plain.same_value(&"ab".into(), &"xy".into()) && plain.same_value(&"ab".into(), &"ab".into()));
     }
 }

@@ -46,6 +46,9 @@ struct Inner<P: Provider> {
     provider: P,
     catalog: OnceLock<Catalog<P::Client>>,
     client: OnceLock<P::Client>,
+    /// ConfigureProvider came with values Terraform does not know yet (they depend on
+    /// resources still to be created): no client, and nothing falls back to defaults.
+    config_unknown: std::sync::atomic::AtomicBool,
     stop: CancellationToken,
 }
 
@@ -58,7 +61,13 @@ impl<P: Provider> std::fmt::Debug for ProviderService<P> {
 impl<P: Provider> ProviderService<P> {
     pub fn new(provider: P) -> Self {
         ProviderService {
-            inner: Arc::new(Inner { provider, catalog: OnceLock::new(), client: OnceLock::new(), stop: CancellationToken::new() }),
+            inner: Arc::new(Inner {
+                provider,
+                catalog: OnceLock::new(),
+                client: OnceLock::new(),
+                config_unknown: std::sync::atomic::AtomicBool::new(false),
+                stop: CancellationToken::new(),
+            }),
         }
     }
 }
@@ -107,7 +116,18 @@ impl<P: Provider> Inner<P> {
             .ok_or_else(|| Diagnostic::error("Unknown data source type", format!("This provider has no data source type {name:?}.")).into())
     }
 
+    fn config_is_unknown(&self) -> bool {
+        self.config_unknown.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     fn client(&self) -> Result<&P::Client, Diagnostics> {
+        if self.config_is_unknown() {
+            return Err(Diagnostic::error(
+                "Provider configuration not known yet",
+                "The provider block uses values Terraform only knows after apply (they depend on resources not created yet), so the provider cannot call the API now. Set those arguments from values known at plan time, or create what they depend on first (`terraform apply -target=...`).",
+            )
+            .into());
+        }
         self.client.get().ok_or_else(|| {
             Diagnostic::error(
                 "Provider not configured",
@@ -464,6 +484,13 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             async move {
                 let c = inner.catalog();
                 let config = decode(req.config.as_ref(), &c.provider_ty, "provider configuration")?;
+                if !config.is_wholly_known() {
+                    // Never fall back to environment variables or defaults for a value the
+                    // user did set, just not yet: calls that need the API say so instead.
+                    inner.config_unknown.store(true, std::sync::atomic::Ordering::Relaxed);
+                    tracing::debug!("provider configuration has unknown values; API calls are deferred");
+                    return Ok(pb::configure_provider::Response { diagnostics: Vec::new() });
+                }
                 let client = inner.provider.configure(&config, &req.terraform_version).await?;
                 // A second ConfigureProvider in one process keeps the first client.
                 let _ = inner.client.set(client);
@@ -485,7 +512,9 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             async move {
                 let e = inner.resource(&req.type_name)?;
                 let current = decode(req.current_state.as_ref(), &e.ty, "current state")?;
-                if current.is_null() {
+                // Nothing to read, or no way to read it yet (configuration unknown during plan):
+                // the state stays as it is.
+                if current.is_null() || inner.config_is_unknown() {
                     return Ok(pb::read_resource::Response { new_state: req.current_state, private: req.private, ..Default::default() });
                 }
                 let client = inner.client()?;
@@ -564,6 +593,11 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         let req = req.into_inner();
         let inner = &self.inner;
         let tn = req.type_name.clone();
+        // If the handler fails before it produced a state (a panic, a malformed request), hand
+        // Terraform its prior state back verbatim: a missing new_state reads as null, and
+        // Terraform would forget an object that still exists.
+        let prior_raw = req.prior_state.clone();
+        let private_raw = req.planned_private.clone();
         run(
             "ApplyResourceChange",
             &tn,
@@ -610,7 +644,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                     ..Default::default()
                 })
             },
-            |d| pb::apply_resource_change::Response { diagnostics: d, ..Default::default() },
+            |d| pb::apply_resource_change::Response { new_state: prior_raw, private: private_raw, diagnostics: d, ..Default::default() },
         )
         .await
     }

@@ -104,7 +104,8 @@ impl Validator {
             Validator::Decimal => v.as_str().is_some_and(is_decimal),
             Validator::TimeOfDay => v.as_str().is_some_and(is_time_of_day),
             Validator::Unique => match v.elements() {
-                Some(e) => e.iter().enumerate().all(|(i, x)| !e[..i].contains(x)),
+                // Unknown elements may still turn out distinct: only known ones can clash.
+                Some(e) => e.iter().enumerate().all(|(i, x)| !x.is_wholly_known() || !e[..i].contains(x)),
                 None => false,
             },
             Validator::Each(inner) => match v.elements() {
@@ -245,6 +246,7 @@ mod tests {
         assert!(!Validator::Integer.check(&Value::Number(crate::tfplug::value::Number::Float(1.5))));
         assert!(Validator::Unique.check(&Value::List(vec!["a".into(), "b".into()])));
         assert!(!Validator::Unique.check(&Value::List(vec!["a".into(), "a".into()])));
+        assert!(Validator::Unique.check(&Value::List(vec![Value::unknown(), Value::unknown(), "a".into()])), "unknowns may differ");
     }
 
     #[test]

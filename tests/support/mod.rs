@@ -351,3 +351,14 @@ impl Tf {
         ids
     }
 }
+
+// ---- the emulator's clock ------------------------------------------------------------------
+
+impl Emulator {
+    /// Shifts the emulator's clock (the timestamps it writes) by `offset_secs` from real time.
+    pub fn clock(&self, offset_secs: i64) {
+        let r =
+            self.http.post(format!("{}/_emulator/clock", self.url)).json(&serde_json::json!({"offset_secs": offset_secs})).send().unwrap();
+        assert!(r.status().is_success(), "setting the emulator clock failed: {}", r.status());
+    }
+}
