@@ -128,6 +128,72 @@ resource "telnyx_fqdn" "f" {
     assert_eq!(emu.object_count(), 0);
 }
 
+/// The attribute lines a plan shows as changing (`~ name = a -> b`, `+ name = …`).
+fn changed_attributes(plan: &str) -> Vec<String> {
+    plan.lines()
+        .map(str::trim)
+        .filter(|l| (l.starts_with("~ ") || l.starts_with("+ ") || l.starts_with("- ")) && l.contains(" = "))
+        .map(|l| l[2..].split(" = ").next().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+#[test]
+fn fqdn_updates_plan_only_their_change_and_a_record_turned_srv_takes_telnyx_port() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    let config = |fqdn: &str, record: &str, port: Option<u16>| {
+        format!(
+            r#"
+provider "telnyx" {{}}
+resource "telnyx_fqdn_connection" "c" {{ connection_name = "e2e-fqdn-port" }}
+resource "telnyx_fqdn" "f" {{
+  connection_id   = telnyx_fqdn_connection.c.id
+  fqdn            = "{fqdn}"
+  dns_record_type = "{record}"
+  {port}
+}}
+"#,
+            port = port.map(|p| format!("port = {p}")).unwrap_or_default()
+        )
+    };
+    tf.config(&config("sip.example.com", "a", Some(5080)));
+    tf.apply().ok();
+    assert_eq!(tf.state_values("telnyx_fqdn.f")["port"], 5080);
+
+    // Port left to Telnyx from now on, and the host name changes: the plan shows that change
+    // (and the timestamp Telnyx sets), never `port` as "(known after apply)".
+    tf.config(&config("sip2.example.com", "a", None));
+    let r = tf.plan();
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert_eq!(changed_attributes(&r.stdout), ["fqdn", "updated_at"], "{}", r.stdout);
+    assert_changes(&tf, "0 added, 1 changed, 0 destroyed");
+    assert_eq!(tf.state_values("telnyx_fqdn.f")["port"], 5080);
+    assert_eq!(emu.objects("fqdns")[0]["port"], 5080);
+    tf.assert_no_changes();
+
+    // Turned into an SRV record: no port is sent (Telnyx refuses one), and the port Telnyx
+    // then holds (its default) is read back: no error, no diff afterwards.
+    tf.config(&config("sip2.example.com", "srv", None));
+    let r = tf.plan();
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stdout.contains("~ port") && r.stdout.contains("(known after apply)"), "{}", r.stdout);
+    emu.clear_requests();
+    assert_changes(&tf, "0 added, 1 changed, 0 destroyed");
+    assert_eq!(emu.count("PATCH", "/v2/fqdns/"), 1, "{:?}", emu.requests());
+    let f = &emu.objects("fqdns")[0];
+    assert_eq!((f["dns_record_type"].as_str(), f["port"].as_i64()), (Some("srv"), Some(5060)), "{f}");
+    assert_eq!(tf.state_values("telnyx_fqdn.f")["port"], 5060);
+    tf.assert_no_changes();
+
+    // And back to an A record with a port.
+    tf.config(&config("sip2.example.com", "a", Some(5090)));
+    assert_changes(&tf, "0 added, 1 changed, 0 destroyed");
+    assert_eq!(emu.objects("fqdns")[0]["port"], 5090);
+    tf.assert_no_changes();
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}
+
 fn ip_config(conn: &str, ip: &str, port: Option<u16>) -> String {
     let port = port.map(|p| format!("  port          = {p}\n")).unwrap_or_default();
     format!(

@@ -180,3 +180,166 @@ data "telnyx_access_ip_ranges" "when" { created_at_gt = "yesterday" }
     }
     assert!(emu.requests().is_empty(), "{:?}", emu.requests());
 }
+
+/// Percent-decodes a query key (`filter%5Bfqdn%5D` -> `filter[fqdn]`).
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], b.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok())) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A Telnyx that ignores some list filters (reference §11: which filter names the credential
+/// and IP connection lists honour is not known): a proxy in front of the emulator that drops
+/// the query parameters `ignored` on every path before forwarding, one request per
+/// connection. Returns its base URL (`…/v2`).
+fn filter_ignoring_proxy(emu: &Emulator, ignored: &'static [&'static str]) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    let upstream = emu.url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(client) = conn else { continue };
+            let upstream = upstream.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(client.try_clone().unwrap());
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let mut head = String::new();
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    if line == "\r\n" || line.is_empty() {
+                        break;
+                    }
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(v) = lower.strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap();
+                    }
+                    if !lower.starts_with("connection:") {
+                        head.push_str(&line);
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                let mut parts = request_line.trim_end().splitn(3, ' ');
+                let (method, target, version) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+                let target = match target.split_once('?') {
+                    Some((path, query)) => {
+                        let kept: Vec<&str> =
+                            query.split('&').filter(|kv| !ignored.contains(&decode(kv.split('=').next().unwrap_or("")).as_str())).collect();
+                        format!("{path}?{}", kept.join("&"))
+                    }
+                    None => target.to_string(),
+                };
+                let mut up = TcpStream::connect(&upstream).unwrap();
+                up.write_all(format!("{method} {target} {version}\r\n{head}Connection: close\r\n\r\n").as_bytes()).unwrap();
+                up.write_all(&body).unwrap();
+                let mut answer = Vec::new();
+                up.read_to_end(&mut answer).unwrap();
+                let mut client = client;
+                client.write_all(&answer).unwrap();
+            });
+        }
+    });
+    format!("http://{addr}/v2")
+}
+
+#[test]
+fn connection_lists_apply_every_filter_themselves_and_list_oldest_first() {
+    let emu = Emulator::start();
+    let p = created(&emu, "/outbound_voice_profiles", json!({"name": "filter-prof"}));
+    let uses_p = json!({"outbound_voice_profile_id": p});
+    let cred = |name: &str, outbound: Json| {
+        created(
+            &emu,
+            "/credential_connections",
+            json!({"connection_name": name, "user_name": format!("u{name}"), "password": "s3cret-pass", "outbound": outbound}),
+        )
+    };
+    let cred_p = cred("credp", uses_p.clone());
+    cred("credx", json!({}));
+    let ip_p = created(&emu, "/ip_connections", json!({"connection_name": "ip-p", "outbound": uses_p}));
+    created(&emu, "/ip_connections", json!({"connection_name": "ip-x"}));
+    let fq = created(&emu, "/fqdn_connections", json!({"connection_name": "fqdn-conn"}));
+    created(&emu, "/fqdns", json!({"connection_id": fq, "fqdn": "sip.filter.example.com", "dns_record_type": "a"}));
+    let fq_other = created(&emu, "/fqdn_connections", json!({"connection_name": "fqdn-other"}));
+    created(&emu, "/fqdns", json!({"connection_id": fq_other, "fqdn": "other.filter.example.com", "dns_record_type": "a"}));
+
+    let config = format!(
+        r#"
+provider "telnyx" {{}}
+data "telnyx_credential_connections" "p" {{ outbound_voice_profile_id = "{p}" }}
+data "telnyx_ip_connections" "p" {{ outbound_voice_profile_id = "{p}" }}
+data "telnyx_credential_connections" "fqdn" {{ fqdn = "sip.filter.example.com" }}
+data "telnyx_ip_connections" "fqdn" {{ fqdn = "sip.filter.example.com" }}
+data "telnyx_fqdn_connections" "fqdn" {{ fqdn = "sip.filter.example.com" }}
+data "telnyx_connections" "p" {{ outbound_voice_profile_id = "{p}" }}
+data "telnyx_connections" "all" {{}}
+output "cred_p" {{ value = data.telnyx_credential_connections.p.credential_connections }}
+output "ip_p" {{ value = data.telnyx_ip_connections.p.ip_connections }}
+output "cred_fqdn" {{ value = data.telnyx_credential_connections.fqdn.credential_connections }}
+output "ip_fqdn" {{ value = data.telnyx_ip_connections.fqdn.ip_connections }}
+output "fqdn_fqdn" {{ value = data.telnyx_fqdn_connections.fqdn.fqdn_connections }}
+output "any_p" {{ value = data.telnyx_connections.p.connections }}
+output "any_all" {{ value = [for c in data.telnyx_connections.all.connections : c.id] }}
+"#
+    );
+    let none: BTreeSet<String> = BTreeSet::new();
+    // The emulator honours every filter; the proxy serves a Telnyx that honours none of the
+    // profile and FQDN filters: the results must be the same.
+    for ignoring in [false, true] {
+        let mut tf = Tf::new(&emu);
+        if ignoring {
+            tf.env("TELNYX_BASE_URL", &filter_ignoring_proxy(&emu, &["filter[outbound_voice_profile_id]", "filter[fqdn]"]));
+        }
+        tf.config(&config);
+        emu.clear_requests();
+        tf.apply().ok();
+        let out: Json = serde_json::from_str(&tf.run(&["output", "-json"]).stdout).unwrap();
+        let got = |name: &str| ids(&out[name]["value"]);
+        assert_eq!(got("cred_p"), set(&[&cred_p]), "ignoring filters: {ignoring}");
+        assert_eq!(got("ip_p"), set(&[&ip_p]), "ignoring filters: {ignoring}");
+        assert_eq!(got("cred_fqdn"), none, "FQDN records belong to FQDN connections only (ignoring filters: {ignoring})");
+        assert_eq!(got("ip_fqdn"), none, "ignoring filters: {ignoring}");
+        assert_eq!(got("fqdn_fqdn"), set(&[&fq]), "ignoring filters: {ignoring}");
+        assert_eq!(got("any_p"), set(&[&cred_p, &ip_p]), "ignoring filters: {ignoring}");
+        // Every connection; oldest first is asked of the API (it lists newest first unsorted).
+        let all: BTreeSet<String> = out["any_all"]["value"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        let every: BTreeSet<String> = ["credential_connections", "ip_connections", "fqdn_connections"]
+            .iter()
+            .flat_map(|f| emu.objects(f))
+            .map(|o| o["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!((all.len(), &all), (6, &every));
+        let log = emu.request_log();
+        let connection_lists: Vec<&Json> = log.iter().filter(|e| e["path"] == "/v2/connections").collect();
+        assert!(!connection_lists.is_empty());
+        for e in connection_lists {
+            let q = e["query"].as_str().unwrap_or("");
+            assert!(q.contains("sort=created_at"), "GET /connections without sort=created_at: {q}");
+        }
+        tf.assert_no_changes();
+    }
+}

@@ -173,6 +173,21 @@ fn check_sent(fam: &Family, body: &Json, obj: &Json) -> Result<(), Outcome> {
     Ok(())
 }
 
+/// A field the object may not be sent while `other` holds `value` (an SRV record's port):
+/// when an update turns the object that way without sending it, it holds its server default
+/// again, like an object created that way (README §9.5: SRV records carry no port).
+fn reset_refused_fields(fam: &Family, body: &Json, before: &Json, obj: &mut Json) {
+    for c in fam.sent_checks {
+        let sent = body.get(c.field).is_some_and(|v| !v.is_null());
+        let turned = spec::at(obj, c.other).as_str() == Some(c.value) && spec::at(before, c.other).as_str() != Some(c.value);
+        if turned && !sent {
+            if let Some(fl) = fam.fields.iter().find(|f| f.name == c.field) {
+                obj[c.field] = fl.default_value();
+            }
+        }
+    }
+}
+
 fn check_unique(st: &Store, fam: &Family, candidate: &Json, except_id: Option<&str>) -> Result<(), Outcome> {
     for key in fam.unique {
         let v = &candidate[*key];
@@ -241,6 +256,7 @@ fn update(st: &mut Store, fam: &Family, id: &str, body: &Json) -> Outcome {
     }
     let before = obj.clone();
     spec::apply(&mut obj, fam.fields, body);
+    reset_refused_fields(fam, body, &before, &mut obj);
     obj["updated_at"] = json!(crate::store::now());
     if let Err(o) =
         check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, &obj)).and_then(|()| check_unique(st, fam, &obj, Some(id)))
@@ -734,6 +750,11 @@ mod tests {
         assert_eq!((o.status, pointer(&o)), (422, "/connection_id"));
         let o = call(&mut st, Method::PATCH, &format!("/fqdns/{id}"), Some(json!({"dns_record_type": "srv", "port": 5060})));
         assert_eq!((o.status, pointer(&o)), (422, "/port"));
+        // Turned into an SRV record (no port sent): the record's 5070 gives way to the default.
+        let o = call(&mut st, Method::PATCH, &format!("/fqdns/{id}"), Some(json!({"dns_record_type": "srv"})));
+        assert_eq!((o.status, &o.body["data"]["port"]), (200, &json!(5060)), "{}", o.body);
+        let o = call(&mut st, Method::PATCH, &format!("/fqdns/{id}"), Some(json!({"dns_record_type": "a", "port": 5070})));
+        assert_eq!((o.status, &o.body["data"]["port"]), (200, &json!(5070)), "{}", o.body);
         // Filters, including the integer one.
         let listed = |st: &mut Store, q: &str| call(st, Method::GET, &format!("/fqdns?{q}"), None);
         assert_eq!(listed(&mut st, "filter[port]=5070").body["meta"]["total_results"], 1);

@@ -450,9 +450,31 @@ pub fn apply(stored: &mut Json, fields: &[Field], body: &Json) {
         let Some(f) = fields.iter().find(|f| f.name == k) else { continue };
         let value = match (f.kind, v) {
             (Kind::Object(inner), Json::Object(_)) => build(inner, v),
-            _ => v.clone(),
+            _ => stored_form(f.rule, v),
         };
         dst.insert(k.clone(), value);
+    }
+}
+
+/// The form the API stores (and answers) a value in, where the spec shows it rewrites what it
+/// was sent: times of day in the long form of the spec's examples (`"08:00"` ->
+/// `"08:00:00.00Z"`, reference §9.8/§10), decimal amounts with two decimals (`"100"` ->
+/// `"100.00"`, like the documented `"100.00"`). Anything else as sent.
+fn stored_form(rule: Rule, v: &Json) -> Json {
+    let Some(s) = v.as_str() else { return v.clone() };
+    match rule {
+        Rule::TimeOfDay if is_time(s) => {
+            let t = s.strip_suffix('Z').unwrap_or(s);
+            let (main, frac) = t.split_once('.').unwrap_or((t, ""));
+            let hms = if main.len() == 5 { format!("{main}:00") } else { main.to_string() };
+            json!(format!("{hms}.{:0<2}Z", frac))
+        }
+        Rule::Decimal if is_decimal(s) => {
+            let (i, f) = s.split_once('.').unwrap_or((s, ""));
+            let i = i.trim_start_matches('0');
+            json!(format!("{}.{:0<2}", if i.is_empty() { "0" } else { i }, f))
+        }
+        _ => v.clone(),
     }
 }
 
@@ -496,5 +518,23 @@ mod tests {
         apply(&mut o, FIELDS, &json!({"nested": {"b": "y"}}));
         assert_eq!(o["nested"], json!({"a": 3, "b": "y"}));
         assert_eq!(o["name"], "abc");
+    }
+
+    #[test]
+    fn times_and_amounts_are_stored_in_the_api_form() {
+        let t = |x: &str| stored_form(Rule::TimeOfDay, &json!(x));
+        assert_eq!(t("08:00"), "08:00:00.00Z");
+        assert_eq!(t("20:30:15"), "20:30:15.00Z");
+        assert_eq!(t("08:00:00.00Z"), "08:00:00.00Z");
+        assert_eq!(t("08:00:00.5"), "08:00:00.50Z");
+        let d = |x: &str| stored_form(Rule::Decimal, &json!(x));
+        assert_eq!(d("100"), "100.00");
+        assert_eq!(d("100.5"), "100.50");
+        assert_eq!(d("0100.125"), "100.125");
+        assert_eq!(d("0"), "0.00");
+        assert_eq!(stored_form(Rule::None, &json!("08:00")), "08:00", "other fields as sent");
+        assert_eq!(stored_form(Rule::Decimal, &json!(null)), json!(null));
+        let fields = [f("limit", Kind::Str).rule(Rule::Decimal)];
+        assert_eq!(build(&fields, &json!({"limit": "7"}))["limit"], "7.00");
     }
 }

@@ -1,9 +1,10 @@
 //! `telnyx_connections` — every connection (any type) matching the API's list filters, from
-//! `GET /connections`, all pages walked.
+//! `GET /connections?sort=created_at`, all pages walked, oldest first.
 
 use async_trait::async_trait;
 
 use super::any_connection::view_attributes;
+use super::list::{FQDN, FilterField, ListFilter, NAME_CONTAINS, list_filtered};
 use crate::telnyx::client::Client;
 use crate::telnyx::mapping::absorb;
 use crate::tfplug::schema::{nested_list, string};
@@ -12,12 +13,21 @@ use crate::tfplug::{Ctx, DataSource, Failure, Schema, Value};
 #[derive(Debug, Default)]
 pub struct Connections;
 
-/// (argument, query key) of each filter.
-const FILTERS: &[(&str, &str)] = &[
-    ("connection_name_contains", "filter[connection_name][contains]"),
-    ("fqdn", "filter[fqdn]"),
-    ("outbound_voice_profile_id", "filter[outbound_voice_profile_id]"),
+/// The filters of `GET /connections` (reference §3), each also checked on every listed
+/// connection (`outbound_voice_profile_id` is a field of this view).
+const FILTERS: &[ListFilter] = &[
+    NAME_CONTAINS,
+    FQDN,
+    ListFilter::text(
+        "outbound_voice_profile_id",
+        "filter[outbound_voice_profile_id]",
+        "Only connections that use this outbound voice profile.",
+    ),
 ];
+const FILTER_FIELDS: &[(&str, FilterField)] = &[("fqdn", FilterField::Linked { list: "/fqdns", link: "connection_id" })];
+
+/// Oldest first: without `sort` the API documents `created_at` descending.
+const SORT: (&str, &str) = ("sort", "created_at");
 
 #[async_trait]
 impl DataSource<Client> for Connections {
@@ -28,23 +38,15 @@ impl DataSource<Client> for Connections {
     fn schema(&self) -> Schema {
         let mut item = vec![string("id").computed().desc("Id of the connection.")];
         item.extend(view_attributes());
-        Schema::new("Lists the connections of every type that match all the given filters (none: every connection).")
-            .attr(
-                string("connection_name_contains")
-                    .optional()
-                    .length(3, usize::MAX)
-                    .desc("Only connections whose name contains this text, ignoring case (at least 3 characters)."),
-            )
-            .attr(string("fqdn").optional().desc("Only connections with an FQDN record of exactly this host name."))
-            .attr(string("outbound_voice_profile_id").optional().desc("Only connections that use this outbound voice profile."))
-            .attr(nested_list("connections", item).computed().desc("The matching connections, oldest first."))
+        let mut s = Schema::new("Lists the connections of every type that match all the given filters (none: every connection).");
+        for f in FILTERS {
+            s = s.attr(f.attribute());
+        }
+        s.attr(nested_list("connections", item).computed().desc("The matching connections, oldest first (sorted by `created_at`)."))
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
-        let filters: Vec<(String, String)> =
-            FILTERS.iter().filter_map(|(arg, key)| config.get(arg).as_str().map(|v| ((*key).to_string(), v.to_string()))).collect();
-        let items = client
-            .list_all(ctx, "/connections", &filters)
+        let items = list_filtered(client, ctx, "/connections", FILTERS, FILTER_FIELDS, config, &[SORT])
             .await
             .map_err(|e| Failure::new(e.to_diagnostics("list", "telnyx_connections", None)))?;
         let schema = self.schema();

@@ -8,9 +8,10 @@ use serde_json::json;
 use super::common::{created_at, id, record_type, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
 use super::rest::{NaturalKey, RestObject};
+use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::{int, string};
 use crate::tfplug::validate::Validator;
-use crate::tfplug::{AttrPath, Diagnostic, Diagnostics, Schema, Value};
+use crate::tfplug::{AttrPath, Diagnostic, Diagnostics, PlanRequest, Schema, Value};
 
 #[derive(Debug)]
 pub struct Fqdn;
@@ -58,12 +59,10 @@ impl RestObject for Fqdn {
             "How Telnyx resolves the name: `a` (an A record, with `port`) or `srv` (an SRV record, which carries its own ports; \
              `port` must then be unset).",
         ))
-        .attr(
-            int("port")
-                .optional_computed()
-                .between(0, 65_535)
-                .desc("Port Telnyx sends SIP to, for `a` records. Unset: Telnyx's value (5060 for a new record) is kept."),
-        )
+        .attr(int("port").optional_computed().keep_state().between(0, 65_535).desc(
+            "Port Telnyx sends SIP to, for `a` records. Unset: Telnyx's value (5060 for a new record) is kept; when \
+                 `dns_record_type` changes, the port Telnyx then holds is read back (an `srv` record carries none of its own).",
+        ))
         .attr(record_type())
         .attr(created_at())
         .attr(updated_at())
@@ -83,6 +82,17 @@ impl RestObject for Fqdn {
             );
         }
         d
+    }
+
+    /// `port` keeps its value from plan to plan (`keep_state`), except when the record type
+    /// changes and the configuration leaves `port` to Telnyx: then Telnyx decides it (an `srv`
+    /// record takes no port), so it is planned unknown and read back after the update.
+    fn modify_plan(req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
+        let retyped = !req.prior.is_null() && planned.state.get("dns_record_type") != req.prior.get("dns_record_type");
+        if retyped && req.config.get("port").is_null() {
+            planned.state.set("port", Value::unknown());
+        }
+        Diagnostics::new()
     }
 
     /// The same host name on the same connection.
@@ -122,6 +132,52 @@ mod tests {
         for bad in ["", "bad host.com", "-a.example.com", "a..b", "a.-b-.c", ".", long.as_str()] {
             assert!(!is_hostname(&Value::string(bad)), "{bad}");
         }
+    }
+
+    #[test]
+    fn port_is_kept_unless_the_record_type_changes() {
+        use crate::tfplug::plan::{check_plan, plan};
+        let attrs = Fqdn::schema().attributes;
+        let mut prior = Value::null_object(&Fqdn::schema().ty());
+        for (k, v) in [("id", "1"), ("connection_id", "c"), ("fqdn", "sip.example.com"), ("dns_record_type", "a")] {
+            prior.set(k, Value::string(v));
+        }
+        prior.set("port", Value::int(5080));
+        for k in ["record_type", "created_at", "updated_at"] {
+            prior.set(k, Value::string("x"));
+        }
+        let config = |fqdn: &str, t: &str| {
+            let mut c = Value::null_object(&Fqdn::schema().ty());
+            c.set("connection_id", Value::string("c"));
+            c.set("fqdn", Value::string(fqdn));
+            c.set("dns_record_type", Value::string(t));
+            c
+        };
+        // Terraform's proposal: the configuration with the prior computed values.
+        let proposed = |c: &Value| {
+            let mut p = c.clone();
+            for k in ["id", "port", "record_type", "created_at", "updated_at"] {
+                if c.get(k).is_null() {
+                    p.set(k, prior.get(k).clone());
+                }
+            }
+            p
+        };
+        let run = |c: &Value| {
+            let mut p = plan(&attrs, &prior, c, &proposed(c));
+            let d = Fqdn::modify_plan(&PlanRequest { prior: &prior, config: c }, &mut p);
+            assert!(d.is_empty() && check_plan(&attrs, &prior, c, &p.state).is_empty());
+            p.state
+        };
+        let renamed = run(&config("sip2.example.com", "a"));
+        assert_eq!(renamed.get("port"), &Value::int(5080), "another change keeps the port");
+        assert!(renamed.get("updated_at").is_unknown());
+        let srv = run(&config("sip.example.com", "srv"));
+        assert!(srv.get("port").is_unknown(), "Telnyx decides the port of a record that became srv");
+        let mut with_port = config("sip.example.com", "a");
+        with_port.set("port", Value::int(5090));
+        assert_eq!(run(&with_port).get("port"), &Value::int(5090));
+        assert_eq!(run(&config("sip.example.com", "a")), prior, "nothing changed: nothing planned");
     }
 
     #[test]

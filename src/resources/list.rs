@@ -54,7 +54,7 @@ impl ListFilter {
         ListFilter { arg, query, kind: FilterKind::Text, desc }
     }
 
-    fn attribute(&self) -> Attribute {
+    pub fn attribute(&self) -> Attribute {
         let a = match self.kind {
             FilterKind::Text => string(self.arg),
             FilterKind::TextAtLeast(n) => string(self.arg).length(n, usize::MAX),
@@ -121,6 +121,9 @@ pub trait Listed: RestObject {
     const FILTERS: &'static [ListFilter];
     /// Whether `GET {PATH}/{id}` exists (access IP ranges have none: they are found by listing).
     const RETRIEVE: bool = true;
+    /// Where objects hold what a filter tests, for filters whose field is not the one their
+    /// query key names (by argument; see [`list_filtered`]).
+    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = &[];
     /// For [`Find`]: the attributes that identify one object. The first is the lookup argument;
     /// the others only narrow it. Each must be the `arg` of an exact filter in `FILTERS` named
     /// like the object's attribute.
@@ -162,6 +165,108 @@ fn holds(api: Option<&Json>, want: &Value) -> bool {
     }
 }
 
+/// Where a listed object holds what a filter tests.
+#[derive(Clone, Copy, Debug)]
+pub enum FilterField {
+    /// A (dotted) field of the object, e.g. `outbound.outbound_voice_profile_id`.
+    Path(&'static str),
+    /// Objects of the list at `list` hold the value (in the filter's own field) and name this
+    /// object's id in `link`: a connection's FQDN records (`/fqdns`, `connection_id`).
+    Linked { list: &'static str, link: &'static str },
+    /// Nothing the provider can check: the API's answer is taken as it is.
+    Unchecked,
+}
+
+/// How a filter's value compares with the field, read from its documented wire form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Compare {
+    /// `filter[f]`: the same value (numbers by value).
+    Exact,
+    /// `filter[f][contains]`, `[startswith]`, `[endswith]`: case-insensitive text.
+    Contains,
+    StartsWith,
+    EndsWith,
+}
+
+impl ListFilter {
+    /// The field this filter tests (`filter[f]…` tests `f`) and the comparison. Date-time
+    /// filters are left to the API: it may write the same instant in another form.
+    fn recheck(&self) -> Option<(&'static str, Compare)> {
+        if matches!(self.kind, FilterKind::DateTime) {
+            return None;
+        }
+        let inner = self.query.strip_prefix("filter[")?.strip_suffix(']')?;
+        let (field, op) = inner.split_once("][").unwrap_or((inner, ""));
+        let how = match op {
+            "" => Compare::Exact,
+            "contains" => Compare::Contains,
+            "startswith" => Compare::StartsWith,
+            "endswith" => Compare::EndsWith,
+            _ => return None,
+        };
+        Some((field, how))
+    }
+}
+
+/// Whether a field value passes a filter value (text comparisons ignore case, as the API's do).
+fn passes(have: Option<&Json>, want: &Value, how: Compare) -> bool {
+    if how == Compare::Exact {
+        return holds(have, want);
+    }
+    let (Some(Json::String(h)), Some(w)) = (have, want.as_str()) else { return false };
+    let (h, w) = (h.to_lowercase(), w.to_lowercase());
+    match how {
+        Compare::Contains => h.contains(&w),
+        Compare::StartsWith => h.starts_with(&w),
+        _ => h.ends_with(&w),
+    }
+}
+
+fn at<'a>(obj: &'a Json, dotted: &str) -> Option<&'a Json> {
+    dotted.split('.').try_fold(obj, |o, k| o.get(k))
+}
+
+/// The query of the configured filters of `filters`.
+pub fn query(filters: &[ListFilter], config: &Value) -> Vec<(String, String)> {
+    filters.iter().filter_map(|f| query_value(config.get(f.arg)).map(|v| (f.query.to_string(), v))).collect()
+}
+
+/// Lists `path` with the configured filters, and applies every filter again to what the API
+/// answered: the reference cannot say which filter names each list honours (§10, §11), and a
+/// server that ignores one must never make a data source return objects it excludes.
+/// `fields` says where an object holds what a filter tests, where that is not the field the
+/// query key names (`filter[f]` tests `f`); `extra` are further query parameters (`sort`).
+pub async fn list_filtered(
+    client: &Client,
+    ctx: &Ctx,
+    path: &str,
+    filters: &[ListFilter],
+    fields: &[(&str, FilterField)],
+    config: &Value,
+    extra: &[(&str, &str)],
+) -> Result<Vec<Json>, crate::telnyx::error::ApiError> {
+    let mut q = query(filters, config);
+    q.extend(extra.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())));
+    let mut items = client.list_all(ctx, path, &q).await?;
+    for f in filters {
+        let want = config.get(f.arg);
+        if want.is_null() || !want.is_known() {
+            continue;
+        }
+        let Some((own, how)) = f.recheck() else { continue };
+        match fields.iter().find(|(arg, _)| *arg == f.arg).map_or(FilterField::Path(own), |(_, w)| *w) {
+            FilterField::Path(field) => items.retain(|o| passes(at(o, field), want, how)),
+            FilterField::Linked { list, link } => {
+                let linked = client.list_all(ctx, list, &[(f.query.to_string(), query_value(want).unwrap_or_default())]).await?;
+                let ids: Vec<&Json> = linked.iter().filter(|r| passes(r.get(own), want, how)).filter_map(|r| r.get(link)).collect();
+                items.retain(|o| o.get("id").is_some_and(|id| ids.contains(&id)));
+            }
+            FilterField::Unchecked => {}
+        }
+    }
+    Ok(items)
+}
+
 /// The plural data source of a [`Listed`] family.
 #[derive(Debug)]
 pub struct List<T>(PhantomData<T>);
@@ -195,10 +300,9 @@ impl<T: Listed> DataSource<Client> for List<T> {
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
-        let filters: Vec<(String, String)> =
-            T::FILTERS.iter().filter_map(|f| query_value(config.get(f.arg)).map(|v| (f.query.to_string(), v))).collect();
-        let items =
-            client.list_all(ctx, T::PATH, &filters).await.map_err(|e| Failure::new(e.to_diagnostics("list", T::LIST_TYPE_NAME, None)))?;
+        let items = list_filtered(client, ctx, T::PATH, T::FILTERS, T::FILTER_FIELDS, config, &[])
+            .await
+            .map_err(|e| Failure::new(e.to_diagnostics("list", T::LIST_TYPE_NAME, None)))?;
         let attrs = item_attributes(T::schema());
         let mut out = config.clone();
         out.set(T::LIST_ATTR, Value::List(items.iter().map(|o| absorb(&attrs, o, &Value::Null)).collect()));
@@ -339,17 +443,33 @@ use super::fqdn_connection::FqdnConnection;
 use super::ip_connection::IpConnection;
 use super::outbound_voice_profile::OutboundVoiceProfile;
 
-const NAME_CONTAINS: ListFilter = ListFilter {
+pub const NAME_CONTAINS: ListFilter = ListFilter {
     arg: "connection_name_contains",
     query: "filter[connection_name][contains]",
     kind: FilterKind::TextAtLeast(3),
     desc: "Only connections whose name contains this text, ignoring case (at least 3 characters).",
 };
+/// Sent under the name the current spec and SDK use for all four connection lists (reference
+/// §10; the 2025 spec named it `filter[outbound.outbound_voice_profile_id]` on the credential
+/// and IP lists, and §11 cannot say which a server honours): the provider checks each listed
+/// connection's `outbound.outbound_voice_profile_id` as well.
 const PROFILE: ListFilter = ListFilter::text(
     "outbound_voice_profile_id",
     "filter[outbound_voice_profile_id]",
     "Only connections that use this outbound voice profile.",
 );
+pub const FQDN: ListFilter = ListFilter::text(
+    "fqdn",
+    "filter[fqdn]",
+    "Only connections with an FQDN record (`telnyx_fqdn`) of exactly this host name (case-sensitive). \
+     FQDN records belong to FQDN connections only, so on the other connection lists this matches nothing.",
+);
+/// Where connections hold what the filters test: the profile inside `outbound`; FQDN
+/// host names in the FQDN records that point at the connection.
+const CONNECTION_FILTER_FIELDS: &[(&str, FilterField)] = &[
+    ("outbound_voice_profile_id", FilterField::Path("outbound.outbound_voice_profile_id")),
+    ("fqdn", FilterField::Linked { list: "/fqdns", link: "connection_id" }),
+];
 
 impl Listed for OutboundVoiceProfile {
     const NOUN: (&'static str, &'static str) = ("outbound voice profile", "outbound voice profiles");
@@ -363,29 +483,24 @@ impl Listed for CredentialConnection {
     const NOUN: (&'static str, &'static str) = ("credential connection", "credential connections");
     const LIST_TYPE_NAME: &'static str = "telnyx_credential_connections";
     const LIST_ATTR: &'static str = "credential_connections";
-    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, PROFILE];
+    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
+    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
 }
 
 impl Listed for FqdnConnection {
     const NOUN: (&'static str, &'static str) = ("FQDN connection", "FQDN connections");
     const LIST_TYPE_NAME: &'static str = "telnyx_fqdn_connections";
     const LIST_ATTR: &'static str = "fqdn_connections";
-    const FILTERS: &'static [ListFilter] = &[
-        NAME_CONTAINS,
-        ListFilter::text(
-            "fqdn",
-            "filter[fqdn]",
-            "Only connections with an FQDN record (`telnyx_fqdn`) of exactly this host name (case-sensitive).",
-        ),
-        PROFILE,
-    ];
+    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
+    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
 }
 
 impl Listed for IpConnection {
     const NOUN: (&'static str, &'static str) = ("IP connection", "IP connections");
     const LIST_TYPE_NAME: &'static str = "telnyx_ip_connections";
     const LIST_ATTR: &'static str = "ip_connections";
-    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, PROFILE];
+    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
+    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
 }
 
 #[cfg(test)]
@@ -411,6 +526,39 @@ mod tests {
         }
         assert!(all_computed(&items));
         assert!(items.iter().any(|a| a.name == "inbound" && !a.children().is_empty()));
+    }
+
+    #[test]
+    fn filters_are_rechecked_by_their_wire_form() {
+        use super::super::access_ip_range::AccessIpRange;
+        use super::super::fqdn::Fqdn;
+        let of = |fs: &[ListFilter], arg: &str| fs.iter().find(|f| f.arg == arg).and_then(ListFilter::recheck);
+        assert_eq!(of(Fqdn::FILTERS, "port"), Some(("port", Compare::Exact)));
+        assert_eq!(of(CredentialConnection::FILTERS, "connection_name_contains"), Some(("connection_name", Compare::Contains)));
+        assert_eq!(of(OutboundVoiceProfile::FILTERS, "name_contains"), Some(("name", Compare::Contains)));
+        assert_eq!(of(AccessIpRange::FILTERS, "cidr_block_startswith"), Some(("cidr_block", Compare::StartsWith)));
+        assert_eq!(of(AccessIpRange::FILTERS, "cidr_block_endswith"), Some(("cidr_block", Compare::EndsWith)));
+        assert!(AccessIpRange::FILTERS.iter().filter(|f| matches!(f.kind, FilterKind::DateTime)).all(|f| f.recheck().is_none()));
+        assert!(passes(Some(&serde_json::json!("Alpha-Trunk")), &Value::string("TRUNK"), Compare::Contains));
+        assert!(!passes(Some(&serde_json::json!("Alpha")), &Value::string("beta"), Compare::Contains));
+        assert!(passes(Some(&serde_json::json!("203.0.113.0/24")), &Value::string("203."), Compare::StartsWith));
+        assert!(!passes(Some(&serde_json::json!("203.0.113.0/24")), &Value::string("/32"), Compare::EndsWith));
+        assert!(!passes(None, &Value::string("a"), Compare::Contains));
+        assert!(
+            !passes(Some(&serde_json::json!("SIP.example.com")), &Value::string("sip.example.com"), Compare::Exact),
+            "exact is case-sensitive"
+        );
+        let conn = serde_json::json!({"id": "1", "outbound": {"outbound_voice_profile_id": "42"}});
+        assert_eq!(at(&conn, "outbound.outbound_voice_profile_id"), Some(&serde_json::json!("42")));
+        assert_eq!(at(&conn, "outbound.missing"), None);
+    }
+
+    #[test]
+    fn every_connection_list_offers_the_documented_filters() {
+        for filters in [CredentialConnection::FILTERS, FqdnConnection::FILTERS, IpConnection::FILTERS] {
+            let args: Vec<&str> = filters.iter().map(|f| f.arg).collect();
+            assert_eq!(args, ["connection_name_contains", "fqdn", "outbound_voice_profile_id"]);
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod fqdn_connection;
 pub mod ip;
 pub mod ip_connection;
 pub mod list;
+pub mod normalize;
 pub mod outbound_voice_profile;
 pub mod registration_status;
 pub mod rest;

@@ -5,6 +5,7 @@
 use serde_json::json;
 
 use super::common::{created_at, id, record_type, tags, updated_at};
+use super::normalize::{same_decimal, same_time_of_day};
 use super::rest::{NaturalKey, RestObject};
 use crate::tfplug::schema::{bool, int, nested, number, set, string};
 use crate::tfplug::types::Type;
@@ -53,6 +54,7 @@ impl RestObject for OutboundVoiceProfile {
                 .optional_computed()
                 .keep_state()
                 .validate(Validator::Decimal)
+                .equivalent(same_decimal)
                 .desc("Daily spend limit in USD, as a decimal string (e.g. `\"100.00\"`). Enforced when `daily_spend_limit_enabled` is true."),
         )
         .attr(bool("daily_spend_limit_enabled").optional_computed().keep_state().desc("Whether `daily_spend_limit` is enforced."))
@@ -120,11 +122,13 @@ impl RestObject for OutboundVoiceProfile {
                         .optional_computed()
                         .keep_state()
                         .validate(Validator::TimeOfDay)
+                        .equivalent(same_time_of_day)
                         .desc("End of the window, UTC time of day (`HH:MM`)."),
                     string("start_time")
                         .optional_computed()
                         .keep_state()
                         .validate(Validator::TimeOfDay)
+                        .equivalent(same_time_of_day)
                         .desc("Start of the window, UTC time of day (`HH:MM`)."),
                 ],
             )

@@ -9,7 +9,9 @@
 //! State from a response ([`absorb`]):
 //! * a field the response carries sets the attribute (server defaults land in state);
 //! * a field the response lacks keeps the prior value (never invent 0, false or "");
-//! * a sensitive field that is absent, null or masked (`********`) keeps the prior value.
+//! * a sensitive field that is absent, null or masked (`********`) keeps the prior value;
+//! * a value equivalent to the prior one by the attribute's semantic equality
+//!   (`Attribute::equivalent`) keeps the prior form.
 
 use serde_json::{Map, Value as Json};
 
@@ -73,6 +75,8 @@ pub fn absorb(attrs: &[Attribute], api: &Json, prior: &Value) -> Value {
             Some(j) => match &a.kind {
                 Kind::Nested(Nesting::Single, children) if j.is_object() => absorb(children, j, pr),
                 _ => match from_json(j, &a.ty(), Extra::Drop) {
+                    // The same value in another form (`"08:00:00.00Z"` for `"08:00"`): keep ours.
+                    Ok(v) if a.same_value(&v, pr) => pr.clone(),
                     Ok(v) => v,
                     Err(e) => {
                         tracing::warn!(attribute = %a.name, error = %e, "API value does not fit the schema; keeping the prior value");
@@ -172,5 +176,33 @@ mod tests {
         let imported = absorb(&attrs, &json!({"outbound": {"ip_authentication_token": "********"}}), &Value::Null);
         assert_eq!(imported.get("outbound").get("ip_authentication_token"), &Value::Null);
         assert!(is_masked(&json!("********")) && !is_masked(&json!("")) && !is_masked(&json!("a*b")));
+    }
+
+    #[test]
+    fn an_equivalent_api_value_keeps_the_prior_form() {
+        fn same_ignoring_case(a: &Value, b: &Value) -> bool {
+            a.as_str().zip(b.as_str()).is_some_and(|(x, y)| x.eq_ignore_ascii_case(y))
+        }
+        let attrs = vec![
+            string("start").optional_computed().equivalent(same_ignoring_case).desc("s"),
+            nested("window", vec![string("end").optional_computed().equivalent(same_ignoring_case).desc("e")])
+                .optional_computed()
+                .desc("w"),
+            string("plain").optional_computed().desc("p"),
+        ];
+        let ty = crate::tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
+        let prior = from_json(&json!({"start": "ab", "window": {"end": "cd"}, "plain": "ef"}), &ty, Extra::Reject).unwrap();
+        let s = absorb(&attrs, &json!({"start": "AB", "window": {"end": "CD"}, "plain": "EF"}), &prior);
+        assert_eq!(s.get("start"), &Value::string("ab"), "equivalent: the prior form stays");
+        assert_eq!(s.get("window").get("end"), &Value::string("cd"), "inside nested objects too");
+        assert_eq!(s.get("plain"), &Value::string("EF"), "no equivalence declared: the API's value");
+        // A real change, and reads with nothing to compare with, take the API's value.
+        let s = absorb(&attrs, &json!({"start": "xy"}), &prior);
+        assert_eq!(s.get("start"), &Value::string("xy"));
+        let s = absorb(&attrs, &json!({"start": "AB"}), &Value::Null);
+        assert_eq!(s.get("start"), &Value::string("AB"));
+        let mut unknown = prior;
+        unknown.set("start", Value::unknown());
+        assert_eq!(absorb(&attrs, &json!({"start": "AB"}), &unknown).get("start"), &Value::string("AB"));
     }
 }

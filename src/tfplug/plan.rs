@@ -35,6 +35,7 @@ pub fn plan(attrs: &[Attribute], prior: &Value, config: &Value, proposed: &Value
     apply_defaults(attrs, config, &mut state);
     if !creating {
         fill_from_prior(attrs, config, prior, &mut state);
+        keep_equivalent(attrs, config, prior, &mut state);
     }
     let changed = creating || state != *prior;
     let mut requires_replace = Vec::new();
@@ -79,6 +80,22 @@ fn fill_from_prior(attrs: &[Attribute], config: &Value, prior: &Value, planned: 
             }
         } else if let (Kind::Nested(Nesting::Single, children), Value::Object(_), Value::Object(_)) = (&a.kind, c, &*pl) {
             fill_from_prior(children, c, pr, pl);
+        }
+    }
+}
+
+/// A configured value equivalent to the prior one (`Attribute::equivalent`, e.g. `"08:00"`
+/// configured where an import read `"08:00:00.00Z"`) plans the prior value: the same value,
+/// so no change (Terraform accepts a non-null prior value in place of the configured one).
+fn keep_equivalent(attrs: &[Attribute], config: &Value, prior: &Value, planned: &mut Value) {
+    for a in attrs {
+        let c = config.get(&a.name);
+        let pr = prior.get(&a.name);
+        let Some(pl) = planned.get_mut(&a.name) else { continue };
+        if let (Kind::Nested(Nesting::Single, children), Value::Object(_), Value::Object(_)) = (&a.kind, c, &*pl) {
+            keep_equivalent(children, c, pr, pl);
+        } else if a.equivalent.is_some() && *pl == *c && a.same_value(c, pr) {
+            *pl = pr.clone();
         }
     }
 }
@@ -385,6 +402,26 @@ mod tests {
         let p = plan(&attrs, &pr, &cfg, &proposed(&attrs, &pr, &cfg));
         assert!(p.state.get("inbound").get("timeout").is_unknown());
         assert!(check_plan(&attrs, &pr, &cfg, &p.state).is_empty());
+    }
+
+    #[test]
+    fn a_configured_value_equivalent_to_the_prior_one_plans_no_change() {
+        fn same_ignoring_case(a: &Value, b: &Value) -> bool {
+            a.as_str().zip(b.as_str()).is_some_and(|(x, y)| x.eq_ignore_ascii_case(y))
+        }
+        let mut attrs = schema();
+        attrs[2] = string("note").optional().equivalent(same_ignoring_case).desc("n");
+        let mut pr = prior();
+        pr.set("note", "HELLO".into());
+        let mut cfg = config("a", obj(&[("channel_limit", Value::int(10)), ("timeout", Value::Null), ("fresh", Value::Null)]));
+        cfg.set("note", "hello".into());
+        let p = plan(&attrs, &pr, &cfg, &proposed(&attrs, &pr, &cfg));
+        assert_eq!(p.state, pr, "the prior form is planned: nothing changes");
+        assert!(check_plan(&attrs, &pr, &cfg, &p.state).is_empty());
+        cfg.set("note", "goodbye".into());
+        let p = plan(&attrs, &pr, &cfg, &proposed(&attrs, &pr, &cfg));
+        assert_eq!(p.state.get("note"), &Value::string("goodbye"), "a real change is planned");
+        assert!(p.state.get("updated_at").is_unknown());
     }
 
     #[test]

@@ -323,7 +323,7 @@ def ovp_family() -> Family:
                         "call_recording_channels": "dual",
                         "call_recording_format": "mp3",
                     },
-                    "calling_window": {"start_time": "08:00", "end_time": "20:00", "calls_per_cld": 5},
+                    "calling_window": {"start_time": "08:00:00.00Z", "end_time": "20:00:00.00Z", "calls_per_cld": 5},
                     "concurrent_call_limit": 10,
                     "daily_spend_limit": "100.00",
                     "daily_spend_limit_enabled": True,
