@@ -796,3 +796,136 @@ fn ip_connection_default_ips_are_set_by_update() {
     tf.destroy().ok();
     assert_eq!(emu.object_count(), 0);
 }
+
+#[test]
+fn a_connection_detaches_from_a_profile_removed_in_the_same_apply() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    let cfg = |with_profile: bool| {
+        let (profile, outbound) = if with_profile {
+            (
+                "resource \"telnyx_outbound_voice_profile\" \"p\" {\n  name = \"e2e-detach\"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n",
+                "outbound = { outbound_voice_profile_id = telnyx_outbound_voice_profile.p.id, channel_limit = 3 }",
+            )
+        } else {
+            ("", "outbound = { channel_limit = 3 }")
+        };
+        format!(
+            "provider \"telnyx\" {{}}\n{profile}resource \"telnyx_credential_connection\" \"c\" {{\n  connection_name = \"detach\"\n  user_name = \"detach01\"\n  password = \"{PASSWORD}\"\n  {outbound}\n}}\n"
+        )
+    };
+    tf.config(&cfg(true));
+    tf.apply().ok();
+    let pid = emu.objects("outbound_voice_profiles")[0]["id"].clone();
+    assert_eq!(emu.objects("credential_connections")[0]["outbound"]["outbound_voice_profile_id"], pid);
+
+    // The profile and the reference go in one apply: the connection lets go of the profile,
+    // then the profile goes. Terraform 1.0 updates a dependent before destroying what it
+    // depended on only when that has `create_before_destroy` (recorded in state, so it holds
+    // after the profile left the configuration); without it, the destroy comes first and
+    // Telnyx refuses it (see the attribute's description).
+    tf.config(&cfg(false));
+    tf.apply().ok();
+    assert!(emu.objects("outbound_voice_profiles").is_empty());
+    let c = &emu.objects("credential_connections")[0];
+    assert!(c["outbound"]["outbound_voice_profile_id"].is_null(), "{c}");
+    assert_eq!(c["outbound"]["channel_limit"], 3, "the rest of outbound is kept");
+    tf.assert_no_changes();
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}
+
+#[test]
+fn ip_connection_default_ips_clear_and_outlive_their_ips() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    // The IP records: a `telnyx_ip` of the connection cannot feed its default id in the same
+    // configuration (dependency cycle), so the default is set with the literal id.
+    let cfg = |inbound: &str, ips: &[&str], tags: &str| {
+        let mut s = format!(
+            "provider \"telnyx\" {{}}\nresource \"telnyx_ip_connection\" \"i\" {{\n  connection_name = \"defaults\"\n  tags = {tags}\n  inbound = {{ {inbound} }}\n}}\n"
+        );
+        for addr in ips {
+            let n = addr.replace('.', "_");
+            s += &format!(
+                "resource \"telnyx_ip\" \"ip_{n}\" {{\n  connection_id = telnyx_ip_connection.i.id\n  ip_address = \"{addr}\"\n}}\n"
+            );
+        }
+        s
+    };
+    let two = ["192.0.2.20", "192.0.2.21"];
+    tf.config(&cfg("channel_limit = 2", &two, "[\"a\"]"));
+    tf.apply().ok();
+    let ip_id = |addr: &str| emu.objects("ips").iter().find(|o| o["ip_address"] == addr).unwrap()["id"].as_str().unwrap().to_string();
+    let (first, second) = (ip_id(two[0]), ip_id(two[1]));
+    let both = format!("channel_limit = 2\n    default_primary_ip_id = \"{first}\"\n    default_secondary_ip_id = \"{second}\"");
+    tf.config(&cfg(&both, &two, "[\"a\"]"));
+    tf.apply().ok();
+    let inbound = || emu.objects("ip_connections")[0]["inbound"].clone();
+    assert_eq!(inbound()["default_secondary_ip_id"], second.as_str());
+    tf.assert_no_changes();
+
+    // Removing a default id clears it (left out of the whole `inbound`: the API takes no null).
+    tf.config(&cfg(&format!("channel_limit = 2\n    default_primary_ip_id = \"{first}\""), &two, "[\"a\"]"));
+    tf.apply().ok();
+    assert!(inbound()["default_secondary_ip_id"].is_null(), "{}", inbound());
+    assert_eq!(inbound()["default_primary_ip_id"], first.as_str());
+    tf.assert_no_changes();
+
+    // The default IP and the reference go in one apply, with another change to the connection.
+    tf.config(&cfg("channel_limit = 2", &two[1..], "[\"b\"]"));
+    tf.apply().ok();
+    assert_eq!(emu.objects("ips").len(), 1);
+    assert!(inbound()["default_primary_ip_id"].is_null(), "{}", inbound());
+    tf.assert_no_changes();
+
+    // A default IP deleted behind Terraform's back: the API clears the default; the connection
+    // can still be updated, and the plan shows the default to set again (on the remaining IP).
+    let both = format!("channel_limit = 2\n    default_primary_ip_id = \"{second}\"");
+    tf.config(&cfg(&both, &two[1..], "[\"b\"]"));
+    tf.apply().ok();
+    let (st, body) = emu.api(Method::DELETE, &format!("/ips/{second}"), None);
+    assert_eq!(st, 200, "{body}");
+    assert!(inbound()["default_primary_ip_id"].is_null());
+    tf.config(&cfg("channel_limit = 4", &[], "[\"c\"]"));
+    tf.apply().ok();
+    assert_eq!(inbound()["channel_limit"], 4);
+    assert_eq!(emu.objects("ip_connections")[0]["tags"], json!(["c"]));
+    tf.assert_no_changes();
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}
+
+#[test]
+fn removed_tags_are_cleared_and_a_removed_webhook_url_is_kept() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    let cfg = |extra: &str| {
+        format!("provider \"telnyx\" {{}}\nresource \"telnyx_fqdn_connection\" \"f\" {{\n  connection_name = \"tags\"\n{extra}}}\n")
+    };
+    tf.config(&cfg("  tags = [\"x\", \"y\"]\n  webhook_event_url = \"https://example.com/hook\"\n"));
+    tf.apply().ok();
+    assert_eq!(emu.objects("fqdn_connections")[0]["tags"], json!(["x", "y"]));
+    tf.assert_no_changes();
+
+    // Tags have no server default: removing them clears them (sent as `[]`, which is how the
+    // API holds "none"), and the empty list reads back as unset. The webhook URL cannot be
+    // cleared (the API refuses null): removing it keeps the URL, with no diff.
+    tf.config(&cfg(""));
+    let r = tf.apply();
+    r.ok();
+    assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
+    let f = &emu.objects("fqdn_connections")[0];
+    assert_eq!(f["tags"], json!([]), "{f}");
+    assert_eq!(f["webhook_event_url"], "https://example.com/hook");
+    tf.assert_no_changes();
+    let s = tf.state_values("telnyx_fqdn_connection.f");
+    assert!(s["tags"].is_null(), "{s}");
+
+    // Empty tags configured explicitly are kept as configured.
+    tf.config(&cfg("  tags = []\n"));
+    tf.apply().ok();
+    tf.assert_no_changes();
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}

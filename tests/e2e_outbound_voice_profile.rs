@@ -213,3 +213,52 @@ fn wrong_api_key_names_the_setting() {
     assert!(out.contains("Authentication failed") && out.contains("TELNYX_API_KEY"), "{out}");
     assert_eq!(emu.object_count(), 0);
 }
+
+#[test]
+fn tags_and_calling_window_members_clear_when_removed() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    let cfg = |extra: &str| {
+        format!("provider \"telnyx\" {{}}\nresource \"telnyx_outbound_voice_profile\" \"p\" {{\n  name = \"e2e-clear\"\n{extra}}}\n")
+    };
+    // No documented upper bound on concurrent_call_limit: a large one is accepted.
+    tf.config(&cfg(
+        "  tags = [\"x\"]\n  concurrent_call_limit = 5000000\n  calling_window = { calls_per_cld = 7, start_time = \"08:00\", end_time = \"20:00\" }\n  call_recording = { call_recording_type = \"by_caller_phone_number\", call_recording_caller_phone_numbers = [\"+13125550100\"] }\n",
+    ));
+    tf.apply().ok();
+    let p = || emu.objects("outbound_voice_profiles")[0].clone();
+    assert_eq!(p()["tags"], json!(["x"]));
+    assert_eq!(p()["calling_window"]["calls_per_cld"], 7);
+    assert_eq!(p()["concurrent_call_limit"], 5_000_000);
+    tf.assert_no_changes();
+
+    // Removed: tags (sent as `[]`), the per-destination limit and the caller numbers (left out
+    // of their whole objects). The API holds them as empty / null, and nothing diffs after.
+    tf.config(&cfg(
+        "  calling_window = { start_time = \"08:00\", end_time = \"20:00\" }\n  call_recording = { call_recording_type = \"all\" }\n",
+    ));
+    let r = tf.apply();
+    r.ok();
+    assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
+    let o = p();
+    assert_eq!(o["tags"], json!([]), "{o}");
+    assert!(o["calling_window"]["calls_per_cld"].is_null(), "{o}");
+    assert!(o["calling_window"]["start_time"].is_string(), "{o}");
+    assert_eq!(o["call_recording"]["call_recording_caller_phone_numbers"], json!([]), "{o}");
+    assert!(o["concurrent_call_limit"].is_null(), "{o}");
+    tf.assert_no_changes();
+    let s = tf.state_values("telnyx_outbound_voice_profile.p");
+    assert!(s["tags"].is_null() && s["calling_window"]["calls_per_cld"].is_null(), "{s}");
+    assert!(s["call_recording"]["call_recording_caller_phone_numbers"].is_null(), "{s}");
+
+    // A negative limit is refused at plan time, without API calls.
+    tf.config(&cfg("  calling_window = { calls_per_cld = -1 }\n"));
+    emu.clear_requests();
+    let r = tf.plan();
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.all().contains("`calling_window.calls_per_cld` must be"), "{}", r.all());
+    assert_eq!(emu.count("PATCH", "/v2/"), 0);
+    tf.config(&cfg(""));
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}

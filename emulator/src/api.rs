@@ -202,13 +202,15 @@ fn check_unique(st: &Store, fam: &Family, candidate: &Json, except_id: Option<&s
     Ok(())
 }
 
-/// The documented cross-field rules and references of the object a request would produce.
-fn check_object(st: &Store, fam: &Family, obj: &Json) -> Result<(), Outcome> {
+/// The documented cross-field rules of the object a request would produce, and the
+/// references the request sends (a reference it does not send is not its concern: an update
+/// of the name never fails because of a default IP that has since moved elsewhere).
+fn check_object(st: &Store, fam: &Family, body: &Json, obj: &Json) -> Result<(), Outcome> {
     for c in fam.checks {
         c.check(obj).map_err(|e| invalid(&e.pointer, e.title, &e.detail))?;
     }
     for r in fam.refs {
-        let Some(want) = spec::at(obj, r.field).as_str() else { continue };
+        let Some(want) = spec::at(body, r.field).as_str() else { continue };
         let target = st.get(r.family, want);
         let ok = match (&target, r.owned_via) {
             (Some(t), Some(link)) => t[link] == obj["id"],
@@ -239,7 +241,8 @@ fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
     }
     obj["created_at"] = json!(now);
     obj["updated_at"] = json!(now);
-    if let Err(o) = check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, &obj)).and_then(|()| check_unique(st, fam, &obj, None))
+    if let Err(o) =
+        check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, body, &obj)).and_then(|()| check_unique(st, fam, &obj, None))
     {
         return o;
     }
@@ -259,7 +262,7 @@ fn update(st: &mut Store, fam: &Family, id: &str, body: &Json) -> Outcome {
     reset_refused_fields(fam, body, &before, &mut obj);
     obj["updated_at"] = json!(crate::store::now());
     if let Err(o) =
-        check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, &obj)).and_then(|()| check_unique(st, fam, &obj, Some(id)))
+        check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, body, &obj)).and_then(|()| check_unique(st, fam, &obj, Some(id)))
     {
         return o;
     }
@@ -294,9 +297,26 @@ fn delete(st: &mut Store, fam: &Family, id: &str) -> Outcome {
             ),
         );
     }
+    clear_references(st, fam, id);
     match st.remove(fam.name, id) {
         Some(o) => out(200, wrap(fam, present(st, fam, o, &[]))),
         None => not_found(fam.name),
+    }
+}
+
+/// Clears (sets to null) every field elsewhere that the family's `cleared_by_delete` names
+/// and that holds `id`.
+fn clear_references(st: &mut Store, fam: &Family, id: &str) {
+    for r in fam.cleared_by_delete {
+        let holders: Vec<Json> = st.all(r.family).iter().filter(|o| spec::at(o, r.field).as_str() == Some(id)).cloned().collect();
+        for mut o in holders {
+            if let Some(slot) = r.field.split('.').try_fold(&mut o, |o, k| o.get_mut(k)) {
+                *slot = Json::Null;
+            }
+            o["updated_at"] = json!(crate::store::now());
+            let oid = o["id"].as_str().unwrap_or_default().to_string();
+            st.replace(r.family, &oid, o);
+        }
     }
 }
 
@@ -632,6 +652,100 @@ mod tests {
         assert_eq!(o.status, 200, "{}", o.body);
         let o = call(&mut st, Method::PATCH, &format!("/ip_connections/{iid}"), Some(json!({"inbound": {"default_primary_ip_id": "78"}})));
         assert_eq!(o.status, 422, "an IP of another connection is refused");
+    }
+
+    #[test]
+    fn default_ip_and_fqdn_references_are_checked_when_sent_and_cleared_with_their_record() {
+        let mut st = Store::default();
+        let ic = id_of(&call(&mut st, Method::POST, "/ip_connections", Some(json!({"connection_name": "ic"}))));
+        let other = id_of(&call(&mut st, Method::POST, "/ip_connections", Some(json!({"connection_name": "other"}))));
+        let ip =
+            |st: &mut Store, addr: &str| id_of(&call(st, Method::POST, "/ips", Some(json!({"connection_id": ic, "ip_address": addr}))));
+        let (a, b) = (ip(&mut st, "192.0.2.1"), ip(&mut st, "192.0.2.2"));
+        let path = format!("/ip_connections/{ic}");
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"inbound": {"default_primary_ip_id": a, "default_secondary_ip_id": b}})));
+        assert_eq!(o.status, 200, "{}", o.body);
+        // `null` is not accepted for these ids (not nullable); leaving one out of the whole
+        // `inbound` object clears it.
+        let o =
+            call(&mut st, Method::PATCH, &path, Some(json!({"inbound": {"default_primary_ip_id": a, "default_secondary_ip_id": null}})));
+        assert_eq!((o.status, pointer(&o)), (422, "/inbound/default_secondary_ip_id"));
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"inbound": {"default_primary_ip_id": a}})));
+        assert_eq!(o.status, 200, "{}", o.body);
+        assert!(o.body["data"]["inbound"]["default_secondary_ip_id"].is_null());
+        // The record moves to another connection: the stale default does not block updates
+        // that do not send it, while sending it is refused.
+        let o = call(&mut st, Method::PATCH, &format!("/ips/{a}"), Some(json!({"ip_address": "192.0.2.1", "connection_id": other})));
+        assert_eq!(o.status, 200, "{}", o.body);
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"connection_name": "renamed"})));
+        assert_eq!(o.status, 200, "an update that does not send the reference: {}", o.body);
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"inbound": {"default_primary_ip_id": a}})));
+        assert_eq!((o.status, pointer(&o)), (422, "/inbound/default_primary_ip_id"));
+        // Deleting a default IP succeeds (DELETE /ips documents no 422) and clears the default.
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"inbound": {"default_primary_ip_id": b, "default_tertiary_ip_id": b}})));
+        assert_eq!(o.status, 200, "{}", o.body);
+        let o = call(&mut st, Method::DELETE, &format!("/ips/{b}"), None);
+        assert_eq!(o.status, 200, "{}", o.body);
+        let c = st.get("ip_connections", &ic).unwrap();
+        assert!(c["inbound"]["default_primary_ip_id"].is_null() && c["inbound"]["default_tertiary_ip_id"].is_null(), "{c}");
+        assert_eq!(c["inbound"]["sip_region"], "US", "the rest of inbound is untouched");
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"connection_name": "again"})));
+        assert_eq!(o.status, 200, "{}", o.body);
+
+        // FQDN connections: the same for default FQDN ids (nullable there: null clears too).
+        let fc = id_of(&call(&mut st, Method::POST, "/fqdn_connections", Some(json!({"connection_name": "fc"}))));
+        let fqdn = |st: &mut Store, name: &str| {
+            id_of(&call(st, Method::POST, "/fqdns", Some(json!({"connection_id": fc, "fqdn": name, "dns_record_type": "a"}))))
+        };
+        let (f1, f2) = (fqdn(&mut st, "a.example.com"), fqdn(&mut st, "b.example.com"));
+        let fpath = format!("/fqdn_connections/{fc}");
+        let o = call(
+            &mut st,
+            Method::PATCH,
+            &fpath,
+            Some(json!({"inbound": {"default_primary_fqdn_id": f1, "default_secondary_fqdn_id": f2}})),
+        );
+        assert_eq!(o.status, 200, "{}", o.body);
+        let o = call(
+            &mut st,
+            Method::PATCH,
+            &fpath,
+            Some(json!({"inbound": {"default_primary_fqdn_id": f1, "default_secondary_fqdn_id": null}})),
+        );
+        assert_eq!(o.status, 200, "{}", o.body);
+        let o = call(&mut st, Method::DELETE, &format!("/fqdns/{f1}"), None);
+        assert_eq!(o.status, 200, "{}", o.body);
+        assert!(st.get("fqdn_connections", &fc).unwrap()["inbound"]["default_primary_fqdn_id"].is_null());
+    }
+
+    #[test]
+    fn webhook_event_url_is_not_nullable_and_limits_are_the_documented_ones() {
+        let mut st = Store::default();
+        let o = call(&mut st, Method::POST, "/ip_connections", Some(json!({"webhook_event_url": null})));
+        assert_eq!((o.status, pointer(&o)), (422, "/webhook_event_url"));
+        let c = credential(&mut st, "hook01", json!({"webhook_event_url": "https://example.com/h"}));
+        let id = c["id"].as_str().unwrap();
+        let o = call(&mut st, Method::PATCH, &format!("/credential_connections/{id}"), Some(json!({"webhook_event_url": null})));
+        assert_eq!((o.status, pointer(&o)), (422, "/webhook_event_url"));
+        assert_eq!(st.get("credential_connections", id).unwrap()["webhook_event_url"], "https://example.com/h");
+        // concurrent_call_limit: nullable, no documented bounds; calls_per_cld: at least 0.
+        let o = call(&mut st, Method::POST, "/outbound_voice_profiles", Some(json!({"name": "big", "concurrent_call_limit": 5_000_000})));
+        assert_eq!(o.status, 200, "{}", o.body);
+        let pid = id_of(&o);
+        let o = call(
+            &mut st,
+            Method::PATCH,
+            &format!("/outbound_voice_profiles/{pid}"),
+            Some(json!({"name": "big", "concurrent_call_limit": null})),
+        );
+        assert_eq!(o.status, 200, "{}", o.body);
+        let o = call(
+            &mut st,
+            Method::PATCH,
+            &format!("/outbound_voice_profiles/{pid}"),
+            Some(json!({"name": "big", "calling_window": {"calls_per_cld": -1}})),
+        );
+        assert_eq!((o.status, pointer(&o)), (422, "/calling_window/calls_per_cld"));
     }
 
     #[test]

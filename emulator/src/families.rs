@@ -67,6 +67,8 @@ pub struct Family {
     pub refs: &'static [Ref],
     /// While an object elsewhere references this one, a delete fails with 422.
     pub in_use_by: &'static [Ref],
+    /// References elsewhere that a delete of this object clears (sets to null) instead.
+    pub cleared_by_delete: &'static [Ref],
     /// `POST /{name}/{id}/actions/{action}` endpoints.
     pub actions: &'static [Action],
     /// Whether `GET /{name}/{id}` exists (access IP ranges have none).
@@ -144,6 +146,7 @@ const BASE: Family = Family {
     checks: &[],
     refs: &[],
     in_use_by: &[],
+    cleared_by_delete: &[],
     actions: &[],
     retrieve: true,
     update: true,
@@ -169,7 +172,8 @@ const OUTBOUND_VOICE_PROFILE: &[Field] = &[
     f("billing_group_id", Kind::Str).nullable().rule(Rule::Uuid),
     f("call_recording", Kind::Object(CALL_RECORDING)),
     f("calling_window", Kind::Object(CALLING_WINDOW)),
-    f("concurrent_call_limit", Kind::Int).nullable().rule(Rule::Range(1, i64::MAX)),
+    // No documented limits: at most the account's own limit, which the emulator has none of.
+    f("concurrent_call_limit", Kind::Int).nullable(),
     f("connections_count", Kind::Int).read_only().default("0"),
     f("daily_spend_limit", Kind::Str).rule(Rule::Decimal),
     f("daily_spend_limit_enabled", Kind::Bool).default("false"),
@@ -326,8 +330,9 @@ const OUTBOUND_CREDENTIAL: &[Field] =
 const OUTBOUND_FQDN: &[Field] = &concat::<{ OUTBOUND_COMMON.len() + OUTBOUND_FQDN_ONLY.len() }>(OUTBOUND_COMMON, OUTBOUND_FQDN_ONLY);
 const OUTBOUND_IP: &[Field] = &concat::<{ OUTBOUND_COMMON.len() + OUTBOUND_IP_ONLY.len() }>(OUTBOUND_COMMON, OUTBOUND_IP_ONLY);
 
-/// Top-level fields every connection type has. `webhook_event_url` is accepted as null: the
-/// `/connections` view documents it as nullable, and it has no other way to be cleared.
+/// Top-level fields every connection type has. `webhook_event_url` is not nullable in the
+/// create and update schemas of any connection type (README §9.3/9.4/9.6; only the read-only
+/// `/connections` view calls it nullable), so `null` is refused and it cannot be cleared.
 const CONNECTION_COMMON: &[Field] = &[
     f("active", Kind::Bool).default("true"),
     f("anchorsite_override", Kind::Str).default("\"Latency\"").rule(Rule::OneOf(ANCHORSITES)),
@@ -347,7 +352,7 @@ const CONNECTION_COMMON: &[Field] = &[
     f("rtcp_settings", Kind::Object(RTCP_SETTINGS)),
     f("tags", Kind::StrList).default("[]"),
     f("webhook_event_failover_url", Kind::Str).nullable().default("\"\"").rule(Rule::Url { or_empty: true }),
-    f("webhook_event_url", Kind::Str).nullable().rule(Rule::Url { or_empty: false }),
+    f("webhook_event_url", Kind::Str).rule(Rule::Url { or_empty: false }),
     f("webhook_timeout_secs", Kind::Int).nullable().rule(Rule::Range(0, 30)),
 ];
 
@@ -429,6 +434,20 @@ fn registration_status(conn: &serde_json::Value) -> serde_json::Value {
         "user_agent": null,
     })
 }
+
+/// FQDN connections whose inbound default FQDN ids reference an FQDN record.
+const DEFAULT_FQDN_USERS: &[Ref] = &[
+    Ref { field: "inbound.default_primary_fqdn_id", family: "fqdn_connections", owned_via: None },
+    Ref { field: "inbound.default_secondary_fqdn_id", family: "fqdn_connections", owned_via: None },
+    Ref { field: "inbound.default_tertiary_fqdn_id", family: "fqdn_connections", owned_via: None },
+];
+
+/// IP connections whose inbound default IP ids reference an IP record.
+const DEFAULT_IP_USERS: &[Ref] = &[
+    Ref { field: "inbound.default_primary_ip_id", family: "ip_connections", owned_via: None },
+    Ref { field: "inbound.default_secondary_ip_id", family: "ip_connections", owned_via: None },
+    Ref { field: "inbound.default_tertiary_ip_id", family: "ip_connections", owned_via: None },
+];
 
 /// Families whose objects reference an outbound voice profile.
 const OVP_USERS: &[Ref] = &[
@@ -570,6 +589,9 @@ pub const FAMILIES: &[Family] = &[
         filters: FQDN_FILTERS,
         default_page_size: 250,
         refs: &[Ref { field: "connection_id", family: "fqdn_connections", owned_via: None }],
+        // DELETE /fqdns documents no 422 (README §5): deleting a connection's default FQDN
+        // succeeds and the connection no longer has that default.
+        cleared_by_delete: DEFAULT_FQDN_USERS,
         // README §9.5: 'a' with a port, 'srv' without one.
         sent_checks: &[Sent {
             field: "port",
@@ -588,6 +610,9 @@ pub const FAMILIES: &[Family] = &[
         filters: IP_FILTERS,
         default_page_size: 250,
         refs: &[Ref { field: "connection_id", family: "ip_connections", owned_via: None }],
+        // DELETE /ips documents no 422 (README §5): deleting a connection's default IP
+        // succeeds and the connection no longer has that default.
+        cleared_by_delete: DEFAULT_IP_USERS,
         ..BASE
     },
     Family {

@@ -22,7 +22,7 @@ pub fn updated_at() -> Attribute {
     string("updated_at").computed().desc("When the object was last updated (ISO 8601).")
 }
 
-/// Free-form tags; order carries no meaning.
+/// Free-form tags; order carries no meaning. No server default: removing them clears them.
 pub fn tags() -> Attribute {
-    set("tags", Type::String).optional_computed().keep_state().desc("Tags for organising objects; order does not matter.")
+    set("tags", Type::String).optional().desc("Tags for organising objects; order does not matter. Removing them clears them.")
 }

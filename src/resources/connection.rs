@@ -7,8 +7,9 @@
 //! * a field with a server default, or one the API does not accept as `null`, is
 //!   Optional+Computed and keeps its state ([`server_default`]): leaving it out never diffs,
 //!   and removing it from the configuration leaves the last value in place;
-//! * a field whose documented default is `null` is Optional ([`clearable`]): removing it from
-//!   the configuration clears it on the server.
+//! * a field without a server default that the API can clear is Optional ([`clearable`]):
+//!   removing it from the configuration clears it on the server (see `telnyx::mapping` for
+//!   how: `null`, `[]`, or left out of its nested object).
 //! * nested objects are Optional+Computed with such leaves, so a partly configured object
 //!   never diffs, and an update sends the whole desired object.
 
@@ -27,7 +28,7 @@ pub fn server_default(a: Attribute) -> Attribute {
     a.optional_computed().keep_state()
 }
 
-/// A field whose default is `null`: unset means unset, and removing it clears it.
+/// A field without a server default: unset means unset, and removing it clears it.
 pub fn clearable(a: Attribute) -> Attribute {
     a.optional()
 }
@@ -82,6 +83,8 @@ pub struct Shape {
     /// `connection_name`: required for credential and FQDN connections, optional for IP.
     pub connection_name: Attribute,
     pub webhook_api_versions: &'static [&'static str],
+    /// Why the type offers these `webhook_api_version` values (appended to the description).
+    pub webhook_api_versions_note: &'static str,
     /// The type's own `inbound` members (besides [`inbound_common`]).
     pub inbound: Vec<Attribute>,
     /// The type's own `outbound` members (besides [`outbound_common`]).
@@ -97,7 +100,7 @@ const MEMBER_REFERENCES: &str = "To refer to a member, write `lookup(<address>.o
 
 /// The full schema of a connection type.
 pub fn schema(shape: Shape) -> Schema {
-    let Shape { description, connection_name, webhook_api_versions, inbound, outbound, extra } = shape;
+    let Shape { description, connection_name, webhook_api_versions, webhook_api_versions_note, inbound, outbound, extra } = shape;
     Schema::new(description)
         .attr(id())
         .attr(connection_name)
@@ -143,18 +146,17 @@ pub fn schema(shape: Shape) -> Schema {
         .attr(
             server_default(string("webhook_api_version"))
                 .one_of(webhook_api_versions)
-                .desc("Version of the webhook payloads sent to `webhook_event_url`."),
+                .desc(format!("Version of the webhook payloads sent to `webhook_event_url`.{webhook_api_versions_note}")),
         )
         .attr(
             server_default(string("webhook_event_failover_url"))
                 .validate(Validator::Check { describe: "an absolute URL with a scheme (`https://…`), or empty", check: is_url_or_empty })
                 .desc("Webhook URL used when `webhook_event_url` fails; `\"\"` for none."),
         )
-        .attr(
-            clearable(string("webhook_event_url"))
-                .validate(Validator::Url)
-                .desc("URL that receives call-control webhooks (with a scheme, e.g. `https://`)."),
-        )
+        .attr(server_default(string("webhook_event_url")).validate(Validator::Url).desc(
+            "URL that receives call-control webhooks (with a scheme, e.g. `https://`). Telnyx accepts neither `null` nor an empty \
+             value here, so there is no way to clear it: removing it from the configuration keeps the URL Telnyx holds.",
+        ))
         .attr(clearable(int("webhook_timeout_secs")).between(0, 30).desc("Seconds Telnyx waits for a webhook response (0–30)."))
         .attrs(extra)
         .attr(server_default(nested("inbound", [inbound_common(), inbound].concat())).desc(format!(
@@ -257,10 +259,12 @@ pub fn outbound_common() -> Vec<Attribute> {
         server_default(bool("call_parking_enabled")).desc("Whether outbound calls can be parked."),
         server_default(bool("generate_ringback_tone")).desc("Whether Telnyx plays ringback to the caller on outbound calls."),
         server_default(bool("instant_ringback_enabled")).desc("Whether ringback starts at once, before the far end rings."),
-        server_default(string("outbound_voice_profile_id")).desc(
-            "Id of the outbound voice profile that governs outbound calls (e.g. `telnyx_outbound_voice_profile.x.id`). \
-             Telnyx refuses to delete a profile while a connection references it; to move connections to another profile \
-             and delete the old one in the same apply, give the profiles `lifecycle { create_before_destroy = true }`.",
+        clearable(string("outbound_voice_profile_id")).desc(
+            "Id of the outbound voice profile that governs outbound calls (e.g. `telnyx_outbound_voice_profile.x.id`); \
+             unset for none, and removing it detaches the connection from its profile. \
+             Telnyx refuses to delete a profile while a connection references it, and Terraform destroys a removed profile \
+             before it updates the connections that used it unless the profile has `lifecycle { create_before_destroy = true }`: \
+             give profiles that setting to move connections to another profile, or detach them, and delete the old profile in the same apply.",
         ),
         server_default(string("t38_reinvite_source")).one_of(T38_SOURCES).desc("Which side sends the T.38 re-INVITE for fax."),
     ]

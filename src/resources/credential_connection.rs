@@ -26,9 +26,10 @@ impl RestObject for CredentialConnection {
         connection::schema(Shape {
             description: "A credential connection: SIP devices (PBXs, softphones) register with `user_name` and `password`.",
             connection_name: string("connection_name").required().desc("Display name of the connection."),
-            // The create schema also lists `texml`, but neither the update schema nor the returned
-            // object knows it, so a connection holding it could not be updated: not offered.
             webhook_api_versions: &["1", "2"],
+            webhook_api_versions_note: " `texml` is not offered: Telnyx accepts it only when a credential connection is created, \
+                 while its update schema and the connection it returns know only `1` and `2`, so a connection holding `texml` \
+                 could neither be read back faithfully nor updated.",
             inbound: vec![
                 server_default(string("simultaneous_ringing"))
                     .one_of(&["disabled", "enabled"])

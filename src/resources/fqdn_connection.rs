@@ -19,8 +19,17 @@ use crate::tfplug::{Diagnostics, Schema, Value};
 pub struct FqdnConnection;
 
 fn default_fqdn_id(which: &str) -> Attribute {
-    clearable(string(&format!("default_{which}_fqdn_id")))
-        .desc(format!("Id of the FQDN record (of this connection) that inbound calls try {which}."))
+    clearable(string(&format!("default_{which}_fqdn_id"))).desc(format!(
+        "Id of the FQDN record (of this connection) that inbound calls try {}; unset for none. \
+         It cannot refer to a `telnyx_fqdn` of this connection in the same configuration (the FQDN needs the \
+         connection's id and the connection would need the FQDN's: a dependency cycle): set it to the literal id, \
+         or from a second configuration. Deleting the FQDN record clears it.",
+        match which {
+            "primary" => "first",
+            "secondary" => "second",
+            _ => "third",
+        }
+    ))
 }
 
 /// A value Telnyx sets and the API does not let clients change.
@@ -40,6 +49,7 @@ impl RestObject for FqdnConnection {
             description: "An FQDN connection: Telnyx sends and accepts calls for host names (`telnyx_fqdn` records) of your SIP infrastructure.",
             connection_name: string("connection_name").required().desc("Display name of the connection."),
             webhook_api_versions: &["1", "2"],
+            webhook_api_versions_note: "",
             inbound: [
                 vec![default_fqdn_id("primary"), default_fqdn_id("secondary"), default_fqdn_id("tertiary")],
                 sip_subdomain_settings(clearable),

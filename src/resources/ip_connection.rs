@@ -17,8 +17,17 @@ use crate::tfplug::{Diagnostics, Schema, Value};
 pub struct IpConnection;
 
 fn default_ip_id(which: &str) -> Attribute {
-    server_default(string(&format!("default_{which}_ip_id")))
-        .desc(format!("Id of the IP record (of this connection) that inbound calls try {which}."))
+    clearable(string(&format!("default_{which}_ip_id"))).desc(format!(
+        "Id of the IP record (of this connection) that inbound calls try {}; unset for none. \
+         It cannot refer to a `telnyx_ip` of this connection in the same configuration (the IP needs the \
+         connection's id and the connection would need the IP's: a dependency cycle): set it to the literal id, \
+         or from a second configuration. Deleting the IP record clears it.",
+        match which {
+            "primary" => "first",
+            "secondary" => "second",
+            _ => "third",
+        }
+    ))
 }
 
 impl RestObject for IpConnection {
@@ -33,6 +42,7 @@ impl RestObject for IpConnection {
             description: "An IP connection: Telnyx accepts calls from, and sends calls to, the IP addresses (`telnyx_ip` records) of your SIP infrastructure.",
             connection_name: server_default(string("connection_name")).desc("Display name of the connection."),
             webhook_api_versions: &["1", "2"],
+            webhook_api_versions_note: "",
             inbound: [
                 vec![default_ip_id("primary"), default_ip_id("secondary"), default_ip_id("tertiary")],
                 sip_subdomain_settings(server_default),

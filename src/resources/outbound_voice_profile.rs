@@ -20,6 +20,11 @@ fn is_country_code(v: &Value) -> bool {
     v.as_str().is_some_and(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()))
 }
 
+/// A whole number of 0 or more (the request schemas' `minimum: 0`; no maximum is documented).
+fn is_non_negative_int(v: &Value) -> bool {
+    v.as_number().is_some_and(|n| n.as_f64() >= 0.0 && n.as_f64().fract() == 0.0)
+}
+
 /// E.164: `+` and 2 to 15 digits.
 pub fn is_e164(v: &Value) -> bool {
     v.as_str().is_some_and(|s| s.strip_prefix('+').is_some_and(|d| (2..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())))
@@ -44,10 +49,10 @@ impl RestObject for OutboundVoiceProfile {
                 .desc("UUID of the billing group that outbound calls are billed to; unset for none."),
         )
         .attr(
-            int("concurrent_call_limit")
-                .optional()
-                .between(1, 1_000_000)
-                .desc("Most outbound calls in progress at once, across every connection using this profile. Unset means no limit (the account's own limit still applies)."),
+            int("concurrent_call_limit").optional().desc(
+                "Most outbound calls in progress at once, across every connection using this profile; it may not exceed the \
+                 account's own concurrent call limit (Telnyx checks). Unset means no limit.",
+            ),
         )
         .attr(
             string("daily_spend_limit")
@@ -88,10 +93,9 @@ impl RestObject for OutboundVoiceProfile {
                 "call_recording",
                 vec![
                     set("call_recording_caller_phone_numbers", Type::String)
-                        .optional_computed()
-                        .keep_state()
+                        .optional()
                         .validate(Validator::Each(Box::new(Validator::Check { describe: "an E.164 number such as `+13125550100`", check: is_e164 })))
-                        .desc("Caller numbers (E.164) whose calls are recorded when `call_recording_type` is `by_caller_phone_number`."),
+                        .desc("Caller numbers (E.164) whose calls are recorded when `call_recording_type` is `by_caller_phone_number`; unset for none."),
                     string("call_recording_channels")
                         .optional_computed()
                         .keep_state()
@@ -107,34 +111,34 @@ impl RestObject for OutboundVoiceProfile {
             )
             .optional_computed()
             .keep_state()
-            .desc("Recording of outbound calls. Unset fields keep the values Telnyx holds."),
+            .desc("Recording of outbound calls. Unset members with a Telnyx default keep the values Telnyx holds; unset caller numbers mean none."),
         )
         .attr(
             nested(
                 "calling_window",
                 vec![
                     int("calls_per_cld")
-                        .optional_computed()
-                        .keep_state()
-                        .between(0, 1_000_000)
-                        .desc("Most calls per destination number (CLD) within the window."),
+                        .optional()
+                        .validate(Validator::Check { describe: "a whole number of 0 or more", check: is_non_negative_int })
+                        .desc("Most calls per destination number (CLD) within the window (0 or more); unset for no limit."),
                     string("end_time")
-                        .optional_computed()
-                        .keep_state()
+                        .optional()
                         .validate(Validator::TimeOfDay)
                         .equivalent(same_time_of_day)
-                        .desc("End of the window, UTC time of day (`HH:MM`)."),
+                        .desc("End of the window, UTC time of day (`HH:MM`); unset for none."),
                     string("start_time")
-                        .optional_computed()
-                        .keep_state()
+                        .optional()
                         .validate(Validator::TimeOfDay)
                         .equivalent(same_time_of_day)
-                        .desc("Start of the window, UTC time of day (`HH:MM`)."),
+                        .desc("Start of the window, UTC time of day (`HH:MM`); unset for none."),
                 ],
             )
             .optional_computed()
             .keep_state()
-            .desc("Time window (beta) within which outbound calls may be placed."),
+            .desc(
+                "Time window (beta) within which outbound calls may be placed. Its members have no Telnyx default: removing one \
+                 clears it (removing the whole object keeps what Telnyx holds).",
+            ),
         )
         .attr(int("connections_count").computed().desc("Number of connections using this profile."))
         .attr(record_type())

@@ -3,20 +3,29 @@
 //!
 //! Request bodies ([`request_body`]): every configurable attribute whose planned value is
 //! known and non-null; nested objects whole (planned values hold the prior values of
-//! unconfigured leaves, so the API gets the complete desired object); on update, an
-//! optional attribute removed from the configuration is sent as `null` to clear it.
+//! unconfigured leaves, so the API gets the complete desired object). On update, an
+//! optional (non-computed) attribute removed from the configuration is cleared the way the
+//! API accepts (shared/telnyx-api: most of these fields are not nullable):
+//! * a collection (`tags`, phone number lists) is sent as `[]`;
+//! * a top-level scalar is sent as `null` (only nullable fields are plain optional there);
+//! * a member of a nested object is left out of the object: the whole object is sent and
+//!   replaces the stored one, and `null` is refused for members such as
+//!   `outbound.outbound_voice_profile_id` or the IP connection's `inbound.default_*_ip_id`.
 //!
 //! State from a response ([`absorb`]):
 //! * a field the response carries sets the attribute (server defaults land in state);
 //! * a field the response lacks keeps the prior value (never invent 0, false or "");
 //! * a sensitive field that is absent, null or masked (`********`) keeps the prior value;
 //! * a value equivalent to the prior one by the attribute's semantic equality
-//!   (`Attribute::equivalent`) keeps the prior form.
+//!   (`Attribute::equivalent`) keeps the prior form;
+//! * an empty collection (the API's form of "none") for an optional, non-computed attribute
+//!   whose prior value is null stays null, so leaving it unset never diffs.
 
 use serde_json::{Map, Value as Json};
 
 use crate::tfplug::json::{Extra, from_json, to_json};
 use crate::tfplug::schema::{Attribute, Kind, Nesting, Presence};
+use crate::tfplug::types::Type;
 use crate::tfplug::value::Value;
 
 /// Builds a create (`prior` null) or update body. `omit` lists dotted attribute paths never
@@ -41,7 +50,11 @@ fn body_object(attrs: &[Attribute], planned: &Value, prior: &Value, omit: &[&str
             Value::Unknown(_) => {}
             // Clearing: the configuration dropped a value the object has.
             Value::Null if a.presence == Presence::Optional && !pr.is_null() && !prior.is_null() => {
-                out.insert(a.name.clone(), Json::Null);
+                if is_collection(a) {
+                    out.insert(a.name.clone(), Json::Array(Vec::new()));
+                } else if prefix.is_empty() {
+                    out.insert(a.name.clone(), Json::Null);
+                }
             }
             Value::Null => {}
             Value::Object(_) if matches!(a.kind, Kind::Nested(Nesting::Single, _)) => {
@@ -54,6 +67,11 @@ fn body_object(attrs: &[Attribute], planned: &Value, prior: &Value, omit: &[&str
         }
     }
     out
+}
+
+/// A list or set attribute: "none" is the empty collection, not `null`.
+fn is_collection(a: &Attribute) -> bool {
+    matches!(a.ty(), Type::List(_) | Type::Set(_))
 }
 
 /// Whether an API string is a masked secret (`********`).
@@ -72,6 +90,7 @@ pub fn absorb(attrs: &[Attribute], api: &Json, prior: &Value) -> Value {
             None => pr.clone(),
             Some(j) if a.sensitive && (j.is_null() || is_masked(j)) => pr.clone(),
             Some(Json::Null) => Value::Null,
+            Some(Json::Array(items)) if items.is_empty() && a.presence == Presence::Optional && pr.is_null() => Value::Null,
             Some(j) => match &a.kind {
                 Kind::Nested(Nesting::Single, children) if j.is_object() => absorb(children, j, pr),
                 _ => match from_json(j, &a.ty(), Extra::Drop) {
@@ -134,6 +153,62 @@ mod tests {
         let planned = v(&json!({"id": "1", "name": "n", "note": null, "tags": ["a"], "inbound": {"channel_limit": 6, "timeout": 3}}));
         let b = request_body(&attrs(), &planned, &prior, &[]);
         assert_eq!(b, json!({"name": "n", "note": null, "tags": ["a"], "inbound": {"channel_limit": 6, "timeout": 3}}));
+    }
+
+    /// Optional (clearable) attributes of the kinds the API holds: a top-level scalar, a
+    /// top-level collection, and members of a nested object.
+    fn clearable_attrs() -> Vec<Attribute> {
+        vec![
+            string("id").computed().desc("i"),
+            string("note").optional().desc("n"),
+            set("tags", Type::String).optional().desc("t"),
+            nested(
+                "outbound",
+                vec![
+                    string("profile_id").optional().desc("p"),
+                    set("numbers", Type::String).optional().desc("n"),
+                    int("limit").optional_computed().desc("l"),
+                ],
+            )
+            .optional_computed()
+            .desc("o"),
+        ]
+    }
+
+    #[test]
+    fn clearing_sends_what_the_api_accepts() {
+        let attrs = clearable_attrs();
+        let ty = crate::tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
+        let val = |j: Json| from_json(&j, &ty, Extra::Reject).unwrap();
+        let prior =
+            val(json!({"id": "1", "note": "n", "tags": ["a"], "outbound": {"profile_id": "p1", "numbers": ["+13125550100"], "limit": 3}}));
+        let planned = val(json!({"id": "1", "note": null, "tags": null, "outbound": {"profile_id": null, "numbers": null, "limit": 3}}));
+        let b = request_body(&attrs, &planned, &prior, &[]);
+        // Collections: `[]`; top-level scalars: null; nested members: left out of the whole object.
+        assert_eq!(b, json!({"note": null, "tags": [], "outbound": {"numbers": [], "limit": 3}}));
+        // Nothing to clear: nothing sent for the unset attributes.
+        let b = request_body(&attrs, &planned, &planned, &[]);
+        assert_eq!(b, json!({"outbound": {"limit": 3}}));
+    }
+
+    #[test]
+    fn empty_api_collections_are_null_for_unset_optional_attributes() {
+        let attrs = clearable_attrs();
+        let ty = crate::tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
+        let api = json!({"id": "1", "note": null, "tags": [], "outbound": {"profile_id": null, "numbers": [], "limit": null}});
+        // Unset (null prior, or no prior at all after an import): stays null.
+        for prior in [Value::Null, from_json(&json!({"id": "1", "tags": null}), &ty, Extra::Drop).unwrap()] {
+            let s = absorb(&attrs, &api, &prior);
+            assert_eq!(s.get("tags"), &Value::Null);
+            assert_eq!(s.get("outbound").get("numbers"), &Value::Null);
+        }
+        // Configured as empty, or set: the API's value.
+        let prior = from_json(&json!({"id": "1", "tags": [], "outbound": {"numbers": ["+13125550100"]}}), &ty, Extra::Drop).unwrap();
+        let s = absorb(&attrs, &api, &prior);
+        assert_eq!(s.get("tags"), &Value::Set(vec![]));
+        assert_eq!(s.get("outbound").get("numbers"), &Value::Set(vec![]), "drift from a set value shows");
+        let s = absorb(&attrs, &json!({"tags": ["x"]}), &Value::Null);
+        assert_eq!(s.get("tags"), &Value::Set(vec![Value::string("x")]));
     }
 
     #[test]
