@@ -574,7 +574,7 @@ pub const FAMILIES: &[Family] = &[
         create_status: 200,
         required_create: &["name"],
         required_update: &["name"],
-        unique: &["name"],
+        unique: &[], // names are not unique at Telnyx (shared/telnyx-api documents no such rule)
         filters: &[Filter { key: "filter[name][contains]", field: "name", how: Match::Contains }],
         sorts: &["enabled", "created_at", "name", "service_plan", "traffic_type", "usage_payment_method"],
         default_page_size: 20,
