@@ -198,6 +198,16 @@ output "limit_by_id" {{ value = data.telnyx_outbound_voice_profile.by_id.concurr
     let r = tf.plan();
     assert_eq!(r.code, 1);
     assert!(r.all().contains("No telnyx_outbound_voice_profile found"), "{}", r.all());
+
+    // Names are not unique at Telnyx: two matches are a clear error that lists both ids.
+    let (st, second) = emu.api(Method::POST, "/outbound_voice_profiles", Some(json!({"name": "shared-profile"})));
+    assert_eq!(st, 200, "{second}");
+    let second = second["data"]["id"].as_str().unwrap().to_string();
+    tf.config("provider \"telnyx\" {}\ndata \"telnyx_outbound_voice_profile\" \"x\" { name = \"shared-profile\" }\n");
+    let r = tf.plan();
+    assert_eq!(r.code, 1);
+    let all = r.all();
+    assert!(all.contains("Several telnyx_outbound_voice_profile objects match") && all.contains(&id) && all.contains(&second), "{all}");
 }
 
 #[test]
