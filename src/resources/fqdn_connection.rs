@@ -18,20 +18,6 @@ use crate::tfplug::{Diagnostics, Schema, Value};
 #[derive(Debug)]
 pub struct FqdnConnection;
 
-fn default_fqdn_id(which: &str) -> Attribute {
-    clearable(string(&format!("default_{which}_fqdn_id"))).desc(format!(
-        "Id of the FQDN record (of this connection) that inbound calls try {}; unset for none. \
-         It cannot refer to a `telnyx_fqdn` of this connection in the same configuration (the FQDN needs the \
-         connection's id and the connection would need the FQDN's: a dependency cycle): set it to the literal id, \
-         or from a second configuration. Deleting the FQDN record clears it.",
-        match which {
-            "primary" => "first",
-            "secondary" => "second",
-            _ => "third",
-        }
-    ))
-}
-
 /// A value Telnyx sets and the API does not let clients change.
 fn server_set(a: Attribute, what: &str) -> Attribute {
     a.computed().keep_state().desc(what)
@@ -51,7 +37,7 @@ impl RestObject for FqdnConnection {
             webhook_api_versions: &["1", "2"],
             webhook_api_versions_note: "",
             inbound: [
-                vec![default_fqdn_id("primary"), default_fqdn_id("secondary"), default_fqdn_id("tertiary")],
+                connection::default_record_ids("fqdn"),
                 sip_subdomain_settings(clearable),
             ]
             .concat(),

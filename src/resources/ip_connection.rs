@@ -10,25 +10,11 @@ use super::connection::{
     self, Shape, ani_override, clearable, ip_authentication, localization, outbound_channel_limit, server_default, sip_subdomain_settings,
 };
 use super::rest::{NaturalKey, RestObject};
-use crate::tfplug::schema::{Attribute, string};
+use crate::tfplug::schema::string;
 use crate::tfplug::{Diagnostics, Schema, Value};
 
 #[derive(Debug)]
 pub struct IpConnection;
-
-fn default_ip_id(which: &str) -> Attribute {
-    clearable(string(&format!("default_{which}_ip_id"))).desc(format!(
-        "Id of the IP record (of this connection) that inbound calls try {}; unset for none. \
-         It cannot refer to a `telnyx_ip` of this connection in the same configuration (the IP needs the \
-         connection's id and the connection would need the IP's: a dependency cycle): set it to the literal id, \
-         or from a second configuration. Deleting the IP record clears it.",
-        match which {
-            "primary" => "first",
-            "secondary" => "second",
-            _ => "third",
-        }
-    ))
-}
 
 impl RestObject for IpConnection {
     const TYPE_NAME: &'static str = "telnyx_ip_connection";
@@ -43,11 +29,7 @@ impl RestObject for IpConnection {
             connection_name: server_default(string("connection_name")).desc("Display name of the connection."),
             webhook_api_versions: &["1", "2"],
             webhook_api_versions_note: "",
-            inbound: [
-                vec![default_ip_id("primary"), default_ip_id("secondary"), default_ip_id("tertiary")],
-                sip_subdomain_settings(server_default),
-            ]
-            .concat(),
+            inbound: [connection::default_record_ids("ip"), sip_subdomain_settings(server_default)].concat(),
             outbound: [
                 vec![ani_override(), outbound_channel_limit(clearable), localization(clearable)],
                 ip_authentication(&["tech-prefixp-charge-info", "token"], clearable),
