@@ -363,6 +363,23 @@ pub fn natural_key(planned: &Value, also: Option<&'static str>) -> Option<Natura
     Some(NaturalKey { filters: name_filters(name), matches })
 }
 
+/// `inbound.default_{primary,secondary,tertiary}_<record>_id` of FQDN (`record` = `fqdn`) and
+/// IP (`ip`) connections: the address records inbound calls try first, second and third.
+pub fn default_record_ids(record: &str) -> Vec<Attribute> {
+    let label = record.to_uppercase();
+    [("primary", "first"), ("secondary", "second"), ("tertiary", "third")]
+        .into_iter()
+        .map(|(which, order)| {
+            clearable(string(&format!("default_{which}_{record}_id"))).desc(format!(
+                "Id of the {label} record (of this connection) that inbound calls try {order}; unset for none. \
+                 It cannot refer to a `telnyx_{record}` of this connection in the same configuration (the {label} needs the \
+                 connection's id and the connection would need the {label}'s: a dependency cycle): set it to the literal id, \
+                 or from a second configuration. Deleting the {label} record clears it."
+            ))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,21 +418,4 @@ mod tests {
         assert_eq!(name_filters("ab"), Vec::<(String, String)>::new());
         assert_eq!(name_filters("abc"), vec![("filter[connection_name][contains]".to_string(), "abc".to_string())]);
     }
-}
-
-/// `inbound.default_{primary,secondary,tertiary}_<record>_id` of FQDN (`record` = `fqdn`) and
-/// IP (`ip`) connections: the address records inbound calls try first, second and third.
-pub fn default_record_ids(record: &str) -> Vec<Attribute> {
-    let label = record.to_uppercase();
-    [("primary", "first"), ("secondary", "second"), ("tertiary", "third")]
-        .into_iter()
-        .map(|(which, order)| {
-            clearable(string(&format!("default_{which}_{record}_id"))).desc(format!(
-                "Id of the {label} record (of this connection) that inbound calls try {order}; unset for none. \
-                 It cannot refer to a `telnyx_{record}` of this connection in the same configuration (the {label} needs the \
-                 connection's id and the connection would need the {label}'s: a dependency cycle): set it to the literal id, \
-                 or from a second configuration. Deleting the {label} record clears it."
-            ))
-        })
-        .collect()
 }
