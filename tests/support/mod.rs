@@ -229,7 +229,8 @@ impl Tf {
         std::fs::write(self.dir.path().join("main.tf"), text).unwrap();
     }
 
-    pub fn run(&self, args: &[&str]) -> Run {
+    /// `terraform <args>` in this directory, wired to the provider build and the emulator.
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(terraform_bin());
         cmd.args(args)
             .current_dir(self.dir.path())
@@ -244,6 +245,11 @@ impl Tf {
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
         let start = Instant::now();
         let out: Output = cmd.output().expect("running terraform");
         Run {
@@ -316,23 +322,8 @@ impl Tf {
     /// faithful Ctrl-C is `kill -INT -- -<pid>`.
     pub fn spawn(&self, args: &[&str]) -> Child {
         use std::os::unix::process::CommandExt as _;
-        let mut cmd = Command::new(terraform_bin());
-        cmd.process_group(0);
-        cmd.args(args)
-            .current_dir(self.dir.path())
-            .env("TF_CLI_CONFIG_FILE", self.dir.path().join("cli.tfrc"))
-            .env("TF_IN_AUTOMATION", "1")
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TELNYX_API_KEY", API_KEY)
-            .env("TELNYX_BASE_URL", &self.base_url)
-            .env_remove("TF_LOG")
-            .env_remove("TF_LOG_PROVIDER")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in &self.extra_env {
-            cmd.env(k, v);
-        }
+        let mut cmd = self.command(args);
+        cmd.process_group(0).stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd.spawn().expect("starting terraform")
     }
 
