@@ -1,8 +1,8 @@
 //! Attributes that many Telnyx objects share, declared once.
 
-use crate::tfplug::Attribute;
 use crate::tfplug::schema::{set, string};
 use crate::tfplug::types::Type;
+use crate::tfplug::{Attribute, Value};
 
 /// The API id: set by Telnyx, stable for the object's life.
 pub fn id() -> Attribute {
@@ -25,4 +25,9 @@ pub fn updated_at() -> Attribute {
 /// Free-form tags; order carries no meaning. No server default: removing them clears them.
 pub fn tags() -> Attribute {
     set("tags", Type::String).optional().desc("Tags for organising objects; order does not matter. Removing them clears them.")
+}
+
+/// ISO 3166-1 alpha-2: two upper-case letters.
+pub fn is_country_code(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()))
 }

@@ -15,7 +15,7 @@
 
 use serde_json::json;
 
-use super::common::{created_at, id, record_type, tags, updated_at};
+use super::common::{created_at, id, is_country_code, record_type, tags, updated_at};
 use super::rest::NaturalKey;
 use crate::tfplug::diag::AttrPath;
 use crate::tfplug::schema::{Attribute, bool, int, list, nested, string};
@@ -56,7 +56,7 @@ fn is_url_or_empty(v: &Value) -> bool {
 }
 
 fn is_country_or_empty(v: &Value) -> bool {
-    v.as_str().is_some_and(|s| s.is_empty() || (s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())))
+    v.as_str() == Some("") || is_country_code(v)
 }
 
 fn is_four_digits_or_empty(v: &Value) -> bool {

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use super::any_connection::view_attributes;
-use super::list::{FQDN, FilterField, ListFilter, NAME_CONTAINS, list_filtered};
+use super::list::{FQDN, FilterField, ListFilter, NAME_CONTAINS, PROFILE, list_filtered};
 use crate::telnyx::client::Client;
 use crate::telnyx::mapping::absorb;
 use crate::tfplug::schema::{nested_list, string};
@@ -15,15 +15,7 @@ pub struct Connections;
 
 /// The filters of `GET /connections` (reference §3), each also checked on every listed
 /// connection (`outbound_voice_profile_id` is a field of this view).
-const FILTERS: &[ListFilter] = &[
-    NAME_CONTAINS,
-    FQDN,
-    ListFilter::text(
-        "outbound_voice_profile_id",
-        "filter[outbound_voice_profile_id]",
-        "Only connections that use this outbound voice profile.",
-    ),
-];
+const FILTERS: &[ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
 const FILTER_FIELDS: &[(&str, FilterField)] = &[("fqdn", FilterField::Linked { list: "/fqdns", link: "connection_id" })];
 
 /// Oldest first: without `sort` the API documents `created_at` descending.

@@ -20,7 +20,7 @@ use super::rest::{RestObject, data_source_schema, urlencode};
 use crate::telnyx::client::Client;
 use crate::telnyx::mapping::absorb;
 use crate::tfplug::json::to_json;
-use crate::tfplug::schema::{Attribute, Kind, Presence, int, nested_list, string};
+use crate::tfplug::schema::{Attribute, int, nested_list, string};
 use crate::tfplug::validate::Validator;
 use crate::tfplug::{AttrPath, Ctx, DataSource, Diagnostic, Diagnostics, Failure, Schema, Value};
 
@@ -68,45 +68,7 @@ impl ListFilter {
 
 /// An RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`.
 fn is_date_time(v: &Value) -> bool {
-    let Some(s) = v.as_str() else { return false };
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok()).unwrap_or(99);
-    let head = b.len() >= 20
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && matches!(b[10], b'T' | b't')
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
-        && digits(17..19)
-        && (1..=12).contains(&num(5..7))
-        && (1..=31).contains(&num(8..10))
-        && num(11..13) < 24
-        && num(14..16) < 60
-        && num(17..19) < 61;
-    if !head {
-        return false;
-    }
-    let mut rest = &s[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if n == 0 {
-            return false;
-        }
-        rest = &frac[n..];
-    }
-    let rb = rest.as_bytes();
-    matches!(rest, "Z" | "z")
-        || (rb.len() == 6
-            && matches!(rb[0], b'+' | b'-')
-            && rb[1..3].iter().all(u8::is_ascii_digit)
-            && rb[3] == b':'
-            && rb[4..6].iter().all(u8::is_ascii_digit))
+    v.as_str().and_then(crate::telnyx::timestamp::parse).is_some()
 }
 
 /// A family with a list endpoint and documented filters.
@@ -132,18 +94,7 @@ pub trait Listed: RestObject {
 
 /// The object's attributes as read-only list items (secrets left out: lists mask them).
 fn item_attributes(schema: Schema) -> Vec<Attribute> {
-    fn read_only(mut a: Attribute) -> Attribute {
-        a.presence = Presence::Computed;
-        a.validators.clear();
-        a.keep_state = false;
-        a.replace_on_change = false;
-        a.default = None;
-        if let Kind::Nested(n, children) = a.kind {
-            a.kind = Kind::Nested(n, children.into_iter().filter(|c| !c.sensitive).map(read_only).collect());
-        }
-        a
-    }
-    schema.attributes.into_iter().filter(|a| !a.sensitive).map(read_only).collect()
+    schema.attributes.into_iter().filter(|a| !a.sensitive).map(|a| a.into_read_only(true)).collect()
 }
 
 /// A configured argument as a query value.
@@ -453,7 +404,7 @@ pub const NAME_CONTAINS: ListFilter = ListFilter {
 /// §10; the 2025 spec named it `filter[outbound.outbound_voice_profile_id]` on the credential
 /// and IP lists, and §11 cannot say which a server honours): the provider checks each listed
 /// connection's `outbound.outbound_voice_profile_id` as well.
-const PROFILE: ListFilter = ListFilter::text(
+pub const PROFILE: ListFilter = ListFilter::text(
     "outbound_voice_profile_id",
     "filter[outbound_voice_profile_id]",
     "Only connections that use this outbound voice profile.",
@@ -522,7 +473,8 @@ mod tests {
         let items = item_attributes(CredentialConnection::schema());
         assert!(items.iter().all(|a| a.name != "password"));
         fn all_computed(a: &[Attribute]) -> bool {
-            a.iter().all(|x| x.presence == Presence::Computed && x.validators.is_empty() && all_computed(x.children()))
+            a.iter()
+                .all(|x| x.presence == crate::tfplug::schema::Presence::Computed && x.validators.is_empty() && all_computed(x.children()))
         }
         assert!(all_computed(&items));
         assert!(items.iter().any(|a| a.name == "inbound" && !a.children().is_empty()));

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::common::{created_at, id, record_type, tags, updated_at};
+use super::common::{created_at, id, is_country_code, record_type, tags, updated_at};
 use super::normalize::{same_decimal, same_time_of_day};
 use super::rest::{NaturalKey, RestObject};
 use crate::tfplug::schema::{bool, int, nested, number, set, string};
@@ -14,11 +14,6 @@ use crate::tfplug::{Schema, Value};
 
 #[derive(Debug)]
 pub struct OutboundVoiceProfile;
-
-/// ISO 3166-1 alpha-2: two upper-case letters.
-fn is_country_code(v: &Value) -> bool {
-    v.as_str().is_some_and(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()))
-}
 
 /// A whole number of 0 or more (the request schemas' `minimum: 0`; no maximum is documented).
 fn is_non_negative_int(v: &Value) -> bool {

@@ -18,7 +18,7 @@ use crate::telnyx::error::ApiError;
 use crate::telnyx::mapping::{absorb, request_body};
 use crate::telnyx::timestamp;
 use crate::tfplug::plan::Planned;
-use crate::tfplug::schema::{Attribute, Kind, Presence, Schema};
+use crate::tfplug::schema::{Presence, Schema};
 use crate::tfplug::{Ctx, DataSource, Diagnostic, Diagnostics, Failure, PlanRequest, Resource, Value};
 
 /// A Telnyx object family with the standard REST shape.
@@ -280,18 +280,6 @@ impl<T> Default for Lookup<T> {
 
 /// A resource schema turned read-only, with `lookup` arguments optional.
 pub fn data_source_schema(resource: Schema, lookup: &[&str], description: String) -> Schema {
-    fn read_only(a: Attribute) -> Attribute {
-        let mut a = a;
-        a.presence = Presence::Computed;
-        a.validators.clear();
-        a.keep_state = false;
-        a.replace_on_change = false;
-        a.default = None;
-        if let Kind::Nested(n, children) = a.kind {
-            a.kind = Kind::Nested(n, children.into_iter().map(read_only).collect());
-        }
-        a
-    }
     let mut s = Schema::new(description);
     for a in resource.attributes {
         if a.name == "id" || lookup.contains(&a.name.as_str()) {
@@ -301,7 +289,7 @@ pub fn data_source_schema(resource: Schema, lookup: &[&str], description: String
             arg.replace_on_change = false;
             s = s.attr(arg);
         } else {
-            s = s.attr(read_only(a));
+            s = s.attr(a.into_read_only(false));
         }
     }
     s

@@ -167,6 +167,22 @@ impl Attribute {
         }
     }
 
+    /// This attribute as a data source reports it: computed only, with no validators, plan
+    /// modifiers or defaults, at every depth. With `drop_sensitive`, sensitive nested members are
+    /// left out.
+    pub fn into_read_only(mut self, drop_sensitive: bool) -> Attribute {
+        self.presence = Presence::Computed;
+        self.validators.clear();
+        self.keep_state = false;
+        self.replace_on_change = false;
+        self.default = None;
+        if let Kind::Nested(n, children) = self.kind {
+            let children = children.into_iter().filter(|c| !(drop_sensitive && c.sensitive)).map(|c| c.into_read_only(drop_sensitive));
+            self.kind = Kind::Nested(n, children.collect());
+        }
+        self
+    }
+
     /// The attributes of a nested attribute's object.
     pub fn children(&self) -> &[Attribute] {
         match &self.kind {
