@@ -9,20 +9,18 @@
 //! * `status` (`pending` until the Cloudflare sync finishes, then `added`) is read-only and
 //!   server-decided, so its change never shows as a diff.
 //!
-//! Creating and deleting are the generic ones of [`Rest`] (envelope, create-never-duplicates
-//! by `cidr_block`, not-found-is-deleted); only reading is this family's own.
+//! All of it is the generic [`Rest`](super::rest::Rest) resource, told by `RETRIEVE` and
+//! `UPDATE` that the API has no GET by id and no PATCH.
 
-use async_trait::async_trait;
-use serde_json::{Value as Json, json};
+use serde_json::json;
 
 use super::common::{created_at, id, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
-use super::rest::{NaturalKey, Rest, RestObject};
-use crate::telnyx::client::{Client, Envelope};
-use crate::telnyx::mapping::absorb;
+use super::rest::{NaturalKey, RestObject};
+use crate::telnyx::client::Envelope;
 use crate::tfplug::schema::string;
 use crate::tfplug::validate::Validator;
-use crate::tfplug::{Ctx, Diagnostic, Diagnostics, Failure, Resource, Schema, Value};
+use crate::tfplug::{Schema, Value};
 
 /// The family's shape (type name, path, envelope, schema, natural key).
 #[derive(Debug)]
@@ -32,6 +30,8 @@ impl RestObject for AccessIpRange {
     const TYPE_NAME: &'static str = "telnyx_access_ip_range";
     const PATH: &'static str = "/access_ip_ranges";
     const ENVELOPE: Envelope = Envelope::Bare;
+    const RETRIEVE: bool = false;
+    const UPDATE: bool = false;
 
     fn schema() -> Schema {
         Schema::new(
@@ -103,71 +103,7 @@ impl Listed for AccessIpRange {
             desc: "Only ranges created at or before this time (an RFC 3339 date-time).",
         },
     ];
-    const RETRIEVE: bool = false;
     const KEY: &'static [&'static str] = &["cidr_block"];
-}
-
-/// The Terraform resource `telnyx_access_ip_range`.
-#[derive(Debug, Default)]
-pub struct AccessIpRangeResource;
-
-#[async_trait]
-impl Resource<Client> for AccessIpRangeResource {
-    fn type_name(&self) -> &'static str {
-        AccessIpRange::TYPE_NAME
-    }
-
-    fn schema(&self) -> Schema {
-        AccessIpRange::schema()
-    }
-
-    fn validate(&self, config: &Value) -> Diagnostics {
-        AccessIpRange::validate(config)
-    }
-
-    async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {
-        Rest::<AccessIpRange>::default().create(client, ctx, planned).await
-    }
-
-    /// No `GET /{id}`: list the ranges with this CIDR block (every page) and pick ours by id.
-    async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
-        let Some(id) = state.get("id").as_str() else {
-            return Err(Diagnostic::error(
-                "Internal error: no id",
-                "The state of this access IP range has no id. This is a bug in the provider.",
-            )
-            .into());
-        };
-        // After an import only the id is known: then every range is listed.
-        let filters: Vec<(String, String)> =
-            state.get("cidr_block").as_str().map(|c| vec![("filter[cidr_block]".to_string(), c.to_string())]).unwrap_or_default();
-        let items = client
-            .list_all(ctx, AccessIpRange::PATH, &filters)
-            .await
-            .map_err(|e| Failure::new(e.to_diagnostics("read", AccessIpRange::TYPE_NAME, Some(id))))?;
-        Ok(items
-            .iter()
-            .find(|o| o.get("id").and_then(Json::as_str) == Some(id))
-            .map(|o| absorb(&AccessIpRange::schema().attributes, o, state)))
-    }
-
-    /// Every argument is replace-on-change, so the planner never plans an in-place update of
-    /// a range; and the API has no way to make one.
-    async fn update(&self, _client: &Client, _ctx: &Ctx, prior: &Value, _planned: &Value) -> Result<Value, Failure> {
-        Err(Failure::new(Diagnostic::error(
-            format!("Could not update {}", AccessIpRange::TYPE_NAME),
-            format!(
-                "Telnyx cannot change an access IP range in place (there is no PATCH), and this provider plans a replacement for any change; \
-                 an in-place update of range {} was nevertheless requested. This is a bug in the provider: please report it.",
-                prior.get("id").as_str().unwrap_or("(no id)")
-            ),
-        ))
-        .with_state(prior.clone()))
-    }
-
-    async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {
-        Rest::<AccessIpRange>::default().delete(client, ctx, state).await
-    }
 }
 
 #[cfg(test)]

@@ -81,8 +81,6 @@ pub trait Listed: RestObject {
     const LIST_ATTR: &'static str;
     /// The documented filters of the list endpoint.
     const FILTERS: &'static [ListFilter];
-    /// Whether `GET {PATH}/{id}` exists (access IP ranges have none: they are found by listing).
-    const RETRIEVE: bool = true;
     /// Where objects hold what a filter tests, for filters whose field is not the one their
     /// query key names (by argument; see [`list_filtered`]).
     const FILTER_FIELDS: &'static [(&'static str, FilterField)] = &[];

@@ -1,5 +1,5 @@
 //! Every resource and data source type of the provider. Adding an object family: one file
-//! that declares it, and one `register!` line below.
+//! that declares it, and one line in `families!` below.
 
 use std::sync::Arc;
 
@@ -22,14 +22,17 @@ pub mod outbound_voice_profile;
 pub mod registration_status;
 pub mod rest;
 
+use list::{Find, List};
 use rest::{Lookup, Rest};
 
-/// Registers a [`rest::RestObject`] as a resource and as the data source of the same name.
-macro_rules! register {
-    ($res:ident, $ds:ident; $($t:ty),* $(,)?) => {
+/// One line per object family: its resource, the data source of the same name (one object by
+/// `id` or natural key, through `Lookup` or `Find`), and the plural list data source.
+macro_rules! families {
+    ($r:ident, $d:ident; $($t:ty => $lookup:ident),* $(,)?) => {
         $(
-            $res.push(Arc::new(Rest::<$t>::default()));
-            $ds.push(Arc::new(Lookup::<$t>::default()));
+            $r.push(Arc::new(Rest::<$t>::default()));
+            $d.push(Arc::new($lookup::<$t>::default()));
+            $d.push(Arc::new(List::<$t>::default()));
         )*
     };
 }
@@ -41,29 +44,18 @@ pub type DataSources = Vec<Arc<dyn DataSource<Client>>>;
 pub fn registry() -> (Resources, DataSources) {
     let mut r: Resources = Vec::new();
     let mut d: DataSources = Vec::new();
-    register!(r, d;
-        outbound_voice_profile::OutboundVoiceProfile,
-        credential_connection::CredentialConnection,
-        fqdn_connection::FqdnConnection,
-        ip_connection::IpConnection,
+    families!(r, d;
+        outbound_voice_profile::OutboundVoiceProfile => Lookup,
+        credential_connection::CredentialConnection => Lookup,
+        fqdn_connection::FqdnConnection => Lookup,
+        ip_connection::IpConnection => Lookup,
+        fqdn::Fqdn => Find,
+        ip::Ip => Find,
+        access_ip_range::AccessIpRange => Find,
     );
+    // Data sources that are not one family's: any connection, all connections, registration status.
     d.push(Arc::new(any_connection::AnyConnection));
     d.push(Arc::new(connections::Connections));
     d.push(Arc::new(registration_status::RegistrationStatus));
-    // Addresses: the resources, and data sources that find one object by id or natural key.
-    r.push(Arc::new(Rest::<fqdn::Fqdn>::default()));
-    d.push(Arc::new(list::Find::<fqdn::Fqdn>::default()));
-    r.push(Arc::new(Rest::<ip::Ip>::default()));
-    d.push(Arc::new(list::Find::<ip::Ip>::default()));
-    r.push(Arc::new(access_ip_range::AccessIpRangeResource));
-    d.push(Arc::new(list::Find::<access_ip_range::AccessIpRange>::default()));
-    // List data sources (`telnyx_fqdns`, …): one line per family.
-    d.push(Arc::new(list::List::<fqdn::Fqdn>::default()));
-    d.push(Arc::new(list::List::<ip::Ip>::default()));
-    d.push(Arc::new(list::List::<access_ip_range::AccessIpRange>::default()));
-    d.push(Arc::new(list::List::<outbound_voice_profile::OutboundVoiceProfile>::default()));
-    d.push(Arc::new(list::List::<credential_connection::CredentialConnection>::default()));
-    d.push(Arc::new(list::List::<fqdn_connection::FqdnConnection>::default()));
-    d.push(Arc::new(list::List::<ip_connection::IpConnection>::default()));
     (r, d)
 }

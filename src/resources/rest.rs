@@ -32,6 +32,12 @@ pub trait RestObject: Send + Sync + 'static {
     const CREATE_OMIT: &'static [&'static str] = &[];
     /// Dotted attribute paths never sent on update (create-only API fields).
     const UPDATE_OMIT: &'static [&'static str] = &[];
+    /// Whether `GET {PATH}/{id}` exists. Without it (access IP ranges) an object is read by
+    /// listing with its natural key's filters (everything after an import) and picking its id.
+    const RETRIEVE: bool = true;
+    /// Whether `PATCH {PATH}/{id}` exists. Without it every argument must be
+    /// `replace_on_change`, so the planner never plans an in-place update.
+    const UPDATE: bool = true;
 
     fn schema() -> Schema;
 
@@ -220,6 +226,14 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
 
     async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
         let id = id_of(state)?;
+        if !T::RETRIEVE {
+            let filters = T::natural_key(state).map(|k| k.filters).unwrap_or_default();
+            let items = client.list_all(ctx, T::PATH, &filters).await.map_err(|e| Self::diag(&e, "read", Some(&id)))?;
+            return Ok(items
+                .iter()
+                .find(|o| o.get("id").and_then(Json::as_str) == Some(id.as_str()))
+                .map(|o| absorb(&T::schema().attributes, o, state)));
+        }
         match client.get(ctx, &item_path::<T>(&id), T::ENVELOPE).await {
             Ok(obj) => Ok(Some(absorb(&T::schema().attributes, &obj, state))),
             Err(e) if e.is_not_found() => Ok(None),
@@ -230,6 +244,16 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
     async fn update(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure> {
         let attrs = T::schema().attributes;
         let id = id_of(prior)?;
+        if !T::UPDATE {
+            return Err(Failure::new(Diagnostic::error(
+                format!("Could not update {}", T::TYPE_NAME),
+                format!(
+                    "Telnyx cannot change this object in place (there is no PATCH), and this provider plans a replacement for any change; \
+                     an in-place update of {id} was nevertheless requested. This is a bug in the provider: please report it."
+                ),
+            ))
+            .with_state(prior.clone()));
+        }
         let body = request_body(&attrs, planned, prior, T::UPDATE_OMIT);
         match client.update(ctx, &item_path::<T>(&id), &body, T::ENVELOPE).await {
             Ok(obj) => Ok(absorb(&attrs, &obj, planned)),
