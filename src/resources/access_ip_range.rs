@@ -12,8 +12,6 @@
 //! All of it is the generic [`Rest`](super::rest::Rest) resource, told by `RETRIEVE` and
 //! `UPDATE` that the API has no GET by id and no PATCH.
 
-use serde_json::json;
-
 use super::common::{created_at, id, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
 use super::rest::{NaturalKey, RestObject};
@@ -58,8 +56,7 @@ impl RestObject for AccessIpRange {
     }
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
-        let cidr = planned.get("cidr_block").as_str()?;
-        Some(NaturalKey { filters: vec![("filter[cidr_block]".into(), cidr.into())], matches: vec![("cidr_block", json!(cidr))] })
+        NaturalKey::of(planned, &[("cidr_block", "filter[cidr_block]")])
     }
 }
 

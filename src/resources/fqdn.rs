@@ -3,8 +3,6 @@
 //! `GET|PATCH|DELETE /fqdns/{id}`. Every argument updates in place (`PATCH` accepts
 //! `connection_id` too, so a record can move to another FQDN connection).
 
-use serde_json::json;
-
 use super::common::{created_at, id, record_type, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
 use super::rest::{NaturalKey, RestObject};
@@ -97,12 +95,7 @@ impl RestObject for Fqdn {
 
     /// The same host name on the same connection.
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
-        let connection_id = planned.get("connection_id").as_str()?;
-        let fqdn = planned.get("fqdn").as_str()?;
-        Some(NaturalKey {
-            filters: vec![("filter[connection_id]".into(), connection_id.into()), ("filter[fqdn]".into(), fqdn.into())],
-            matches: vec![("connection_id", json!(connection_id)), ("fqdn", json!(fqdn))],
-        })
+        NaturalKey::of(planned, &[("connection_id", "filter[connection_id]"), ("fqdn", "filter[fqdn]")])
     }
 }
 

@@ -45,16 +45,11 @@ impl RestObject for Ip {
 
     /// The same address (and port, when configured) on the same connection.
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
-        let connection_id = planned.get("connection_id").as_str()?;
-        let ip = planned.get("ip_address").as_str()?;
-        let mut matches = vec![("connection_id", json!(connection_id)), ("ip_address", json!(ip))];
+        let mut key = NaturalKey::of(planned, &[("connection_id", "filter[connection_id]"), ("ip_address", "filter[ip_address]")])?;
         if let Some(port) = planned.get("port").as_i64() {
-            matches.push(("port", json!(port)));
+            key.matches.push(("port", json!(port)));
         }
-        Some(NaturalKey {
-            filters: vec![("filter[connection_id]".into(), connection_id.into()), ("filter[ip_address]".into(), ip.into())],
-            matches,
-        })
+        Some(key)
     }
 }
 

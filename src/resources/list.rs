@@ -16,7 +16,7 @@ use std::marker::PhantomData;
 use async_trait::async_trait;
 use serde_json::Value as Json;
 
-use super::rest::{RestObject, data_source_schema, urlencode};
+use super::rest::{RestObject, SchemaCell, data_source_schema, item_path};
 use crate::telnyx::client::Client;
 use crate::telnyx::mapping::absorb;
 use crate::tfplug::json::to_json;
@@ -218,11 +218,39 @@ pub async fn list_filtered(
 
 /// The plural data source of a [`Listed`] family.
 #[derive(Debug)]
-pub struct List<T>(PhantomData<T>);
+pub struct List<T> {
+    schema: SchemaCell,
+    of: PhantomData<T>,
+}
 
 impl<T> Default for List<T> {
     fn default() -> Self {
-        List(PhantomData)
+        List { schema: SchemaCell::default(), of: PhantomData }
+    }
+}
+
+impl<T: Listed> List<T> {
+    fn built(&self) -> &Schema {
+        self.schema.get(|| {
+            let (one, many) = T::NOUN;
+            let mut s = Schema::new(format!(
+                "Lists the {many} that match all the given filters (no filter: every {one}), walking every page of `GET {}`.",
+                T::PATH
+            ));
+            for f in T::FILTERS {
+                s = s.attr(f.attribute());
+            }
+            s.attr(
+                nested_list(T::LIST_ATTR, item_attributes(T::schema()))
+                    .computed()
+                    .desc(format!("The matching objects, in the order the API lists them. Each has the attributes of `{}`.", T::TYPE_NAME)),
+            )
+        })
+    }
+
+    /// The attributes of one listed object.
+    fn item_attrs(&self) -> &[Attribute] {
+        self.built().get(T::LIST_ATTR).map(Attribute::children).unwrap_or(&[])
     }
 }
 
@@ -233,43 +261,50 @@ impl<T: Listed> DataSource<Client> for List<T> {
     }
 
     fn schema(&self) -> Schema {
-        let (one, many) = T::NOUN;
-        let mut s = Schema::new(format!(
-            "Lists the {many} that match all the given filters (no filter: every {one}), walking every page of `GET {}`.",
-            T::PATH
-        ));
-        for f in T::FILTERS {
-            s = s.attr(f.attribute());
-        }
-        s.attr(
-            nested_list(T::LIST_ATTR, item_attributes(T::schema()))
-                .computed()
-                .desc(format!("The matching objects, in the order the API lists them. Each has the attributes of `{}`.", T::TYPE_NAME)),
-        )
+        self.built().clone()
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
         let items = list_filtered(client, ctx, T::PATH, T::FILTERS, T::FILTER_FIELDS, config, &[])
             .await
             .map_err(|e| Failure::new(e.to_diagnostics("list", T::LIST_TYPE_NAME, None)))?;
-        let attrs = item_attributes(T::schema());
+        let attrs = self.item_attrs();
         let mut out = config.clone();
-        out.set(T::LIST_ATTR, Value::List(items.iter().map(|o| absorb(&attrs, o, &Value::Null)).collect()));
+        out.set(T::LIST_ATTR, Value::List(items.iter().map(|o| absorb(attrs, o, &Value::Null)).collect()));
         Ok(out)
     }
 }
 
 /// The singular data source of a [`Listed`] family with a `KEY`: by `id`, or by its key.
 #[derive(Debug)]
-pub struct Find<T>(PhantomData<T>);
+pub struct Find<T> {
+    schema: SchemaCell,
+    of: PhantomData<T>,
+}
 
 impl<T> Default for Find<T> {
     fn default() -> Self {
-        Find(PhantomData)
+        Find { schema: SchemaCell::default(), of: PhantomData }
     }
 }
 
 impl<T: Listed> Find<T> {
+    fn built(&self) -> &Schema {
+        self.schema.get(|| {
+            let what = T::NOUN.0;
+            let narrow = if T::KEY.len() > 1 {
+                format!(" (narrowed by {})", T::KEY[1..].iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and "))
+            } else {
+                String::new()
+            };
+            data_source_schema(
+                T::schema(),
+                T::KEY,
+                format!("Looks up one existing {what} by `id`, or by `{}`{narrow}. Exactly one object must match.", Self::key_arg()),
+            )
+        })
+    }
+
     fn key_arg() -> &'static str {
         T::KEY.first().copied().unwrap_or("id")
     }
@@ -307,17 +342,7 @@ impl<T: Listed> DataSource<Client> for Find<T> {
     }
 
     fn schema(&self) -> Schema {
-        let what = T::NOUN.0;
-        let narrow = if T::KEY.len() > 1 {
-            format!(" (narrowed by {})", T::KEY[1..].iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and "))
-        } else {
-            String::new()
-        };
-        data_source_schema(
-            T::schema(),
-            T::KEY,
-            format!("Looks up one existing {what} by `id`, or by `{}`{narrow}. Exactly one object must match.", Self::key_arg()),
-        )
+        self.built().clone()
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
@@ -357,18 +382,18 @@ impl<T: Listed> DataSource<Client> for Find<T> {
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
-        let attrs = self.schema().attributes;
+        let attrs = &self.built().attributes;
         let list_error = |e: crate::telnyx::error::ApiError| Failure::new(e.to_diagnostics("list", T::TYPE_NAME, None));
         if let Some(id) = config.get("id").as_str() {
             if T::RETRIEVE {
-                return match client.get(ctx, &format!("{}/{}", T::PATH, urlencode(id)), T::ENVELOPE).await {
-                    Ok(obj) => Ok(absorb(&attrs, &obj, &Value::Null)),
+                return match client.get(ctx, &item_path::<T>(id), T::ENVELOPE).await {
+                    Ok(obj) => Ok(absorb(attrs, &obj, &Value::Null)),
                     Err(e) => Err(Failure::new(e.to_diagnostics("read", T::TYPE_NAME, Some(id)))),
                 };
             }
             let items = client.list_all(ctx, T::PATH, &[]).await.map_err(list_error)?;
             let found: Vec<&Json> = items.iter().filter(|o| o.get("id").and_then(Json::as_str) == Some(id)).collect();
-            return Self::one(&attrs, &found, &format!("id = {id:?}"));
+            return Self::one(attrs, &found, &format!("id = {id:?}"));
         }
         let set: Vec<(&str, &Value)> = T::KEY.iter().map(|k| (*k, config.get(k))).filter(|(_, v)| !v.is_null()).collect();
         let filters: Vec<(String, String)> = set
@@ -381,7 +406,7 @@ impl<T: Listed> DataSource<Client> for Find<T> {
         let items = client.list_all(ctx, T::PATH, &filters).await.map_err(list_error)?;
         let found: Vec<&Json> = items.iter().filter(|o| set.iter().all(|(k, v)| holds(o.get(*k), v))).collect();
         let what = set.iter().map(|(k, v)| format!("{k} = {}", crate::tfplug::validate::show(v))).collect::<Vec<_>>().join(" and ");
-        Self::one(&attrs, &found, &what)
+        Self::one(attrs, &found, &what)
     }
 }
 

@@ -2,8 +2,6 @@
 //! caps, recording) that connections reference through `outbound.outbound_voice_profile_id`.
 //! Endpoints: `POST|GET /outbound_voice_profiles`, `GET|PATCH|DELETE /outbound_voice_profiles/{id}`.
 
-use serde_json::json;
-
 use super::common::{created_at, id, is_country_code, record_type, tags, updated_at};
 use super::normalize::{same_decimal, same_time_of_day};
 use super::rest::{NaturalKey, RestObject};
@@ -142,8 +140,7 @@ impl RestObject for OutboundVoiceProfile {
     }
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
-        let name = planned.get("name").as_str()?;
-        Some(NaturalKey { filters: vec![("filter[name][contains]".into(), name.into())], matches: vec![("name", json!(name))] })
+        NaturalKey::of(planned, &[("name", "filter[name][contains]")])
     }
 
     fn lookup_filters(_attr: &str, value: &str) -> Vec<(String, String)> {

@@ -8,6 +8,7 @@
 //! natural key and adopted if it is there; only if it is not, the create is sent again.
 
 use std::marker::PhantomData;
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -18,7 +19,7 @@ use crate::telnyx::error::ApiError;
 use crate::telnyx::mapping::{absorb, request_body};
 use crate::telnyx::timestamp;
 use crate::tfplug::plan::Planned;
-use crate::tfplug::schema::{Presence, Schema};
+use crate::tfplug::schema::{Attribute, Presence, Schema};
 use crate::tfplug::{Ctx, DataSource, Diagnostic, Diagnostics, Failure, PlanRequest, Resource, Value};
 
 /// A Telnyx object family with the standard REST shape.
@@ -76,22 +77,54 @@ pub struct NaturalKey {
 }
 
 impl NaturalKey {
+    /// The key made of string `fields` of `planned`, each sent as its list `query` key and
+    /// matched exactly; `None` while any of them is not known.
+    pub fn of(planned: &Value, fields: &[(&'static str, &str)]) -> Option<NaturalKey> {
+        let mut key = NaturalKey { filters: Vec::new(), matches: Vec::new() };
+        for (field, query) in fields {
+            let v = planned.get(field).as_str()?;
+            key.filters.push(((*query).to_string(), v.to_string()));
+            key.matches.push((field, Json::String(v.to_string())));
+        }
+        Some(key)
+    }
+
     fn is_match(&self, obj: &Json) -> bool {
         self.matches.iter().all(|(k, v)| obj.get(*k) == Some(v))
     }
 }
 
-/// The Terraform resource for a [`RestObject`].
-#[derive(Debug)]
-pub struct Rest<T>(PhantomData<T>);
+/// A schema built on first use and kept: CRUD calls read attributes from it instead of
+/// rebuilding the schema (descriptions, validators) for every object of a large apply.
+#[derive(Debug, Default)]
+pub struct SchemaCell(OnceLock<Schema>);
 
-impl<T> Default for Rest<T> {
-    fn default() -> Self {
-        Rest(PhantomData)
+impl SchemaCell {
+    pub fn get(&self, build: impl FnOnce() -> Schema) -> &Schema {
+        self.0.get_or_init(build)
     }
 }
 
-fn item_path<T: RestObject>(id: &str) -> String {
+/// The Terraform resource for a [`RestObject`].
+#[derive(Debug)]
+pub struct Rest<T> {
+    schema: SchemaCell,
+    of: PhantomData<T>,
+}
+
+impl<T> Default for Rest<T> {
+    fn default() -> Self {
+        Rest { schema: SchemaCell::default(), of: PhantomData }
+    }
+}
+
+impl<T: RestObject> Rest<T> {
+    fn attrs(&self) -> &[Attribute] {
+        &self.schema.get(T::schema).attributes
+    }
+}
+
+pub(super) fn item_path<T: RestObject>(id: &str) -> String {
     format!("{}/{}", T::PATH, urlencode(id))
 }
 
@@ -195,7 +228,7 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
         T::TYPE_NAME
     }
     fn schema(&self) -> Schema {
-        T::schema()
+        self.schema.get(T::schema).clone()
     }
     fn validate(&self, config: &Value) -> Diagnostics {
         T::validate(config)
@@ -205,20 +238,20 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
     }
 
     async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {
-        let attrs = T::schema().attributes;
-        let body = request_body(&attrs, planned, &Value::Null, T::CREATE_OMIT);
+        let attrs = self.attrs();
+        let body = request_body(attrs, planned, &Value::Null, T::CREATE_OMIT);
         let created = Self::create_once_only(client, ctx, planned, &body).await?;
-        let state = absorb(&attrs, &created, planned);
+        let state = absorb(attrs, &created, planned);
         // Update-only fields the configuration sets: a follow-up PATCH.
-        let follow_up = request_body(&attrs, planned, &Value::Null, &[]);
+        let follow_up = request_body(attrs, planned, &Value::Null, &[]);
         let needs_patch = T::CREATE_OMIT.iter().any(|p| has_path(&follow_up, p));
         if !needs_patch {
             return Ok(state);
         }
         let id = id_of(&state).map_err(|f| f.with_state(state.clone()))?;
-        let patch = request_body(&attrs, planned, &state, T::UPDATE_OMIT);
+        let patch = request_body(attrs, planned, &state, T::UPDATE_OMIT);
         match client.update(ctx, &item_path::<T>(&id), &patch, T::ENVELOPE).await {
-            Ok(updated) => Ok(absorb(&attrs, &updated, &state)),
+            Ok(updated) => Ok(absorb(attrs, &updated, &state)),
             // The object exists: keep it in state (tainted) whatever happened.
             Err(e) => Err(Self::diag(&e, "finish creating", Some(&id)).with_state(state)),
         }
@@ -232,17 +265,17 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
             return Ok(items
                 .iter()
                 .find(|o| o.get("id").and_then(Json::as_str) == Some(id.as_str()))
-                .map(|o| absorb(&T::schema().attributes, o, state)));
+                .map(|o| absorb(self.attrs(), o, state)));
         }
         match client.get(ctx, &item_path::<T>(&id), T::ENVELOPE).await {
-            Ok(obj) => Ok(Some(absorb(&T::schema().attributes, &obj, state))),
+            Ok(obj) => Ok(Some(absorb(self.attrs(), &obj, state))),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(Self::diag(&e, "read", Some(&id))),
         }
     }
 
     async fn update(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure> {
-        let attrs = T::schema().attributes;
+        let attrs = self.attrs();
         let id = id_of(prior)?;
         if !T::UPDATE {
             return Err(Failure::new(Diagnostic::error(
@@ -254,9 +287,9 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
             ))
             .with_state(prior.clone()));
         }
-        let body = request_body(&attrs, planned, prior, T::UPDATE_OMIT);
+        let body = request_body(attrs, planned, prior, T::UPDATE_OMIT);
         match client.update(ctx, &item_path::<T>(&id), &body, T::ENVELOPE).await {
-            Ok(obj) => Ok(absorb(&attrs, &obj, planned)),
+            Ok(obj) => Ok(absorb(attrs, &obj, planned)),
             Err(e) => Err(Self::diag(&e, "update", Some(&id))),
         }
     }
@@ -294,11 +327,14 @@ fn has_path(body: &Json, dotted: &str) -> bool {
 /// The data source with the resource's name: looks an object up by `id`, or by one of the
 /// resource's natural keys; every other attribute is read-only.
 #[derive(Debug)]
-pub struct Lookup<T>(PhantomData<T>);
+pub struct Lookup<T> {
+    schema: SchemaCell,
+    of: PhantomData<T>,
+}
 
 impl<T> Default for Lookup<T> {
     fn default() -> Self {
-        Lookup(PhantomData)
+        Lookup { schema: SchemaCell::default(), of: PhantomData }
     }
 }
 
@@ -319,6 +355,20 @@ pub fn data_source_schema(resource: Schema, lookup: &[&str], description: String
     s
 }
 
+impl<T: RestObject> Lookup<T> {
+    fn built(&self) -> &Schema {
+        self.schema.get(|| {
+            let what = T::TYPE_NAME.trim_start_matches("telnyx_").replace('_', " ");
+            let by: Vec<String> = std::iter::once("`id`".to_string()).chain(T::LOOKUP_BY.iter().map(|a| format!("`{a}`"))).collect();
+            data_source_schema(
+                T::schema(),
+                T::LOOKUP_BY,
+                format!("Looks up one existing {what} by {}. Exactly one object must match.", by.join(" or ")),
+            )
+        })
+    }
+}
+
 #[async_trait]
 impl<T: RestObject> DataSource<Client> for Lookup<T> {
     fn type_name(&self) -> &'static str {
@@ -326,13 +376,7 @@ impl<T: RestObject> DataSource<Client> for Lookup<T> {
     }
 
     fn schema(&self) -> Schema {
-        let what = T::TYPE_NAME.trim_start_matches("telnyx_").replace('_', " ");
-        let by: Vec<String> = std::iter::once("`id`".to_string()).chain(T::LOOKUP_BY.iter().map(|a| format!("`{a}`"))).collect();
-        data_source_schema(
-            T::schema(),
-            T::LOOKUP_BY,
-            format!("Looks up one existing {what} by {}. Exactly one object must match.", by.join(" or ")),
-        )
+        self.built().clone()
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
@@ -349,10 +393,10 @@ impl<T: RestObject> DataSource<Client> for Lookup<T> {
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
-        let attrs = self.schema().attributes;
+        let attrs = &self.built().attributes;
         if let Some(id) = config.get("id").as_str() {
             return match client.get(ctx, &item_path::<T>(id), T::ENVELOPE).await {
-                Ok(obj) => Ok(absorb(&attrs, &obj, &Value::Null)),
+                Ok(obj) => Ok(absorb(attrs, &obj, &Value::Null)),
                 Err(e) => Err(Failure::new(e.to_diagnostics("read", T::TYPE_NAME, Some(id)))),
             };
         }
@@ -364,7 +408,7 @@ impl<T: RestObject> DataSource<Client> for Lookup<T> {
                 .map_err(|e| Failure::new(e.to_diagnostics("list", T::TYPE_NAME, None)))?;
             let found: Vec<&Json> = items.iter().filter(|o| o.get(*attr).and_then(Json::as_str) == Some(want)).collect();
             return match found.as_slice() {
-                [one] => Ok(absorb(&attrs, one, &Value::Null)),
+                [one] => Ok(absorb(attrs, one, &Value::Null)),
                 [] => Err(Diagnostic::error(format!("No {} found", T::TYPE_NAME), format!("No object has {attr} = {want:?}.")).into()),
                 many => Err(Diagnostic::error(
                     format!("Several {} objects match", T::TYPE_NAME),
