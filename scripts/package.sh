@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     *) echo "package: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
+VERSION="$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)"
 NAME="terraform-provider-telnyx"
 mkdir -p "$OUT"
 
