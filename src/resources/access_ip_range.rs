@@ -100,7 +100,7 @@ impl Listed for AccessIpRange {
             desc: "Only ranges created at or before this time (an RFC 3339 date-time).",
         },
     ];
-    const KEY: &'static [&'static str] = &["cidr_block"];
+    const KEY: &'static [(&'static str, &'static str)] = &[("cidr_block", "cidr_block")];
 }
 
 #[cfg(test)]

@@ -344,15 +344,6 @@ pub fn validate(config: &Value) -> Diagnostics {
     d
 }
 
-/// The least a connection-name filter may hold.
-const MIN_NAME_FILTER: usize = 3;
-
-/// List filters that narrow a listing to `connection_name` (the API needs at least 3 characters;
-/// shorter names are matched on the client over the full list).
-pub fn name_filters(name: &str) -> Vec<(String, String)> {
-    if name.chars().count() >= MIN_NAME_FILTER { vec![("filter[connection_name][contains]".into(), name.into())] } else { Vec::new() }
-}
-
 /// Natural key: the exact `connection_name` (and, for credential connections, `user_name`).
 pub fn natural_key(planned: &Value, also: Option<&'static str>) -> Option<NaturalKey> {
     let name = planned.get("connection_name").as_str()?;
@@ -360,7 +351,9 @@ pub fn natural_key(planned: &Value, also: Option<&'static str>) -> Option<Natura
     if let Some(field) = also {
         matches.push((field, json!(planned.get(field).as_str()?)));
     }
-    Some(NaturalKey { filters: name_filters(name), matches })
+    // The name filter needs 3 characters: shorter names are matched over the full list.
+    let filters = super::list::NAME_CONTAINS.query_for(&Value::string(name)).into_iter().collect();
+    Some(NaturalKey { filters, matches })
 }
 
 /// `inbound.default_{primary,secondary,tertiary}_<record>_id` of FQDN (`record` = `fqdn`) and
@@ -411,11 +404,5 @@ mod tests {
         assert!(validate(&udp).is_empty());
         let unknown = obj(&[("transport_protocol", "TLS".into()), ("encrypted_media", Value::unknown()), ("outbound", Value::Null)]);
         assert!(validate(&unknown).is_empty(), "unknown values are checked once known");
-    }
-
-    #[test]
-    fn name_filters_need_three_characters() {
-        assert_eq!(name_filters("ab"), Vec::<(String, String)>::new());
-        assert_eq!(name_filters("abc"), vec![("filter[connection_name][contains]".to_string(), "abc".to_string())]);
     }
 }

@@ -20,8 +20,6 @@ impl RestObject for CredentialConnection {
     const TYPE_NAME: &'static str = "telnyx_credential_connection";
     const PATH: &'static str = "/credential_connections";
     const CREATE_OMIT: &'static [&'static str] = &["conversation_persistence"];
-    const LOOKUP_BY: &'static [&'static str] = &["connection_name"];
-
     fn schema() -> Schema {
         connection::schema(Shape {
             description: "A credential connection: SIP devices (PBXs, softphones) register with `user_name` and `password`.",
@@ -62,9 +60,5 @@ impl RestObject for CredentialConnection {
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
         connection::natural_key(planned, Some("user_name"))
-    }
-
-    fn lookup_filters(_attr: &str, value: &str) -> Vec<(String, String)> {
-        connection::name_filters(value)
     }
 }

@@ -109,7 +109,7 @@ impl Listed for Fqdn {
         ListFilter { arg: "port", query: "filter[port]", kind: FilterKind::Port, desc: "Only records with this port." },
         ListFilter::text("dns_record_type", "filter[dns_record_type]", "Only records of this DNS record type (`a` or `srv`)."),
     ];
-    const KEY: &'static [&'static str] = &["fqdn", "connection_id"];
+    const KEY: &'static [(&'static str, &'static str)] = &[("fqdn", "fqdn"), ("connection_id", "connection_id")];
 }
 
 #[cfg(test)]

@@ -28,8 +28,6 @@ impl RestObject for FqdnConnection {
     const PATH: &'static str = "/fqdn_connections";
     const CREATE_OMIT: &'static [&'static str] = &["conversation_persistence"];
     const UPDATE_OMIT: &'static [&'static str] = &["microsoft_teams_sbc"];
-    const LOOKUP_BY: &'static [&'static str] = &["connection_name"];
-
     fn schema() -> Schema {
         connection::schema(Shape {
             description: "An FQDN connection: Telnyx sends and accepts calls for host names (`telnyx_fqdn` records) of your SIP infrastructure.",
@@ -82,9 +80,5 @@ impl RestObject for FqdnConnection {
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
         connection::natural_key(planned, None)
-    }
-
-    fn lookup_filters(_attr: &str, value: &str) -> Vec<(String, String)> {
-        connection::name_filters(value)
     }
 }

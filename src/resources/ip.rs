@@ -62,5 +62,6 @@ impl Listed for Ip {
         ListFilter::text("ip_address", "filter[ip_address]", "Only records of exactly this IP address."),
         ListFilter { arg: "port", query: "filter[port]", kind: FilterKind::Port, desc: "Only records with this port." },
     ];
-    const KEY: &'static [&'static str] = &["ip_address", "connection_id", "port"];
+    const KEY: &'static [(&'static str, &'static str)] =
+        &[("ip_address", "ip_address"), ("connection_id", "connection_id"), ("port", "port")];
 }

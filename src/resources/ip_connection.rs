@@ -21,8 +21,6 @@ impl RestObject for IpConnection {
     const PATH: &'static str = "/ip_connections";
     const CREATE_OMIT: &'static [&'static str] =
         &["conversation_persistence", "inbound.default_primary_ip_id", "inbound.default_secondary_ip_id", "inbound.default_tertiary_ip_id"];
-    const LOOKUP_BY: &'static [&'static str] = &["connection_name"];
-
     fn schema() -> Schema {
         connection::schema(Shape {
             description: "An IP connection: Telnyx accepts calls from, and sends calls to, the IP addresses (`telnyx_ip` records) of your SIP infrastructure.",
@@ -47,9 +45,5 @@ impl RestObject for IpConnection {
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
         connection::natural_key(planned, None)
-    }
-
-    fn lookup_filters(_attr: &str, value: &str) -> Vec<(String, String)> {
-        connection::name_filters(value)
     }
 }

@@ -3,10 +3,10 @@
 //! * [`List`] — the plural data source (`telnyx_fqdns`, `telnyx_ip_connections`, …): the API's
 //!   documented list filters as optional arguments, and every matching object, all pages
 //!   walked, in one list attribute of the object's read-only attributes;
-//! * [`Find`] — a singular data source that looks one object up by `id` or by the attributes
-//!   that identify it (`fqdn` + `connection_id`, `ip_address` + `connection_id` + `port`,
-//!   `cidr_block`), for families whose natural key spans several attributes or that have no
-//!   `GET /{id}`.
+//! * [`Find`] — the singular data source with the resource's name: one object by `id`, or by
+//!   the attributes that identify it (`name`, `connection_name`, `fqdn` + `connection_id`,
+//!   `ip_address` + `connection_id` + `port`, `cidr_block`), found through the list endpoint and
+//!   matched exactly; by `id` through `GET /{id}` where the API has it.
 //!
 //! A family declares [`Listed`] (its filters, and its key); one registry line then adds its
 //! data sources.
@@ -16,11 +16,11 @@ use std::marker::PhantomData;
 use async_trait::async_trait;
 use serde_json::Value as Json;
 
-use super::rest::{RestObject, SchemaCell, data_source_schema, item_path};
+use super::rest::{RestObject, SchemaCell, item_path};
 use crate::telnyx::client::Client;
 use crate::telnyx::mapping::absorb;
 use crate::tfplug::json::to_json;
-use crate::tfplug::schema::{Attribute, int, nested_list, string};
+use crate::tfplug::schema::{Attribute, Presence, int, nested_list, string};
 use crate::tfplug::validate::Validator;
 use crate::tfplug::{AttrPath, Ctx, DataSource, Diagnostic, Diagnostics, Failure, Schema, Value};
 
@@ -54,6 +54,16 @@ impl ListFilter {
         ListFilter { arg, query, kind: FilterKind::Text, desc }
     }
 
+    /// The query parameter for `v`; `None` when null, or shorter than the API accepts (the
+    /// lookup then lists without it and matches on the provider's side).
+    pub fn query_for(&self, v: &Value) -> Option<(String, String)> {
+        let q = query_value(v)?;
+        match self.kind {
+            FilterKind::TextAtLeast(n) if q.chars().count() < n => None,
+            _ => Some((self.query.to_string(), q)),
+        }
+    }
+
     pub fn attribute(&self) -> Attribute {
         let a = match self.kind {
             FilterKind::Text => string(self.arg),
@@ -84,10 +94,10 @@ pub trait Listed: RestObject {
     /// Where objects hold what a filter tests, for filters whose field is not the one their
     /// query key names (by argument; see [`list_filtered`]).
     const FILTER_FIELDS: &'static [(&'static str, FilterField)] = &[];
-    /// For [`Find`]: the attributes that identify one object. The first is the lookup argument;
-    /// the others only narrow it. Each must be the `arg` of an exact filter in `FILTERS` named
-    /// like the object's attribute.
-    const KEY: &'static [&'static str] = &[];
+    /// For [`Find`]: the attributes that identify one object, each with the `arg` of the filter
+    /// in `FILTERS` that narrows the listing to it (objects listed are then matched exactly).
+    /// The first is the lookup argument; the others only narrow it.
+    const KEY: &'static [(&'static str, &'static str)];
 }
 
 /// The object's attributes as read-only list items (secrets left out: lists mask them).
@@ -275,7 +285,24 @@ impl<T: Listed> DataSource<Client> for List<T> {
     }
 }
 
-/// The singular data source of a [`Listed`] family with a `KEY`: by `id`, or by its key.
+/// A resource schema turned read-only, with `id` and the `lookup` arguments optional.
+fn data_source_schema(resource: Schema, lookup: &[&str], description: String) -> Schema {
+    let mut s = Schema::new(description);
+    for a in resource.attributes {
+        if a.name == "id" || lookup.contains(&a.name.as_str()) {
+            let mut arg = a;
+            arg.presence = Presence::OptionalComputed;
+            arg.keep_state = false;
+            arg.replace_on_change = false;
+            s = s.attr(arg);
+        } else {
+            s = s.attr(a.into_read_only(false));
+        }
+    }
+    s
+}
+
+/// The singular data source of a [`Listed`] family: by `id`, or by its `KEY`.
 #[derive(Debug)]
 pub struct Find<T> {
     schema: SchemaCell,
@@ -293,20 +320,26 @@ impl<T: Listed> Find<T> {
         self.schema.get(|| {
             let what = T::NOUN.0;
             let narrow = if T::KEY.len() > 1 {
-                format!(" (narrowed by {})", T::KEY[1..].iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and "))
+                format!(" (narrowed by {})", Self::narrowing().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and "))
             } else {
                 String::new()
             };
+            let key: Vec<&str> = T::KEY.iter().map(|(k, _)| *k).collect();
             data_source_schema(
                 T::schema(),
-                T::KEY,
+                &key,
                 format!("Looks up one existing {what} by `id`, or by `{}`{narrow}. Exactly one object must match.", Self::key_arg()),
             )
         })
     }
 
     fn key_arg() -> &'static str {
-        T::KEY.first().copied().unwrap_or("id")
+        T::KEY.first().map_or("id", |(k, _)| *k)
+    }
+
+    /// The attributes that only narrow a lookup by the key argument.
+    fn narrowing() -> impl Iterator<Item = &'static str> {
+        T::KEY.iter().skip(1).map(|(k, _)| *k)
     }
 
     fn not_found(what: &str) -> Failure {
@@ -324,7 +357,7 @@ impl<T: Listed> Find<T> {
                     many.len(),
                     many.iter().filter_map(|o| o.get("id").and_then(Json::as_str)).collect::<Vec<_>>().join(", "),
                     if T::KEY.len() > 1 {
-                        format!(" with {}", T::KEY[1..].iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or "))
+                        format!(" with {}", Self::narrowing().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or "))
                     } else {
                         String::new()
                     }
@@ -349,7 +382,7 @@ impl<T: Listed> DataSource<Client> for Find<T> {
         let mut d = Diagnostics::new();
         let id = config.get("id");
         let key = config.get(Self::key_arg());
-        let narrowing: Vec<&str> = T::KEY.iter().skip(1).copied().filter(|k| !config.get(k).is_null()).collect();
+        let narrowing: Vec<&str> = Self::narrowing().filter(|k| !config.get(k).is_null()).collect();
         if !id.is_null() && (!key.is_null() || !narrowing.is_empty()) {
             let mut others = vec![Self::key_arg()];
             others.extend(narrowing.iter().copied());
@@ -395,17 +428,13 @@ impl<T: Listed> DataSource<Client> for Find<T> {
             let found: Vec<&Json> = items.iter().filter(|o| o.get("id").and_then(Json::as_str) == Some(id)).collect();
             return Self::one(attrs, &found, &format!("id = {id:?}"));
         }
-        let set: Vec<(&str, &Value)> = T::KEY.iter().map(|k| (*k, config.get(k))).filter(|(_, v)| !v.is_null()).collect();
-        let filters: Vec<(String, String)> = set
-            .iter()
-            .filter_map(|(k, v)| {
-                let f = T::FILTERS.iter().find(|f| f.arg == *k)?;
-                Some((f.query.to_string(), query_value(v)?))
-            })
-            .collect();
+        let set: Vec<(&str, &str, &Value)> =
+            T::KEY.iter().map(|(k, arg)| (*k, *arg, config.get(k))).filter(|(_, _, v)| !v.is_null()).collect();
+        let filters: Vec<(String, String)> =
+            set.iter().filter_map(|(_, arg, v)| T::FILTERS.iter().find(|f| f.arg == *arg)?.query_for(v)).collect();
         let items = client.list_all(ctx, T::PATH, &filters).await.map_err(list_error)?;
-        let found: Vec<&Json> = items.iter().filter(|o| set.iter().all(|(k, v)| holds(o.get(*k), v))).collect();
-        let what = set.iter().map(|(k, v)| format!("{k} = {}", crate::tfplug::validate::show(v))).collect::<Vec<_>>().join(" and ");
+        let found: Vec<&Json> = items.iter().filter(|o| set.iter().all(|(k, _, v)| holds(o.get(*k), v))).collect();
+        let what = set.iter().map(|(k, _, v)| format!("{k} = {}", crate::tfplug::validate::show(v))).collect::<Vec<_>>().join(" and ");
         Self::one(attrs, &found, &what)
     }
 }
@@ -445,12 +474,16 @@ const CONNECTION_FILTER_FIELDS: &[(&str, FilterField)] = &[
     ("fqdn", FilterField::Linked { list: "/fqdns", link: "connection_id" }),
 ];
 
+/// A connection is looked up by its exact `connection_name` (listed with the name filter).
+const CONNECTION_KEY: &[(&str, &str)] = &[("connection_name", "connection_name_contains")];
+
 impl Listed for OutboundVoiceProfile {
     const NOUN: (&'static str, &'static str) = ("outbound voice profile", "outbound voice profiles");
     const LIST_TYPE_NAME: &'static str = "telnyx_outbound_voice_profiles";
     const LIST_ATTR: &'static str = "outbound_voice_profiles";
     const FILTERS: &'static [ListFilter] =
         &[ListFilter::text("name_contains", "filter[name][contains]", "Only profiles whose name contains this text, ignoring case.")];
+    const KEY: &'static [(&'static str, &'static str)] = &[("name", "name_contains")];
 }
 
 impl Listed for CredentialConnection {
@@ -459,6 +492,7 @@ impl Listed for CredentialConnection {
     const LIST_ATTR: &'static str = "credential_connections";
     const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
     const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
+    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
 }
 
 impl Listed for FqdnConnection {
@@ -467,6 +501,7 @@ impl Listed for FqdnConnection {
     const LIST_ATTR: &'static str = "fqdn_connections";
     const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
     const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
+    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
 }
 
 impl Listed for IpConnection {
@@ -475,6 +510,7 @@ impl Listed for IpConnection {
     const LIST_ATTR: &'static str = "ip_connections";
     const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
     const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
+    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
 }
 
 #[cfg(test)]
@@ -534,6 +570,31 @@ mod tests {
             let args: Vec<&str> = filters.iter().map(|f| f.arg).collect();
             assert_eq!(args, ["connection_name_contains", "fqdn", "outbound_voice_profile_id"]);
         }
+    }
+
+    #[test]
+    fn lookup_keys_name_their_filters_and_short_names_are_matched_locally() {
+        fn keys_resolve<T: Listed>() {
+            for (attr, arg) in T::KEY {
+                assert!(T::FILTERS.iter().any(|f| f.arg == *arg), "{}: {attr} -> {arg}", T::TYPE_NAME);
+                assert!(T::schema().get(attr).is_some(), "{}: {attr}", T::TYPE_NAME);
+            }
+            assert!(!T::KEY.is_empty(), "{}", T::TYPE_NAME);
+        }
+        keys_resolve::<OutboundVoiceProfile>();
+        keys_resolve::<CredentialConnection>();
+        keys_resolve::<FqdnConnection>();
+        keys_resolve::<IpConnection>();
+        keys_resolve::<super::super::fqdn::Fqdn>();
+        keys_resolve::<super::super::ip::Ip>();
+        keys_resolve::<super::super::access_ip_range::AccessIpRange>();
+        // The API rejects a name filter under 3 characters: such a lookup lists unfiltered.
+        assert_eq!(NAME_CONTAINS.query_for(&Value::string("ab")), None);
+        assert_eq!(
+            NAME_CONTAINS.query_for(&Value::string("abc")),
+            Some(("filter[connection_name][contains]".to_string(), "abc".to_string()))
+        );
+        assert_eq!(NAME_CONTAINS.query_for(&Value::Null), None);
     }
 
     #[test]

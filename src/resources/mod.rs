@@ -23,15 +23,15 @@ pub mod registration_status;
 pub mod rest;
 
 use list::{Find, List};
-use rest::{Lookup, Rest};
+use rest::Rest;
 
 /// One line per object family: its resource, the data source of the same name (one object by
-/// `id` or natural key, through `Lookup` or `Find`), and the plural list data source.
+/// `id` or natural key), and the plural list data source.
 macro_rules! families {
-    ($r:ident, $d:ident; $($t:ty => $lookup:ident),* $(,)?) => {
+    ($r:ident, $d:ident; $($t:ty),* $(,)?) => {
         $(
             $r.push(Arc::new(Rest::<$t>::default()));
-            $d.push(Arc::new($lookup::<$t>::default()));
+            $d.push(Arc::new(Find::<$t>::default()));
             $d.push(Arc::new(List::<$t>::default()));
         )*
     };
@@ -45,13 +45,13 @@ pub fn registry() -> (Resources, DataSources) {
     let mut r: Resources = Vec::new();
     let mut d: DataSources = Vec::new();
     families!(r, d;
-        outbound_voice_profile::OutboundVoiceProfile => Lookup,
-        credential_connection::CredentialConnection => Lookup,
-        fqdn_connection::FqdnConnection => Lookup,
-        ip_connection::IpConnection => Lookup,
-        fqdn::Fqdn => Find,
-        ip::Ip => Find,
-        access_ip_range::AccessIpRange => Find,
+        outbound_voice_profile::OutboundVoiceProfile,
+        credential_connection::CredentialConnection,
+        fqdn_connection::FqdnConnection,
+        ip_connection::IpConnection,
+        fqdn::Fqdn,
+        ip::Ip,
+        access_ip_range::AccessIpRange,
     );
     // Data sources that are not one family's: any connection, all connections, registration status.
     d.push(Arc::new(any_connection::AnyConnection));

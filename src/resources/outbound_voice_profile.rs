@@ -26,8 +26,6 @@ pub fn is_e164(v: &Value) -> bool {
 impl RestObject for OutboundVoiceProfile {
     const TYPE_NAME: &'static str = "telnyx_outbound_voice_profile";
     const PATH: &'static str = "/outbound_voice_profiles";
-    const LOOKUP_BY: &'static [&'static str] = &["name"];
-
     fn schema() -> Schema {
         Schema::new(
             "An outbound voice profile: the policy for outbound calls of the connections that reference it \
@@ -141,9 +139,5 @@ impl RestObject for OutboundVoiceProfile {
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
         NaturalKey::of(planned, &[("name", "filter[name][contains]")])
-    }
-
-    fn lookup_filters(_attr: &str, value: &str) -> Vec<(String, String)> {
-        vec![("filter[name][contains]".into(), value.into())]
     }
 }

@@ -1,7 +1,7 @@
 //! The CRUD every Telnyx object with `POST /x`, `GET|PATCH|DELETE /x/{id}` shares, written
 //! once. A resource file declares a [`RestObject`]: its type name, path, schema, the fields a
 //! create or update must not carry, and its natural key. [`Rest`] turns that into a
-//! Terraform resource, and [`Lookup`] into the matching data source.
+//! Terraform resource (its data sources are in `list.rs`).
 //!
 //! Never lose or duplicate an object: when a create fails in a way that may have created
 //! the object (a 5xx, a timeout, a dropped connection), the object is looked up by its
@@ -19,8 +19,8 @@ use crate::telnyx::error::ApiError;
 use crate::telnyx::mapping::{absorb, request_body};
 use crate::telnyx::timestamp;
 use crate::tfplug::plan::Planned;
-use crate::tfplug::schema::{Attribute, Presence, Schema};
-use crate::tfplug::{Ctx, DataSource, Diagnostic, Diagnostics, Failure, PlanRequest, Resource, Value};
+use crate::tfplug::schema::{Attribute, Schema};
+use crate::tfplug::{Ctx, Diagnostic, Diagnostics, Failure, PlanRequest, Resource, Value};
 
 /// A Telnyx object family with the standard REST shape.
 pub trait RestObject: Send + Sync + 'static {
@@ -51,14 +51,6 @@ pub trait RestObject: Send + Sync + 'static {
     /// that a listed object really is that object. `None`: no natural key.
     fn natural_key(_planned: &Value) -> Option<NaturalKey> {
         None
-    }
-
-    /// Lookup arguments of the data source besides `id` (each a filterable natural key).
-    const LOOKUP_BY: &'static [&'static str] = &[];
-
-    /// List filters for a data-source lookup by `attr` = `value`.
-    fn lookup_filters(_attr: &str, _value: &str) -> Vec<(String, String)> {
-        Vec::new()
     }
 
     /// Adjusts the generic plan where one attribute's change affects another's computed value
@@ -322,105 +314,4 @@ fn has_path(body: &Json, dotted: &str) -> bool {
         }
     }
     !cur.is_null()
-}
-
-/// The data source with the resource's name: looks an object up by `id`, or by one of the
-/// resource's natural keys; every other attribute is read-only.
-#[derive(Debug)]
-pub struct Lookup<T> {
-    schema: SchemaCell,
-    of: PhantomData<T>,
-}
-
-impl<T> Default for Lookup<T> {
-    fn default() -> Self {
-        Lookup { schema: SchemaCell::default(), of: PhantomData }
-    }
-}
-
-/// A resource schema turned read-only, with `lookup` arguments optional.
-pub fn data_source_schema(resource: Schema, lookup: &[&str], description: String) -> Schema {
-    let mut s = Schema::new(description);
-    for a in resource.attributes {
-        if a.name == "id" || lookup.contains(&a.name.as_str()) {
-            let mut arg = a;
-            arg.presence = Presence::OptionalComputed;
-            arg.keep_state = false;
-            arg.replace_on_change = false;
-            s = s.attr(arg);
-        } else {
-            s = s.attr(a.into_read_only(false));
-        }
-    }
-    s
-}
-
-impl<T: RestObject> Lookup<T> {
-    fn built(&self) -> &Schema {
-        self.schema.get(|| {
-            let what = T::TYPE_NAME.trim_start_matches("telnyx_").replace('_', " ");
-            let by: Vec<String> = std::iter::once("`id`".to_string()).chain(T::LOOKUP_BY.iter().map(|a| format!("`{a}`"))).collect();
-            data_source_schema(
-                T::schema(),
-                T::LOOKUP_BY,
-                format!("Looks up one existing {what} by {}. Exactly one object must match.", by.join(" or ")),
-            )
-        })
-    }
-}
-
-#[async_trait]
-impl<T: RestObject> DataSource<Client> for Lookup<T> {
-    fn type_name(&self) -> &'static str {
-        T::TYPE_NAME
-    }
-
-    fn schema(&self) -> Schema {
-        self.built().clone()
-    }
-
-    fn validate(&self, config: &Value) -> Diagnostics {
-        let set: Vec<&str> = std::iter::once("id").chain(T::LOOKUP_BY.iter().copied()).filter(|a| !config.get(a).is_null()).collect();
-        let mut d = Diagnostics::new();
-        if set.is_empty() && !std::iter::once("id").chain(T::LOOKUP_BY.iter().copied()).any(|a| config.get(a).is_unknown()) {
-            let options: Vec<String> = std::iter::once("id").chain(T::LOOKUP_BY.iter().copied()).map(|a| format!("`{a}`")).collect();
-            d.error("Missing lookup argument", format!("Set one of {} to choose the object.", options.join(", ")));
-        }
-        if set.len() > 1 {
-            d.error("Conflicting lookup arguments", format!("Set only one of {}.", set.join(", ")));
-        }
-        d
-    }
-
-    async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
-        let attrs = &self.built().attributes;
-        if let Some(id) = config.get("id").as_str() {
-            return match client.get(ctx, &item_path::<T>(id), T::ENVELOPE).await {
-                Ok(obj) => Ok(absorb(attrs, &obj, &Value::Null)),
-                Err(e) => Err(Failure::new(e.to_diagnostics("read", T::TYPE_NAME, Some(id)))),
-            };
-        }
-        for attr in T::LOOKUP_BY {
-            let Some(want) = config.get(attr).as_str() else { continue };
-            let items = client
-                .list_all(ctx, T::PATH, &T::lookup_filters(attr, want))
-                .await
-                .map_err(|e| Failure::new(e.to_diagnostics("list", T::TYPE_NAME, None)))?;
-            let found: Vec<&Json> = items.iter().filter(|o| o.get(*attr).and_then(Json::as_str) == Some(want)).collect();
-            return match found.as_slice() {
-                [one] => Ok(absorb(attrs, one, &Value::Null)),
-                [] => Err(Diagnostic::error(format!("No {} found", T::TYPE_NAME), format!("No object has {attr} = {want:?}.")).into()),
-                many => Err(Diagnostic::error(
-                    format!("Several {} objects match", T::TYPE_NAME),
-                    format!(
-                        "{} objects have {attr} = {want:?} (ids: {}). Look the object up by `id` instead.",
-                        many.len(),
-                        many.iter().filter_map(|o| o.get("id").and_then(Json::as_str)).collect::<Vec<_>>().join(", ")
-                    ),
-                )
-                .into()),
-            };
-        }
-        Err(Diagnostic::error("Missing lookup argument", "Set `id` or another lookup argument.").into())
-    }
 }
