@@ -4,7 +4,7 @@
 use hyper::Method;
 use serde_json::{Value as Json, json};
 
-use crate::families::{Cmp, Family, Filter, Match, View, family, view};
+use crate::families::{self, Cmp, Family, Filter, Match, OnDelete, View, family, view};
 use crate::spec::{self, Op, errors};
 use crate::store::Store;
 
@@ -131,9 +131,7 @@ fn method_not_allowed(method: &Method, path: &str) -> Outcome {
 /// top-level fields named in `reveal`.
 fn present(st: &Store, fam: &Family, mut obj: Json, reveal: &[&str]) -> Json {
     if fam.name == "outbound_voice_profiles" {
-        let id = obj["id"].as_str().unwrap_or("").to_string();
-        let n = st.count_referencing("outbound.outbound_voice_profile_id", &id);
-        obj["connections_count"] = json!(n);
+        obj["connections_count"] = json!(referencing(st, fam, obj["id"].as_str().unwrap_or_default(), OnDelete::Refuse).len());
     }
     spec::mask(&mut obj, fam.fields, reveal);
     obj
@@ -276,12 +274,7 @@ fn delete(st: &mut Store, fam: &Family, id: &str) -> Outcome {
     if st.get(fam.name, id).is_none() {
         return not_found(fam.name);
     }
-    let users: Vec<String> = fam
-        .in_use_by
-        .iter()
-        .flat_map(|r| st.all(r.family).iter().filter(|o| spec::at(o, r.field).as_str() == Some(id)))
-        .filter_map(|o| o["id"].as_str().map(str::to_string))
-        .collect();
+    let users = referencing(st, fam, id, OnDelete::Refuse);
     if !users.is_empty() {
         return out(
             422,
@@ -304,18 +297,26 @@ fn delete(st: &mut Store, fam: &Family, id: &str) -> Outcome {
     }
 }
 
-/// Clears (sets to null) every field elsewhere that the family's `cleared_by_delete` names
-/// and that holds `id`.
+/// The ids of objects whose references with this delete rule hold `id`, an object of `fam`.
+fn referencing(st: &Store, fam: &Family, id: &str, rule: OnDelete) -> Vec<String> {
+    families::refs_to(fam.name)
+        .filter(|(_, r)| r.on_delete == rule)
+        .flat_map(|(holder, r)| st.all(holder.name).iter().filter(move |o| spec::at(o, r.field).as_str() == Some(id)))
+        .filter_map(|o| o["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Clears (sets to null) every reference elsewhere to `id` that a delete clears.
 fn clear_references(st: &mut Store, fam: &Family, id: &str) {
-    for r in fam.cleared_by_delete {
-        let holders: Vec<Json> = st.all(r.family).iter().filter(|o| spec::at(o, r.field).as_str() == Some(id)).cloned().collect();
+    for (holder, r) in families::refs_to(fam.name).filter(|(_, r)| r.on_delete == OnDelete::Clear) {
+        let holders: Vec<Json> = st.all(holder.name).iter().filter(|o| spec::at(o, r.field).as_str() == Some(id)).cloned().collect();
         for mut o in holders {
             if let Some(slot) = r.field.split('.').try_fold(&mut o, |o, k| o.get_mut(k)) {
                 *slot = Json::Null;
             }
             o["updated_at"] = json!(crate::store::now());
             let oid = o["id"].as_str().unwrap_or_default().to_string();
-            st.replace(r.family, &oid, o);
+            st.replace(holder.name, &oid, o);
         }
     }
 }
@@ -761,12 +762,20 @@ mod tests {
         assert!(o.body["errors"][0]["detail"].as_str().unwrap().contains(c["id"].as_str().unwrap()));
         assert_eq!(call(&mut st, Method::DELETE, &format!("/credential_connections/{}", c["id"].as_str().unwrap()), None).status, 200);
         assert_eq!(call(&mut st, Method::DELETE, &format!("/outbound_voice_profiles/{pid}"), None).status, 200);
+        // A connection can only use a profile that exists.
+        let body = json!({"connection_name": "c-x", "user_name": "erin2", "password": "s3cret-pass", "outbound": {"outbound_voice_profile_id": pid}});
+        let o = call(&mut st, Method::POST, "/credential_connections", Some(body));
+        assert_eq!((o.status, pointer(&o)), (422, "/outbound/outbound_voice_profile_id"), "{}", o.body);
+        let o = call(&mut st, Method::POST, "/ip_connections", Some(json!({"outbound": {"outbound_voice_profile_id": "1"}})));
+        assert_eq!((o.status, pointer(&o)), (422, "/outbound/outbound_voice_profile_id"), "{}", o.body);
     }
 
     #[test]
     fn connections_view_lists_filters_and_gets() {
         let mut st = Store::default();
-        let c = credential(&mut st, "frank1", json!({"connection_name": "alpha-cred", "outbound": {"outbound_voice_profile_id": "42"}}));
+        let p = call(&mut st, Method::POST, "/outbound_voice_profiles", Some(json!({"name": "profile"})));
+        let pid = p.body["data"]["id"].as_str().unwrap().to_string();
+        let c = credential(&mut st, "frank1", json!({"connection_name": "alpha-cred", "outbound": {"outbound_voice_profile_id": pid}}));
         let f = call(&mut st, Method::POST, "/fqdn_connections", Some(json!({"connection_name": "beta-fqdn"}))).body["data"].clone();
         call(&mut st, Method::POST, "/ip_connections", Some(json!({"connection_name": "Alpha-ip"})));
         st.insert("fqdns", json!({"id": "5", "connection_id": f["id"], "fqdn": "sip.example.com"}));
@@ -774,7 +783,7 @@ mod tests {
         assert_eq!(all.body["meta"]["total_results"], 3);
         let first = &all.body["data"][0];
         assert_eq!(first["record_type"], "credential_connection");
-        assert_eq!(first["outbound_voice_profile_id"], "42");
+        assert_eq!(first["outbound_voice_profile_id"], pid.as_str());
         assert!(first.get("password").is_none() && first.get("inbound").is_none(), "only the generic fields");
         let names = |o: &Outcome| {
             o.body["data"].as_array().unwrap().iter().map(|x| x["connection_name"].as_str().unwrap().to_string()).collect::<Vec<_>>()
@@ -784,12 +793,15 @@ mod tests {
             ["alpha-cred", "Alpha-ip"]
         );
         assert_eq!(call(&mut st, Method::GET, "/connections?filter[connection_name][contains]=al", None).status, 422);
-        assert_eq!(names(&call(&mut st, Method::GET, "/connections?filter[outbound_voice_profile_id]=42", None)), ["alpha-cred"]);
+        assert_eq!(
+            names(&call(&mut st, Method::GET, &format!("/connections?filter[outbound_voice_profile_id]={pid}"), None)),
+            ["alpha-cred"]
+        );
         assert_eq!(names(&call(&mut st, Method::GET, "/connections?filter[fqdn]=sip.example.com", None)), ["beta-fqdn"]);
         assert_eq!(names(&call(&mut st, Method::GET, "/connections?sort=-connection_name", None)), ["beta-fqdn", "alpha-cred", "Alpha-ip"]);
         assert_eq!(names(&call(&mut st, Method::GET, "/connections?page[size]=1&page[number]=2", None)), ["beta-fqdn"]);
         assert_eq!(
-            names(&call(&mut st, Method::GET, "/credential_connections?filter[outbound.outbound_voice_profile_id]=42", None)),
+            names(&call(&mut st, Method::GET, &format!("/credential_connections?filter[outbound.outbound_voice_profile_id]={pid}"), None)),
             ["alpha-cred"]
         );
         let one = call(&mut st, Method::GET, &format!("/connections/{}", f["id"].as_str().unwrap()), None);

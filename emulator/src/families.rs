@@ -63,12 +63,9 @@ pub struct Family {
     pub default_page_size: usize,
     /// Documented rules between fields, checked on the object a create or update produces.
     pub checks: &'static [Cross],
-    /// Fields that must hold the id of an existing object elsewhere.
+    /// Fields that must hold the id of an existing object elsewhere, each declared once, here
+    /// on the referencing side, with what a delete of the referenced object does to it.
     pub refs: &'static [Ref],
-    /// While an object elsewhere references this one, a delete fails with 422.
-    pub in_use_by: &'static [Ref],
-    /// References elsewhere that a delete of this object clears (sets to null) instead.
-    pub cleared_by_delete: &'static [Ref],
     /// `POST /{name}/{id}/actions/{action}` endpoints.
     pub actions: &'static [Action],
     /// Whether `GET /{name}/{id}` exists (access IP ranges have none).
@@ -100,9 +97,7 @@ pub struct Settle {
     pub to: &'static str,
 }
 
-/// A reference between objects: the dotted `field` holds the id of an object of `family`
-/// (in `refs`: of the object being written; in `in_use_by`: of objects of `family` that point
-/// at the object being deleted).
+/// A reference between objects: the dotted `field` holds the id of an object of `family`.
 #[derive(Debug, Clone, Copy)]
 pub struct Ref {
     pub field: &'static str,
@@ -110,6 +105,35 @@ pub struct Ref {
     /// The referenced object's field that must hold the referencing object's id (an IP
     /// attached to this very connection), if any.
     pub owned_via: Option<&'static str>,
+    pub on_delete: OnDelete,
+}
+
+/// What deleting a referenced object does while a reference holds its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDelete {
+    /// The delete fails with 422 (an outbound voice profile still used by a connection).
+    Refuse,
+    /// The delete succeeds and sets the reference to null (a connection's default FQDN or IP:
+    /// DELETE /fqdns and /ips document no 422, README §5).
+    Clear,
+    /// Nothing documented: the reference is left as it is.
+    Keep,
+}
+
+impl Ref {
+    const fn new(field: &'static str, family: &'static str, on_delete: OnDelete) -> Ref {
+        Ref { field, family, owned_via: None, on_delete }
+    }
+
+    /// A reference to an object that must belong to the referencing one through `link`.
+    const fn owned(field: &'static str, family: &'static str, link: &'static str, on_delete: OnDelete) -> Ref {
+        Ref { field, family, owned_via: Some(link), on_delete }
+    }
+}
+
+/// Every reference to objects of `family`, with the family that holds it.
+pub fn refs_to(family: &str) -> impl Iterator<Item = (&'static Family, &'static Ref)> + '_ {
+    FAMILIES.iter().flat_map(move |f| f.refs.iter().filter(move |r| r.family == family).map(move |r| (f, r)))
 }
 
 /// An action on one object: its name and the result it computes from the stored object.
@@ -145,8 +169,6 @@ const BASE: Family = Family {
     default_page_size: 20,
     checks: &[],
     refs: &[],
-    in_use_by: &[],
-    cleared_by_delete: &[],
     actions: &[],
     retrieve: true,
     update: true,
@@ -435,26 +457,8 @@ fn registration_status(conn: &serde_json::Value) -> serde_json::Value {
     })
 }
 
-/// FQDN connections whose inbound default FQDN ids reference an FQDN record.
-const DEFAULT_FQDN_USERS: &[Ref] = &[
-    Ref { field: "inbound.default_primary_fqdn_id", family: "fqdn_connections", owned_via: None },
-    Ref { field: "inbound.default_secondary_fqdn_id", family: "fqdn_connections", owned_via: None },
-    Ref { field: "inbound.default_tertiary_fqdn_id", family: "fqdn_connections", owned_via: None },
-];
-
-/// IP connections whose inbound default IP ids reference an IP record.
-const DEFAULT_IP_USERS: &[Ref] = &[
-    Ref { field: "inbound.default_primary_ip_id", family: "ip_connections", owned_via: None },
-    Ref { field: "inbound.default_secondary_ip_id", family: "ip_connections", owned_via: None },
-    Ref { field: "inbound.default_tertiary_ip_id", family: "ip_connections", owned_via: None },
-];
-
-/// Families whose objects reference an outbound voice profile.
-const OVP_USERS: &[Ref] = &[
-    Ref { field: "outbound.outbound_voice_profile_id", family: "credential_connections", owned_via: None },
-    Ref { field: "outbound.outbound_voice_profile_id", family: "fqdn_connections", owned_via: None },
-    Ref { field: "outbound.outbound_voice_profile_id", family: "ip_connections", owned_via: None },
-];
+/// The outbound voice profile a connection uses: a profile in use cannot be deleted.
+const OVP_REF: Ref = Ref::new("outbound.outbound_voice_profile_id", "outbound_voice_profiles", OnDelete::Refuse);
 
 // ---- addresses: FQDNs, IPs, access IP ranges -------------------------------------------------
 
@@ -524,6 +528,7 @@ pub const FAMILIES: &[Family] = &[
             is: "true",
             why: "webhook_api_version 'texml' requires outbound.call_parking_enabled to be true.",
         }],
+        refs: &[OVP_REF],
         actions: &[Action { name: "check_registration_status", run: registration_status }],
         ..BASE
     },
@@ -545,9 +550,10 @@ pub const FAMILIES: &[Family] = &[
             },
         ],
         refs: &[
-            Ref { field: "inbound.default_primary_fqdn_id", family: "fqdns", owned_via: Some("connection_id") },
-            Ref { field: "inbound.default_secondary_fqdn_id", family: "fqdns", owned_via: Some("connection_id") },
-            Ref { field: "inbound.default_tertiary_fqdn_id", family: "fqdns", owned_via: Some("connection_id") },
+            OVP_REF,
+            Ref::owned("inbound.default_primary_fqdn_id", "fqdns", "connection_id", OnDelete::Clear),
+            Ref::owned("inbound.default_secondary_fqdn_id", "fqdns", "connection_id", OnDelete::Clear),
+            Ref::owned("inbound.default_tertiary_fqdn_id", "fqdns", "connection_id", OnDelete::Clear),
         ],
         ..BASE
     },
@@ -560,9 +566,10 @@ pub const FAMILIES: &[Family] = &[
         default_page_size: 250,
         checks: &[ENCRYPTION_NOT_WITH_TLS],
         refs: &[
-            Ref { field: "inbound.default_primary_ip_id", family: "ips", owned_via: Some("connection_id") },
-            Ref { field: "inbound.default_secondary_ip_id", family: "ips", owned_via: Some("connection_id") },
-            Ref { field: "inbound.default_tertiary_ip_id", family: "ips", owned_via: Some("connection_id") },
+            OVP_REF,
+            Ref::owned("inbound.default_primary_ip_id", "ips", "connection_id", OnDelete::Clear),
+            Ref::owned("inbound.default_secondary_ip_id", "ips", "connection_id", OnDelete::Clear),
+            Ref::owned("inbound.default_tertiary_ip_id", "ips", "connection_id", OnDelete::Clear),
         ],
         ..BASE
     },
@@ -578,7 +585,6 @@ pub const FAMILIES: &[Family] = &[
         filters: &[Filter { key: "filter[name][contains]", field: "name", how: Match::Contains }],
         sorts: &["enabled", "created_at", "name", "service_plan", "traffic_type", "usage_payment_method"],
         default_page_size: 20,
-        in_use_by: OVP_USERS,
         ..BASE
     },
     Family {
@@ -588,10 +594,7 @@ pub const FAMILIES: &[Family] = &[
         required_create: &["connection_id", "dns_record_type", "fqdn"],
         filters: FQDN_FILTERS,
         default_page_size: 250,
-        refs: &[Ref { field: "connection_id", family: "fqdn_connections", owned_via: None }],
-        // DELETE /fqdns documents no 422 (README §5): deleting a connection's default FQDN
-        // succeeds and the connection no longer has that default.
-        cleared_by_delete: DEFAULT_FQDN_USERS,
+        refs: &[Ref::new("connection_id", "fqdn_connections", OnDelete::Keep)],
         // README §9.5: 'a' with a port, 'srv' without one.
         sent_checks: &[Sent {
             field: "port",
@@ -609,10 +612,7 @@ pub const FAMILIES: &[Family] = &[
         required_update: &["ip_address"],
         filters: IP_FILTERS,
         default_page_size: 250,
-        refs: &[Ref { field: "connection_id", family: "ip_connections", owned_via: None }],
-        // DELETE /ips documents no 422 (README §5): deleting a connection's default IP
-        // succeeds and the connection no longer has that default.
-        cleared_by_delete: DEFAULT_IP_USERS,
+        refs: &[Ref::new("connection_id", "ip_connections", OnDelete::Keep)],
         ..BASE
     },
     Family {

@@ -31,10 +31,6 @@ impl Store {
         let i = v.iter().position(|o| o["id"] == id)?;
         Some(v.remove(i))
     }
-    /// Objects of any family whose dotted field equals `id`.
-    pub fn count_referencing(&self, dotted: &str, id: &str) -> usize {
-        self.families.values().flatten().filter(|o| dotted.split('.').fold(*o, |o, k| &o[k]).as_str() == Some(id)).count()
-    }
     /// Every object, grouped by family (the control endpoint's view).
     pub fn dump(&self) -> Json {
         Json::Object(self.families.iter().map(|(k, v)| (k.to_string(), Json::Array(v.clone()))).collect())
