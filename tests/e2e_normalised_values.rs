@@ -73,3 +73,38 @@ fn times_and_amounts_in_the_api_form_are_no_change() {
     tf.destroy().ok();
     assert_eq!(emu.object_count(), 0);
 }
+
+/// Decimals a float64 cannot hold exactly (0.1, 0.15) travel as text: the plan, the apply and
+/// a refresh keep their exact value (Terraform rejects a plan that turns `0.1` into the
+/// float64 nearest to it), and so does an import.
+#[test]
+fn decimals_keep_their_exact_value() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    let config = |rate: &str| {
+        format!(
+            "provider \"telnyx\" {{}}\nresource \"telnyx_outbound_voice_profile\" \"p\" {{\n  name = \"e2e-decimal\"\n  max_destination_rate = {rate}\n}}\n"
+        )
+    };
+    tf.config(&config("0.1"));
+    tf.apply().ok();
+    assert_eq!(emu.objects("outbound_voice_profiles")[0]["max_destination_rate"], json!(0.1));
+    tf.assert_no_changes();
+    tf.config(&config("0.15"));
+    let r = tf.apply();
+    r.ok();
+    assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
+    assert_eq!(emu.objects("outbound_voice_profiles")[0]["max_destination_rate"], json!(0.15));
+    tf.assert_no_changes();
+    let id = tf.state_values("telnyx_outbound_voice_profile.p")["id"].as_str().unwrap().to_string();
+    tf.state_rm("telnyx_outbound_voice_profile.p").ok();
+    tf.import("telnyx_outbound_voice_profile.p", &id).ok();
+    tf.assert_no_changes();
+    tf.config(&config("1e400"));
+    let r = tf.plan();
+    assert_eq!(r.code, 1, "out of range: {}", r.all());
+    assert!(r.all().contains("max_destination_rate"), "{}", r.all());
+    tf.config(&config("0.1"));
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}

@@ -59,7 +59,10 @@ impl RestObject for OutboundVoiceProfile {
             number("max_destination_rate")
                 .optional_computed()
                 .keep_state()
-                .validate(Validator::Check { describe: "a non-negative number", check: |v| v.as_number().is_some_and(|n| n.as_f64() >= 0.0) })
+                .validate(Validator::Check {
+                    describe: "a non-negative number within the range of a JSON number (below 1.8e308)",
+                    check: |v| v.as_number().is_some_and(|n| n.as_f64() >= 0.0 && n.as_f64().is_finite()),
+                })
                 .desc("Highest per-minute rate (USD) a destination may cost; calls to dearer destinations are refused."),
         )
         .attr(string("service_plan").optional_computed().keep_state().one_of(&["global"]).desc("Service plan. Only `global` exists."))

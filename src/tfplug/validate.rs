@@ -51,7 +51,7 @@ impl Validator {
                 let list: Vec<String> = vs.iter().map(|v| format!("`{v}`")).collect();
                 format!("one of {}", list.join(", "))
             }
-            Validator::Integer => "a whole number".into(),
+            Validator::Integer => "a whole number within the 64-bit integer range".into(),
             Validator::IntRange { min, max } => format!("between {min} and {max}"),
             Validator::MultipleOf(m) => format!("a multiple of {m}"),
             Validator::Length { min, max } if min == max => format!("exactly {min} long"),

@@ -240,14 +240,16 @@ impl Number {
             };
         }
         let n = Number::from_f64(f);
-        // Keep exactness: if the f64 does not print back to the same decimal, store the text.
+        // Keep exactness: unless the f64 is exactly the decimal (0.25 is, 0.1 is not), keep the
+        // text. Terraform sends such numbers as text and compares what comes back by exact value.
         let norm = normalise_decimal(t)?;
-        let back = match &n {
+        let exact = match &n {
             Number::Int(i) => i.to_string(),
-            Number::Float(f) => normalise_decimal(&format!("{f}"))?,
+            // Every f64 has a finite decimal expansion of at most 1074 fractional digits.
+            Number::Float(f) => normalise_decimal(&format!("{f:.1100}"))?,
             Number::Big(s) => s.clone(),
         };
-        if back == norm { Some(n) } else { Some(Number::Big(norm)) }
+        if exact == norm { Some(n) } else { Some(Number::Big(norm)) }
     }
 
     pub fn as_i64(&self) -> Option<i64> {
@@ -277,6 +279,9 @@ impl fmt::Display for Number {
 }
 
 /// Plain decimal text without exponent, sign-normalised, trailing fraction zeros removed.
+/// The largest decimal exponent a number's text may have.
+const MAX_DECIMAL_EXPONENT: i64 = 4096;
+
 fn normalise_decimal(t: &str) -> Option<String> {
     let (neg, body) = match t.strip_prefix('-') {
         Some(b) => (true, b),
@@ -298,6 +303,11 @@ fn normalise_decimal(t: &str) -> Option<String> {
     }
     let digits: String = format!("{int_part}{frac_part}");
     let point = int_part.len() as i64 + exp; // position of the decimal point in `digits`
+    // Beyond any value an attribute can mean (f64 ends near 1e308 and 1e-324): refused rather
+    // than written out digit by digit.
+    if !(-MAX_DECIMAL_EXPONENT..=MAX_DECIMAL_EXPONENT).contains(&point) {
+        return None;
+    }
     let (ip, fp) = if point <= 0 {
         (String::from("0"), format!("{}{}", "0".repeat((-point) as usize), digits))
     } else if point as usize >= digits.len() {
@@ -331,7 +341,14 @@ mod tests {
         assert_eq!(Number::parse("3.0"), Some(Number::Int(3)));
         assert_eq!(Number::parse("3e2"), Some(Number::Int(300)));
         assert_eq!(Number::parse("0.5"), Some(Number::Float(0.5)));
-        assert_eq!(Number::parse("0.1"), Some(Number::Float(0.1)));
+        // cty's rule: a number is a float64 only where the float64 is exactly that number; 0.1 is
+        // not (Terraform sends it as text and expects the same exact value back).
+        assert_eq!(Number::parse("0.1"), Some(Number::Big("0.1".into())));
+        assert_eq!(Number::parse("1.10"), Some(Number::Big("1.1".into())));
+        assert_eq!(Number::parse("0.1000000000000000055511151231257827021181583404541015625"), Some(Number::Float(0.1)));
+        assert_eq!(Number::parse("0.125"), Some(Number::Float(0.125)));
+        assert!(matches!(Number::parse("1e300"), Some(Number::Big(b)) if b.len() == 301));
+        assert_eq!(Number::parse("1e999999999"), None, "refused, not written out");
         assert_eq!(Number::parse("123456789012345678901234567890"), Some(Number::Big("123456789012345678901234567890".into())));
         assert_eq!(Number::parse("0.10000000000000000000001"), Some(Number::Big("0.10000000000000000000001".into())));
         assert_eq!(Number::from_u64(u64::MAX), Number::Big("18446744073709551615".into()));
