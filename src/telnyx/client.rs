@@ -394,11 +394,14 @@ fn backoff_with(attempt: u32, unit: f64) -> Duration {
     Duration::from_millis((ceiling * unit.clamp(0.0, 1.0)) as u64)
 }
 
+/// The longest wait a `Retry-After` can ask for; the operation's deadline still bounds it.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
+
 /// `retry-after-ms` (milliseconds), else `Retry-After` (seconds or an HTTP date).
 pub fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
     if let Some(ms) = h.get("retry-after-ms").and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<f64>().ok()) {
         if ms.is_finite() && ms >= 0.0 {
-            return Some(Duration::from_millis(ms as u64).min(Duration::from_secs(300)));
+            return Some(Duration::from_millis(ms.min(MAX_RETRY_AFTER.as_millis() as f64) as u64));
         }
     }
     let v = h.get("retry-after")?.to_str().ok()?.trim();
@@ -407,10 +410,11 @@ pub fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
 
 fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs).min(Duration::from_secs(300)));
+        // Capped before the conversion: a huge value would not fit a Duration.
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(MAX_RETRY_AFTER.as_secs_f64())));
     }
     let at = httpdate::parse_http_date(v).ok()?;
-    Some(at.duration_since(now).unwrap_or_default().min(Duration::from_secs(300)))
+    Some(at.duration_since(now).unwrap_or_default().min(MAX_RETRY_AFTER))
 }
 
 fn kind_for(status: StatusCode, retry_after: Option<Duration>) -> ApiErrorKind {
@@ -531,6 +535,10 @@ mod tests {
         assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after("0", now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
+        // Huge values are capped, never a panic (found by black-box testing).
+        assert_eq!(parse_retry_after("99999999999999999999", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("1e308", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "1e300")])), Some(MAX_RETRY_AFTER));
         let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
         assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(7)));
         let past = httpdate::fmt_http_date(now - Duration::from_secs(7));
