@@ -478,3 +478,47 @@ fn an_older_object_sharing_the_name_is_never_adopted() {
     assert_eq!((n(&counts, "create", 500), n(&counts, "list", 200), n(&counts, "create", 200)), (1, 1, 0));
     assert_eq!(emu.objects("outbound_voice_profiles").len(), 3);
 }
+
+/// A create whose follow-up update (fields Telnyx takes only on update) fails: the object is
+/// kept in state as Telnyx holds it (no planned value recorded as if it were there, no
+/// "remote value differs" warning), tainted; after `untaint`, the next apply finishes it in
+/// place. Nothing is lost or duplicated.
+#[test]
+fn a_failed_follow_up_update_keeps_the_object_as_telnyx_holds_it() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    tf.config(
+        r#"
+provider "telnyx" {
+  max_retries = 0
+}
+resource "telnyx_credential_connection" "c" {
+  connection_name          = "e2e-follow-up"
+  user_name                = "followup1"
+  password                 = "a-long-secret-1"
+  conversation_persistence = true
+}
+"#,
+    );
+    emu.fault(&json!({"kind": "error_before", "method": "PATCH", "status": 503}));
+    let r = tf.apply();
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.all().contains("was created, but not completely"), "{}", r.all());
+    assert!(!r.all().contains("Remote value differs"), "{}", r.all());
+    let held = emu.objects("credential_connections");
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0]["conversation_persistence"], false);
+    let v = tf.state_values("telnyx_credential_connection.c");
+    assert_eq!((&v["id"], &v["conversation_persistence"]), (&held[0]["id"], &json!(false)), "state holds what Telnyx holds");
+    let r = tf.plan();
+    assert!(r.stdout.contains("is tainted, so must be replaced"), "{}", r.stdout);
+    tf.run(&["untaint", "telnyx_credential_connection.c"]).ok();
+    let r = tf.apply();
+    r.ok();
+    assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
+    let held = emu.objects("credential_connections");
+    assert_eq!((held.len(), &held[0]["conversation_persistence"]), (1, &json!(true)));
+    tf.assert_no_changes();
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}

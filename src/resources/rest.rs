@@ -244,8 +244,18 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
         let patch = request_body(attrs, planned, &state, T::UPDATE_OMIT);
         match client.update(ctx, &item_path::<T>(&id), &patch, T::ENVELOPE).await {
             Ok(updated) => Ok(absorb(attrs, &updated, &state)),
-            // The object exists: keep it in state (tainted) whatever happened.
-            Err(e) => Err(Self::diag(&e, "finish creating", Some(&id)).with_state(state)),
+            // The object exists: keep it in state (tainted) as the API holds it.
+            Err(e) => {
+                let mut f = Self::diag(&e, "finish creating", Some(&id));
+                f.diags.push(Diagnostic::error(
+                    format!("{} {id} was created, but not completely", T::TYPE_NAME),
+                    format!(
+                        "Telnyx accepts {} only on update, and that update failed (above). The object is in state as Telnyx holds it,                          marked tainted: the next apply replaces it. To keep it instead, fix the cause, run `terraform untaint <address>`,                          and apply again.",
+                        T::CREATE_OMIT.iter().filter(|p| has_path(&follow_up, p)).map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+                Err(f.with_state(state))
+            }
         }
     }
 

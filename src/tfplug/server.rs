@@ -630,7 +630,9 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                             let (fd, partial) = split(f);
                             d.extend(fd);
                             match partial {
-                                Some(v) => plan::reconcile(attrs, &planned, &v, &mut d),
+                                // What the API holds, not the plan: Terraform checks no plan
+                                // consistency when an apply fails (a failed create is tainted).
+                                Some(v) => plan::strip_unknowns(&v),
                                 // Nothing created: no state. A failed update keeps the prior state.
                                 None => prior,
                             }
