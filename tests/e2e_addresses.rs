@@ -124,6 +124,27 @@ resource "telnyx_fqdn" "f" {
     let v = tf.state_values("telnyx_fqdn.f");
     assert_eq!(v["port"], 5060, "the server's value lands in state");
     tf.assert_no_changes();
+    // Renamed and moved to another connection, in place: the port Telnyx reports is never
+    // sent back (the API refuses a port on an SRV record).
+    tf.config(
+        r#"
+provider "telnyx" {}
+resource "telnyx_fqdn_connection" "c" { connection_name = "e2e-srv" }
+resource "telnyx_fqdn_connection" "d" { connection_name = "e2e-srv-2" }
+resource "telnyx_fqdn" "f" {
+  connection_id   = telnyx_fqdn_connection.d.id
+  fqdn            = "_sip._tcp.example.com"
+  dns_record_type = "srv"
+}
+"#,
+    );
+    let r = tf.apply();
+    r.ok();
+    assert!(r.stdout.contains("1 added, 1 changed, 0 destroyed"), "{}", r.stdout);
+    let moved = tf.state_values("telnyx_fqdn.f");
+    assert_eq!((&moved["id"], &moved["fqdn"]), (&v["id"], &json!("_sip._tcp.example.com")));
+    assert_eq!(moved["connection_id"], tf.state_values("telnyx_fqdn_connection.d")["id"]);
+    tf.assert_no_changes();
     tf.destroy().ok();
     assert_eq!(emu.object_count(), 0);
 }

@@ -82,6 +82,15 @@ impl RestObject for Fqdn {
         d
     }
 
+    /// An SRV record takes no port, yet Telnyx reports one (kept in state): never sent back.
+    fn shape_body(planned: &Value, body: &mut serde_json::Value) {
+        if planned.get("dns_record_type").as_str() == Some("srv") {
+            if let Some(o) = body.as_object_mut() {
+                o.remove("port");
+            }
+        }
+    }
+
     /// `port` keeps its value from plan to plan (`keep_state`), except when the record type
     /// changes and the configuration leaves `port` to Telnyx: then Telnyx decides it (an `srv`
     /// record takes no port), so it is planned unknown and read back after the update.

@@ -53,6 +53,10 @@ pub trait RestObject: Send + Sync + 'static {
         None
     }
 
+    /// Adjusts a create or update body where a field Telnyx reports must not be sent back in
+    /// some states of the object (an SRV record's `port`).
+    fn shape_body(_planned: &Value, _body: &mut Json) {}
+
     /// Adjusts the generic plan where one attribute's change affects another's computed value
     /// (see `Resource::modify_plan`; the result is checked against Terraform's rules).
     fn modify_plan(_req: &PlanRequest<'_>, _planned: &mut Planned) -> Diagnostics {
@@ -231,7 +235,8 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
 
     async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {
         let attrs = self.attrs();
-        let body = request_body(attrs, planned, &Value::Null, T::CREATE_OMIT);
+        let mut body = request_body(attrs, planned, &Value::Null, T::CREATE_OMIT);
+        T::shape_body(planned, &mut body);
         let created = Self::create_once_only(client, ctx, planned, &body).await?;
         let state = absorb(attrs, &created, planned);
         // Update-only fields the configuration sets: a follow-up PATCH.
@@ -241,7 +246,8 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
             return Ok(state);
         }
         let id = id_of(&state).map_err(|f| f.with_state(state.clone()))?;
-        let patch = request_body(attrs, planned, &state, T::UPDATE_OMIT);
+        let mut patch = request_body(attrs, planned, &state, T::UPDATE_OMIT);
+        T::shape_body(planned, &mut patch);
         match client.update(ctx, &item_path::<T>(&id), &patch, T::ENVELOPE).await {
             Ok(updated) => Ok(absorb(attrs, &updated, &state)),
             // The object exists: keep it in state (tainted) as the API holds it.
@@ -289,7 +295,8 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
             ))
             .with_state(prior.clone()));
         }
-        let body = request_body(attrs, planned, prior, T::UPDATE_OMIT);
+        let mut body = request_body(attrs, planned, prior, T::UPDATE_OMIT);
+        T::shape_body(planned, &mut body);
         match client.update(ctx, &item_path::<T>(&id), &body, T::ENVELOPE).await {
             Ok(obj) => Ok(absorb(attrs, &obj, planned)),
             Err(e) => Err(Self::diag(&e, "update", Some(&id))),
