@@ -929,3 +929,32 @@ fn removed_tags_are_cleared_and_a_removed_webhook_url_is_kept() {
     tf.destroy().ok();
     assert_eq!(emu.object_count(), 0);
 }
+
+/// A value the configuration leaves unset keeps what the connection holds (here SRTP inside
+/// `outbound`, kept because `outbound` is not configured); switching to TLS then clashes. The
+/// plan fails, naming the attribute, and no PATCH is sent.
+#[test]
+fn a_kept_value_that_clashes_with_a_configured_one_fails_at_plan() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    let config = |transport: &str, outbound: &str| {
+        format!(
+            "provider \"telnyx\" {{}}\nresource \"telnyx_fqdn_connection\" \"c\" {{\n  connection_name    = \"e2e-kept-srtp\"\n  transport_protocol = \"{transport}\"\n{outbound}}}\n"
+        )
+    };
+    tf.config(&config("UDP", "  outbound = { encrypted_media = \"SRTP\" }\n"));
+    tf.apply().ok();
+    tf.config(&config("TLS", ""));
+    emu.clear_requests();
+    let r = tf.plan();
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.all().contains("outbound.encrypted_media") && r.all().contains("TLS"), "{}", r.all());
+    assert_eq!((emu.count("PATCH", "/v2/"), emu.count("POST", "/v2/")), (0, 0));
+    // Configured away, it applies.
+    tf.config(&config("TLS", "  outbound = {}\n"));
+    tf.apply().ok();
+    assert!(emu.objects("fqdn_connections")[0]["outbound"]["encrypted_media"].is_null());
+    tf.assert_no_changes();
+    tf.destroy().ok();
+    assert_eq!(emu.object_count(), 0);
+}

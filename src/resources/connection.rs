@@ -18,10 +18,11 @@ use serde_json::json;
 use super::common::{created_at, id, is_country_code, record_type, tags, updated_at};
 use super::rest::NaturalKey;
 use crate::tfplug::diag::AttrPath;
+use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::{Attribute, bool, int, list, nested, string};
 use crate::tfplug::types::Type;
 use crate::tfplug::validate::Validator;
-use crate::tfplug::{Diagnostic, Diagnostics, Schema, Value};
+use crate::tfplug::{Diagnostic, Diagnostics, PlanRequest, Schema, Value};
 
 /// A field with a server default (or one `null` cannot clear): unset means "what Telnyx has".
 pub fn server_default(a: Attribute) -> Attribute {
@@ -320,26 +321,56 @@ pub fn e164_or_empty() -> Validator {
 
 // ---- plan-time checks ----------------------------------------------------------------------
 
+/// The attributes that `transport_protocol = "TLS"` excludes and `v` sets.
+fn tls_clashes(v: &Value) -> Vec<AttrPath> {
+    if v.get("transport_protocol").as_str() != Some("TLS") {
+        return Vec::new();
+    }
+    [AttrPath::attr("encrypted_media"), AttrPath::attr("outbound").join("encrypted_media")]
+        .into_iter()
+        .filter(|p| {
+            let x = p.attr_names().iter().fold(v, |v, n| v.get(n));
+            !x.is_null() && !x.is_unknown()
+        })
+        .collect()
+}
+
 /// Documented rules between attributes: `encrypted_media` (and, for FQDN connections,
 /// `outbound.encrypted_media`) cannot be set while `transport_protocol` is `TLS`.
 pub fn validate(config: &Value) -> Diagnostics {
     let mut d = Diagnostics::new();
-    if config.get("transport_protocol").as_str() != Some("TLS") {
+    for p in tls_clashes(config) {
+        d.push(
+            Diagnostic::error(
+                "Invalid attribute combination",
+                format!("`{p}` cannot be set while `transport_protocol` is \"TLS\": TLS connections do not support SRTP here. Remove `{p}` or choose UDP or TCP."),
+            )
+            .at(p.clone()),
+        );
+    }
+    d
+}
+
+/// The same rule on the planned object, where values the configuration leaves unset keep
+/// what the connection holds now and may clash with what it sets. A clash the configuration
+/// alone shows was reported by [`validate`] already.
+pub fn check_planned(req: &PlanRequest<'_>, planned: &Planned) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    if !tls_clashes(req.config).is_empty() {
         return d;
     }
-    let paths = [AttrPath::attr("encrypted_media"), AttrPath::attr("outbound").join("encrypted_media")];
-    for p in paths {
-        let names = p.attr_names();
-        let v = names.iter().fold(config, |v, n| v.get(n));
-        if !v.is_null() && !v.is_unknown() {
-            d.push(
-                Diagnostic::error(
-                    "Invalid attribute combination",
-                    format!("`{p}` cannot be set while `transport_protocol` is \"TLS\": TLS connections do not support SRTP here. Remove `{p}` or choose UDP or TCP."),
-                )
-                .at(p.clone()),
-            );
-        }
+    for p in tls_clashes(&planned.state) {
+        d.push(
+            Diagnostic::error(
+                "Invalid attribute combination",
+                format!(
+                    "With this configuration the connection would have `{p}` set while `transport_protocol` is \"TLS\", which Telnyx refuses: \
+                     what the configuration leaves unset keeps the connection's current value. Set `transport_protocol` to \"UDP\" or \"TCP\" \
+                     to keep SRTP, or configure `{p}` away (an `outbound` block without `encrypted_media` clears it)."
+                ),
+            )
+            .at(p.clone()),
+        );
     }
     d
 }
@@ -404,5 +435,20 @@ mod tests {
         assert!(validate(&udp).is_empty());
         let unknown = obj(&[("transport_protocol", "TLS".into()), ("encrypted_media", Value::unknown()), ("outbound", Value::Null)]);
         assert!(validate(&unknown).is_empty(), "unknown values are checked once known");
+
+        // Planned values kept from the connection (unset in the configuration) clash too, and
+        // are reported once: by `check_planned` only when the configuration alone shows nothing.
+        let config = obj(&[("transport_protocol", "TLS".into()), ("encrypted_media", Value::Null), ("outbound", Value::Null)]);
+        let kept = obj(&[("encrypted_media", "SRTP".into())]);
+        let planned = Planned {
+            state: obj(&[("transport_protocol", "TLS".into()), ("encrypted_media", Value::Null), ("outbound", kept)]),
+            requires_replace: Vec::new(),
+        };
+        let req = PlanRequest { prior: &planned.state, config: &config };
+        let d = check_planned(&req, &planned);
+        let paths: Vec<String> = d.iter().filter_map(|x| x.path.as_ref().map(ToString::to_string)).collect();
+        assert_eq!(paths, ["outbound.encrypted_media"]);
+        let req = PlanRequest { prior: &planned.state, config: &tls };
+        assert!(check_planned(&req, &planned).is_empty(), "already reported by validate");
     }
 }

@@ -9,6 +9,8 @@
 
 use super::connection::{self, Shape, ani_override, clearable, localization, outbound_channel_limit, server_default};
 use super::rest::{NaturalKey, RestObject};
+use crate::tfplug::PlanRequest;
+use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::string;
 use crate::tfplug::validate::Validator;
 use crate::tfplug::{Diagnostics, Schema, Value};
@@ -56,6 +58,10 @@ impl RestObject for CredentialConnection {
 
     fn validate(config: &Value) -> Diagnostics {
         connection::validate(config)
+    }
+
+    fn modify_plan(req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
+        connection::check_planned(req, planned)
     }
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {

@@ -12,6 +12,8 @@ use super::connection::{
     sip_subdomain_settings,
 };
 use super::rest::{NaturalKey, RestObject};
+use crate::tfplug::PlanRequest;
+use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::{Attribute, bool, int, string};
 use crate::tfplug::{Diagnostics, Schema, Value};
 
@@ -76,6 +78,10 @@ impl RestObject for FqdnConnection {
 
     fn validate(config: &Value) -> Diagnostics {
         connection::validate(config)
+    }
+
+    fn modify_plan(req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
+        connection::check_planned(req, planned)
     }
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {

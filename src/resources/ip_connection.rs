@@ -10,6 +10,8 @@ use super::connection::{
     self, Shape, ani_override, clearable, ip_authentication, localization, outbound_channel_limit, server_default, sip_subdomain_settings,
 };
 use super::rest::{NaturalKey, RestObject};
+use crate::tfplug::PlanRequest;
+use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::string;
 use crate::tfplug::{Diagnostics, Schema, Value};
 
@@ -41,6 +43,10 @@ impl RestObject for IpConnection {
 
     fn validate(config: &Value) -> Diagnostics {
         connection::validate(config)
+    }
+
+    fn modify_plan(req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
+        connection::check_planned(req, planned)
     }
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
