@@ -300,9 +300,11 @@ pub fn sip_subdomain_settings(subdomain: fn(Attribute) -> Attribute) -> Vec<Attr
 pub fn ip_authentication(methods: &[&str], token: fn(Attribute) -> Attribute) -> Vec<Attribute> {
     vec![
         server_default(string("ip_authentication_method")).one_of(methods).desc("How outbound calls authenticate."),
-        token(string("ip_authentication_token"))
-            .sensitive()
-            .desc("Token that authenticates outbound calls when the method uses one. Sensitive: never shown in plans or logs."),
+        token(string("ip_authentication_token")).sensitive().desc(
+            "Token that authenticates outbound calls when the method uses one. Sensitive: masked in plans and never logged. \
+                 Terraform 1.0 does not carry the mark into expressions that read it out of `outbound` (an output of \
+                 `outbound.ip_authentication_token` or of the whole `outbound` is printed): declare such outputs `sensitive = true`.",
+        ),
         server_default(string("tech_prefix"))
             .validate(Validator::Check { describe: "exactly 4 digits, or empty", check: is_four_digits_or_empty })
             .desc("Technical prefix (4 digits) that identifies this connection's outbound calls; empty for none."),

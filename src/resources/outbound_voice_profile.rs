@@ -32,7 +32,7 @@ impl RestObject for OutboundVoiceProfile {
              (allowed destinations, concurrency and spend limits, recording, calling window).",
         )
         .attr(id())
-        .attr(string("name").required().length(3, usize::MAX).desc("Profile name (at least 3 characters). Unique within the account."))
+        .attr(string("name").required().length(3, usize::MAX).desc("Profile name (at least 3 characters). Telnyx does not require names to be unique; the data source finds a profile by name only when exactly one has it."))
         .attr(
             string("billing_group_id")
                 .optional()
