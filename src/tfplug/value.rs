@@ -244,12 +244,11 @@ impl Number {
         // text. Terraform sends such numbers as text and compares what comes back by exact value.
         let norm = normalise_decimal(t)?;
         let exact = match &n {
-            Number::Int(i) => i.to_string(),
-            // Every f64 has a finite decimal expansion of at most 1074 fractional digits.
-            Number::Float(f) => normalise_decimal(&format!("{f:.1100}"))?,
-            Number::Big(s) => s.clone(),
+            Number::Int(i) => i.to_string() == norm,
+            Number::Float(f) => is_exactly(*f, &norm),
+            Number::Big(s) => *s == norm,
         };
-        if exact == norm { Some(n) } else { Some(Number::Big(norm)) }
+        if exact { Some(n) } else { Some(Number::Big(norm)) }
     }
 
     pub fn as_i64(&self) -> Option<i64> {
@@ -278,10 +277,33 @@ impl fmt::Display for Number {
     }
 }
 
-/// Plain decimal text without exponent, sign-normalised, trailing fraction zeros removed.
+/// Whether `f`, the f64 nearest to the decimal `norm` (as [`normalise_decimal`] writes it), is
+/// exactly that decimal. An f64 whose lowest set bit is 2^-e has exactly e fractional digits:
+/// unless that is the decimal's count, they differ (0.1 against its f64's 55 digits), and if it
+/// is, the f64 written with e digits is its exact value, compared digit by digit. This never
+/// writes more digits than the decimal has.
+fn is_exactly(f: f64, norm: &str) -> bool {
+    let digits = norm.split_once('.').map_or(0, |(_, fraction)| fraction.len());
+    digits == binary_fraction_digits(f) as usize && normalise_decimal(&format!("{f:.digits$}")).is_some_and(|w| w == norm)
+}
+
+/// How many fractional decimal digits an f64 has when written out exactly.
+fn binary_fraction_digits(f: f64) -> u32 {
+    if f == 0.0 || !f.is_finite() {
+        return 0;
+    }
+    let bits = f.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    let (mantissa, exponent) = if biased == 0 { (fraction, -1074) } else { (fraction | (1 << 52), biased - 1075) };
+    let lowest = exponent + mantissa.trailing_zeros() as i32;
+    if lowest >= 0 { 0 } else { lowest.unsigned_abs() }
+}
+
 /// The largest decimal exponent a number's text may have.
 const MAX_DECIMAL_EXPONENT: i64 = 4096;
 
+/// Plain decimal text without exponent, sign-normalised, trailing fraction zeros removed.
 fn normalise_decimal(t: &str) -> Option<String> {
     let (neg, body) = match t.strip_prefix('-') {
         Some(b) => (true, b),
@@ -349,6 +371,30 @@ mod tests {
         assert_eq!(Number::parse("0.125"), Some(Number::Float(0.125)));
         assert!(matches!(Number::parse("1e300"), Some(Number::Big(b)) if b.len() == 301));
         assert_eq!(Number::parse("1e999999999"), None, "refused, not written out");
+        assert_eq!(Number::parse("-2.5e-3"), Some(Number::Big("-0.0025".into())));
+        assert_eq!(Number::parse("-0.0078125"), Some(Number::Float(-0.0078125)));
+        assert_eq!(Number::parse("4e-324"), Some(Number::Big(format!("0.{}4", "0".repeat(323)))));
+        assert_eq!(binary_fraction_digits(0.1), 55);
+        assert_eq!(binary_fraction_digits(0.5), 1);
+        assert_eq!(binary_fraction_digits(1e300), 0);
+        assert_eq!(binary_fraction_digits(f64::from_bits(1)), 1074);
+        // The digit-count rule agrees with writing the f64 out in full (every f64 has at most
+        // 1074 fractional digits), over decimals of every shape.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..4_000 {
+            let digits = next() % 10u64.pow(1 + (next() % 17) as u32);
+            let exp = (next() % 60) as i32 - 40;
+            let text = format!("{digits}e{exp}");
+            let (Some(norm), Ok(f)) = (normalise_decimal(&text), text.parse::<f64>()) else { continue };
+            let full = normalise_decimal(&format!("{f:.1100}")).unwrap();
+            assert_eq!(is_exactly(f, &norm), full == norm, "{text}");
+        }
         assert_eq!(Number::parse("123456789012345678901234567890"), Some(Number::Big("123456789012345678901234567890".into())));
         assert_eq!(Number::parse("0.10000000000000000000001"), Some(Number::Big("0.10000000000000000000001".into())));
         assert_eq!(Number::from_u64(u64::MAX), Number::Big("18446744073709551615".into()));
