@@ -30,23 +30,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export TELNYX_API_KEY="bench-key" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-cat > "$WORK/cli.tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "telnyx/telnyx" = "$ROOT/target/release"
-  }
-  direct {}
-}
-TFRC
-export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc"
-
-start_emulator() { # extra args...; sets TELNYX_BASE_URL
-  local out="$WORK/emu.$RANDOM"
-  "$ROOT/target/release/telnyx-emulator" --port 0 --api-key "$TELNYX_API_KEY" "$@" > "$out" 2>/dev/null &
-  PIDS+=("$!")
-  for _ in $(seq 1 200); do grep -q '^listening on ' "$out" 2>/dev/null && break; sleep 0.02; done
-  export TELNYX_BASE_URL="$(sed -n 's/^listening on //p' "$out")/v2"
+export TELNYX_API_KEY="bench-key" TF_IN_AUTOMATION=1
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
+use_dev_build
+emulator() { # extra args...: scripts/lib.sh's start_emulator, stopped at exit
+  start_emulator "$@"
+  PIDS+=("$EMU_PID")
 }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -70,7 +60,7 @@ header='terraform {
 provider "telnyx" {}
 '
 
-start_emulator
+emulator
 
 # 1. Baseline: no resources.
 mkdir -p "$WORK/empty"
@@ -102,7 +92,7 @@ apply_many() { # label; prints the median ms of RUNS applies against $TELNYX_BAS
   done
   printf '%s\n' "${times[@]}" | median
 }
-start_emulator
+emulator
 fast=$(apply_many fast)
 # The provider's share of one fast apply: its RPCs and the time spent in them (summed over
 # concurrent RPCs, so it can exceed the wall time), REST round trips to the emulator included.
@@ -111,7 +101,7 @@ printf '%s\nresource "telnyx_outbound_voice_profile" "p" {\n  count = %d\n  name
 (cd "$WORK/share" && TF_LOG=DEBUG TF_LOG_PATH="$WORK/share/apply.log" "$TF" apply -input=false -auto-approve >/dev/null)
 apply_rpcs=$(grep -c 'provider.terraform-provider-telnyx: served:' "$WORK/share/apply.log" || true)
 apply_rpc_ms=$(grep 'provider.terraform-provider-telnyx: served:' "$WORK/share/apply.log" | sed -n 's/.*duration_ms=\([0-9.]*\).*/\1/p' | awk '{s+=$1} END {printf "%.1f", s}')
-start_emulator --latency-ms "$LATENCY"
+emulator --latency-ms "$LATENCY"
 slow=$(apply_many slow)
 rounds=$(( (N + 9) / 10 ))
 floor=$(( rounds * LATENCY ))

@@ -26,6 +26,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
 
 if [ -n "${TELNYX_API_KEY:-}" ]; then
   REAL=1
@@ -41,25 +43,12 @@ else
   REAL=0
   step "Starting the Telnyx API emulator on 127.0.0.1"
   export TELNYX_API_KEY="quickstart-key"
-  "$ROOT/target/release/telnyx-emulator" --port 0 --api-key "$TELNYX_API_KEY" > "$WORK/emulator.out" 2> "$WORK/emulator.log" &
-  EMU_PID=$!
-  for _ in $(seq 1 100); do grep -q '^listening on ' "$WORK/emulator.out" 2>/dev/null && break; sleep 0.05; done
-  EMU_URL="$(sed -n 's/^listening on //p' "$WORK/emulator.out")"
-  [ -n "$EMU_URL" ] || { echo "the emulator did not start" >&2; cat "$WORK/emulator.log" >&2; exit 1; }
-  export TELNYX_BASE_URL="$EMU_URL/v2"
+  start_emulator
   echo "emulator: $TELNYX_BASE_URL"
 fi
 
 # dev_overrides: terraform uses the freshly built binary, no registry, no init.
-cat > "$WORK/cli.tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "telnyx/telnyx" = "$ROOT/target/release"
-  }
-  direct {}
-}
-TFRC
-export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc" CHECKPOINT_DISABLE=1
+use_dev_build
 cp "$ROOT/examples/quickstart/main.tf" "$WORK/main.tf"
 cd "$WORK"
 

@@ -1,0 +1,28 @@
+# Shell functions shared by scripts/quickstart.sh and bench/terraform.sh. Source it after
+# setting ROOT (the repository) and WORK (a scratch directory); release binaries must be built.
+
+# start_emulator [ARGS...]: starts target/release/telnyx-emulator on a free port of 127.0.0.1,
+# accepting $TELNYX_API_KEY; sets EMU_PID, EMU_URL and exports TELNYX_BASE_URL (EMU_URL/v2).
+start_emulator() {
+  local out="$WORK/emulator.$RANDOM"
+  "$ROOT/target/release/telnyx-emulator" --port 0 --api-key "$TELNYX_API_KEY" "$@" > "$out" 2> "$out.log" &
+  EMU_PID=$!
+  for _ in $(seq 1 200); do grep -q '^listening on ' "$out" 2>/dev/null && break; sleep 0.025; done
+  EMU_URL="$(sed -n 's/^listening on //p' "$out")"
+  [ -n "$EMU_URL" ] || { echo "the emulator did not start" >&2; cat "$out.log" >&2; return 1; }
+  export TELNYX_BASE_URL="$EMU_URL/v2"
+}
+
+# use_dev_build: makes terraform use target/release through dev_overrides (no registry, no
+# init), with the upgrade check off.
+use_dev_build() {
+  cat > "$WORK/cli.tfrc" <<TFRC
+provider_installation {
+  dev_overrides {
+    "telnyx/telnyx" = "$ROOT/target/release"
+  }
+  direct {}
+}
+TFRC
+  export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc" CHECKPOINT_DISABLE=1
+}
