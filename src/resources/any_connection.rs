@@ -3,6 +3,8 @@
 
 use async_trait::async_trait;
 
+use super::rest::SchemaCell;
+
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::mapping::absorb;
 use crate::tfplug::schema::{Attribute, bool, set, string};
@@ -29,7 +31,9 @@ pub fn view_attributes() -> Vec<Attribute> {
 }
 
 #[derive(Debug, Default)]
-pub struct AnyConnection;
+pub struct AnyConnection {
+    schema: SchemaCell,
+}
 
 #[async_trait]
 impl DataSource<Client> for AnyConnection {
@@ -38,12 +42,7 @@ impl DataSource<Client> for AnyConnection {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            "Looks up one connection of any type (credential, FQDN, IP, …) by id, with the fields all connection types share. \
-             Use the type's own data source (e.g. `telnyx_ip_connection`) for its full settings.",
-        )
-        .attr(string("id").required().desc("Id of the connection."))
-        .attrs(view_attributes())
+        self.schema.get(build).clone()
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
@@ -53,6 +52,16 @@ impl DataSource<Client> for AnyConnection {
             .get(ctx, &path, Envelope::Data)
             .await
             .map_err(|e| Failure::new(e.to_diagnostics("read", "telnyx_connection", Some(id))))?;
-        Ok(absorb(&self.schema().attributes, &obj, config))
+        Ok(absorb(&self.schema.get(build).attributes, &obj, config))
     }
+}
+
+/// The schema, built once (see [`SchemaCell`]).
+fn build() -> Schema {
+    Schema::new(
+        "Looks up one connection of any type (credential, FQDN, IP, …) by id, with the fields all connection types share. \
+         Use the type's own data source (e.g. `telnyx_ip_connection`) for its full settings.",
+    )
+    .attr(string("id").required().desc("Id of the connection."))
+    .attrs(view_attributes())
 }

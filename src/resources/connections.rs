@@ -3,15 +3,19 @@
 
 use async_trait::async_trait;
 
+use super::rest::SchemaCell;
+
 use super::any_connection::view_attributes;
 use super::list::{FQDN, FilterField, ListFilter, NAME_CONTAINS, PROFILE, list_filtered};
 use crate::telnyx::client::Client;
 use crate::telnyx::mapping::absorb;
-use crate::tfplug::schema::{nested_list, string};
+use crate::tfplug::schema::{Attribute, nested_list, string};
 use crate::tfplug::{Ctx, DataSource, Failure, Schema, Value};
 
 #[derive(Debug, Default)]
-pub struct Connections;
+pub struct Connections {
+    schema: SchemaCell,
+}
 
 /// The filters of `GET /connections` (reference §3), each also checked on every listed
 /// connection (`outbound_voice_profile_id` is a field of this view).
@@ -28,23 +32,27 @@ impl DataSource<Client> for Connections {
     }
 
     fn schema(&self) -> Schema {
-        let mut item = vec![string("id").computed().desc("Id of the connection.")];
-        item.extend(view_attributes());
-        let mut s = Schema::new("Lists the connections of every type that match all the given filters (none: every connection).");
-        for f in FILTERS {
-            s = s.attr(f.attribute());
-        }
-        s.attr(nested_list("connections", item).computed().desc("The matching connections, oldest first (sorted by `created_at`)."))
+        self.schema.get(build).clone()
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
         let items = list_filtered(client, ctx, "/connections", FILTERS, FILTER_FIELDS, config, &[SORT])
             .await
             .map_err(|e| Failure::new(e.to_diagnostics("list", "telnyx_connections", None)))?;
-        let schema = self.schema();
-        let item_attrs = schema.get("connections").map(|a| a.children().to_vec()).unwrap_or_default();
+        let item_attrs = self.schema.get(build).get("connections").map(Attribute::children).unwrap_or(&[]);
         let mut out = config.clone();
-        out.set("connections", Value::List(items.iter().map(|o| absorb(&item_attrs, o, &Value::Null)).collect()));
+        out.set("connections", Value::List(items.iter().map(|o| absorb(item_attrs, o, &Value::Null)).collect()));
         Ok(out)
     }
+}
+
+/// The schema, built once (see [`SchemaCell`]).
+fn build() -> Schema {
+    let mut item = vec![string("id").computed().desc("Id of the connection.")];
+    item.extend(view_attributes());
+    let mut s = Schema::new("Lists the connections of every type that match all the given filters (none: every connection).");
+    for f in FILTERS {
+        s = s.attr(f.attribute());
+    }
+    s.attr(nested_list("connections", item).computed().desc("The matching connections, oldest first (sorted by `created_at`)."))
 }

@@ -54,8 +54,8 @@ pub fn registry() -> (Resources, DataSources) {
         access_ip_range::AccessIpRange,
     );
     // Data sources that are not one family's: any connection, all connections, registration status.
-    d.push(Arc::new(any_connection::AnyConnection));
-    d.push(Arc::new(connections::Connections));
-    d.push(Arc::new(registration_status::RegistrationStatus));
+    d.push(Arc::new(any_connection::AnyConnection::default()));
+    d.push(Arc::new(connections::Connections::default()));
+    d.push(Arc::new(registration_status::RegistrationStatus::default()));
     (r, d)
 }

@@ -4,13 +4,17 @@
 
 use async_trait::async_trait;
 
+use super::rest::SchemaCell;
+
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::mapping::absorb;
 use crate::tfplug::schema::{int, string};
 use crate::tfplug::{Ctx, DataSource, Failure, Schema, Value};
 
 #[derive(Debug, Default)]
-pub struct RegistrationStatus;
+pub struct RegistrationStatus {
+    schema: SchemaCell,
+}
 
 const TYPE_NAME: &str = "telnyx_credential_connection_registration_status";
 
@@ -21,20 +25,7 @@ impl DataSource<Client> for RegistrationStatus {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new("The SIP registration status of a credential connection, checked when Terraform reads it.")
-            .attr(string("id").required().desc("Id of the credential connection."))
-            .attr(
-                string("status")
-                    .computed()
-                    .desc("Registration state: `Not Applicable`, `Not Registered`, `Failed`, `Expired`, `Registered` or `Unregistered`."),
-            )
-            .attr(string("sip_username").computed().desc("SIP user name of the registration."))
-            .attr(string("ip_address").computed().desc("Source IP address of the registration."))
-            .attr(int("port").computed().desc("Source port of the registration."))
-            .attr(string("transport").computed().desc("Transport of the registration (e.g. UDP, TCP)."))
-            .attr(string("user_agent").computed().desc("User-Agent of the registered device."))
-            .attr(string("last_registration").computed().desc("When the device last registered (ISO 8601)."))
-            .attr(string("record_type").computed().desc("Telnyx's type tag of the result (`registration_status`)."))
+        self.schema.get(build).clone()
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
@@ -44,6 +35,24 @@ impl DataSource<Client> for RegistrationStatus {
             .action(ctx, &path, Envelope::Data)
             .await
             .map_err(|e| Failure::new(e.to_diagnostics("check the registration of", "telnyx_credential_connection", Some(id))))?;
-        Ok(absorb(&self.schema().attributes, &obj, config))
+        Ok(absorb(&self.schema.get(build).attributes, &obj, config))
     }
+}
+
+/// The schema, built once (see [`SchemaCell`]).
+fn build() -> Schema {
+    Schema::new("The SIP registration status of a credential connection, checked when Terraform reads it.")
+        .attr(string("id").required().desc("Id of the credential connection."))
+        .attr(
+            string("status")
+                .computed()
+                .desc("Registration state: `Not Applicable`, `Not Registered`, `Failed`, `Expired`, `Registered` or `Unregistered`."),
+        )
+        .attr(string("sip_username").computed().desc("SIP user name of the registration."))
+        .attr(string("ip_address").computed().desc("Source IP address of the registration."))
+        .attr(int("port").computed().desc("Source port of the registration."))
+        .attr(string("transport").computed().desc("Transport of the registration (e.g. UDP, TCP)."))
+        .attr(string("user_agent").computed().desc("User-Agent of the registered device."))
+        .attr(string("last_registration").computed().desc("When the device last registered (ISO 8601)."))
+        .attr(string("record_type").computed().desc("Telnyx's type tag of the result (`registration_status`)."))
 }
