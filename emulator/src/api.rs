@@ -4,7 +4,7 @@
 use hyper::Method;
 use serde_json::{Value as Json, json};
 
-use crate::families::{self, Cmp, Family, Filter, Match, OnDelete, View, family, view};
+use crate::families::{self, Cmp, Family, Filter, Match, OnDelete, SubView, View, family, view};
 use crate::spec::{self, Op, errors};
 use crate::store::Store;
 
@@ -89,13 +89,50 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
         serde_json::from_slice(body)
             .map_err(|e| out(400, errors("10002", "Invalid JSON", &format!("The request body is not valid JSON: {e}"), None)))
     };
+    if let Some(sub) = fam.sub_view {
+        match (method, segs.len()) {
+            (&Method::GET, 2) if segs[1] == sub.name => {
+                // Listed with the connection name, which the view filters on but does not answer.
+                let items = st
+                    .all(fam.name)
+                    .iter()
+                    .map(|o| {
+                        let mut v = sub_view(st, fam, sub, o);
+                        v["connection_name"] = enrich(st, fam, o.clone())["connection_name"].clone();
+                        v
+                    })
+                    .collect();
+                let params = ListParams { filters: sub.filters, sorts: sub.sorts, default_page_size: fam.default_page_size };
+                return list(st, page_size_cap, &params, items, query, |_, mut o| {
+                    if let Some(m) = o.as_object_mut() {
+                        m.remove("connection_name");
+                    }
+                    o
+                });
+            }
+            (&Method::GET, 3) if segs[2] == sub.name => {
+                return match st.get(fam.name, segs[1]) {
+                    Some(o) => out(200, json!({"data": sub_view(st, fam, sub, &o)})),
+                    None => not_found(fam.name),
+                };
+            }
+            (&Method::PATCH, 3) if segs[2] == sub.name => {
+                return match parsed() {
+                    Ok(b) => update_sub_view(st, fam, sub, segs[1], &b),
+                    Err(o) => o,
+                };
+            }
+            _ => {}
+        }
+    }
     match (method, segs.len()) {
         (&Method::GET, 1) => {
             settle(st, fam);
-            let items = st.all(fam.name).to_vec();
+            let items = st.all(fam.name).iter().map(|o| enrich(st, fam, o.clone())).collect();
             let params = ListParams { filters: fam.filters, sorts: fam.sorts, default_page_size: fam.default_page_size };
-            list(st, page_size_cap, &params, items, query, |st, o| present(st, fam, o, &[]))
+            list(st, page_size_cap, &params, items, query, |_, o| answer(fam, o, &[]))
         }
+        (&Method::POST, 1) if !fam.create => method_not_allowed(method, path),
         (&Method::POST, 1) => match parsed() {
             Ok(b) => create(st, fam, &b),
             Err(o) => o,
@@ -129,12 +166,147 @@ fn method_not_allowed(method: &Method, path: &str) -> Outcome {
 
 /// The object as the API returns it: read-only counters filled in, secrets masked except the
 /// top-level fields named in `reveal`.
-fn present(st: &Store, fam: &Family, mut obj: Json, reveal: &[&str]) -> Json {
+fn present(st: &Store, fam: &Family, obj: Json, reveal: &[&str]) -> Json {
+    answer(fam, enrich(st, fam, obj), reveal)
+}
+
+/// The stored object with the fields the API derives from elsewhere: a profile's
+/// `connections_count`, a number's `connection_name` and the flags mirrored from its voice
+/// settings. List filters test this form (a number's connection name, its voice settings).
+fn enrich(st: &Store, fam: &Family, mut obj: Json) -> Json {
     if fam.name == "outbound_voice_profiles" {
         obj["connections_count"] = json!(referencing(st, fam, obj["id"].as_str().unwrap_or_default(), OnDelete::Refuse).len());
     }
-    spec::mask(&mut obj, fam.fields, reveal);
+    if let Some(field) = fam.connection_name_from {
+        let name = obj[field].as_str().and_then(|id| connection(st, id)).map_or(Json::Null, |c| c["connection_name"].clone());
+        obj["connection_name"] = name;
+    }
+    for (field, path) in fam.mirrors {
+        obj[*field] = spec::at(&obj, path).clone();
+    }
     obj
+}
+
+/// What is answered of an enriched object: secrets masked (but those in `reveal`), write-only
+/// fields and stored sub-views left out.
+fn answer(fam: &Family, mut obj: Json, reveal: &[&str]) -> Json {
+    spec::mask(&mut obj, fam.fields, reveal);
+    if let (Some(sub), Some(o)) = (fam.sub_view, obj.as_object_mut()) {
+        o.remove(sub.name);
+    }
+    obj
+}
+
+/// A connection of any kind by id.
+fn connection(st: &Store, id: &str) -> Option<Json> {
+    ["credential_connections", "fqdn_connections", "ip_connections"].iter().find_map(|f| st.get(f, id))
+}
+
+/// The settings view of a stored object (a number's voice settings).
+fn sub_view(st: &Store, fam: &Family, sub: &SubView, obj: &Json) -> Json {
+    let whole = enrich(st, fam, obj.clone());
+    let mut v = json!({"id": whole["id"], "record_type": sub.record_type});
+    for name in sub.echo {
+        v[*name] = whole[*name].clone();
+    }
+    if let (Some(dst), Some(src)) = (v.as_object_mut(), whole[sub.name].as_object()) {
+        for (k, x) in src {
+            if !sub.write_only.contains(&k.as_str()) {
+                dst.insert(k.clone(), x.clone());
+            }
+        }
+    }
+    // The voice view's emergency object: the number's emergency fields (reported, not settable).
+    if sub.name == "voice" {
+        v["emergency"] = json!({
+            "emergency_enabled": whole["emergency_enabled"],
+            "emergency_address_id": whole["emergency_address_id"],
+            "emergency_status": whole["emergency_status"],
+        });
+    }
+    v
+}
+
+/// Loads objects into the store as they are (the `--seed` file and `POST /_emulator/seed`):
+/// `{"<family>": [object, ...], ...}`, families in the order given. Each object gets the
+/// family's defaults for what it leaves out, an id, timestamps and its record type; phone
+/// numbers (which no API call can create) need `phone_number` in E.164 and get their country,
+/// purchase time and default voice settings. Returns the new ids per family.
+pub fn seed(st: &mut Store, body: &Json) -> Result<Json, String> {
+    let Some(families) = body.as_object() else { return Err("a seed is a JSON object of family names to arrays of objects".into()) };
+    let mut made = serde_json::Map::new();
+    for (name, objects) in families {
+        let fam = family(name).ok_or_else(|| format!("unknown family {name:?}"))?;
+        let objects = objects.as_array().ok_or_else(|| format!("{name}: expected an array of objects"))?;
+        let mut ids = Vec::new();
+        for (i, given) in objects.iter().enumerate() {
+            let given = given.as_object().ok_or_else(|| format!("{name}[{i}]: expected an object"))?;
+            let mut obj = spec::defaults(fam.fields);
+            let now = crate::store::now();
+            obj["id"] = json!(if fam.uuid_ids { crate::store::new_uuid() } else { crate::store::new_id() });
+            if let Some(rt) = fam.record_type {
+                obj["record_type"] = json!(rt);
+            }
+            obj["created_at"] = json!(now);
+            obj["updated_at"] = json!(now);
+            if let Some(sub) = fam.sub_view {
+                obj[sub.name] = spec::defaults(sub.fields);
+            }
+            if fam.name == "phone_numbers" {
+                let number = given.get("phone_number").and_then(Json::as_str).unwrap_or_default();
+                if !spec::is_e164(number) {
+                    return Err(format!("{name}[{i}]: phone_number must be an E.164 number such as +13125550100, got {number:?}"));
+                }
+                obj["country_iso_alpha2"] = json!(country_of(number));
+                obj["purchased_at"] = json!(now);
+                obj["activated_at"] = json!(now);
+            }
+            for (k, v) in given {
+                match (fam.sub_view, v) {
+                    // Voice settings given in part: the rest keep their defaults.
+                    (Some(sub), Json::Object(part)) if k == sub.name => {
+                        for (vk, vv) in part {
+                            obj[sub.name][vk] = vv.clone();
+                        }
+                    }
+                    _ => obj[k] = v.clone(),
+                }
+            }
+            check_unique(st, fam, &obj, None).map_err(|o| format!("{name}[{i}]: {}", o.body["errors"][0]["detail"]))?;
+            ids.push(obj["id"].clone());
+            st.insert(fam.name, obj);
+        }
+        made.insert(name.clone(), Json::Array(ids));
+    }
+    Ok(Json::Object(made))
+}
+
+/// The country of an E.164 number, for the few calling codes seeds use; `US` otherwise.
+fn country_of(number: &str) -> &'static str {
+    const CODES: &[(&str, &str)] =
+        &[("+1", "US"), ("+44", "GB"), ("+49", "DE"), ("+33", "FR"), ("+31", "NL"), ("+61", "AU"), ("+353", "IE"), ("+34", "ES")];
+    CODES.iter().filter(|(p, _)| number.starts_with(p)).max_by_key(|(p, _)| p.len()).map_or("US", |(_, c)| c)
+}
+
+fn update_sub_view(st: &mut Store, fam: &Family, sub: &SubView, id: &str, body: &Json) -> Outcome {
+    let Some(mut obj) = st.get(fam.name, id) else { return not_found(fam.name) };
+    if body.as_object().is_none_or(serde_json::Map::is_empty) {
+        return invalid("/", "Invalid request body", "The request body must be a non-empty JSON object.");
+    }
+    if let Err(e) = spec::validate(body, sub.fields, Op::Update, &[]) {
+        return invalid(&e.pointer, e.title, &e.detail);
+    }
+    let mut settings = obj.get(sub.name).cloned().unwrap_or_else(|| spec::defaults(sub.fields));
+    spec::apply(&mut settings, sub.fields, body);
+    for c in sub.checks {
+        if let Err(e) = c.check(&settings) {
+            return invalid(&e.pointer, e.title, &e.detail);
+        }
+    }
+    obj[sub.name] = settings;
+    obj["updated_at"] = json!(crate::store::now());
+    st.replace(fam.name, id, obj.clone());
+    out(200, json!({"data": sub_view(st, fam, sub, &obj)}))
 }
 
 /// Every member object of a view, projected, oldest first.
@@ -208,8 +380,8 @@ fn check_object(st: &Store, fam: &Family, body: &Json, obj: &Json) -> Result<(),
         c.check(obj).map_err(|e| invalid(&e.pointer, e.title, &e.detail))?;
     }
     for r in fam.refs {
-        let Some(want) = spec::at(body, r.field).as_str() else { continue };
-        let target = st.get(r.family, want);
+        let Some(want) = spec::at(body, r.field).as_str().filter(|w| !w.is_empty()) else { continue };
+        let target = r.families.iter().find_map(|f| st.get(f, want));
         let ok = match (&target, r.owned_via) {
             (Some(t), Some(link)) => t[link] == obj["id"],
             (Some(_), None) => true,
@@ -220,7 +392,7 @@ fn check_object(st: &Store, fam: &Family, body: &Json, obj: &Json) -> Result<(),
             return Err(invalid(
                 &format!("/{}", r.field.replace('.', "/")),
                 "Invalid reference",
-                &format!("'{}' must be the id of an existing {} record{whose}; got {want:?}.", r.field, r.family),
+                &format!("'{}' must be the id of an existing {} record{whose}; got {want:?}.", r.field, r.families.join(" or ")),
             ));
         }
     }
@@ -233,7 +405,7 @@ fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
     }
     let mut obj = spec::build(fam.fields, body);
     let now = crate::store::now();
-    obj["id"] = json!(crate::store::new_id());
+    obj["id"] = json!(if fam.uuid_ids { crate::store::new_uuid() } else { crate::store::new_id() });
     if let Some(rt) = fam.record_type {
         obj["record_type"] = json!(rt);
     }
@@ -277,7 +449,7 @@ fn delete(st: &mut Store, fam: &Family, id: &str) -> Outcome {
     let users = referencing(st, fam, id, OnDelete::Refuse);
     if !users.is_empty() {
         return out(
-            422,
+            fam.in_use_status,
             errors(
                 "10015",
                 "Object in use",
@@ -291,8 +463,15 @@ fn delete(st: &mut Store, fam: &Family, id: &str) -> Outcome {
         );
     }
     clear_references(st, fam, id);
-    match st.remove(fam.name, id) {
-        Some(o) => out(200, wrap(fam, present(st, fam, o, &[]))),
+    let answered = st.get(fam.name, id).map(|o| present(st, fam, o, &[]));
+    st.remove(fam.name, id);
+    match answered {
+        // A phone number's delete releases it: the answer is its final form.
+        Some(mut o) if !fam.create => {
+            o["status"] = json!("deleted");
+            out(200, wrap(fam, o))
+        }
+        Some(o) => out(200, wrap(fam, o)),
         None => not_found(fam.name),
     }
 }
@@ -360,6 +539,9 @@ fn list(
                 return bad_parameter(flt.key, &format!("{} must be at least {n} characters long.", flt.key));
             }
         }
+        if matches!(flt.how, Match::Digits) && want.chars().filter(char::is_ascii_digit).count() < 3 {
+            return bad_parameter(flt.key, &format!("{} requires at least three digits.", flt.key));
+        }
         let want_int = want.parse::<i64>().ok();
         if matches!(flt.how, Match::Int) && want_int.is_none() {
             return bad_parameter(flt.key, &format!("{} must be an integer.", flt.key));
@@ -371,6 +553,16 @@ fn list(
         items.retain(|o| match flt.how {
             Match::Related { family, link } => st.all(family).iter().any(|r| r[link] == o["id"] && r[flt.field].as_str() == Some(want)),
             Match::Int => spec::at(o, flt.field).as_i64().is_some() && spec::at(o, flt.field).as_i64() == want_int,
+            Match::Member => spec::at(o, flt.field).as_array().is_some_and(|a| a.iter().any(|x| x.as_str() == Some(want))),
+            // Non-numerical characters give no results (numbers-and-billing.md section 2).
+            Match::Digits => {
+                want.bytes().all(|b| b.is_ascii_digit())
+                    && spec::at(o, flt.field)
+                        .as_str()
+                        .is_some_and(|n| n.chars().filter(char::is_ascii_digit).collect::<String>().contains(want))
+            }
+            Match::ExactOrNull if want == "null" => spec::at(o, flt.field).is_null(),
+            Match::AnyOf => spec::at(o, flt.field).as_str().is_some_and(|v| want.split(',').any(|w| w == v)),
             Match::Time(cmp) => match (spec::at(o, flt.field).as_str().and_then(parse_time), want_time) {
                 (Some(have), Some(want)) => match cmp {
                     Cmp::Eq => have == want,
@@ -389,7 +581,7 @@ fn list(
                 };
                 let (low, w) = (s.to_lowercase(), want.to_lowercase());
                 match how {
-                    Match::Exact => s == want,
+                    Match::Exact | Match::ExactOrNull => s == want,
                     Match::StartsWith => low.starts_with(&w),
                     Match::EndsWith => low.ends_with(&w),
                     _ => low.contains(&w),
@@ -956,6 +1148,70 @@ mod tests {
         let o = call(&mut st, Method::DELETE, &format!("/access_ip_ranges/{id}"), None);
         assert_eq!((o.status, o.body["cidr_block"].as_str()), (200, Some("203.0.113.0/24")));
         assert_eq!(call(&mut st, Method::DELETE, &format!("/access_ip_ranges/{id}"), None).status, 404);
+    }
+
+    #[test]
+    fn phone_numbers_are_seeded_patched_cleared_and_released_never_created() {
+        let mut st = Store::default();
+        let ids = seed(
+            &mut st,
+            &json!({"billing_groups": [{"name": "ops"}], "phone_numbers": [{"phone_number": "+13125550100"}, {"phone_number": "+442071838750", "tags": ["uk"]}]}),
+        )
+        .unwrap();
+        let (num, group) = (ids["phone_numbers"][0].as_str().unwrap().to_string(), ids["billing_groups"][0].as_str().unwrap().to_string());
+        assert!(seed(&mut st, &json!({"phone_numbers": [{"phone_number": "+13125550100"}]})).is_err(), "numbers are unique");
+        assert!(seed(&mut st, &json!({"phone_numbers": [{"phone_number": "3125550100"}]})).is_err(), "E.164 only");
+        assert_eq!(call(&mut st, Method::POST, "/phone_numbers", Some(json!({"phone_number": "+13125550199"}))).status, 405);
+        let n = |st: &mut Store, q: &str| call(st, Method::GET, &format!("/phone_numbers?{q}"), None).body["meta"]["total_results"].clone();
+        assert_eq!(n(&mut st, "filter[phone_number]=5550100"), 1);
+        assert_eq!(n(&mut st, "filter[phone_number]=%2B13125550100"), 0, "non-numerical characters give no results");
+        assert_eq!(call(&mut st, Method::GET, "/phone_numbers?filter[phone_number]=12", None).status, 422);
+        assert_eq!(n(&mut st, "filter[tag]=uk"), 1);
+        assert_eq!(n(&mut st, "filter[country_iso_alpha2]=GB,CA"), 1);
+        assert_eq!(n(&mut st, "filter[billing_group_id]=null"), 2);
+
+        let conn = call(&mut st, Method::POST, "/fqdn_connections", Some(json!({"connection_name": "trunk"}))).body["data"]["id"].clone();
+        let path = format!("/phone_numbers/{num}");
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"connection_id": conn, "billing_group_id": group, "tags": ["a"]})));
+        assert_eq!((o.status, &o.body["data"]["connection_name"]), (200, &json!("trunk")));
+        assert_eq!(n(&mut st, &format!("filter[billing_group_id]={group}")), 1);
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"connection_id": "404"})));
+        assert_eq!((o.status, pointer(&o)), (422, "/connection_id"));
+        assert_eq!(call(&mut st, Method::PATCH, &path, Some(json!({"connection_id": null}))).status, 422, "cleared with \"\", not null");
+        // In use: neither the connection nor the billing group can go.
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/fqdn_connections/{}", conn.as_str().unwrap()), None).status, 422);
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/billing_groups/{group}"), None).status, 409);
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"connection_id": "", "billing_group_id": "", "tags": []})));
+        assert_eq!((&o.body["data"]["connection_id"], &o.body["data"]["billing_group_id"]), (&Json::Null, &Json::Null));
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/billing_groups/{group}"), None).status, 200);
+
+        // Voice settings: nested objects replace, the number mirrors them.
+        let voice = format!("{path}/voice");
+        let o = call(&mut st, Method::PATCH, &voice, Some(json!({"cnam_listing": {"cnam_listing_enabled": true}})));
+        assert_eq!((o.status, pointer(&o)), (422, "/cnam_listing/cnam_listing_enabled"));
+        let o = call(
+            &mut st,
+            Method::PATCH,
+            &voice,
+            Some(json!({"media_features": {"t38_fax_gateway_enabled": true}, "caller_id_name_enabled": true})),
+        );
+        assert_eq!(
+            o.body["data"]["media_features"],
+            json!({"rtp_auto_adjust_enabled": true, "accept_any_rtp_packets_enabled": false, "t38_fax_gateway_enabled": true})
+        );
+        assert!(o.body["data"].get("caller_id_name_enabled").is_none(), "write-only in the voice view");
+        let o = call(&mut st, Method::GET, &path, None);
+        assert_eq!((&o.body["data"]["t38_fax_gateway_enabled"], &o.body["data"]["caller_id_name_enabled"]), (&json!(true), &json!(true)));
+        assert!(o.body["data"].get("voice").is_none());
+        assert_eq!(
+            call(&mut st, Method::GET, "/phone_numbers/voice?filter[phone_number]=5550100", None).body["data"][0]["id"],
+            num.as_str()
+        );
+
+        // DELETE releases the number: gone from the account.
+        let o = call(&mut st, Method::DELETE, &path, None);
+        assert_eq!((o.status, &o.body["data"]["status"]), (200, &json!("deleted")));
+        assert_eq!(call(&mut st, Method::GET, &path, None).status, 404);
     }
 
     #[test]

@@ -19,6 +19,16 @@ pub enum Match {
     StartsWith,
     /// Case-insensitive suffix.
     EndsWith,
+    /// The field (a list of strings) has the value as one of its items (`filter[tag]`).
+    Member,
+    /// At least three digits, found in the field's digits (`filter[phone_number]`, unknown 3 of
+    /// numbers-and-billing.md, decided: substring of the digits); a value with anything but
+    /// digits matches nothing, fewer than three digits is a 422.
+    Digits,
+    /// Exact; the value `null` selects objects whose field is null (`filter[billing_group_id]`).
+    ExactOrNull,
+    /// Exact against any of the comma-separated values (`filter[country_iso_alpha2]=US,CA`).
+    AnyOf,
     /// An integer equal to the value (a value that is not an integer: 422).
     Int,
     /// A date-time compared with the value, an ISO 8601 date-time (anything else: 422).
@@ -72,6 +82,20 @@ pub struct Family {
     pub retrieve: bool,
     /// Whether `PATCH /{name}/{id}` exists (access IP ranges have none).
     pub update: bool,
+    /// Whether `POST /{name}` exists (phone numbers are bought through orders, never here).
+    pub create: bool,
+    /// Ids are UUIDs (billing groups) rather than 19-digit numbers.
+    pub uuid_ids: bool,
+    /// The status of a delete refused because other objects still reference this one.
+    pub in_use_status: u16,
+    /// A settings view of each object at `/{name}/{id}/{view}`, listed at `/{name}/{view}`
+    /// (a phone number's voice settings).
+    pub sub_view: Option<&'static SubView>,
+    /// Fields of the object filled from elsewhere when it is answered: (field, dotted path in
+    /// the stored object) — a phone number's `call_forwarding_enabled` from its voice settings.
+    pub mirrors: &'static [(&'static str, &'static str)],
+    /// Fields that name the connection a `connection_name` is read from when answered.
+    pub connection_name_from: Option<&'static str>,
     /// Rules on what a request sends, checked with the object it would produce.
     pub sent_checks: &'static [Sent],
     /// A server-side process that moves a field from one value to another: done for every
@@ -101,7 +125,8 @@ pub struct Settle {
 #[derive(Debug, Clone, Copy)]
 pub struct Ref {
     pub field: &'static str,
-    pub family: &'static str,
+    /// The families the id may belong to (a phone number's `connection_id`: any connection).
+    pub families: &'static [&'static str],
     /// The referenced object's field that must hold the referencing object's id (an IP
     /// attached to this very connection), if any.
     pub owned_via: Option<&'static str>,
@@ -121,19 +146,19 @@ pub enum OnDelete {
 }
 
 impl Ref {
-    const fn new(field: &'static str, family: &'static str, on_delete: OnDelete) -> Ref {
-        Ref { field, family, owned_via: None, on_delete }
+    const fn new(field: &'static str, families: &'static [&'static str], on_delete: OnDelete) -> Ref {
+        Ref { field, families, owned_via: None, on_delete }
     }
 
     /// A reference to an object that must belong to the referencing one through `link`.
-    const fn owned(field: &'static str, family: &'static str, link: &'static str, on_delete: OnDelete) -> Ref {
-        Ref { field, family, owned_via: Some(link), on_delete }
+    const fn owned(field: &'static str, families: &'static [&'static str], link: &'static str, on_delete: OnDelete) -> Ref {
+        Ref { field, families, owned_via: Some(link), on_delete }
     }
 }
 
 /// Every reference to objects of `family`, with the family that holds it.
 pub fn refs_to(family: &str) -> impl Iterator<Item = (&'static Family, &'static Ref)> + '_ {
-    FAMILIES.iter().flat_map(move |f| f.refs.iter().filter(move |r| r.family == family).map(move |r| (f, r)))
+    FAMILIES.iter().flat_map(move |f| f.refs.iter().filter(move |r| r.families.contains(&family)).map(move |r| (f, r)))
 }
 
 /// An action on one object: its name and the result it computes from the stored object.
@@ -141,6 +166,23 @@ pub fn refs_to(family: &str) -> impl Iterator<Item = (&'static Family, &'static 
 pub struct Action {
     pub name: &'static str,
     pub run: fn(&serde_json::Value) -> serde_json::Value,
+}
+
+/// A settings view of each object of a family, stored inside the object under `name`:
+/// `GET|PATCH /{family}/{id}/{name}` and `GET /{family}/{name}` (every object's view).
+#[derive(Debug)]
+pub struct SubView {
+    pub name: &'static str,
+    pub record_type: &'static str,
+    pub fields: &'static [Field],
+    /// Fields of the parent object the view reports too (read-only here).
+    pub echo: &'static [&'static str],
+    /// Fields a PATCH of the view accepts that the view never answers (they show on the
+    /// parent: `caller_id_name_enabled`).
+    pub write_only: &'static [&'static str],
+    pub checks: &'static [Cross],
+    pub filters: &'static [Filter],
+    pub sorts: &'static [&'static str],
 }
 
 /// A read-only view over several families (`/connections`): each item projected to
@@ -174,6 +216,12 @@ const BASE: Family = Family {
     update: true,
     sent_checks: &[],
     settles: None,
+    create: true,
+    uuid_ids: false,
+    in_use_status: 422,
+    sub_view: None,
+    mirrors: &[],
+    connection_name_from: None,
 };
 
 const CALL_RECORDING: &[Field] = &[
@@ -458,7 +506,7 @@ fn registration_status(conn: &serde_json::Value) -> serde_json::Value {
 }
 
 /// The outbound voice profile a connection uses: a profile in use cannot be deleted.
-const OVP_REF: Ref = Ref::new("outbound.outbound_voice_profile_id", "outbound_voice_profiles", OnDelete::Refuse);
+const OVP_REF: Ref = Ref::new("outbound.outbound_voice_profile_id", &["outbound_voice_profiles"], OnDelete::Refuse);
 
 // ---- addresses: FQDNs, IPs, access IP ranges -------------------------------------------------
 
@@ -511,6 +559,153 @@ const ACCESS_IP_RANGE_FILTERS: &[Filter] = &[
     Filter { key: "filter[created_at][lte]", field: "created_at", how: Match::Time(Cmp::Lte) },
 ];
 
+// ---- billing groups, phone numbers and their voice settings (numbers-and-billing.md) -------
+
+/// The organization every billing group belongs to (one account per emulator).
+pub const ORGANIZATION_ID: &str = "\"f1486bae-f067-460c-ad43-73a92848f902\"";
+
+/// No documented limits on `name` (unknown 9): any string, duplicates allowed.
+const BILLING_GROUP: &[Field] = &[
+    f("name", Kind::Str),
+    f("organization_id", Kind::Str).read_only().default(ORGANIZATION_ID),
+    f("deleted_at", Kind::Str).read_only().nullable(),
+];
+
+const CALL_FORWARDING: &[Field] = &[
+    f("call_forwarding_enabled", Kind::Bool).default("true"),
+    // Unknown 6, decided: unset reads back as null; "" (blank: no forwarding) is kept as sent.
+    f("forwards_to", Kind::Str).nullable().rule(Rule::E164OrEmpty),
+    f("forwarding_type", Kind::Str).nullable().rule(Rule::OneOf(&["always", "on-failure"])),
+];
+const CNAM_LISTING: &[Field] =
+    &[f("cnam_listing_enabled", Kind::Bool).default("false"), f("cnam_listing_details", Kind::Str).nullable().rule(Rule::Cnam)];
+const MEDIA_FEATURES: &[Field] = &[
+    f("rtp_auto_adjust_enabled", Kind::Bool).default("true"),
+    f("accept_any_rtp_packets_enabled", Kind::Bool).default("false"),
+    f("t38_fax_gateway_enabled", Kind::Bool).default("false"),
+];
+const INBOUND_CALL_RECORDING: &[Field] = &[
+    f("inbound_call_recording_enabled", Kind::Bool).default("false"),
+    f("inbound_call_recording_format", Kind::Str).default("\"wav\"").rule(Rule::OneOf(&["wav", "mp3"])),
+    f("inbound_call_recording_channels", Kind::Str).default("\"single\"").rule(Rule::OneOf(&["single", "dual"])),
+];
+/// A number's voice settings (`PhoneNumberWithVoiceSettings` + the PATCH's
+/// `caller_id_name_enabled`). Nested objects sent replace the stored ones (unknown 5, decided
+/// as for connections: members left out go back to their defaults).
+const VOICE_SETTINGS: &[Field] = &[
+    f("tech_prefix_enabled", Kind::Bool).default("false"),
+    // Unknown 14, decided: any string up to 32 characters.
+    f("translated_number", Kind::Str).default("\"\"").rule(Rule::Length(0, 32)),
+    f("caller_id_name_enabled", Kind::Bool).default("false"),
+    f("call_forwarding", Kind::Object(CALL_FORWARDING)),
+    f("cnam_listing", Kind::Object(CNAM_LISTING)),
+    f("usage_payment_method", Kind::Str).default("\"pay-per-minute\"").rule(Rule::OneOf(&["pay-per-minute", "channel"])),
+    f("media_features", Kind::Object(MEDIA_FEATURES)),
+    f("call_recording", Kind::Object(INBOUND_CALL_RECORDING)),
+    f("inbound_call_screening", Kind::Str).default("\"disabled\"").rule(Rule::OneOf(&["disabled", "reject_calls", "flag_calls"])),
+];
+
+pub const VOICE: SubView = SubView {
+    name: "voice",
+    record_type: "voice_settings",
+    fields: VOICE_SETTINGS,
+    echo: &["phone_number", "connection_id", "customer_reference"],
+    write_only: &["caller_id_name_enabled"],
+    checks: &[
+        Cross::Requires {
+            field: "cnam_listing.cnam_listing_enabled",
+            other: "cnam_listing.cnam_listing_details",
+            why: "cnam_listing_enabled requires cnam_listing_details to be set.",
+        },
+        Cross::Requires {
+            field: "cnam_listing.cnam_listing_details",
+            other: "cnam_listing.cnam_listing_enabled",
+            why: "cnam_listing_details requires cnam_listing_enabled to be true.",
+        },
+    ],
+    filters: &[
+        Filter { key: "filter[phone_number]", field: "phone_number", how: Match::Digits },
+        Filter { key: "filter[connection_name][contains]", field: "connection_name", how: Match::ContainsAtLeast(3) },
+        Filter { key: "filter[customer_reference]", field: "customer_reference", how: Match::Exact },
+        Filter { key: "filter[voice.usage_payment_method]", field: "usage_payment_method", how: Match::Exact },
+    ],
+    sorts: NUMBER_SORTS,
+};
+
+const NUMBER_STATUSES: &[&str] = &[
+    "purchase-pending",
+    "purchase-failed",
+    "port-pending",
+    "port-failed",
+    "active",
+    "deleted",
+    "emergency-only",
+    "ported-out",
+    "port-out-pending",
+    "requirement-info-pending",
+    "requirement-info-under-review",
+    "requirement-info-exception",
+    "provision-pending",
+];
+pub const NUMBER_TYPES: &[&str] =
+    &["local", "toll_free", "mobile", "national", "shared_cost", "landline", "tollfree", "shortcode", "longcode"];
+
+/// `numbers_PhoneNumberDetailed`; writable fields are those of `UpdatePhoneNumberRequest`.
+/// `connection_id`, `billing_group_id`, `customer_reference` and `external_pin` are cleared by
+/// sending `""` (unknown 1, decided: the request schema types them as non-nullable strings,
+/// and the messaging endpoint documents `""` for unassigning), and read back as null.
+const PHONE_NUMBER: &[Field] = &[
+    f("phone_number", Kind::Str).read_only(),
+    f("country_iso_alpha2", Kind::Str).read_only(),
+    f("status", Kind::Str).read_only().default("\"active\"").rule(Rule::OneOf(NUMBER_STATUSES)),
+    f("tags", Kind::StrList).default("[]"),
+    f("external_pin", Kind::Str).empty_clears().rule(Rule::Length(0, 64)),
+    f("connection_id", Kind::Str).empty_clears(),
+    f("connection_name", Kind::Str).read_only(),
+    f("customer_reference", Kind::Str).empty_clears().rule(Rule::Length(0, 255)),
+    f("billing_group_id", Kind::Str).empty_clears().rule(Rule::Uuid),
+    f("messaging_profile_id", Kind::Str).read_only().nullable(),
+    f("messaging_profile_name", Kind::Str).read_only().nullable(),
+    f("emergency_enabled", Kind::Bool).read_only().default("false"),
+    f("emergency_address_id", Kind::Str).read_only().nullable(),
+    f("emergency_status", Kind::Str).read_only().default("\"disabled\""),
+    f("call_forwarding_enabled", Kind::Bool).read_only(),
+    f("cnam_listing_enabled", Kind::Bool).read_only(),
+    f("caller_id_name_enabled", Kind::Bool).read_only(),
+    f("call_recording_enabled", Kind::Bool).read_only(),
+    f("t38_fax_gateway_enabled", Kind::Bool).read_only(),
+    f("inbound_call_screening", Kind::Str).read_only(),
+    f("hd_voice_enabled", Kind::Bool).default("false"),
+    f("phone_number_type", Kind::Str).read_only().default("\"local\"").rule(Rule::OneOf(NUMBER_TYPES)),
+    f("source_type", Kind::Str).read_only().nullable().default("\"number_order\""),
+    f("deletion_lock_enabled", Kind::Bool).read_only().default("false"),
+    f("purchased_at", Kind::Str).read_only(),
+    f("activated_at", Kind::Str).read_only().nullable(),
+    // Accepted by the PATCH, returned by nothing (section 5).
+    f("address_id", Kind::Str).update_only().write_only(),
+];
+
+const NUMBER_SORTS: &[&str] = &["purchased_at", "phone_number", "connection_name", "usage_payment_method"];
+
+const PHONE_NUMBER_FILTERS: &[Filter] = &[
+    Filter { key: "filter[tag]", field: "tags", how: Match::Member },
+    Filter { key: "filter[phone_number]", field: "phone_number", how: Match::Digits },
+    Filter { key: "filter[status]", field: "status", how: Match::Exact },
+    Filter { key: "filter[country_iso_alpha2]", field: "country_iso_alpha2", how: Match::AnyOf },
+    Filter { key: "filter[connection_id]", field: "connection_id", how: Match::Exact },
+    Filter { key: "filter[voice.connection_name][contains]", field: "connection_name", how: Match::ContainsAtLeast(3) },
+    Filter { key: "filter[voice.connection_name][starts_with]", field: "connection_name", how: Match::StartsWith },
+    Filter { key: "filter[voice.connection_name][ends_with]", field: "connection_name", how: Match::EndsWith },
+    Filter { key: "filter[voice.connection_name][eq]", field: "connection_name", how: Match::Exact },
+    Filter { key: "filter[voice.usage_payment_method]", field: "voice.usage_payment_method", how: Match::Exact },
+    Filter { key: "filter[billing_group_id]", field: "billing_group_id", how: Match::ExactOrNull },
+    Filter { key: "filter[emergency_address_id]", field: "emergency_address_id", how: Match::ExactOrNull },
+    Filter { key: "filter[customer_reference]", field: "customer_reference", how: Match::Exact },
+    Filter { key: "filter[number_type][eq]", field: "phone_number_type", how: Match::Exact },
+];
+
+const CONNECTION_FAMILIES: &[&str] = &["credential_connections", "fqdn_connections", "ip_connections"];
+
 pub const FAMILIES: &[Family] = &[
     Family {
         name: "credential_connections",
@@ -551,9 +746,9 @@ pub const FAMILIES: &[Family] = &[
         ],
         refs: &[
             OVP_REF,
-            Ref::owned("inbound.default_primary_fqdn_id", "fqdns", "connection_id", OnDelete::Clear),
-            Ref::owned("inbound.default_secondary_fqdn_id", "fqdns", "connection_id", OnDelete::Clear),
-            Ref::owned("inbound.default_tertiary_fqdn_id", "fqdns", "connection_id", OnDelete::Clear),
+            Ref::owned("inbound.default_primary_fqdn_id", &["fqdns"], "connection_id", OnDelete::Clear),
+            Ref::owned("inbound.default_secondary_fqdn_id", &["fqdns"], "connection_id", OnDelete::Clear),
+            Ref::owned("inbound.default_tertiary_fqdn_id", &["fqdns"], "connection_id", OnDelete::Clear),
         ],
         ..BASE
     },
@@ -567,9 +762,9 @@ pub const FAMILIES: &[Family] = &[
         checks: &[ENCRYPTION_NOT_WITH_TLS],
         refs: &[
             OVP_REF,
-            Ref::owned("inbound.default_primary_ip_id", "ips", "connection_id", OnDelete::Clear),
-            Ref::owned("inbound.default_secondary_ip_id", "ips", "connection_id", OnDelete::Clear),
-            Ref::owned("inbound.default_tertiary_ip_id", "ips", "connection_id", OnDelete::Clear),
+            Ref::owned("inbound.default_primary_ip_id", &["ips"], "connection_id", OnDelete::Clear),
+            Ref::owned("inbound.default_secondary_ip_id", &["ips"], "connection_id", OnDelete::Clear),
+            Ref::owned("inbound.default_tertiary_ip_id", &["ips"], "connection_id", OnDelete::Clear),
         ],
         ..BASE
     },
@@ -594,7 +789,7 @@ pub const FAMILIES: &[Family] = &[
         required_create: &["connection_id", "dns_record_type", "fqdn"],
         filters: FQDN_FILTERS,
         default_page_size: 250,
-        refs: &[Ref::new("connection_id", "fqdn_connections", OnDelete::Keep)],
+        refs: &[Ref::new("connection_id", &["fqdn_connections"], OnDelete::Keep)],
         // README §9.5: 'a' with a port, 'srv' without one.
         sent_checks: &[Sent {
             field: "port",
@@ -612,7 +807,7 @@ pub const FAMILIES: &[Family] = &[
         required_update: &["ip_address"],
         filters: IP_FILTERS,
         default_page_size: 250,
-        refs: &[Ref::new("connection_id", "ip_connections", OnDelete::Keep)],
+        refs: &[Ref::new("connection_id", &["ip_connections"], OnDelete::Keep)],
         ..BASE
     },
     Family {
@@ -628,6 +823,43 @@ pub const FAMILIES: &[Family] = &[
         retrieve: false,
         update: false,
         settles: Some(Settle { field: "status", from: "pending", to: "added" }),
+        ..BASE
+    },
+    Family {
+        name: "billing_groups",
+        record_type: Some("billing_group"),
+        fields: BILLING_GROUP,
+        create_status: 200,
+        default_page_size: 20,
+        uuid_ids: true,
+        // Unknown 9, decided: the documented 409 of a delete is a group still in use.
+        in_use_status: 409,
+        ..BASE
+    },
+    Family {
+        name: "phone_numbers",
+        record_type: Some("phone_number"),
+        fields: PHONE_NUMBER,
+        unique: &["phone_number"],
+        filters: PHONE_NUMBER_FILTERS,
+        sorts: NUMBER_SORTS,
+        default_page_size: 20,
+        create: false,
+        // Unknown 10, decided: a connection or billing group that numbers use cannot be deleted.
+        refs: &[
+            Ref::new("connection_id", CONNECTION_FAMILIES, OnDelete::Refuse),
+            Ref::new("billing_group_id", &["billing_groups"], OnDelete::Refuse),
+        ],
+        sub_view: Some(&VOICE),
+        mirrors: &[
+            ("call_forwarding_enabled", "voice.call_forwarding.call_forwarding_enabled"),
+            ("cnam_listing_enabled", "voice.cnam_listing.cnam_listing_enabled"),
+            ("caller_id_name_enabled", "voice.caller_id_name_enabled"),
+            ("call_recording_enabled", "voice.call_recording.inbound_call_recording_enabled"),
+            ("t38_fax_gateway_enabled", "voice.media_features.t38_fax_gateway_enabled"),
+            ("inbound_call_screening", "voice.inbound_call_screening"),
+        ],
+        connection_name_from: Some("connection_id"),
         ..BASE
     },
 ];

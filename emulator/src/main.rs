@@ -11,18 +11,22 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: telnyx-emulator [--port N] [--api-key KEY] [--latency-ms N] [--jitter-ms N] [--page-size-cap N] [--fault JSON]...
+    "usage: telnyx-emulator [--port N] [--api-key KEY] [--latency-ms N] [--jitter-ms N] [--page-size-cap N] [--fault JSON]... [--seed FILE]...
 
   --latency-ms N   every /v2 request waits N ms before the work is done
   --jitter-ms N    plus a random 0..=N ms
   --fault JSON     queue a fault rule, as POST /_emulator/faults takes it, e.g.
                    '{\"kind\":\"rate_limit\",\"count\":5,\"retry_after\":\"1\"}'
-                   kinds: rate_limit, error_before, error_after, drop, drop_after, latency, latency_after";
+                   kinds: rate_limit, error_before, error_after, drop, drop_after, latency, latency_after
+  --seed FILE      load objects before serving, as POST /_emulator/seed takes them, e.g.
+                   '{\"phone_numbers\": [{\"phone_number\": \"+13125550100\"}]}'
+                   (phone numbers exist only this way: the API cannot create them)";
 
 struct Args {
     port: u16,
     config: server::Config,
     faults: Vec<server::Fault>,
+    seeds: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -34,6 +38,7 @@ fn parse_args() -> Result<Args, String> {
         page_size_cap: None,
     };
     let mut faults = Vec::new();
+    let mut seeds = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -45,11 +50,12 @@ fn parse_args() -> Result<Args, String> {
             "--jitter-ms" => cfg.jitter_ms = num(value("--jitter-ms")?, "--jitter-ms")?,
             "--page-size-cap" => cfg.page_size_cap = Some(num(value("--page-size-cap")?, "--page-size-cap")?.max(1) as usize),
             "--fault" => faults.push(server::Fault::parse(value("--fault")?.as_bytes()).map_err(|e| format!("--fault: {e}"))?),
+            "--seed" => seeds.push(value("--seed")?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(Args { port, config: cfg, faults })
+    Ok(Args { port, config: cfg, faults, seeds })
 }
 
 #[allow(clippy::print_stdout)]
@@ -60,7 +66,7 @@ fn announce(addr: std::net::SocketAddr) {
 }
 
 fn main() -> ExitCode {
-    let Args { port, config: cfg, faults } = match parse_args() {
+    let Args { port, config: cfg, faults, seeds } = match parse_args() {
         Ok(x) => x,
         Err(e) => {
             if !e.is_empty() {
@@ -89,6 +95,16 @@ fn main() -> ExitCode {
         announce(addr);
         let shared = server::Shared::new(cfg);
         shared.add_faults(faults);
+        for path in &seeds {
+            let loaded = std::fs::read(path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+                .and_then(|j| shared.seed(&j));
+            if let Err(e) = loaded {
+                eprintln!("telnyx-emulator: --seed {path}: {e}");
+                return ExitCode::from(2);
+            }
+        }
         tokio::select! {
             () = server::serve(listener, shared) => {}
             _ = tokio::signal::ctrl_c() => {}

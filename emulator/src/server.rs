@@ -98,6 +98,10 @@ impl Shared {
     pub fn new(config: Config) -> Arc<Shared> {
         Arc::new(Shared { config, state: Mutex::new(State::default()), started: Instant::now(), connections: AtomicU64::new(0) })
     }
+    /// Loads a seed (from `--seed FILE`) before serving.
+    pub fn seed(&self, seed: &Json) -> Result<Json, String> {
+        api::seed(&mut self.lock().store, seed)
+    }
     /// Queues fault rules (from `--fault` flags) before serving.
     pub fn add_faults(&self, faults: Vec<Fault>) {
         self.lock().faults.extend(faults);
@@ -344,6 +348,12 @@ fn control(shared: &Shared, method: &Method, rest: &str, body: &Bytes) -> Respon
             *st = State::default();
             crate::store::set_clock_offset(0);
             respond(200, &json!({"reset": true}))
+        }
+        ("POST", "seed") => {
+            match serde_json::from_slice::<Json>(body).map_err(|e| e.to_string()).and_then(|j| api::seed(&mut st.store, &j)) {
+                Ok(ids) => respond(200, &json!({"data": ids})),
+                Err(e) => respond(422, &json!({"error": e})),
+            }
         }
         ("GET", "requests") => respond(200, &json!({"data": st.log})),
         ("DELETE", "requests") => {

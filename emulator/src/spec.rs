@@ -54,6 +54,8 @@ pub enum Rule {
     Cidr,
     /// A DNS name: dot-separated labels of letters, digits, `-` and `_` (1–63 each, 253 in all).
     Hostname,
+    /// A CNAM listing: letters, digits and spaces, at most 15 characters.
+    Cnam,
 }
 
 /// Random server-generated content of a read-only field.
@@ -89,10 +91,25 @@ pub struct Field {
     /// A secret: returned in full on create and on an update that sets it, `********` otherwise.
     pub secret: bool,
     pub generated: Gen,
+    /// `""` clears the field (stored and answered as null); `null` itself is refused.
+    pub empty_clears: bool,
+    /// Accepted in requests, never answered.
+    pub write_only: bool,
 }
 
 pub const fn f(name: &'static str, kind: Kind) -> Field {
-    Field { name, kind, nullable: false, access: Access::Both, default: "", rule: Rule::None, secret: false, generated: Gen::None }
+    Field {
+        name,
+        kind,
+        nullable: false,
+        access: Access::Both,
+        default: "",
+        rule: Rule::None,
+        secret: false,
+        generated: Gen::None,
+        empty_clears: false,
+        write_only: false,
+    }
 }
 
 /// `a` followed by `b`, in a constant: `concat::<{ A.len() + B.len() }>(A, B)`.
@@ -145,6 +162,14 @@ impl Field {
     }
     pub const fn generated(mut self, g: Gen) -> Self {
         self.generated = g;
+        self
+    }
+    pub const fn empty_clears(mut self) -> Self {
+        self.empty_clears = true;
+        self
+    }
+    pub const fn write_only(mut self) -> Self {
+        self.write_only = true;
         self
     }
 
@@ -255,6 +280,9 @@ fn check_value(v: &Json, f: &Field, op: Op, pointer: &str) -> Result<(), Invalid
         }
     }
     let s = v.as_str().unwrap_or("");
+    if f.empty_clears && v.as_str() == Some("") {
+        return Ok(());
+    }
     let ok = match f.rule {
         Rule::None => true,
         Rule::OneOf(vals) => vals.contains(&s),
@@ -277,6 +305,7 @@ fn check_value(v: &Json, f: &Field, op: Op, pointer: &str) -> Result<(), Invalid
         Rule::Ipv4 => s.parse::<std::net::Ipv4Addr>().is_ok(),
         Rule::Cidr => is_cidr(s),
         Rule::Hostname => is_hostname(s),
+        Rule::Cnam => s.chars().count() <= 15 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == ' '),
     };
     if ok {
         return Ok(());
@@ -303,12 +332,13 @@ fn check_value(v: &Json, f: &Field, op: Op, pointer: &str) -> Result<(), Invalid
         Rule::Ipv4 => "an IPv4 address".into(),
         Rule::Cidr => "a network in CIDR notation without host bits (e.g. 203.0.113.0/24)".into(),
         Rule::Hostname => "a fully qualified domain name".into(),
+        Rule::Cnam => "at most 15 letters, digits or spaces".into(),
         Rule::None => "valid".into(),
     };
     bad(format!("'{}' must be {expect}; got {v}.", f.name))
 }
 
-fn is_e164(s: &str) -> bool {
+pub fn is_e164(s: &str) -> bool {
     s.strip_prefix('+').is_some_and(|d| (2..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
@@ -393,6 +423,12 @@ fn token(n: usize) -> String {
 /// (top-level names; a secret inside a nested object is revealed with its parent).
 pub fn mask(obj: &mut Json, fields: &[Field], reveal: &[&str]) {
     for fl in fields {
+        if fl.write_only {
+            if let Some(o) = obj.as_object_mut() {
+                o.remove(fl.name);
+            }
+            continue;
+        }
         if reveal.contains(&fl.name) {
             continue;
         }
@@ -419,6 +455,13 @@ pub enum Cross {
     OnlyWhen { field: &'static str, value: &'static str, other: &'static str, is: &'static str, why: &'static str },
     /// `field` must be null while `other` holds the string `value`.
     NotWith { field: &'static str, other: &'static str, value: &'static str, why: &'static str },
+    /// While `field` is set (true, or a non-empty string), `other` must be set too.
+    Requires { field: &'static str, other: &'static str, why: &'static str },
+}
+
+/// Whether a value counts as set: true, or a non-empty string.
+fn is_set(v: &Json) -> bool {
+    v.as_bool() == Some(true) || v.as_str().is_some_and(|s| !s.is_empty())
 }
 
 impl Cross {
@@ -430,6 +473,13 @@ impl Cross {
             Cross::OnlyWhen { field, value, other, is, why } => {
                 let want: Json = serde_json::from_str(is).unwrap_or(Json::Null);
                 if at(obj, field).as_str() == Some(value) && at(obj, other) != &want { fail(field, why) } else { Ok(()) }
+            }
+            Cross::Requires { field, other, why } => {
+                if is_set(at(obj, field)) && !is_set(at(obj, other)) {
+                    fail(field, why)
+                } else {
+                    Ok(())
+                }
             }
             Cross::NotWith { field, other, value, why } => {
                 if !at(obj, field).is_null() && at(obj, other).as_str() == Some(value) {
@@ -450,6 +500,7 @@ pub fn apply(stored: &mut Json, fields: &[Field], body: &Json) {
         let Some(f) = fields.iter().find(|f| f.name == k) else { continue };
         let value = match (f.kind, v) {
             (Kind::Object(inner), Json::Object(_)) => build(inner, v),
+            (_, Json::String(s)) if f.empty_clears && s.is_empty() => Json::Null,
             _ => stored_form(f.rule, v),
         };
         dst.insert(k.clone(), value);

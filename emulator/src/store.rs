@@ -42,6 +42,20 @@ pub fn new_id() -> String {
     fastrand::u64(1_000_000_000_000_000_000..=9_223_372_036_854_775_807).to_string()
 }
 
+/// A fresh random (version 4) UUID, as billing group ids look.
+pub fn new_uuid() -> String {
+    let (a, b) = (fastrand::u64(..), fastrand::u64(..));
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        8 + (b >> 62),
+        (b >> 48) & 0xfff,
+        b & 0xffff_ffff_ffff
+    )
+}
+
 /// Seconds added to the real clock for every timestamp the emulator writes: a server clock
 /// that is ahead (positive) or behind (negative), or objects made "long ago" in tests.
 static CLOCK_OFFSET_SECS: AtomicI64 = AtomicI64::new(0);
