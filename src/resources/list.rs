@@ -35,6 +35,12 @@ pub enum FilterKind {
     Port,
     /// An RFC 3339 date-time (`2026-01-31T12:00:00Z`).
     DateTime,
+    /// A phone number or part of one: sent as its digits alone (at least this many), matched
+    /// as a run of the number's digits.
+    Digits(usize),
+    /// Text the API offers no filter for: never sent, applied by the provider to what the list
+    /// answers (as its query form says: `filter[name][contains]`).
+    Local,
 }
 
 /// One documented list filter: the data source argument and the query key it is sent as.
@@ -60,6 +66,11 @@ impl ListFilter {
         let q = query_value(v)?;
         match self.kind {
             FilterKind::TextAtLeast(n) if q.chars().count() < n => None,
+            FilterKind::Local => None,
+            FilterKind::Digits(n) => {
+                let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+                (digits.len() >= n).then(|| (self.query.to_string(), digits))
+            }
             _ => Some((self.query.to_string(), q)),
         }
     }
@@ -71,14 +82,36 @@ impl ListFilter {
             FilterKind::Port => int(self.arg).between(0, 65_535),
             FilterKind::DateTime => string(self.arg)
                 .validate(Validator::Check { describe: "an RFC 3339 date-time such as `2026-01-31T12:00:00Z`", check: is_date_time }),
+            FilterKind::Digits(_) => string(self.arg).validate(Validator::Check {
+                describe: "at least three digits, optionally after a `+` (`+1312`, `5550100`)",
+                check: is_number_part,
+            }),
+            FilterKind::Local => string(self.arg),
         };
         a.optional().desc(self.desc)
     }
 }
 
+/// Part of a phone number: an optional `+`, then at least three digits.
+fn is_number_part(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| {
+        let d = s.strip_prefix('+').unwrap_or(s);
+        d.len() >= 3 && d.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
 /// An RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`.
 fn is_date_time(v: &Value) -> bool {
     v.as_str().and_then(crate::telnyx::timestamp::parse).is_some()
+}
+
+/// Settings of each object served apart from it (a phone number's voice settings): read
+/// with `GET {item}{item_suffix}`, listed with `GET {list_path}`, held under `attr`.
+#[derive(Clone, Copy, Debug)]
+pub struct SubView {
+    pub attr: &'static str,
+    pub item_suffix: &'static str,
+    pub list_path: &'static str,
 }
 
 /// A family with a list endpoint and documented filters.
@@ -98,6 +131,21 @@ pub trait Listed: RestObject {
     /// in `FILTERS` that narrows the listing to it (objects listed are then matched exactly).
     /// The first is the lookup argument; the others only narrow it.
     const KEY: &'static [(&'static str, &'static str)];
+    /// Settings served apart from the object, which the data sources read too.
+    const SUB_VIEW: Option<SubView> = None;
+
+    /// The object with its sub-view's settings (`None`: not read), shaped like the schema.
+    fn combine(obj: Json, _sub: Option<&Json>) -> Json {
+        obj
+    }
+}
+
+/// `obj` with its sub-view read by its own GET (families without one: as it is).
+async fn with_sub_view<T: Listed>(client: &Client, ctx: &Ctx, obj: Json) -> Result<Json, crate::telnyx::error::ApiError> {
+    let Some(sv) = T::SUB_VIEW else { return Ok(obj) };
+    let id = obj.get("id").and_then(Json::as_str).unwrap_or_default().to_string();
+    let sub = client.get(ctx, &format!("{}{}", item_path::<T>(&id), sv.item_suffix), T::ENVELOPE).await?;
+    Ok(T::combine(obj, Some(&sub)))
 }
 
 /// The object's attributes as read-only list items (secrets left out: lists mask them).
@@ -132,6 +180,9 @@ pub enum FilterField {
     /// Objects of the list at `list` hold the value (in the filter's own field) and name this
     /// object's id in `link`: a connection's FQDN records (`/fqdns`, `connection_id`).
     Linked { list: &'static str, link: &'static str },
+    /// A (dotted) list field of the object, one of whose items must pass: a number's `tags`
+    /// for `filter[tag]`.
+    Member(&'static str),
     /// Nothing the provider can check: the API's answer is taken as it is.
     Unchecked,
 }
@@ -145,6 +196,8 @@ enum Compare {
     Contains,
     StartsWith,
     EndsWith,
+    /// A run of the field's digits (a phone number).
+    Digits,
 }
 
 impl ListFilter {
@@ -156,11 +209,14 @@ impl ListFilter {
         }
         let inner = self.query.strip_prefix("filter[")?.strip_suffix(']')?;
         let (field, op) = inner.split_once("][").unwrap_or((inner, ""));
+        if matches!(self.kind, FilterKind::Digits(_)) {
+            return Some((inner, Compare::Digits));
+        }
         let how = match op {
-            "" => Compare::Exact,
+            "" | "eq" => Compare::Exact,
             "contains" => Compare::Contains,
-            "startswith" => Compare::StartsWith,
-            "endswith" => Compare::EndsWith,
+            "startswith" | "starts_with" => Compare::StartsWith,
+            "endswith" | "ends_with" => Compare::EndsWith,
             _ => return None,
         };
         Some((field, how))
@@ -173,6 +229,10 @@ fn passes(have: Option<&Json>, want: &Value, how: Compare) -> bool {
         return holds(have, want);
     }
     let (Some(Json::String(h)), Some(w)) = (have, want.as_str()) else { return false };
+    if how == Compare::Digits {
+        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        return digits(h).contains(&digits(w));
+    }
     let (h, w) = (h.to_lowercase(), w.to_lowercase());
     match how {
         Compare::Contains => h.contains(&w),
@@ -187,7 +247,8 @@ fn at<'a>(obj: &'a Json, dotted: &str) -> Option<&'a Json> {
 
 /// The query of the configured filters of `filters`.
 pub fn query(filters: &[ListFilter], config: &Value) -> Vec<(String, String)> {
-    filters.iter().filter_map(|f| query_value(config.get(f.arg)).map(|v| (f.query.to_string(), v))).collect()
+    // Minimum lengths are checked at plan time, so `query_for` leaves out only local filters.
+    filters.iter().filter_map(|f| f.query_for(config.get(f.arg))).collect()
 }
 
 /// Lists `path` with the configured filters, and applies every filter again to what the API
@@ -215,6 +276,9 @@ pub async fn list_filtered(
         let Some((own, how)) = f.recheck() else { continue };
         match fields.iter().find(|(arg, _)| *arg == f.arg).map_or(FilterField::Path(own), |(_, w)| *w) {
             FilterField::Path(field) => items.retain(|o| passes(at(o, field), want, how)),
+            FilterField::Member(field) => {
+                items.retain(|o| at(o, field).and_then(Json::as_array).is_some_and(|xs| xs.iter().any(|x| passes(Some(x), want, how))));
+            }
             FilterField::Linked { list, link } => {
                 let linked = client.list_all(ctx, list, &[(f.query.to_string(), query_value(want).unwrap_or_default())]).await?;
                 let ids: Vec<&Json> = linked.iter().filter(|r| passes(r.get(own), want, how)).filter_map(|r| r.get(link)).collect();
@@ -275,9 +339,20 @@ impl<T: Listed> DataSource<Client> for List<T> {
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
-        let items = list_filtered(client, ctx, T::PATH, T::FILTERS, T::FILTER_FIELDS, config, &[])
-            .await
-            .map_err(|e| Failure::new(e.to_diagnostics("list", T::LIST_TYPE_NAME, None)))?;
+        let list_error = |e: crate::telnyx::error::ApiError| Failure::new(e.to_diagnostics("list", T::LIST_TYPE_NAME, None));
+        let mut items = list_filtered(client, ctx, T::PATH, T::FILTERS, T::FILTER_FIELDS, config, &[]).await.map_err(list_error)?;
+        if let (Some(sv), false) = (T::SUB_VIEW, items.is_empty()) {
+            // One listing of every object's settings, joined by id (not one GET per object).
+            let subs = client.list_all(ctx, sv.list_path, &[]).await.map_err(list_error)?;
+            let by_id: std::collections::HashMap<&str, &Json> = subs.iter().filter_map(|s| Some((s.get("id")?.as_str()?, s))).collect();
+            items = items
+                .into_iter()
+                .map(|o| {
+                    let sub = o.get("id").and_then(Json::as_str).and_then(|id| by_id.get(id).copied());
+                    T::combine(o, sub)
+                })
+                .collect();
+        }
         let attrs = self.item_attrs();
         let mut out = config.clone();
         out.set(T::LIST_ATTR, Value::List(items.iter().map(|o| absorb(attrs, o, &Value::Null)).collect()));
@@ -419,10 +494,10 @@ impl<T: Listed> DataSource<Client> for Find<T> {
         let list_error = |e: crate::telnyx::error::ApiError| Failure::new(e.to_diagnostics("list", T::TYPE_NAME, None));
         if let Some(id) = config.get("id").as_str() {
             if T::RETRIEVE {
-                return match client.get(ctx, &item_path::<T>(id), T::ENVELOPE).await {
-                    Ok(obj) => Ok(absorb(attrs, &obj, &Value::Null)),
-                    Err(e) => Err(Failure::new(e.to_diagnostics("read", T::TYPE_NAME, Some(id)))),
-                };
+                let read_error = |e: crate::telnyx::error::ApiError| Failure::new(e.to_diagnostics("read", T::TYPE_NAME, Some(id)));
+                let obj = client.get(ctx, &item_path::<T>(id), T::ENVELOPE).await.map_err(read_error)?;
+                let obj = with_sub_view::<T>(client, ctx, obj).await.map_err(read_error)?;
+                return Ok(absorb(attrs, &obj, &Value::Null));
             }
             let items = client.list_all(ctx, T::PATH, &[]).await.map_err(list_error)?;
             let found: Vec<&Json> = items.iter().filter(|o| o.get("id").and_then(Json::as_str) == Some(id)).collect();
@@ -435,6 +510,10 @@ impl<T: Listed> DataSource<Client> for Find<T> {
         let items = client.list_all(ctx, T::PATH, &filters).await.map_err(list_error)?;
         let found: Vec<&Json> = items.iter().filter(|o| set.iter().all(|(k, _, v)| holds(o.get(*k), v))).collect();
         let what = set.iter().map(|(k, _, v)| format!("{k} = {}", crate::tfplug::validate::show(v))).collect::<Vec<_>>().join(" and ");
+        if let ([one], Some(_)) = (found.as_slice(), T::SUB_VIEW) {
+            let obj = with_sub_view::<T>(client, ctx, (*one).clone()).await.map_err(list_error)?;
+            return Self::one(attrs, &[&obj], &what);
+        }
         Self::one(attrs, &found, &what)
     }
 }

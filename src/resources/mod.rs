@@ -8,6 +8,7 @@ use crate::tfplug::{DataSource, Resource};
 
 pub mod access_ip_range;
 pub mod any_connection;
+pub mod billing_group;
 pub mod common;
 pub mod connection;
 pub mod connections;
@@ -19,6 +20,7 @@ pub mod ip_connection;
 pub mod list;
 pub mod normalize;
 pub mod outbound_voice_profile;
+pub mod phone_number;
 pub mod registration_status;
 pub mod rest;
 
@@ -26,15 +28,18 @@ use list::{Find, List};
 use rest::Rest;
 
 /// One line per object family: its resource, the data source of the same name (one object by
-/// `id` or natural key), and the plural list data source.
+/// `id` or natural key), and the plural list data source. The resource is the generic
+/// [`Rest`] one unless the line names its own (`Family => Resource`).
 macro_rules! families {
-    ($r:ident, $d:ident; $($t:ty),* $(,)?) => {
+    ($r:ident, $d:ident; $($t:ty $(=> $res:ty)?),* $(,)?) => {
         $(
-            $r.push(Arc::new(Rest::<$t>::default()));
+            $r.push(Arc::new(<families!(@resource $t $(, $res)?)>::default()));
             $d.push(Arc::new(Find::<$t>::default()));
             $d.push(Arc::new(List::<$t>::default()));
         )*
     };
+    (@resource $t:ty) => { Rest::<$t> };
+    (@resource $t:ty, $res:ty) => { $res };
 }
 
 pub type Resources = Vec<Arc<dyn Resource<Client>>>;
@@ -52,6 +57,8 @@ pub fn registry() -> (Resources, DataSources) {
         fqdn::Fqdn,
         ip::Ip,
         access_ip_range::AccessIpRange,
+        billing_group::BillingGroup,
+        phone_number::PhoneNumber => phone_number::PhoneNumberResource,
     );
     // Data sources that are not one family's: any connection, all connections, registration status.
     d.push(Arc::new(any_connection::AnyConnection::default()));

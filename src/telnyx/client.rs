@@ -247,6 +247,9 @@ impl Client {
         if self.settings.api_key.is_empty() {
             return Err(err(ApiErrorKind::NoApiKey, None, Vec::new(), String::new()));
         }
+        if let Some(why) = never_sent(&method, path) {
+            return Err(err(ApiErrorKind::Validation, None, Vec::new(), format!("this provider never sends {m} {path}: {why}")));
+        }
         let url = format!("{}{}", self.settings.base_url.trim_end_matches('/'), path);
         let started = Instant::now();
         let deadline = started + self.settings.operation_timeout;
@@ -348,6 +351,33 @@ impl Client {
             None => String::new(),
         }
     }
+}
+
+/// Paths under which a POST buys, reserves, ports or releases phone numbers.
+const NUMBER_ORDERING: &[&str] = &[
+    "/number_orders",
+    "/sub_number_orders",
+    "/number_block_orders",
+    "/number_reservations",
+    "/advanced_orders",
+    "/inexplicit_number_orders",
+    "/porting_orders",
+    "/phone_numbers/jobs",
+    "/phone_number_blocks/jobs",
+];
+
+/// Why a request must never be sent, whatever asks for it: it would release a phone number
+/// (`DELETE /phone_numbers/{id}`) or buy, port or release numbers. The provider manages the
+/// numbers an account owns and never changes which numbers it owns.
+pub fn never_sent(method: &Method, path: &str) -> Option<&'static str> {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    if *method == Method::DELETE && under("/phone_numbers") {
+        return Some("it would release the phone number from the account");
+    }
+    if *method == Method::POST && NUMBER_ORDERING.iter().any(|p| under(p)) {
+        return Some("it would buy, port or release phone numbers");
+    }
+    None
 }
 
 /// A failed attempt: either sleep and go round again, or give up with the error.
@@ -492,6 +522,40 @@ fn redact_text(t: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_that_release_or_buy_numbers_are_never_sent() {
+        for (m, p) in [
+            (Method::DELETE, "/phone_numbers/1293384261075731499"),
+            (Method::POST, "/phone_numbers/jobs/delete_phone_numbers"),
+            (Method::POST, "/phone_number_blocks/jobs/delete_phone_number_block"),
+            (Method::POST, "/number_orders"),
+            (Method::POST, "/porting_orders"),
+            (Method::POST, "/number_reservations"),
+        ] {
+            assert!(never_sent(&m, p).is_some(), "{m} {p}");
+        }
+        for (m, p) in [
+            (Method::PATCH, "/phone_numbers/1"),
+            (Method::PATCH, "/phone_numbers/1/voice"),
+            (Method::GET, "/phone_numbers"),
+            (Method::DELETE, "/billing_groups/1"),
+            (Method::DELETE, "/phone_numbers_other/1"),
+            (Method::POST, "/outbound_voice_profiles"),
+        ] {
+            assert!(never_sent(&m, p).is_none(), "{m} {p}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_release_is_refused_before_any_network_use() {
+        // An unreachable base URL: a request that were sent would fail with a transport error.
+        let c =
+            Client::new(Settings { api_key: Secret::new("k"), base_url: "http://127.0.0.1:9/v2".into(), ..Settings::default() }).unwrap();
+        let e = c.delete(&Ctx::default(), "/phone_numbers/42").await.unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::Validation);
+        assert!(e.message.contains("never sends DELETE /phone_numbers/42"), "{}", e.message);
+    }
 
     #[test]
     fn backoff_is_bounded_full_jitter() {

@@ -353,3 +353,14 @@ impl Emulator {
         assert!(r.status().is_success(), "setting the emulator clock failed: {}", r.status());
     }
 }
+
+// ---- seeding (phone numbers exist only this way) --------------------------------------------
+
+impl Emulator {
+    /// Loads objects as `POST /_emulator/seed` takes them; returns the new ids per family.
+    pub fn seed(&self, seed: &Json) -> Json {
+        let r = self.http.post(format!("{}/_emulator/seed", self.url)).json(seed).send().unwrap();
+        assert!(r.status().is_success(), "seed refused: {}", r.text().unwrap_or_default());
+        r.json::<Json>().unwrap()["data"].clone()
+    }
+}

@@ -1,0 +1,550 @@
+//! `telnyx_phone_number` — the settings of a phone number the account already owns: its
+//! routing (`connection_id`), billing group, tags, reference and voice settings.
+//! Endpoints: `GET /phone_numbers` (with `filter[phone_number]`), `GET|PATCH /phone_numbers/{id}`,
+//! `GET|PATCH /phone_numbers/{id}/voice`, `GET /phone_numbers/voice`.
+//!
+//! A number is bought or ported, never created through this API, and `DELETE
+//! /phone_numbers/{id}` releases it. So this resource never sends either:
+//! * create **adopts** the number named by `phone_number` (an error naming the attribute when
+//!   the account does not own it, with no write sent) and applies the configuration;
+//! * destroy gives the number back **unrouted**: one PATCH clearing `connection_id`,
+//!   `billing_group_id`, `customer_reference` and `tags` (those the state holds); the number
+//!   stays in the account with its voice settings, `external_pin` and `hd_voice_enabled`;
+//! * the REST client itself refuses to send a number's DELETE or any ordering request
+//!   (`telnyx::client`), whatever a resource asks.
+//!
+//! The number object and its voice settings are two views with two PATCHes: the voice
+//! settings are the nested attribute `voice`, whose unset members keep what Telnyx holds
+//! (nested objects are sent whole, so the API's replace-or-merge question never matters).
+//! Clearing a routing field sends `""` (numbers-and-billing.md, unknown 1: the request schema
+//! types these fields as non-nullable strings; the messaging endpoint documents `""` to
+//! unassign).
+
+use async_trait::async_trait;
+use serde_json::Value as Json;
+
+use super::common::{created_at, id, record_type, tags, updated_at};
+use super::list::{FilterField, FilterKind, ListFilter, Listed, SubView};
+use super::outbound_voice_profile::is_e164;
+use super::rest::{RestObject, SchemaCell, urlencode};
+use crate::telnyx::client::{Client, Envelope};
+use crate::telnyx::error::ApiError;
+use crate::telnyx::mapping::{absorb, request_body};
+use crate::tfplug::schema::{Attribute, bool, nested, string};
+use crate::tfplug::validate::Validator;
+use crate::tfplug::{AttrPath, Ctx, Diagnostic, Diagnostics, Failure, Resource, Schema, Value};
+
+/// The family's shape (schema, list filters); [`PhoneNumberResource`] is its resource.
+#[derive(Debug)]
+pub struct PhoneNumber;
+
+/// Statuses of a number that has left the account: it reads as gone.
+const GONE: &[&str] = &["deleted", "ported-out"];
+
+/// Top-level settings a destroy clears (sent as `""`, or `[]` for `tags`).
+const CLEARED_ON_DESTROY: &[&str] = &["connection_id", "billing_group_id", "customer_reference", "tags"];
+
+/// Letters, digits and spaces, at most 15 characters (a CNAM listing).
+fn is_cnam(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.chars().count() <= 15 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == ' '))
+}
+
+fn is_e164_or_empty(v: &Value) -> bool {
+    v.as_str() == Some("") || is_e164(v)
+}
+
+fn voice() -> Attribute {
+    nested(
+        "voice",
+        vec![
+            bool("tech_prefix_enabled").optional_computed().keep_state().desc("Whether a tech prefix is used for this number."),
+            string("translated_number")
+                .optional_computed()
+                .keep_state()
+                .length(0, 32)
+                .desc("Replaces the dialled number of inbound calls before they reach you (up to 32 characters); `\"\"` for none."),
+            bool("caller_id_name_enabled")
+                .optional_computed()
+                .keep_state()
+                .desc("Whether the caller's name (CNAM) is looked up for inbound calls."),
+            string("usage_payment_method")
+                .optional_computed()
+                .keep_state()
+                .one_of(&["pay-per-minute", "channel"])
+                .desc("`pay-per-minute`, or `channel` (billed against the account's concurrent channels)."),
+            string("inbound_call_screening")
+                .optional_computed()
+                .keep_state()
+                .one_of(&["disabled", "reject_calls", "flag_calls"])
+                .desc("Screening of inbound calls (costs a monthly fee per number when not `disabled`)."),
+            nested(
+                "call_forwarding",
+                vec![
+                    bool("call_forwarding_enabled")
+                        .optional_computed()
+                        .keep_state()
+                        .desc("Whether forwarding happens (when `forwards_to` and `forwarding_type` are set)."),
+                    string("forwards_to")
+                        .optional_computed()
+                        .keep_state()
+                        .validate(Validator::Check {
+                            describe: "an E.164 number such as `+13125550100`, or `\"\"`",
+                            check: is_e164_or_empty,
+                        })
+                        .desc("Number (E.164) inbound calls are forwarded to; `\"\"` for none."),
+                    string("forwarding_type")
+                        .optional_computed()
+                        .keep_state()
+                        .one_of(&["always", "on-failure"])
+                        .desc("`always`, or `on-failure` (only when the call cannot reach the connection)."),
+                ],
+            )
+            .optional_computed()
+            .keep_state()
+            .desc("Forwarding of inbound calls."),
+            nested(
+                "cnam_listing",
+                vec![
+                    bool("cnam_listing_enabled")
+                        .optional_computed()
+                        .keep_state()
+                        .desc("Whether the number's caller name is listed; needs `cnam_listing_details`."),
+                    string("cnam_listing_details")
+                        .optional_computed()
+                        .keep_state()
+                        .validate(Validator::Check { describe: "at most 15 letters, digits or spaces", check: is_cnam })
+                        .desc("The listed caller name: at most 15 letters, digits or spaces; needs `cnam_listing_enabled = true`."),
+                ],
+            )
+            .optional_computed()
+            .keep_state()
+            .desc("Caller name (CNAM) listing of the number."),
+            nested(
+                "media_features",
+                vec![
+                    bool("rtp_auto_adjust_enabled")
+                        .optional_computed()
+                        .keep_state()
+                        .desc("Whether the RTP destination follows the source of incoming RTP."),
+                    bool("accept_any_rtp_packets_enabled")
+                        .optional_computed()
+                        .keep_state()
+                        .desc("Whether RTP is accepted from any address and port on your side."),
+                    bool("t38_fax_gateway_enabled").optional_computed().keep_state().desc("Whether a T.38 re-INVITE is accepted."),
+                ],
+            )
+            .optional_computed()
+            .keep_state()
+            .desc("Media handling of calls to the number."),
+            nested(
+                "call_recording",
+                vec![
+                    bool("inbound_call_recording_enabled").optional_computed().keep_state().desc("Whether every inbound call is recorded."),
+                    string("inbound_call_recording_format")
+                        .optional_computed()
+                        .keep_state()
+                        .one_of(&["wav", "mp3"])
+                        .desc("Recording file format."),
+                    string("inbound_call_recording_channels")
+                        .optional_computed()
+                        .keep_state()
+                        .one_of(&["single", "dual"])
+                        .desc("`single`, or `dual` (the first leg on one channel, the rest on the other)."),
+                ],
+            )
+            .optional_computed()
+            .keep_state()
+            .desc("Recording of inbound calls."),
+        ],
+    )
+    .optional_computed()
+    .keep_state()
+    .desc(
+        "The number's voice settings (`/phone_numbers/{id}/voice`). Members left out keep what Telnyx holds; \
+         destroy leaves them as they are.",
+    )
+}
+
+impl RestObject for PhoneNumber {
+    const TYPE_NAME: &'static str = "telnyx_phone_number";
+    const PATH: &'static str = "/phone_numbers";
+
+    fn schema() -> Schema {
+        Schema::new(
+            "The settings of a phone number the Telnyx account already owns: which connection it is routed to, its billing \
+             group, tags, reference and voice settings. Creating this resource **adopts** the number (it never buys one: a \
+             number the account does not own is an error); destroying it **unroutes** the number (it clears `connection_id`, \
+             `billing_group_id`, `customer_reference` and `tags`; the number stays in the account with its voice settings, \
+             `external_pin` and `hd_voice_enabled`). The provider never releases a number. Imports by id or by the E.164 number.",
+        )
+        .attr(id())
+        .attr(
+            string("phone_number")
+                .required()
+                .replace_on_change()
+                .validate(Validator::Check { describe: "an E.164 number such as `+13125550100`", check: is_e164 })
+                .desc("The number, in E.164 (`+13125550100`). It must already belong to the account."),
+        )
+        .attr(string("connection_id").optional().length(1, usize::MAX).desc(
+            "Id of the connection (credential, FQDN, IP or any other kind) inbound calls to the number are routed to. \
+             Unset: the number is unrouted (applying clears a connection it had).",
+        ))
+        .attr(
+            string("billing_group_id")
+                .optional()
+                .validate(Validator::Uuid)
+                .desc("UUID of the billing group (`telnyx_billing_group`) the number is billed to; unset for none."),
+        )
+        .attr(tags())
+        .attr(string("customer_reference").optional().length(1, 255).desc("Free text for your own look-ups; unset for none."))
+        .attr(string("external_pin").optional_computed().keep_state().sensitive().length(1, 64).desc(
+            "PIN that a carrier winning a port-out request must give (where carriers cooperate). Unset: keeps what Telnyx holds; \
+             destroy leaves it.",
+        ))
+        .attr(bool("hd_voice_enabled").optional_computed().keep_state().desc("Whether HD voice is enabled for the number."))
+        .attr(voice())
+        .attr(string("status").computed().keep_state().desc("Status of the number at Telnyx (`active`, `port-pending`, …)."))
+        .attr(string("country_iso_alpha2").computed().keep_state().desc("ISO 3166-1 alpha-2 code of the number's country."))
+        .attr(string("phone_number_type").computed().keep_state().desc("Kind of number (`local`, `toll_free`, `mobile`, …)."))
+        .attr(string("source_type").computed().keep_state().desc("How the number came to the account: `number_order` or `port_request`."))
+        .attr(bool("deletion_lock_enabled").computed().keep_state().desc("Whether the number is locked against release."))
+        .attr(
+            bool("emergency_enabled")
+                .computed()
+                .keep_state()
+                .desc("Whether emergency services are enabled (set through Telnyx's emergency endpoints)."),
+        )
+        .attr(string("emergency_address_id").computed().keep_state().desc("Id of the address used for emergency services."))
+        .attr(string("emergency_status").computed().keep_state().desc("Emergency provisioning status."))
+        .attr(string("purchased_at").computed().keep_state().desc("When the number was purchased (ISO 8601)."))
+        .attr(record_type())
+        .attr(created_at())
+        .attr(updated_at())
+    }
+
+    fn validate(config: &Value) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        let cnam = config.get("voice").get("cnam_listing");
+        let (enabled, details) = (cnam.get("cnam_listing_enabled"), cnam.get("cnam_listing_details"));
+        let path = |leaf: &str| AttrPath::attr("voice").join("cnam_listing").join(leaf);
+        if enabled.as_bool() == Some(true) && details.as_str() == Some("") {
+            d.push(
+                Diagnostic::error(
+                    "Invalid CNAM listing",
+                    "`voice.cnam_listing.cnam_listing_enabled = true` needs a non-empty `cnam_listing_details`.",
+                )
+                .at(path("cnam_listing_details")),
+            );
+        }
+        if enabled.as_bool() == Some(false) && details.as_str().is_some_and(|s| !s.is_empty()) {
+            d.push(
+                Diagnostic::error(
+                    "Invalid CNAM listing",
+                    "`voice.cnam_listing.cnam_listing_details` is listed only with `cnam_listing_enabled = true`.",
+                )
+                .at(path("cnam_listing_enabled")),
+            );
+        }
+        d
+    }
+}
+
+impl Listed for PhoneNumber {
+    const NOUN: (&'static str, &'static str) = ("phone number", "phone numbers");
+    const LIST_TYPE_NAME: &'static str = "telnyx_phone_numbers";
+    const LIST_ATTR: &'static str = "phone_numbers";
+    const FILTERS: &'static [ListFilter] = &[
+        ListFilter {
+            arg: "phone_number_contains",
+            query: "filter[phone_number]",
+            kind: FilterKind::Digits(3),
+            desc: "Only numbers whose digits contain these digits (at least three; a leading `+` is ignored). \
+                   The exact E.164 number selects that number.",
+        },
+        ListFilter::text("connection_id", "filter[connection_id]", "Only numbers routed to this connection."),
+        ListFilter::text("billing_group_id", "filter[billing_group_id]", "Only numbers billed to this billing group."),
+        ListFilter::text("tag", "filter[tag]", "Only numbers that carry this tag."),
+        ListFilter::text(
+            "status",
+            "filter[status]",
+            "Only numbers in this status (`active`, `port-pending`, `purchase-pending`, `emergency-only`, …).",
+        ),
+        ListFilter::text("customer_reference", "filter[customer_reference]", "Only numbers with exactly this customer reference."),
+        ListFilter::text(
+            "country_iso_alpha2",
+            "filter[country_iso_alpha2]",
+            "Only numbers of this country (ISO 3166-1 alpha-2, e.g. `US`).",
+        ),
+        ListFilter {
+            arg: "connection_name_contains",
+            query: "filter[voice.connection_name][contains]",
+            kind: FilterKind::TextAtLeast(3),
+            desc: "Only numbers routed to a connection whose name contains this text, ignoring case (at least 3 characters).",
+        },
+        ListFilter::text(
+            "number_type",
+            "filter[number_type][eq]",
+            "Only numbers of this type (`local`, `national`, `toll_free`, `mobile`, `shared_cost`).",
+        ),
+    ];
+    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = &[
+        ("tag", FilterField::Member("tags")),
+        // The connection's name is not part of the number's state: left to the API.
+        ("connection_name_contains", FilterField::Unchecked),
+        ("number_type", FilterField::Path("phone_number_type")),
+    ];
+    const KEY: &'static [(&'static str, &'static str)] = &[("phone_number", "phone_number_contains")];
+    const SUB_VIEW: Option<SubView> = Some(SubView { attr: "voice", item_suffix: "/voice", list_path: "/phone_numbers/voice" });
+
+    fn combine(number: Json, voice: Option<&Json>) -> Json {
+        combine(number, voice)
+    }
+}
+
+/// The number object and its voice settings as one object shaped like the schema: the voice
+/// view under `voice`, with the `caller_id_name_enabled` that only the number reports.
+pub fn combine(mut number: Json, voice: Option<&Json>) -> Json {
+    if let (Some(v), Some(obj)) = (voice, number.as_object_mut()) {
+        let mut v = v.clone();
+        if let (Some(vo), Some(c)) = (v.as_object_mut(), obj.get("caller_id_name_enabled")) {
+            vo.insert("caller_id_name_enabled".into(), c.clone());
+        }
+        obj.insert("voice".into(), v);
+    }
+    number
+}
+
+/// The resource: adopt, route, unroute — never buy or release.
+#[derive(Debug, Default)]
+pub struct PhoneNumberResource {
+    schema: SchemaCell,
+}
+
+fn item(id: &str) -> String {
+    format!("{}/{}", PhoneNumber::PATH, urlencode(id))
+}
+
+fn diag(e: &ApiError, verb: &str, id: Option<&str>) -> Failure {
+    Failure::new(e.to_diagnostics(verb, PhoneNumber::TYPE_NAME, id))
+}
+
+/// The number `e164` as the account holds it, found through the list filter (its digits) and
+/// matched exactly; `None` when the account does not own it.
+async fn find_owned(client: &Client, ctx: &Ctx, e164: &str) -> Result<Option<Json>, ApiError> {
+    let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
+    let items = client.list_all(ctx, PhoneNumber::PATH, &[("filter[phone_number]".to_string(), digits)]).await?;
+    Ok(items.into_iter().find(|o| {
+        o.get("phone_number").and_then(Json::as_str) == Some(e164)
+            && !o.get("status").and_then(Json::as_str).is_some_and(|s| GONE.contains(&s))
+    }))
+}
+
+fn not_owned(e164: &str) -> Failure {
+    Diagnostic::error(
+        "Phone number not in this Telnyx account",
+        format!(
+            "The account has no phone number {e164}. telnyx_phone_number manages the settings of numbers the account already owns; \
+             it never buys one. Order or port the number at Telnyx first (or fix `phone_number`), then apply again."
+        ),
+    )
+    .at(AttrPath::attr("phone_number"))
+    .into()
+}
+
+/// `v` with every unknown value inside it replaced by `known`'s value at the same place.
+fn fill_unknown(v: &Value, known: &Value) -> Value {
+    match v {
+        Value::Unknown(_) => known.clone(),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), fill_unknown(x, known.get(k)))).collect()),
+        other => other.clone(),
+    }
+}
+
+impl PhoneNumberResource {
+    fn attrs(&self) -> &[Attribute] {
+        &self.schema.get(PhoneNumber::schema).attributes
+    }
+
+    fn voice_attrs(&self) -> &[Attribute] {
+        self.attrs().iter().find(|a| a.name == "voice").map(Attribute::children).unwrap_or(&[])
+    }
+
+    /// Reads the number and its voice settings; `None` when it is not (or no longer) the account's.
+    async fn fetch(client: &Client, ctx: &Ctx, id: &str) -> Result<Option<Json>, ApiError> {
+        let number = match client.get(ctx, &item(id), Envelope::Data).await {
+            Ok(n) => n,
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if number.get("status").and_then(Json::as_str).is_some_and(|s| GONE.contains(&s)) {
+            return Ok(None);
+        }
+        let voice = match client.get(ctx, &format!("{}/voice", item(id)), Envelope::Data).await {
+            Ok(v) => Some(v),
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(Some(combine(number, voice.as_ref())))
+    }
+
+    /// Brings the number from `prior` to `desired` (both whole states): the voice settings
+    /// first (so the number's answer reports them), then the number's own settings; each only
+    /// when something of it changes. Returns the number and its voice settings as Telnyx
+    /// answered last.
+    async fn converge(&self, client: &Client, ctx: &Ctx, id: &str, prior: &Value, desired: &Value, verb: &str) -> Result<Json, Failure> {
+        let mut voice_json = None;
+        let (want_voice, had_voice) = (desired.get("voice"), prior.get("voice"));
+        if want_voice.is_wholly_known() && !want_voice.is_null() && want_voice != had_voice {
+            let body = request_body(self.voice_attrs(), want_voice, had_voice, &[]);
+            let path = format!("{}/voice", item(id));
+            voice_json = Some(client.update(ctx, &path, &body, Envelope::Data).await.map_err(|e| diag(&e, verb, Some(id)))?);
+        }
+        let top: Vec<&Attribute> = self.attrs().iter().filter(|a| a.presence.is_configurable() && a.name != "voice").collect();
+        let changed = top.iter().any(|a| desired.get(&a.name).is_known() && desired.get(&a.name) != prior.get(&a.name));
+        let number = if changed {
+            let mut body = request_body(self.attrs(), desired, prior, &["voice", "phone_number"]);
+            if let Some(obj) = body.as_object_mut() {
+                for v in obj.values_mut().filter(|v| v.is_null()) {
+                    *v = Json::String(String::new());
+                }
+            }
+            client.update(ctx, &item(id), &body, Envelope::Data).await
+        } else {
+            client.get(ctx, &item(id), Envelope::Data).await
+        }
+        .map_err(|e| diag(&e, verb, Some(id)))?;
+        Ok(combine(number, voice_json.as_ref()))
+    }
+}
+
+#[async_trait]
+impl Resource<Client> for PhoneNumberResource {
+    fn type_name(&self) -> &'static str {
+        PhoneNumber::TYPE_NAME
+    }
+    fn schema(&self) -> Schema {
+        self.schema.get(PhoneNumber::schema).clone()
+    }
+    fn validate(&self, config: &Value) -> Diagnostics {
+        PhoneNumber::validate(config)
+    }
+
+    /// Adopts the number: found by `phone_number` (no write at all when the account does not
+    /// own it), then brought to the configuration from what it held.
+    async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {
+        let e164 = planned.get("phone_number").as_str().unwrap_or_default().to_string();
+        let found = find_owned(client, ctx, &e164).await.map_err(|e| diag(&e, "look up", None))?.ok_or_else(|| not_owned(&e164))?;
+        let id = found.get("id").and_then(Json::as_str).unwrap_or_default().to_string();
+        let held = Self::fetch(client, ctx, &id).await.map_err(|e| diag(&e, "read", Some(&id)))?.ok_or_else(|| not_owned(&e164))?;
+        let as_found = absorb(self.attrs(), &held, &Value::Null);
+        // Unset voice members keep what the number holds: every nested object is sent whole.
+        let desired = fill_unknown(planned, &as_found);
+        let answered = self.converge(client, ctx, &id, &as_found, &desired, "adopt").await?;
+        Ok(absorb(self.attrs(), &answered, &desired))
+    }
+
+    async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
+        let id = state.get("id").as_str().unwrap_or_default().to_string();
+        match Self::fetch(client, ctx, &id).await {
+            Ok(Some(obj)) => Ok(Some(absorb(self.attrs(), &obj, state))),
+            Ok(None) => Ok(None),
+            Err(e) => Err(diag(&e, "read", Some(&id))),
+        }
+    }
+
+    async fn update(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure> {
+        let id = prior.get("id").as_str().unwrap_or_default().to_string();
+        let answered = self.converge(client, ctx, &id, prior, planned, "update").await.map_err(|f| f.with_state(prior.clone()))?;
+        Ok(absorb(self.attrs(), &answered, planned))
+    }
+
+    /// Unroutes the number (never `DELETE`, which would release it).
+    async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {
+        let id = state.get("id").as_str().unwrap_or_default().to_string();
+        let mut body = serde_json::Map::new();
+        for field in CLEARED_ON_DESTROY {
+            let held = state.get(field);
+            let cleared = match held {
+                Value::Null => continue,
+                Value::Set(xs) if xs.is_empty() => continue,
+                Value::Set(_) => Json::Array(Vec::new()),
+                _ => Json::String(String::new()),
+            };
+            body.insert((*field).to_string(), cleared);
+        }
+        if body.is_empty() {
+            return Ok(());
+        }
+        match client.update(ctx, &item(&id), &Json::Object(body), Envelope::Data).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(diag(&e, "unroute", Some(&id))),
+        }
+    }
+
+    /// By id, or by the E.164 number (`+13125550100`).
+    async fn import(&self, client: &Client, ctx: &Ctx, id: &str) -> Result<Value, Failure> {
+        let id = id.trim();
+        let id = if id.starts_with('+') {
+            let found = find_owned(client, ctx, id).await.map_err(|e| diag(&e, "look up", None))?.ok_or_else(|| not_owned(id))?;
+            found.get("id").and_then(Json::as_str).unwrap_or_default().to_string()
+        } else if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            id.to_string()
+        } else {
+            return Err(Diagnostic::error(
+                "Invalid import id",
+                format!("Import a telnyx_phone_number by its Telnyx id or by the number in E.164 (`+13125550100`); got {id:?}."),
+            )
+            .into());
+        };
+        let mut v = Value::null_object(&self.schema.get(PhoneNumber::schema).ty());
+        v.set("id", Value::string(&id));
+        Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_number_and_its_voice_settings_read_as_one_object() {
+        let number = serde_json::json!({"id": "1", "phone_number": "+13125550100", "caller_id_name_enabled": true, "connection_id": null});
+        let voice = serde_json::json!({"id": "1", "record_type": "voice_settings", "cnam_listing": {"cnam_listing_enabled": false}});
+        let s = absorb(&PhoneNumber::schema().attributes, &combine(number.clone(), Some(&voice)), &Value::Null);
+        assert_eq!(s.get("voice").get("caller_id_name_enabled"), &Value::Bool(true));
+        assert_eq!(s.get("voice").get("cnam_listing").get("cnam_listing_enabled"), &Value::Bool(false));
+        assert_eq!(s.get("record_type"), &Value::Null, "the number's own record type is absent here");
+        assert!(combine(number, None).get("voice").is_none());
+    }
+
+    #[test]
+    fn unknowns_are_filled_from_what_the_number_holds() {
+        let ty = PhoneNumber::schema().ty();
+        let mut held = Value::null_object(&ty);
+        held.set("connection_id", Value::string("c1"));
+        let mut planned = Value::null_object(&ty);
+        planned.set("id", Value::unknown());
+        planned.set("connection_id", Value::string("c2"));
+        let filled = fill_unknown(&planned, &held);
+        assert_eq!(filled.get("connection_id"), &Value::string("c2"));
+        assert!(filled.get("id").is_null());
+    }
+
+    #[test]
+    fn cnam_rules_name_the_attribute() {
+        let ty = PhoneNumber::schema().ty();
+        let config = |cnam: Json| {
+            let j = serde_json::json!({"phone_number": "+13125550100", "voice": {"cnam_listing": cnam}});
+            crate::tfplug::json::from_json(&j, &ty, crate::tfplug::json::Extra::Reject).unwrap()
+        };
+        let d = PhoneNumber::validate(&config(serde_json::json!({"cnam_listing_enabled": true, "cnam_listing_details": ""})));
+        assert_eq!(d.0.len(), 1);
+        assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "voice.cnam_listing.cnam_listing_details");
+        let d = PhoneNumber::validate(&config(serde_json::json!({"cnam_listing_enabled": false, "cnam_listing_details": "ACME"})));
+        assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "voice.cnam_listing.cnam_listing_enabled");
+        assert!(
+            PhoneNumber::validate(&config(serde_json::json!({"cnam_listing_enabled": true, "cnam_listing_details": "ACME"}))).0.is_empty()
+        );
+    }
+}
