@@ -30,7 +30,7 @@ fn workspace(emu: &Emulator, main_tf: &str) -> Tf {
 
 #[test]
 fn module_used_twice_applies_plans_empty_and_destroys() {
-    let emu = Emulator::start();
+    let emu = Emulator::start_with(&["--seed", workspace_root().join("examples/emulator-seed.json").to_str().unwrap()]);
     let usage = std::fs::read_to_string(workspace_root().join("examples/module-usage/main.tf")).unwrap();
     let tf = workspace(&emu, &usage);
     tf.apply().ok();
@@ -43,6 +43,16 @@ fn module_used_twice_applies_plans_empty_and_destroys() {
     let hq_profile = profiles.iter().find(|p| p["name"] == "hq-pbx-outbound").unwrap();
     assert_eq!(conn["outbound"]["outbound_voice_profile_id"], hq_profile["id"]);
     assert_eq!(conn["inbound"]["channel_limit"], 30);
+    // Each trunk routes its numbers; hq's are billed to the group.
+    let group = emu.objects("billing_groups")[0]["id"].clone();
+    let numbers = emu.objects("phone_numbers");
+    let on = |n: &str| numbers.iter().find(|x| x["phone_number"] == n).unwrap().clone();
+    for n in ["+13125550100", "+13125550101"] {
+        assert_eq!((&on(n)["connection_id"], &on(n)["billing_group_id"]), (&conn["id"], &group), "{n}");
+    }
+    let dc = &emu.objects("ip_connections")[0];
+    assert_eq!(on("+13125550102")["connection_id"], dc["id"]);
+    assert_eq!(on("+13125550102")["tags"], serde_json::json!(["datacenter"]));
     tf.assert_no_changes();
 
     let out = tf.run(&["output", "-json"]);
@@ -50,9 +60,12 @@ fn module_used_twice_applies_plans_empty_and_destroys() {
     let j: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(j["hq_connection_id"]["value"], conn["id"]);
     assert_eq!(j["datacenter_ip_ids"]["value"].as_object().unwrap().len(), 2);
+    assert_eq!(j["hq_numbers"]["value"].as_object().unwrap().len(), 2);
 
     tf.destroy().ok();
-    assert_eq!(emu.object_count(), 0);
+    assert_eq!(emu.object_count(), emu.objects("phone_numbers").len(), "only the account's numbers are left");
+    assert!(emu.objects("phone_numbers").iter().all(|n| n["connection_id"].is_null()), "unrouted");
+    assert_eq!(emu.count("DELETE", "/v2/phone_numbers"), 0, "never released");
 }
 
 #[test]
@@ -68,15 +81,16 @@ provider "telnyx" {}
 module "bad" {
   source       = "../modules/sip_trunk"
   name         = "Bad Name"
-  kind         = "sip"
-  destinations = ["usa"]
+  kind          = "sip"
+  destinations  = ["usa"]
+  phone_numbers = ["3125550100"]
 }
 "#;
     let tf = workspace(&emu, main);
     let r = tf.plan();
     assert_eq!(r.code, 1, "{}", r.all());
     let all = r.all();
-    for needle in ["The name must be", "The kind must be one of", "two-letter upper-case country code"] {
+    for needle in ["The name must be", "The kind must be one of", "two-letter upper-case country code", "E.164 form"] {
         assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
     }
     assert_eq!(emu.count("POST", "/v2/"), 0);

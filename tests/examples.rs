@@ -80,7 +80,7 @@ fn example_files() -> Vec<String> {
 /// Runs one example; returns a description of what went wrong, if anything.
 fn check(example: &str) -> Result<(), String> {
     let body = assemble(example)?;
-    let emu = Emulator::start();
+    let emu = seeded_emulator();
     let tf = Tf::new(&emu);
     tf.config(&format!("provider \"telnyx\" {{}}\n\n{body}"));
     let fail = |what: &str, out: String| Err(format!("{example}: {what}:\n{out}"));
@@ -96,10 +96,22 @@ fn check(example: &str) -> Result<(), String> {
     if r.code != 0 {
         return fail("destroy failed", r.all());
     }
-    if emu.object_count() != 0 {
-        return fail("objects left after destroy", format!("{:?}", emu.objects("outbound_voice_profiles")));
+    let left = emu.object_count() - emu.objects("phone_numbers").len();
+    if left != 0 {
+        return fail("objects left after destroy", format!("{left} objects"));
+    }
+    let routed: Vec<_> = emu.objects("phone_numbers").into_iter().filter(|n| !n["connection_id"].is_null()).collect();
+    if !routed.is_empty() {
+        return fail("numbers still routed after destroy", format!("{routed:?}"));
     }
     Ok(())
+}
+
+/// The emulator with the account the examples assume: the phone numbers of
+/// `examples/emulator-seed.json` (numbers cannot be created through the API).
+fn seeded_emulator() -> Emulator {
+    let seed = workspace_root().join("examples/emulator-seed.json");
+    Emulator::start_with(&["--seed", seed.to_str().unwrap()])
 }
 
 #[test]
@@ -133,14 +145,19 @@ fn every_example_applies_plans_empty_and_destroys() {
 /// The quick start's configuration (scripts/quickstart.sh applies it the same way).
 #[test]
 fn the_quickstart_example_applies_plans_empty_and_destroys() {
-    let emu = Emulator::start();
+    let emu = seeded_emulator();
     let tf = Tf::new(&emu);
     std::fs::write(tf.path().join("main.tf"), read("examples/quickstart/main.tf").unwrap()).unwrap();
     tf.apply().ok();
     assert_eq!(emu.objects("outbound_voice_profiles").len(), 1);
     assert_eq!(emu.objects("fqdn_connections").len(), 1);
     assert_eq!(emu.objects("fqdns").len(), 1);
+    let conn = emu.objects("fqdn_connections")[0]["id"].clone();
+    let routed: Vec<_> = emu.objects("phone_numbers").into_iter().filter(|n| n["connection_id"] == conn).collect();
+    assert_eq!(routed.len(), 1, "the quick start routes one number");
+    assert_eq!(routed[0]["phone_number"], "+13125550100");
     tf.assert_no_changes();
     tf.destroy().ok();
-    assert_eq!(emu.object_count(), 0);
+    assert_eq!(emu.object_count(), emu.objects("phone_numbers").len(), "only the account's numbers are left");
+    assert!(emu.objects("phone_numbers").iter().all(|n| n["connection_id"].is_null()), "destroy unroutes");
 }

@@ -1,5 +1,5 @@
 # Two trunks from the same module: a registering PBX at headquarters and an SBC pair in the
-# data centre.
+# data centre, each with the account's numbers routed to it.
 
 terraform {
   required_providers {
@@ -17,6 +17,10 @@ variable "hq_pbx_password" {
   default   = "Hq-pbx-Secret-2026"
 }
 
+resource "telnyx_billing_group" "hq" {
+  name = "hq-telephony"
+}
+
 module "hq" {
   source = "../modules/sip_trunk"
 
@@ -28,6 +32,8 @@ module "hq" {
   concurrent_call_limit = 30
   channel_limit         = 30
   codecs                = ["OPUS", "G722", "G711U"]
+  phone_numbers         = ["+13125550100", "+13125550101"]
+  billing_group_id      = telnyx_billing_group.hq.id
   tags                  = ["hq"]
 }
 
@@ -42,7 +48,8 @@ module "datacenter" {
     "192.0.2.10" = 5060
     "192.0.2.11" = 5060
   }
-  tags = ["datacenter"]
+  phone_numbers = ["+13125550102"]
+  tags          = ["datacenter"]
 }
 
 output "hq_connection_id" {
@@ -51,4 +58,8 @@ output "hq_connection_id" {
 
 output "datacenter_ip_ids" {
   value = module.datacenter.ip_ids
+}
+
+output "hq_numbers" {
+  value = module.hq.phone_number_ids
 }

@@ -1,7 +1,13 @@
 # A SIP trunk: an outbound voice profile and one connection of the chosen kind, with the
-# connection's addresses (FQDNs or IPs).
+# connection's addresses (FQDNs or IPs) and the phone numbers routed to it.
 
 locals {
+  connection_id = one(concat(
+    telnyx_credential_connection.this[*].id,
+    telnyx_fqdn_connection.this[*].id,
+    telnyx_ip_connection.this[*].id,
+  ))
+
   inbound = { for k, v in {
     channel_limit = var.channel_limit
     codecs        = var.codecs
@@ -12,6 +18,7 @@ resource "telnyx_outbound_voice_profile" "this" {
   name                     = "${var.name}-outbound"
   whitelisted_destinations = var.destinations
   concurrent_call_limit    = var.concurrent_call_limit
+  billing_group_id         = var.billing_group_id
   tags                     = var.tags
 }
 
@@ -62,4 +69,14 @@ resource "telnyx_ip" "this" {
   connection_id = telnyx_ip_connection.this[0].id
   ip_address    = each.key
   port          = each.value
+}
+
+# Numbers the account already owns, routed to the trunk's connection (never bought; destroying
+# the trunk unroutes them and leaves them in the account).
+resource "telnyx_phone_number" "this" {
+  for_each         = var.phone_numbers
+  phone_number     = each.value
+  connection_id    = local.connection_id
+  billing_group_id = var.billing_group_id
+  tags             = var.tags
 }

@@ -5,11 +5,7 @@ output "outbound_voice_profile_id" {
 
 output "connection_id" {
   description = "Id of the trunk's connection, whatever its kind."
-  value = one(concat(
-    telnyx_credential_connection.this[*].id,
-    telnyx_fqdn_connection.this[*].id,
-    telnyx_ip_connection.this[*].id,
-  ))
+  value       = local.connection_id
 }
 
 output "kind" {
@@ -25,4 +21,9 @@ output "fqdn_ids" {
 output "ip_ids" {
   description = "Ids of the IP records, by address."
   value       = { for k, v in telnyx_ip.this : k => v.id }
+}
+
+output "phone_number_ids" {
+  description = "Ids of the routed phone numbers, by number."
+  value       = { for k, v in telnyx_phone_number.this : k => v.id }
 }

@@ -88,3 +88,19 @@ variable "tags" {
   type        = set(string)
   default     = []
 }
+
+variable "phone_numbers" {
+  description = "Numbers the account already owns (E.164) to route to the trunk. The module never buys a number; destroying the trunk unroutes them."
+  type        = set(string)
+  default     = []
+  validation {
+    condition     = alltrue([for n in var.phone_numbers : can(regex("^\\+[0-9]{2,15}$", n))])
+    error_message = "Each phone number must be in E.164 form, such as \"+13125550100\"."
+  }
+}
+
+variable "billing_group_id" {
+  description = "UUID of a billing group (telnyx_billing_group) the trunk's numbers and outbound calls are billed to; null for none."
+  type        = string
+  default     = null
+}

@@ -1,0 +1,3 @@
+resource "telnyx_billing_group" "example" {
+  name = "sip-trunk-usage"
+}
