@@ -5,6 +5,7 @@
 //! * [`resources`] — one file per Telnyx object family, plus the registry;
 //! * [`provider`] — the provider block and client configuration.
 
+pub mod export;
 pub mod provider;
 pub mod resources;
 pub mod telnyx;

@@ -31,3 +31,36 @@ pub fn tags() -> Attribute {
 pub fn is_country_code(v: &Value) -> bool {
     v.as_str().is_some_and(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()))
 }
+
+/// The default `terraform-provider-telnyx export` gives the variable of a secret it cannot
+/// write. It is never sent while `ignore_changes` holds the secret; a plan that would send it
+/// (a create, or a change to it) fails, so it can never become a real, known password.
+pub const EXPORT_PLACEHOLDER: &str = "SET-ME-exported-placeholder";
+
+/// Errors for every secret (at any depth) the plan would send as [`EXPORT_PLACEHOLDER`].
+pub fn placeholder_secrets(
+    attrs: &[crate::tfplug::Attribute],
+    prior: &Value,
+    planned: &Value,
+    path: &crate::tfplug::AttrPath,
+) -> crate::tfplug::Diagnostics {
+    let mut d = crate::tfplug::Diagnostics::new();
+    for a in attrs {
+        let (p, v) = (path.join(&a.name), planned.get(&a.name));
+        if a.sensitive && v.as_str() == Some(EXPORT_PLACEHOLDER) && prior.get(&a.name) != v {
+            d.push(
+                crate::tfplug::Diagnostic::error(
+                    "Secret not set",
+                    format!(
+                        "`{p}` is the placeholder that `terraform-provider-telnyx export` writes for a secret Telnyx does not return. \
+                         Set its variable (see variables.tf) before Terraform creates the object or changes `{p}`."
+                    ),
+                )
+                .at(p.clone()),
+            );
+        } else if !a.children().is_empty() {
+            d.0.extend(placeholder_secrets(a.children(), prior.get(&a.name), v, &p).0);
+        }
+    }
+    d
+}

@@ -230,7 +230,9 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
         T::validate(config)
     }
     fn modify_plan(&self, req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
-        T::modify_plan(req, planned)
+        let mut d = T::modify_plan(req, planned);
+        d.0.extend(super::common::placeholder_secrets(self.attrs(), req.prior, &planned.state, &crate::tfplug::AttrPath::root()).0);
+        d
     }
 
     async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {

@@ -364,3 +364,28 @@ impl Emulator {
         r.json::<Json>().unwrap()["data"].clone()
     }
 }
+
+impl Tf {
+    /// Runs a shell script in this directory with the same environment as [`Tf::run`] and
+    /// `terraform` on `PATH` (for scripts written for users, such as an exported `import.sh`).
+    pub fn sh(&self, script: &Path) -> Run {
+        let bin_dir = terraform_bin().parent().unwrap().to_path_buf();
+        let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+        let base = self.command(&[]);
+        let envs: Vec<_> = base.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))).collect();
+        let out = Command::new("sh")
+            .arg(script)
+            .current_dir(self.dir.path())
+            .envs(envs)
+            .env("PATH", path)
+            .stdin(Stdio::null())
+            .output()
+            .expect("running the script");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            duration: Duration::ZERO,
+        }
+    }
+}
