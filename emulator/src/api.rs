@@ -469,6 +469,11 @@ fn delete(st: &mut Store, fam: &Family, id: &str) -> Outcome {
         // A phone number's delete releases it: the answer is its final form.
         Some(mut o) if !fam.create => {
             o["status"] = json!("deleted");
+            if let Some(m) = o.as_object_mut() {
+                for k in fam.released_without {
+                    m.remove(*k);
+                }
+            }
             out(200, wrap(fam, o))
         }
         Some(o) => out(200, wrap(fam, o)),
@@ -1211,6 +1216,7 @@ mod tests {
         // DELETE releases the number: gone from the account.
         let o = call(&mut st, Method::DELETE, &path, None);
         assert_eq!((o.status, &o.body["data"]["status"]), (200, &json!("deleted")));
+        assert!(o.body["data"].get("country_iso_alpha2").is_none(), "not in the deleted number's schema");
         assert_eq!(call(&mut st, Method::GET, &path, None).status, 404);
     }
 

@@ -96,6 +96,9 @@ pub struct Family {
     pub mirrors: &'static [(&'static str, &'static str)],
     /// Fields that name the connection a `connection_name` is read from when answered.
     pub connection_name_from: Option<&'static str>,
+    /// Fields the answer of a delete that releases the object (no `POST`) leaves out: its
+    /// final representation is another schema (`numbers_PhoneNumberDeletedDetailed`).
+    pub released_without: &'static [&'static str],
     /// Rules on what a request sends, checked with the object it would produce.
     pub sent_checks: &'static [Sent],
     /// A server-side process that moves a field from one value to another: done for every
@@ -222,6 +225,7 @@ const BASE: Family = Family {
     sub_view: None,
     mirrors: &[],
     connection_name_from: None,
+    released_without: &[],
 };
 
 const CALL_RECORDING: &[Field] = &[
@@ -666,6 +670,8 @@ const PHONE_NUMBER: &[Field] = &[
     f("billing_group_id", Kind::Str).empty_clears().rule(Rule::Uuid),
     f("messaging_profile_id", Kind::Str).read_only().nullable(),
     f("messaging_profile_name", Kind::Str).read_only().nullable(),
+    // Newer than the spec (§4: [py] 4.189.0 only); no messaging here, so always null.
+    f("messaging_campaign_id", Kind::Str).read_only().nullable(),
     f("emergency_enabled", Kind::Bool).read_only().default("false"),
     f("emergency_address_id", Kind::Str).read_only().nullable(),
     f("emergency_status", Kind::Str).read_only().default("\"disabled\""),
@@ -860,6 +866,10 @@ pub const FAMILIES: &[Family] = &[
             ("inbound_call_screening", "voice.inbound_call_screening"),
         ],
         connection_name_from: Some("connection_id"),
+        // numbers-and-billing.md §4, deleted number: no country_iso_alpha2, emergency_status,
+        // inbound_call_screening, source_type, nor the newer messaging_campaign_id (the SDK's
+        // PhoneNumberDeleteResponse has none of them).
+        released_without: &["country_iso_alpha2", "emergency_status", "inbound_call_screening", "source_type", "messaging_campaign_id"],
         ..BASE
     },
 ];
