@@ -29,6 +29,11 @@ pub enum Match {
     ExactOrNull,
     /// Exact against any of the comma-separated values (`filter[country_iso_alpha2]=US,CA`).
     AnyOf,
+    /// `true`: the field (a list) is empty; any other value is ignored (`filter[without_tags]`).
+    EmptyIfTrue,
+    /// The value names a field value through this table (`filter[source]=ported` selects
+    /// `source_type` `port_request`); a value not in it is a 422.
+    Named(&'static [(&'static str, &'static str)]),
     /// An integer equal to the value (a value that is not an integer: 422).
     Int,
     /// A date-time compared with the value, an ISO 8601 date-time (anything else: 422).
@@ -708,6 +713,8 @@ const PHONE_NUMBER_FILTERS: &[Filter] = &[
     Filter { key: "filter[emergency_address_id]", field: "emergency_address_id", how: Match::ExactOrNull },
     Filter { key: "filter[customer_reference]", field: "customer_reference", how: Match::Exact },
     Filter { key: "filter[number_type][eq]", field: "phone_number_type", how: Match::Exact },
+    Filter { key: "filter[without_tags]", field: "tags", how: Match::EmptyIfTrue },
+    Filter { key: "filter[source]", field: "source_type", how: Match::Named(&[("ported", "port_request"), ("purchased", "number_order")]) },
 ];
 
 const CONNECTION_FAMILIES: &[&str] = &["credential_connections", "fqdn_connections", "ip_connections"];

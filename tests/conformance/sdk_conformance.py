@@ -1127,7 +1127,7 @@ def exercise_phone_numbers(ctx: Ctx, served: set) -> None:
         {"phone_number": f"+1312{d}1", "connection_id": fqdn.id, "phone_number_type": "toll_free", "voice": {"usage_payment_method": "channel"}},
         {"phone_number": f"+4420{d}2", "tags": [tag], "billing_group_id": groups[1]},
         {"phone_number": f"+1312{d}3", "status": "purchase-pending", "phone_number_type": "mobile"},
-        {"phone_number": f"+612{d}4", "phone_number_type": "national"},
+        {"phone_number": f"+612{d}4", "phone_number_type": "national", "source_type": "port_request"},
     ]
     ids = seed(ctx, {fam: seeds})[fam]
     for i in ids:
@@ -1198,10 +1198,15 @@ def exercise_phone_numbers(ctx: Ctx, served: set) -> None:
         ({"number_type": {"eq": "toll_free"}}, {n[1]}),
         ({"number_type": {"eq": "local"}}, {n[0], n[2]}),
         ({"number_type": {"eq": "national"}}, {n[4]}),
+        ({"source": "ported"}, {n[4]}),
+        ({"source": "purchased"}, {n[0], n[1], n[2], n[3]}),
+        ({"without_tags": "true"}, {n[1], n[3], n[4]}),
+        ({"without_tags": "false"}, set(n)),  # values other than "true" are ignored
     ]
     for flt, expected in filters:
         got = listed("list (filtered)", {**scope["filter"], **flt})
         ctx.expect(set(got) == expected and len(got) == len(expected), f"GET {coll}", f"filter {flt}: expected ids {sorted(expected)}, got {sorted(got)}")
+    ctx.expect_error("list (filter[source] neither ported nor purchased)", telnyx.UnprocessableEntityError, lambda: raw.list(filter={"source": "gifted"}), 422)
     ctx.expect_error("list (filter[phone_number] under three digits)", telnyx.UnprocessableEntityError, lambda: raw.list(filter={"phone_number": "31"}), 422)
     ctx.expect_error("list (filter[voice.connection_name][contains] under three characters)", telnyx.UnprocessableEntityError, lambda: raw.list(filter={"voice_connection_name": {"contains": "pn"}}), 422)
     for key, field_of in (("phone_number", lambda o: o.get("phone_number")), ("purchased_at", lambda o: o.get("purchased_at"))):
