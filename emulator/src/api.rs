@@ -469,6 +469,11 @@ fn delete(st: &mut Store, fam: &Family, id: &str) -> Outcome {
         // A phone number's delete releases it: the answer is its final form.
         Some(mut o) if !fam.create => {
             o["status"] = json!("deleted");
+            if let Some(m) = o.as_object_mut() {
+                for k in fam.released_without {
+                    m.remove(*k);
+                }
+            }
             out(200, wrap(fam, o))
         }
         Some(o) => out(200, wrap(fam, o)),
@@ -546,6 +551,12 @@ fn list(
         if matches!(flt.how, Match::Int) && want_int.is_none() {
             return bad_parameter(flt.key, &format!("{} must be an integer.", flt.key));
         }
+        if let Match::Named(names) = flt.how {
+            if !names.iter().any(|(n, _)| *n == want) {
+                let allowed: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+                return bad_parameter(flt.key, &format!("{} must be one of {}.", flt.key, allowed.join(", ")));
+            }
+        }
         let want_time = parse_time(want);
         if matches!(flt.how, Match::Time(_)) && want_time.is_none() {
             return bad_parameter(flt.key, &format!("{} must be an ISO 8601 date-time (e.g. 2026-01-31T12:00:00Z).", flt.key));
@@ -563,6 +574,8 @@ fn list(
             }
             Match::ExactOrNull if want == "null" => spec::at(o, flt.field).is_null(),
             Match::AnyOf => spec::at(o, flt.field).as_str().is_some_and(|v| want.split(',').any(|w| w == v)),
+            Match::EmptyIfTrue => want != "true" || spec::at(o, flt.field).as_array().is_some_and(Vec::is_empty),
+            Match::Named(names) => names.iter().any(|(n, v)| *n == want && spec::at(o, flt.field).as_str() == Some(*v)),
             Match::Time(cmp) => match (spec::at(o, flt.field).as_str().and_then(parse_time), want_time) {
                 (Some(have), Some(want)) => match cmp {
                     Cmp::Eq => have == want,
@@ -1211,6 +1224,7 @@ mod tests {
         // DELETE releases the number: gone from the account.
         let o = call(&mut st, Method::DELETE, &path, None);
         assert_eq!((o.status, &o.body["data"]["status"]), (200, &json!("deleted")));
+        assert!(o.body["data"].get("country_iso_alpha2").is_none(), "not in the deleted number's schema");
         assert_eq!(call(&mut st, Method::GET, &path, None).status, 404);
     }
 

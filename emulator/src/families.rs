@@ -29,6 +29,11 @@ pub enum Match {
     ExactOrNull,
     /// Exact against any of the comma-separated values (`filter[country_iso_alpha2]=US,CA`).
     AnyOf,
+    /// `true`: the field (a list) is empty; any other value is ignored (`filter[without_tags]`).
+    EmptyIfTrue,
+    /// The value names a field value through this table (`filter[source]=ported` selects
+    /// `source_type` `port_request`); a value not in it is a 422.
+    Named(&'static [(&'static str, &'static str)]),
     /// An integer equal to the value (a value that is not an integer: 422).
     Int,
     /// A date-time compared with the value, an ISO 8601 date-time (anything else: 422).
@@ -96,6 +101,9 @@ pub struct Family {
     pub mirrors: &'static [(&'static str, &'static str)],
     /// Fields that name the connection a `connection_name` is read from when answered.
     pub connection_name_from: Option<&'static str>,
+    /// Fields the answer of a delete that releases the object (no `POST`) leaves out: its
+    /// final representation is another schema (`numbers_PhoneNumberDeletedDetailed`).
+    pub released_without: &'static [&'static str],
     /// Rules on what a request sends, checked with the object it would produce.
     pub sent_checks: &'static [Sent],
     /// A server-side process that moves a field from one value to another: done for every
@@ -222,6 +230,7 @@ const BASE: Family = Family {
     sub_view: None,
     mirrors: &[],
     connection_name_from: None,
+    released_without: &[],
 };
 
 const CALL_RECORDING: &[Field] = &[
@@ -666,6 +675,8 @@ const PHONE_NUMBER: &[Field] = &[
     f("billing_group_id", Kind::Str).empty_clears().rule(Rule::Uuid),
     f("messaging_profile_id", Kind::Str).read_only().nullable(),
     f("messaging_profile_name", Kind::Str).read_only().nullable(),
+    // Newer than the spec (§4: [py] 4.189.0 only); no messaging here, so always null.
+    f("messaging_campaign_id", Kind::Str).read_only().nullable(),
     f("emergency_enabled", Kind::Bool).read_only().default("false"),
     f("emergency_address_id", Kind::Str).read_only().nullable(),
     f("emergency_status", Kind::Str).read_only().default("\"disabled\""),
@@ -702,6 +713,8 @@ const PHONE_NUMBER_FILTERS: &[Filter] = &[
     Filter { key: "filter[emergency_address_id]", field: "emergency_address_id", how: Match::ExactOrNull },
     Filter { key: "filter[customer_reference]", field: "customer_reference", how: Match::Exact },
     Filter { key: "filter[number_type][eq]", field: "phone_number_type", how: Match::Exact },
+    Filter { key: "filter[without_tags]", field: "tags", how: Match::EmptyIfTrue },
+    Filter { key: "filter[source]", field: "source_type", how: Match::Named(&[("ported", "port_request"), ("purchased", "number_order")]) },
 ];
 
 const CONNECTION_FAMILIES: &[&str] = &["credential_connections", "fqdn_connections", "ip_connections"];
@@ -860,6 +873,10 @@ pub const FAMILIES: &[Family] = &[
             ("inbound_call_screening", "voice.inbound_call_screening"),
         ],
         connection_name_from: Some("connection_id"),
+        // numbers-and-billing.md §4, deleted number: no country_iso_alpha2, emergency_status,
+        // inbound_call_screening, source_type, nor the newer messaging_campaign_id (the SDK's
+        // PhoneNumberDeleteResponse has none of them).
+        released_without: &["country_iso_alpha2", "emergency_status", "inbound_call_screening", "source_type", "messaging_campaign_id"],
         ..BASE
     },
 ];

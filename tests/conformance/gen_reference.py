@@ -5,6 +5,12 @@ from the shared API reference, so the conformance run needs nothing outside the 
     python3 tests/conformance/gen_reference.py ../shared/telnyx-api/objects.json
     python3 tests/conformance/gen_reference.py --check ../shared/telnyx-api/objects.json  # stale? exit 1
 
+The families of numbers-and-billing.md (beside objects.json: billing groups, phone numbers with
+their voice settings) come from that document's tables: section 1 (endpoints, success and
+documented error statuses), 3 (BillingGroup), 4 (the number, and the deleted number's field
+list), 6 (the voice settings object and its nested objects). The voice endpoints belong to the
+phone_numbers family, as operations voice_retrieve, voice_update and voice_list.
+
 Per family: the record_type constant, whether single objects are bare (no `data` wrapper),
 every documented endpoint with its success status, and the tree of documented response
 fields (nested objects expanded), including the fields the reference lists as newer than
@@ -12,12 +18,92 @@ its OpenAPI basis (`newer_facts`, e.g. bridge_generate_comfort_noise_on_cn).
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
 
 def field_tree(fields):
     return {f["name"]: (field_tree(f["fields"]) if f.get("fields") else None) for f in fields}
+
+
+def md_sections(text):
+    """{heading text: body} for every `##` / `###` heading of a markdown document."""
+    out, cur = {}, None
+    for line in text.splitlines():
+        m = re.match(r"#{2,3} (.*)", line)
+        if m:
+            cur = m.group(1).strip()
+            out[cur] = []
+        elif cur is not None:
+            out[cur].append(line)
+    return {k: "\n".join(v) for k, v in out.items()}
+
+
+def md_rows(body):
+    """The cells of each body row of the markdown tables in `body` (header and rule skipped)."""
+    rows, prev = [], ""
+    for line in body.splitlines():
+        if line.startswith("|") and not re.match(r"\|\s*-", line):
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+            if prev.startswith("|"):
+                rows.append(cells)
+        prev = line if line.startswith("|") else ""
+    return rows
+
+
+def md_field_names(body):
+    """The backticked field name in the first cell of each table row."""
+    return [m.group(1) for r in md_rows(body) if (m := re.fullmatch(r"`(\w+)`", r[0]))]
+
+
+def section(sections, prefix):
+    found = [v for k, v in sections.items() if k.startswith(prefix)]
+    if len(found) != 1:
+        raise SystemExit(f"numbers-and-billing.md: expected one section starting {prefix!r}, found {len(found)}")
+    return found[0]
+
+
+def numbers_families(text):
+    """billing_groups and phone_numbers from numbers-and-billing.md."""
+    sec = md_sections(text)
+    fams = {
+        "billing_groups": {"record_type": "billing_group", "bare": False, "endpoints": [], "extra_responses": {}},
+        "phone_numbers": {"record_type": "phone_number", "bare": False, "endpoints": [], "extra_responses": {}},
+    }
+    owner = {"billing groups": ("billing_groups", ""), "phone numbers": ("phone_numbers", ""), "voice settings": ("phone_numbers", "voice_")}
+    for r in md_rows(section(sec, "1. Endpoints")):
+        fam, prefix = owner[r[0]]
+        method, path = r[2].strip("`").split(" ", 1)
+        fams[fam]["endpoints"].append(
+            {
+                "operation": prefix + re.sub(r"[^a-z_].*", "", r[1].strip("*")),
+                "method": method,
+                "path": path,
+                "success_status": r[3].strip("*"),
+                "error_statuses": [x.strip() for x in r[5].split(",") if x.strip().isdigit()],
+            }
+        )
+    fams["billing_groups"]["fields"] = {n: None for n in md_field_names(section(sec, "3. Billing group object"))}
+    number = section(sec, "4. Phone number object")
+    fams["phone_numbers"]["fields"] = {n: None for n in md_field_names(number)}
+    deleted = section(sec, "Deleted number").split("Data`:", 1)[1].split(". No `", 1)[0]
+    fams["phone_numbers"]["extra_responses"]["delete"] = {n: None for n in re.findall(r"`(\w+)`", deleted)}
+    voice = {}
+    for r in md_rows(section(sec, "Object (`PhoneNumberWithVoiceSettings`)")):
+        name = r[0].strip("`")
+        voice[name] = None
+        if r[1] == "object":
+            voice[name] = {n: None for n in re.findall(r"`(\w+)` \(", r[-1])} or None
+    nested = section(sec, "Nested objects")
+    for m in re.finditer(r"^`(\w+)` \(`\w+`[^)]*\):\n\n((?:\|.*\n?)+)", nested, re.M):
+        voice[m.group(1)] = {n: None for n in md_field_names(m.group(2))}
+    missing = [k for k, v in voice.items() if k in ("call_forwarding", "cnam_listing", "emergency", "media_features", "call_recording") and not v]
+    if missing:
+        raise SystemExit(f"numbers-and-billing.md: no member list found for the voice settings' {missing}")
+    for op in ("voice_retrieve", "voice_update", "voice_list"):
+        fams["phone_numbers"]["extra_responses"][op] = voice
+    return fams
 
 
 def main() -> int:
@@ -46,13 +132,16 @@ def main() -> int:
                 e["operation"]: field_tree(e["response"]["fields"]) for e in fam["endpoints"] if isinstance(e.get("response"), dict)
             },
         }
+    numbers = src.with_name("numbers-and-billing.md")
+    if numbers.is_file():
+        out.update(numbers_families(numbers.read_text()))
     for fact in ref.get("newer_facts", []):
         if fact.get("in_object") and fact.get("fact", "").startswith("new field "):
             field = fact["fact"].removeprefix("new field ").strip()
             for name in fact["applies_to"]:
                 out[name]["fields"].setdefault(field, None)
     doc = {
-        "generated_from": "shared/telnyx-api/objects.json by tests/conformance/gen_reference.py",
+        "generated_from": "shared/telnyx-api/objects.json and numbers-and-billing.md by tests/conformance/gen_reference.py",
         "list_meta_fields": ref["conventions"]["pagination"]["meta_fields"],
         "families": out,
     }
