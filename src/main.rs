@@ -1,5 +1,6 @@
-//! The plugin binary Terraform and OpenTofu launch.
+//! The plugin binary Terraform and OpenTofu launch (and that answers `--help` and `--version`
+//! when a person runs it).
 
 fn main() -> std::process::ExitCode {
-    terraform_provider_telnyx::serve()
+    terraform_provider_telnyx::cli::main()
 }

@@ -12,12 +12,22 @@ use std::process::ExitCode;
 
 const USAGE: &str =
     "usage: telnyx-emulator [--port N] [--api-key KEY] [--latency-ms N] [--jitter-ms N] [--page-size-cap N] [--fault JSON]...
+       telnyx-emulator --version | --help
 
+  --port N         port on 127.0.0.1 (default 0: a free one); prints `listening on http://127.0.0.1:PORT`
+  --api-key KEY    the bearer token the API accepts (default $TELNYX_EMULATOR_API_KEY, else test-key)
   --latency-ms N   every /v2 request waits N ms before the work is done
   --jitter-ms N    plus a random 0..=N ms
   --fault JSON     queue a fault rule, as POST /_emulator/faults takes it, e.g.
                    '{\"kind\":\"rate_limit\",\"count\":5,\"retry_after\":\"1\"}'
                    kinds: rate_limit, error_before, error_after, drop, drop_after, latency, latency_after";
+
+/// What the command line asks for.
+enum Cli {
+    Serve(Args),
+    Help,
+    Version,
+}
 
 struct Args {
     port: u16,
@@ -25,7 +35,7 @@ struct Args {
     faults: Vec<server::Fault>,
 }
 
-fn parse_args() -> Result<Args, String> {
+fn parse_args() -> Result<Cli, String> {
     let mut port = 0u16;
     let mut cfg = server::Config {
         api_key: std::env::var("TELNYX_EMULATOR_API_KEY").unwrap_or_else(|_| "test-key".into()),
@@ -45,11 +55,19 @@ fn parse_args() -> Result<Args, String> {
             "--jitter-ms" => cfg.jitter_ms = num(value("--jitter-ms")?, "--jitter-ms")?,
             "--page-size-cap" => cfg.page_size_cap = Some(num(value("--page-size-cap")?, "--page-size-cap")?.max(1) as usize),
             "--fault" => faults.push(server::Fault::parse(value("--fault")?.as_bytes()).map_err(|e| format!("--fault: {e}"))?),
-            "-h" | "--help" => return Err(String::new()),
+            "-h" | "--help" => return Ok(Cli::Help),
+            "-V" | "--version" => return Ok(Cli::Version),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(Args { port, config: cfg, faults })
+    Ok(Cli::Serve(Args { port, config: cfg, faults }))
+}
+
+#[allow(clippy::print_stdout)]
+fn print(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    ExitCode::SUCCESS
 }
 
 #[allow(clippy::print_stdout)]
@@ -61,11 +79,18 @@ fn announce(addr: std::net::SocketAddr) {
 
 fn main() -> ExitCode {
     let Args { port, config: cfg, faults } = match parse_args() {
-        Ok(x) => x,
+        Ok(Cli::Serve(x)) => x,
+        Ok(Cli::Help) => return print(USAGE),
+        Ok(Cli::Version) => {
+            return print(&format!(
+                "telnyx-emulator {}
+commit: {}",
+                env!("CARGO_PKG_VERSION"),
+                env!("BUILD_COMMIT")
+            ));
+        }
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("telnyx-emulator: {e}");
-            }
+            eprintln!("telnyx-emulator: {e}");
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
