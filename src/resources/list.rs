@@ -98,6 +98,12 @@ pub trait Listed: RestObject {
     /// in `FILTERS` that narrows the listing to it (objects listed are then matched exactly).
     /// The first is the lookup argument; the others only narrow it.
     const KEY: &'static [(&'static str, &'static str)];
+
+    /// The object's schema as its data sources read it: the resource's, unless the family
+    /// reports more (values other objects' changes move, which a resource must not hold).
+    fn read_schema() -> Schema {
+        Self::schema()
+    }
 }
 
 /// The object's attributes as read-only list items (secrets left out: lists mask them).
@@ -251,7 +257,7 @@ impl<T: Listed> List<T> {
                 s = s.attr(f.attribute());
             }
             s.attr(
-                nested_list(T::LIST_ATTR, item_attributes(T::schema()))
+                nested_list(T::LIST_ATTR, item_attributes(T::read_schema()))
                     .computed()
                     .desc(format!("The matching objects, in the order the API lists them. Each has the attributes of `{}`.", T::TYPE_NAME)),
             )
@@ -326,7 +332,7 @@ impl<T: Listed> Find<T> {
             };
             let key: Vec<&str> = T::KEY.iter().map(|(k, _)| *k).collect();
             data_source_schema(
-                T::schema(),
+                T::read_schema(),
                 &key,
                 format!("Looks up one existing {what} by `id`, or by `{}`{narrow}. Exactly one object must match.", Self::key_arg()),
             )
@@ -484,6 +490,10 @@ impl Listed for OutboundVoiceProfile {
     const FILTERS: &'static [ListFilter] =
         &[ListFilter::text("name_contains", "filter[name][contains]", "Only profiles whose name contains this text, ignoring case.")];
     const KEY: &'static [(&'static str, &'static str)] = &[("name", "name_contains")];
+
+    fn read_schema() -> Schema {
+        OutboundVoiceProfile::read_schema()
+    }
 }
 
 impl Listed for CredentialConnection {
