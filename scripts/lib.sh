@@ -1,5 +1,13 @@
-# Shell functions shared by scripts/quickstart.sh and bench/terraform.sh. Source it after
-# setting ROOT (the repository) and WORK (a scratch directory); release binaries must be built.
+# Shell functions shared by scripts/quickstart.sh, scripts/package.sh (install-local.sh) and
+# bench/terraform.sh. Source it after setting ROOT (the repository) and WORK (a scratch
+# directory); the emulator functions need the release binaries built.
+
+# build_release [CARGO ARGS...]: the one release build every script makes. Cargo unifies the
+# features of shared dependencies (tokio, serde_json, hyper...) over the packages of one
+# invocation, so building another package set would recompile them: always build both.
+build_release() {
+  cargo build --release --locked -p terraform-provider-telnyx -p telnyx-emulator "$@"
+}
 
 # start_emulator [ARGS...]: starts target/release/telnyx-emulator on a free port of 127.0.0.1,
 # accepting $TELNYX_API_KEY; sets EMU_PID, EMU_URL and exports TELNYX_BASE_URL (EMU_URL/v2).

@@ -69,7 +69,10 @@ PY
 if [ -n "$BIN" ]; then
   pack "$BIN" "$(os_arch "$HOST")"
 elif [ ${#TARGETS[@]} -eq 0 ]; then
-  cargo build --release --locked -p "$NAME"
+  # The quick start's package set (scripts/lib.sh): switching between them recompiles nothing.
+  # shellcheck source=scripts/lib.sh
+  . "$ROOT/scripts/lib.sh"
+  build_release
   pack "target/release/$NAME" "$(os_arch "$HOST")"
 else
   for t in "${TARGETS[@]}"; do

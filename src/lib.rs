@@ -3,8 +3,10 @@
 //! * [`tfplug`] — the plugin protocol (knows nothing of Telnyx);
 //! * [`telnyx`] — the REST client and the value ↔ JSON mapping;
 //! * [`resources`] — one file per Telnyx object family, plus the registry;
-//! * [`provider`] — the provider block and client configuration.
+//! * [`provider`] — the provider block and client configuration;
+//! * [`cli`] — the binary run by a person: `--help`, `--version`, subcommands.
 
+pub mod cli;
 pub mod export;
 pub mod provider;
 pub mod resources;

@@ -172,7 +172,7 @@ data "telnyx_access_ip_ranges" "when" { created_at_gt = "yesterday" }
     assert_eq!(r.code, 1, "{}", r.all());
     let out = r.all();
     for (attr, what) in [
-        ("connection_name_contains", "must be at least 3 long"),
+        ("connection_name_contains", "must be at least 3 characters long"),
         ("port", "must be between 0 and 65535"),
         ("created_at_gt", "must be an RFC 3339 date-time"),
     ] {

@@ -272,3 +272,54 @@ fn tags_and_calling_window_members_clear_when_removed() {
     tf.destroy().ok();
     assert_eq!(emu.object_count(), 0);
 }
+
+/// A connection that uses a profile changes nothing of the profile as Terraform sees it: the plan
+/// right after applying both is empty and carries no "Objects have changed outside of Terraform"
+/// note (the connection's create used to move the profile's `connections_count`, which Terraform
+/// 1.0 reported as drift on every plan and destroy). The count stays on the data source, read
+/// afresh each time; and no provider Terraform started left its socket behind.
+#[test]
+fn a_connection_using_the_profile_is_not_reported_as_a_change_outside_terraform() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    tf.config(
+        r#"
+provider "telnyx" {}
+
+resource "telnyx_outbound_voice_profile" "p" {
+  name = "e2e-counted"
+}
+
+resource "telnyx_fqdn_connection" "c" {
+  connection_name = "e2e-uses-counted"
+  outbound        = { outbound_voice_profile_id = telnyx_outbound_voice_profile.p.id }
+}
+
+data "telnyx_outbound_voice_profile" "p" {
+  id         = telnyx_outbound_voice_profile.p.id
+  depends_on = [telnyx_fqdn_connection.c]
+}
+
+output "connections_count" {
+  value = data.telnyx_outbound_voice_profile.p.connections_count
+}
+"#,
+    );
+    let notes = ["changed outside of Terraform", "has been changed", "Note: Objects have changed"];
+    let apply = tf.apply();
+    apply.ok();
+    let plan = tf.plan();
+    assert_eq!(plan.code, 0, "expected an empty plan:\n{}", plan.all());
+    for note in notes {
+        assert!(!plan.all().contains(note), "plan after apply reports {note:?}:\n{}", plan.all());
+    }
+    let out = tf.run(&["output", "-json", "connections_count"]);
+    assert_eq!(out.ok().stdout.trim(), "1", "the data source counts the connection");
+    let destroy = tf.destroy();
+    destroy.ok();
+    for note in notes {
+        assert!(!destroy.all().contains(note), "destroy reports {note:?}:\n{}", destroy.all());
+    }
+    assert_eq!(emu.object_count(), 0);
+    assert_eq!(tf.leftover_sockets(), Vec::<String>::new(), "a provider left its socket behind");
+}

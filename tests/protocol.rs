@@ -34,18 +34,51 @@ struct Plugin {
     network: String,
     address: String,
     server_cert: Vec<u8>,
+    /// The plugin's socket directory (PLUGIN_UNIX_SOCKET_DIR), empty again once it stopped.
+    sockets: tempfile::TempDir,
+}
+
+impl Plugin {
+    /// Stops the plugin as a signal from outside Terraform would (SIGTERM), then as Terraform
+    /// does when a plugin ignores Shutdown for 2 s (SIGKILL). Returns whether it stopped in time.
+    fn terminate(&mut self) -> bool {
+        if self.child.try_wait().unwrap().is_some() {
+            return true;
+        }
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(2) {
+            if self.child.try_wait().unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        false
+    }
+
+    /// Files left in the socket directory.
+    fn leftovers(&self) -> Vec<String> {
+        std::fs::read_dir(self.sockets.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+    }
 }
 
 impl Drop for Plugin {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let stopped = self.terminate();
+        if !std::thread::panicking() {
+            assert!(stopped, "the plugin ignored SIGTERM");
+            assert_eq!(self.leftovers(), Vec::<String>::new(), "the plugin left its socket behind");
+        }
     }
 }
 
 fn launch(client_pem: &str) -> Plugin {
+    let sockets = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
         .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_UNIX_SOCKET_DIR", sockets.path())
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
         .env("PLUGIN_MIN_PORT", "10000")
         .env("PLUGIN_MAX_PORT", "25000")
@@ -63,7 +96,8 @@ fn launch(client_pem: &str) -> Plugin {
     assert_eq!(fields[4], "grpc");
     assert!(!fields[5].contains('='), "server cert must be unpadded base64");
     let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD.decode(fields[5]).unwrap();
-    Plugin { child, network: fields[2].into(), address: fields[3].into(), server_cert }
+    assert!(fields[3].starts_with(sockets.path().to_str().unwrap()), "socket outside PLUGIN_UNIX_SOCKET_DIR: {line:?}");
+    Plugin { child, network: fields[2].into(), address: fields[3].into(), server_cert, sockets }
 }
 
 /// Connects like Terraform: TLS to `localhost`, trusting only the handshake's cert,
@@ -96,6 +130,26 @@ async fn connect(p: &Plugin, identity: Option<(&[u8], &[u8])>) -> Result<tonic::
             }
         }))
         .await
+}
+
+/// A launched plugin and a client connected to it as Terraform connects.
+async fn serving() -> (Plugin, ProviderClient<tonic::transport::Channel>) {
+    let (pem, der, key) = client_identity();
+    let p = launch(&pem);
+    let ch = connect(&p, Some((&der, &key))).await.expect("mTLS connection");
+    (p, ProviderClient::new(ch))
+}
+
+/// The state type of `telnyx_outbound_voice_profile` and its attribute types.
+fn profile_type() -> (Type, std::collections::BTreeMap<String, Type>) {
+    use terraform_provider_telnyx::provider::TelnyxProvider;
+    use terraform_provider_telnyx::tfplug::Provider as _;
+
+    let resource = TelnyxProvider.resources().into_iter().find(|r| r.type_name() == "telnyx_outbound_voice_profile").unwrap();
+    let ty = resource.schema().ty();
+    let Type::Object(attrs) = &ty else { panic!("object type expected") };
+    let attrs = attrs.clone();
+    (ty, attrs)
 }
 
 #[tokio::test]
@@ -195,13 +249,68 @@ async fn clients_without_the_pinned_certificate_are_refused() {
     assert!(!served, "a client with a foreign certificate was served");
 }
 
+/// A launcher that sets the cookie variable but not Terraform's value is not Terraform: the
+/// plugin explains itself and refuses (run by a person, without the variable, it prints its
+/// help: tests/cli.rs).
 #[test]
-fn without_the_magic_cookie_it_explains_and_exits_1() {
-    let out = Command::new(BIN).env_remove("TF_PLUGIN_MAGIC_COOKIE").stdin(Stdio::null()).output().unwrap();
+fn with_a_wrong_magic_cookie_it_explains_and_exits_1() {
+    let out = Command::new(BIN).env("TF_PLUGIN_MAGIC_COOKIE", "not-terraform").stdin(Stdio::null()).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "nothing on stdout");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("This binary is a plugin"), "{err}");
+}
+
+/// SIGTERM (a service manager, `kill`, a CI runner's clean-up) stops the plugin the way
+/// Shutdown does: promptly, successfully, and without leaving its socket behind.
+#[test]
+fn sigterm_stops_the_plugin_and_removes_its_socket() {
+    let (pem, _, _) = client_identity();
+    let mut p = launch(&pem);
+    assert!(std::path::Path::new(&p.address).exists(), "no socket while serving");
+    let start = Instant::now();
+    assert!(p.terminate(), "the plugin ignored SIGTERM");
+    assert!(start.elapsed() < Duration::from_secs(1), "SIGTERM took {:?}", start.elapsed());
+    assert!(p.child.wait().unwrap().success());
+    assert!(!std::path::Path::new(&p.address).exists(), "socket file left behind");
+    assert_eq!(p.leftovers(), Vec::<String>::new());
+}
+
+/// Terraform relays Ctrl-C to the whole process group; a plugin keeps serving (Terraform
+/// stops it through StopProvider and Shutdown), so SIGINT must not end it.
+#[tokio::test]
+async fn sigint_does_not_stop_a_plugin_under_terraform() {
+    let (pem, der, key) = client_identity();
+    let p = launch(&pem);
+    let _ = Command::new("kill").args(["-INT", &p.child.id().to_string()]).status();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let ch = connect(&p, Some((&der, &key))).await.expect("still serving after SIGINT");
+    let schema = ProviderClient::new(ch).max_decoding_message_size(64 << 20).get_provider_schema(pb::get_provider_schema::Request {}).await;
+    assert!(schema.is_ok(), "{schema:?}");
+}
+
+/// States written while `telnyx_outbound_voice_profile` had `connections_count` (now only on
+/// its data sources) still load: UpgradeResourceState drops attributes the schema no longer has.
+#[tokio::test]
+async fn a_state_with_a_removed_attribute_upgrades() {
+    let (_plugin, mut client) = serving().await;
+    let old = serde_json::json!({"id": "1293384261075731499", "name": "office-outbound", "connections_count": 2, "enabled": true});
+    let resp = client
+        .upgrade_resource_state(pb::upgrade_resource_state::Request {
+            type_name: "telnyx_outbound_voice_profile".into(),
+            version: 0,
+            raw_state: Some(pb::RawState { json: serde_json::to_vec(&old).unwrap(), flatmap: Default::default() }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    let (ty, attrs) = profile_type();
+    assert!(!attrs.contains_key("connections_count"), "the resource no longer has connections_count");
+    let state = msgpack::decode(&resp.upgraded_state.unwrap().msgpack, &ty).unwrap();
+    assert_eq!(state.get("id"), &Value::string("1293384261075731499"));
+    assert_eq!(state.get("name"), &Value::string("office-outbound"));
+    assert_eq!(state.get("enabled"), &Value::Bool(true));
 }
 
 #[test]
@@ -223,6 +332,8 @@ fn an_orphaned_plugin_exits() {
     let dir = std::env::temp_dir().join(format!("tfplug-orphan-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let handshake = dir.join("handshake");
+    let sockets = dir.join("sockets");
+    std::fs::create_dir_all(&sockets).unwrap();
     // The shell starts the plugin in the background and exits soon after (as a killed
     // Terraform would, after the plugin started): the plugin's parent is gone.
     let out = Command::new("sh")
@@ -230,6 +341,7 @@ fn an_orphaned_plugin_exits() {
         .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "6")
         .env("PLUGIN_CLIENT_CERT", &pem)
+        .env("PLUGIN_UNIX_SOCKET_DIR", &sockets)
         .output()
         .unwrap();
     let pid: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
@@ -250,24 +362,18 @@ fn an_orphaned_plugin_exits() {
     if still_alive {
         let _ = Command::new("kill").arg(pid.to_string()).status();
     }
+    let left: Vec<_> = std::fs::read_dir(&sockets).unwrap().map(|e| e.unwrap().file_name()).collect();
     let _ = std::fs::remove_dir_all(&dir);
     assert!(!still_alive, "the orphaned plugin kept running");
+    assert!(left.is_empty(), "the orphaned plugin left its socket: {left:?}");
 }
 
 /// A failed ApplyResourceChange that produced no state hands Terraform its prior state back:
 /// a missing new_state would read as null, and Terraform would forget a live object.
 #[tokio::test]
 async fn a_failed_apply_returns_the_prior_state() {
-    use terraform_provider_telnyx::provider::TelnyxProvider;
-    use terraform_provider_telnyx::tfplug::Provider as _;
-
-    let (pem, der, key) = client_identity();
-    let p = launch(&pem);
-    let ch = connect(&p, Some((&der, &key))).await.expect("mTLS connection");
-    let mut client = ProviderClient::new(ch);
-    let resource = TelnyxProvider.resources().into_iter().find(|r| r.type_name() == "telnyx_outbound_voice_profile").unwrap();
-    let ty = resource.schema().ty();
-    let Type::Object(attrs) = &ty else { panic!("object type expected") };
+    let (_plugin, mut client) = serving().await;
+    let (ty, attrs) = profile_type();
     let prior = Value::Object(attrs.keys().map(|k| (k.clone(), if k == "id" { Value::string("123") } else { Value::Null })).collect());
     let prior_bytes = msgpack::encode(&prior, &ty).unwrap();
     let resp = client
@@ -294,10 +400,7 @@ async fn an_unknown_provider_configuration_makes_no_api_call() {
     use terraform_provider_telnyx::provider::TelnyxProvider;
     use terraform_provider_telnyx::tfplug::Provider as _;
 
-    let (pem, der, key) = client_identity();
-    let p = launch(&pem);
-    let ch = connect(&p, Some((&der, &key))).await.expect("mTLS connection");
-    let mut client = ProviderClient::new(ch);
+    let (_plugin, mut client) = serving().await;
     let provider_ty = TelnyxProvider.schema().ty();
     let Type::Object(pattrs) = &provider_ty else { panic!("object type expected") };
     let config = Value::Object(pattrs.keys().map(|k| (k.clone(), if k == "base_url" { Value::unknown() } else { Value::Null })).collect());
@@ -312,9 +415,7 @@ async fn an_unknown_provider_configuration_makes_no_api_call() {
         .into_inner();
     assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
 
-    let resource = TelnyxProvider.resources().into_iter().find(|r| r.type_name() == "telnyx_outbound_voice_profile").unwrap();
-    let ty = resource.schema().ty();
-    let Type::Object(attrs) = &ty else { panic!("object type expected") };
+    let (ty, attrs) = profile_type();
     let state = Value::Object(attrs.keys().map(|k| (k.clone(), if k == "id" { Value::string("123") } else { Value::Null })).collect());
     let state_bytes = msgpack::encode(&state, &ty).unwrap();
     let read = client

@@ -12,7 +12,10 @@ use std::process::ExitCode;
 
 const USAGE: &str =
     "usage: telnyx-emulator [--port N] [--api-key KEY] [--latency-ms N] [--jitter-ms N] [--page-size-cap N] [--fault JSON]... [--seed FILE]...
+       telnyx-emulator --version | --help
 
+  --port N         port on 127.0.0.1 (default 0: a free one); prints `listening on http://127.0.0.1:PORT`
+  --api-key KEY    the bearer token the API accepts (default $TELNYX_EMULATOR_API_KEY, else test-key)
   --latency-ms N   every /v2 request waits N ms before the work is done
   --jitter-ms N    plus a random 0..=N ms
   --fault JSON     queue a fault rule, as POST /_emulator/faults takes it, e.g.
@@ -22,6 +25,13 @@ const USAGE: &str =
                    '{\"phone_numbers\": [{\"phone_number\": \"+13125550100\"}]}'
                    (phone numbers exist only this way: the API cannot create them)";
 
+/// What the command line asks for.
+enum Cli {
+    Serve(Args),
+    Help,
+    Version,
+}
+
 struct Args {
     port: u16,
     config: server::Config,
@@ -29,7 +39,7 @@ struct Args {
     seeds: Vec<String>,
 }
 
-fn parse_args() -> Result<Args, String> {
+fn parse_args() -> Result<Cli, String> {
     let mut port = 0u16;
     let mut cfg = server::Config {
         api_key: std::env::var("TELNYX_EMULATOR_API_KEY").unwrap_or_else(|_| "test-key".into()),
@@ -51,11 +61,19 @@ fn parse_args() -> Result<Args, String> {
             "--page-size-cap" => cfg.page_size_cap = Some(num(value("--page-size-cap")?, "--page-size-cap")?.max(1) as usize),
             "--fault" => faults.push(server::Fault::parse(value("--fault")?.as_bytes()).map_err(|e| format!("--fault: {e}"))?),
             "--seed" => seeds.push(value("--seed")?),
-            "-h" | "--help" => return Err(String::new()),
+            "-h" | "--help" => return Ok(Cli::Help),
+            "-V" | "--version" => return Ok(Cli::Version),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(Args { port, config: cfg, faults, seeds })
+    Ok(Cli::Serve(Args { port, config: cfg, faults, seeds }))
+}
+
+#[allow(clippy::print_stdout)]
+fn print(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    ExitCode::SUCCESS
 }
 
 #[allow(clippy::print_stdout)]
@@ -67,11 +85,18 @@ fn announce(addr: std::net::SocketAddr) {
 
 fn main() -> ExitCode {
     let Args { port, config: cfg, faults, seeds } = match parse_args() {
-        Ok(x) => x,
+        Ok(Cli::Serve(x)) => x,
+        Ok(Cli::Help) => return print(USAGE),
+        Ok(Cli::Version) => {
+            return print(&format!(
+                "telnyx-emulator {}
+commit: {}",
+                env!("CARGO_PKG_VERSION"),
+                env!("BUILD_COMMIT")
+            ));
+        }
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("telnyx-emulator: {e}");
-            }
+            eprintln!("telnyx-emulator: {e}");
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }

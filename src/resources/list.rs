@@ -138,6 +138,12 @@ pub trait Listed: RestObject {
     fn combine(obj: Json, _sub: Option<&Json>) -> Json {
         obj
     }
+
+    /// The object's schema as its data sources read it: the resource's, unless the family
+    /// reports more (values other objects' changes move, which a resource must not hold).
+    fn read_schema() -> Schema {
+        Self::schema()
+    }
 }
 
 /// `obj` with its sub-view read by its own GET (families without one: as it is).
@@ -315,7 +321,7 @@ impl<T: Listed> List<T> {
                 s = s.attr(f.attribute());
             }
             s.attr(
-                nested_list(T::LIST_ATTR, item_attributes(T::schema()))
+                nested_list(T::LIST_ATTR, item_attributes(T::read_schema()))
                     .computed()
                     .desc(format!("The matching objects, in the order the API lists them. Each has the attributes of `{}`.", T::TYPE_NAME)),
             )
@@ -401,7 +407,7 @@ impl<T: Listed> Find<T> {
             };
             let key: Vec<&str> = T::KEY.iter().map(|(k, _)| *k).collect();
             data_source_schema(
-                T::schema(),
+                T::read_schema(),
                 &key,
                 format!("Looks up one existing {what} by `id`, or by `{}`{narrow}. Exactly one object must match.", Self::key_arg()),
             )
@@ -563,6 +569,10 @@ impl Listed for OutboundVoiceProfile {
     const FILTERS: &'static [ListFilter] =
         &[ListFilter::text("name_contains", "filter[name][contains]", "Only profiles whose name contains this text, ignoring case.")];
     const KEY: &'static [(&'static str, &'static str)] = &[("name", "name_contains")];
+
+    fn read_schema() -> Schema {
+        OutboundVoiceProfile::read_schema()
+    }
 }
 
 impl Listed for CredentialConnection {

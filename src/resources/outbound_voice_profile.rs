@@ -134,7 +134,6 @@ impl RestObject for OutboundVoiceProfile {
                  clears it (removing the whole object keeps what Telnyx holds).",
             ),
         )
-        .attr(int("connections_count").computed().desc("Number of connections using this profile."))
         .attr(record_type())
         .attr(created_at())
         .attr(updated_at())
@@ -142,5 +141,19 @@ impl RestObject for OutboundVoiceProfile {
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
         NaturalKey::of(planned, &[("name", "filter[name][contains]")])
+    }
+}
+
+impl OutboundVoiceProfile {
+    /// The profile as its data sources read it: the resource's attributes and
+    /// `connections_count`. The count is not on the resource: creating or deleting a connection
+    /// that uses the profile moves it, and Terraform would report that as a change made outside
+    /// Terraform on the next plan. A data source is read afresh on every plan instead.
+    pub fn read_schema() -> Schema {
+        <Self as RestObject>::schema().attr(
+            int("connections_count")
+                .computed()
+                .desc("Number of connections using this profile, as Telnyx counts them when the data source is read."),
+        )
     }
 }

@@ -23,7 +23,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value as Json;
 
 use super::error::{ApiError, ApiErrorKind, ErrorBody};
-use super::redact::redact_json;
+use super::redact::{redact_json, scrub, secret_values};
 use crate::tfplug::Ctx;
 
 /// The largest page the API serves.
@@ -304,7 +304,14 @@ impl Client {
                         return serde_json::from_str(&text)
                             .map_err(|e| err(ApiErrorKind::Decode, Some(status.as_u16()), Vec::new(), format!("invalid JSON: {e}")));
                     }
-                    let parsed: ErrorBody = serde_json::from_str(&text).unwrap_or_default();
+                    let mut parsed: ErrorBody = serde_json::from_str(&text).unwrap_or_default();
+                    // An answer may quote what was sent: never let a secret reach a diagnostic.
+                    let secrets = body.map(secret_values).unwrap_or_default();
+                    for e in parsed.errors.iter_mut() {
+                        for field in [&mut e.title, &mut e.detail].into_iter().flatten() {
+                            *field = scrub(field, &secrets);
+                        }
+                    }
                     tracing::trace!(method = %m, path = %full_path, status = status.as_u16(), body = %redact_text(&text), "error response");
                     let kind = kind_for(status, retry_after);
                     let retryable = match status.as_u16() {
@@ -807,6 +814,19 @@ mod tests {
         let got = s.client(3, SECOND).get(&Ctx::default(), "/things/1", Envelope::Data).await.unwrap();
         assert_eq!(got["id"], "1");
         assert_eq!(s.methods(), ["GET"; 4]);
+    }
+
+    /// A 422 that quotes the password sent: the diagnostics name the problem, not the secret.
+    #[tokio::test]
+    async fn a_refusal_quoting_a_secret_does_not_repeat_it() {
+        let answer = r#"{"errors":[{"code":"10015","title":"Invalid password hunter2","detail":"\"hunter2\" is too short","source":{"pointer":"/password"}}]}"#;
+        let s = Script::start(vec![json_reply(422, answer)]).await;
+        let sent = serde_json::json!({"user_name": "alice1", "password": "hunter2"});
+        let e = s.client(0, SECOND).create(&Ctx::default(), "/things", &sent, Envelope::Data).await.unwrap_err();
+        let d = e.to_diagnostics("create", "telnyx_thing", None);
+        assert!(!format!("{d:?}").contains("hunter2"), "{d:?}");
+        assert!(d.0[0].detail.contains("Invalid password <redacted>: \"<redacted>\" is too short"), "{}", d.0[0].detail);
+        assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "password");
     }
 
     #[tokio::test]

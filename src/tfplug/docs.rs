@@ -115,7 +115,8 @@ fn groups<'a>(out: &mut String, attrs: &'a [Attribute], prefix: &str, heading: &
             if !desc.is_empty() {
                 words.push(desc.replace('\n', " "));
             }
-            if a.replace_on_change {
+            // Unless the description says so already, in its own words.
+            if a.replace_on_change && !desc.contains("replaces the") {
                 words.push("Changing it replaces the object.".into());
             }
             if let Some(dep) = &a.deprecation {

@@ -14,7 +14,7 @@
 
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::schema::{Attribute, Kind, Nesting, Presence};
-use super::validate::show;
+use super::validate::show_attribute;
 use super::value::Value;
 
 /// A planned new state and the attribute paths that force replacement.
@@ -186,10 +186,17 @@ pub fn reconcile(attrs: &[Attribute], planned: &Value, returned: &Value, diags: 
     if planned.is_null() {
         return Value::Null;
     }
-    reconcile_object(attrs, planned, returned, &AttrPath::root(), diags)
+    reconcile_object(attrs, planned, returned, &AttrPath::root(), false, diags)
 }
 
-fn reconcile_object(attrs: &[Attribute], planned: &Value, returned: &Value, path: &AttrPath, diags: &mut Diagnostics) -> Value {
+fn reconcile_object(
+    attrs: &[Attribute],
+    planned: &Value,
+    returned: &Value,
+    path: &AttrPath,
+    inside_sensitive: bool,
+    diags: &mut Diagnostics,
+) -> Value {
     let mut out = std::collections::BTreeMap::new();
     for a in attrs {
         let p = path.join(&a.name);
@@ -197,13 +204,19 @@ fn reconcile_object(attrs: &[Attribute], planned: &Value, returned: &Value, path
         let rt = returned.get(&a.name);
         let v = match (&a.kind, pl) {
             (_, Value::Unknown(_)) => strip_unknowns(rt),
-            (Kind::Nested(Nesting::Single, children), Value::Object(_)) => reconcile_object(children, pl, rt, &p, diags),
+            (Kind::Nested(Nesting::Single, children), Value::Object(_)) => {
+                reconcile_object(children, pl, rt, &p, inside_sensitive || a.sensitive, diags)
+            }
             _ if pl.is_wholly_known() => {
                 if rt != pl && !(rt.is_null() && a.presence == Presence::Computed) {
-                    let detail = if a.sensitive {
+                    let detail = if inside_sensitive || a.sensitive {
                         format!("After apply, the API holds a different value for `{p}` (sensitive) than the plan.")
                     } else {
-                        format!("After apply, the API returned {} for `{p}`, while {} was planned.", show(rt), show(pl))
+                        format!(
+                            "After apply, the API returned {} for `{p}`, while {} was planned.",
+                            show_attribute(a, rt),
+                            show_attribute(a, pl)
+                        )
                     };
                     diags.push(
                         Diagnostic::warning(

@@ -1,5 +1,5 @@
 //! go-plugin transport: magic cookie, protocol negotiation, the listener, the handshake line,
-//! AutoMTLS, serving gRPC until `GRPCController/Shutdown`, and the debug (reattach) mode.
+//! AutoMTLS, serving gRPC until `GRPCController/Shutdown` (or SIGTERM), and the debug (reattach) mode.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -181,21 +181,19 @@ async fn run<P: Provider>(provider: P, opts: ServeOpts, debug: bool) -> Result<(
     let (tx, rx) = mpsc::channel::<std::io::Result<Conn>>(16);
     let acceptor = tls.as_ref().map(|t| tokio_rustls::TlsAcceptor::from(t.config.clone()));
     tokio::spawn(accept_loop(listener, acceptor, tx));
+    // Signal handlers are in place before anyone learns where we are.
+    let signals = Signals::install();
 
     if debug {
         print_reattach(opts.address, network, &address);
-        let s = shutdown.clone();
-        tokio::spawn(async move {
-            let _ = tokio::signal::ctrl_c().await;
-            s.notify_one();
-        });
+        tokio::spawn(signals.stop_on(shutdown.clone(), true));
     } else {
         let cert = tls.as_ref().map(|t| base64::engine::general_purpose::STANDARD_NO_PAD.encode(&t.server_cert_der)).unwrap_or_default();
         let line = format!("{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|{network}|{address}|grpc|{cert}\n");
         let mut out = std::io::stdout().lock();
         out.write_all(line.as_bytes()).and_then(|()| out.flush()).map_err(|e| format!("could not write the handshake: {e}"))?;
         drop(out);
-        tokio::spawn(ignore_interrupts());
+        tokio::spawn(signals.stop_on(shutdown.clone(), false));
         tokio::spawn(exit_when_orphaned(shutdown.clone()));
     }
     tracing::info!(version = opts.version, network, address = %address, tls = tls.is_some(), "provider started");
@@ -258,8 +256,7 @@ async fn exit_when_orphaned(shutdown: Arc<Notify>) {
             tick.tick().await;
             if std::os::unix::process::parent_id() != parent {
                 tracing::warn!(parent, "Terraform went away without shutting us down; exiting");
-                shutdown.notify_waiters();
-                shutdown.notify_one();
+                stop(&shutdown);
                 return;
             }
         }
@@ -268,14 +265,67 @@ async fn exit_when_orphaned(shutdown: Arc<Notify>) {
     std::future::pending::<()>().await
 }
 
-/// Ctrl-C reaches the whole process group; Terraform handles it by calling StopProvider.
-async fn ignore_interrupts() {
+/// Starts the shutdown: wakes both waiters, the server's graceful stop and the exit timer.
+fn stop(shutdown: &Notify) {
+    shutdown.notify_waiters();
+    shutdown.notify_one();
+}
+
+/// The signals that end the plugin, listened to from start-up on.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut s) = signal(SignalKind::interrupt()) {
-            while s.recv().await.is_some() {
-                tracing::debug!("ignoring SIGINT: Terraform stops providers through StopProvider");
+    terminate: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn install() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals { terminate: signal(SignalKind::terminate()).ok(), interrupt: signal(SignalKind::interrupt()).ok() }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// SIGTERM stops the plugin as Shutdown does (the socket is removed on the way out). SIGINT
+    /// stops it only when `interrupt_stops` (debug mode, run by a person): under Terraform, Ctrl-C
+    /// reaches the whole process group and Terraform itself stops us through StopProvider and
+    /// Shutdown, so the plugin must keep serving until then.
+    async fn stop_on(self, shutdown: Arc<Notify>, interrupt_stops: bool) {
+        #[cfg(unix)]
+        {
+            let Signals { terminate, interrupt } = self;
+            let term = async {
+                match terminate {
+                    Some(mut s) => s.recv().await.map(|_| "SIGTERM"),
+                    None => std::future::pending().await,
+                }
+            };
+            let int = async {
+                let Some(mut s) = interrupt else { return std::future::pending().await };
+                loop {
+                    if s.recv().await.is_none() {
+                        return std::future::pending().await;
+                    }
+                    if interrupt_stops {
+                        return Some("SIGINT");
+                    }
+                    tracing::debug!("ignoring SIGINT: Terraform stops providers through StopProvider");
+                }
+            };
+            let signal = tokio::select! { s = term => s, s = int => s };
+            tracing::debug!(signal = signal.unwrap_or("signal"), "stopping");
+            stop(&shutdown);
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = self;
+            if interrupt_stops {
+                let _ = tokio::signal::ctrl_c().await;
+                stop(&shutdown);
             }
         }
     }
@@ -331,9 +381,7 @@ struct Controller {
 impl GrpcController for Controller {
     async fn shutdown(&self, _req: tonic::Request<Empty>) -> Result<tonic::Response<Empty>, tonic::Status> {
         tracing::debug!("shutdown requested");
-        // Two waiters: the server's graceful stop and the exit timer.
-        self.shutdown.notify_waiters();
-        self.shutdown.notify_one();
+        stop(&self.shutdown);
         Ok(tonic::Response::new(Empty {}))
     }
 }

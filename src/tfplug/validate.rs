@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::schema::{Attribute, Kind, Nesting};
+use super::types::Type;
 use super::value::Value;
 
 #[derive(Clone, Debug)]
@@ -44,8 +45,15 @@ pub enum Validator {
 }
 
 impl Validator {
-    /// What the validator expects, as a sentence fragment ("one of `a`, `b`").
-    pub fn describe(&self) -> String {
+    /// What the validator expects of a value of type `ty`, as a sentence fragment ("one of
+    /// `a`, `b`", "8 to 128 characters long").
+    pub fn describe(&self, ty: &Type) -> String {
+        let unit = match ty {
+            Type::String => " characters",
+            Type::Map(_) | Type::Object(_) => " entries",
+            Type::List(_) | Type::Set(_) | Type::Tuple(_) => " elements",
+            _ => "",
+        };
         match self {
             Validator::OneOf(vs) => {
                 let list: Vec<String> = vs.iter().map(|v| format!("`{v}`")).collect();
@@ -54,9 +62,9 @@ impl Validator {
             Validator::Integer => "a whole number within the 64-bit integer range".into(),
             Validator::IntRange { min, max } => format!("between {min} and {max}"),
             Validator::MultipleOf(m) => format!("a multiple of {m}"),
-            Validator::Length { min, max } if min == max => format!("exactly {min} long"),
-            Validator::Length { min, max } if *max == usize::MAX => format!("at least {min} long"),
-            Validator::Length { min, max } => format!("{min} to {max} long"),
+            Validator::Length { min, max } if min == max => format!("exactly {min}{unit} long"),
+            Validator::Length { min, max } if *max == usize::MAX => format!("at least {min}{unit} long"),
+            Validator::Length { min, max } => format!("{min} to {max}{unit} long"),
             Validator::Ipv4 => "an IPv4 address".into(),
             Validator::IpAddress => "an IP address".into(),
             Validator::Cidr => "a network in CIDR notation without host bits (e.g. `203.0.113.0/24`)".into(),
@@ -65,7 +73,9 @@ impl Validator {
             Validator::Decimal => "a non-negative decimal amount as a string (e.g. `\"100.00\"`)".into(),
             Validator::TimeOfDay => "a UTC time of day (`HH:MM` or `HH:MM:SS`)".into(),
             Validator::Unique => "free of duplicates".into(),
-            Validator::Each(inner) => format!("a collection whose every element is {}", inner.describe()),
+            Validator::Each(inner) => {
+                format!("a collection whose every element is {}", inner.describe(ty.element().unwrap_or(&Type::Dynamic)))
+            }
             Validator::Check { describe, .. } => (*describe).to_string(),
         }
     }
@@ -167,36 +177,44 @@ fn is_time_of_day(s: &str) -> bool {
     n(0) < 24 && n(1) < 60 && n(2) < 60
 }
 
-/// Runs every attribute's validators over a configuration value. `what` names the object
-/// in messages ("telnyx_fqdn").
+/// Runs every attribute's validators over a configuration value. The value of a sensitive
+/// attribute (or of anything inside one) never appears in a message: only what was expected.
 pub fn validate_config(attrs: &[Attribute], config: &Value, path: &AttrPath, diags: &mut Diagnostics) {
+    validate_attrs(attrs, config, path, false, diags);
+}
+
+fn validate_attrs(attrs: &[Attribute], config: &Value, path: &AttrPath, inside_sensitive: bool, diags: &mut Diagnostics) {
     for a in attrs {
         let p = path.join(&a.name);
         let v = config.get(&a.name);
         if v.is_null() || v.is_unknown() {
             continue;
         }
+        let sensitive = inside_sensitive || a.sensitive;
         for val in &a.validators {
             if !val.check(v) {
-                diags.push(
-                    Diagnostic::error("Invalid attribute value", format!("`{p}` must be {}; got {}.", val.describe(), show(v)))
-                        .at(p.clone()),
-                );
+                let expected = val.describe(&a.ty());
+                let detail = if sensitive {
+                    format!("`{p}` must be {expected} (the value is sensitive and not shown).")
+                } else {
+                    format!("`{p}` must be {expected}; got {}.", show_attribute(a, v))
+                };
+                diags.push(Diagnostic::error("Invalid attribute value", detail).at(p.clone()));
             }
         }
         if let Kind::Nested(nesting, children) = &a.kind {
             match nesting {
-                Nesting::Single => validate_config(children, v, &p, diags),
+                Nesting::Single => validate_attrs(children, v, &p, sensitive, diags),
                 Nesting::List | Nesting::Set => {
                     for (i, item) in v.elements().unwrap_or(&[]).iter().enumerate() {
                         // Set elements cannot be addressed: point at the set itself.
                         let ip = if *nesting == Nesting::List { p.index(i) } else { p.clone() };
-                        validate_config(children, item, &ip, diags);
+                        validate_attrs(children, item, &ip, sensitive, diags);
                     }
                 }
                 Nesting::Map => {
                     for (k, item) in v.entries().into_iter().flatten() {
-                        validate_config(children, item, &p.key(k), diags);
+                        validate_attrs(children, item, &p.key(k), sensitive, diags);
                     }
                 }
             }
@@ -204,7 +222,43 @@ pub fn validate_config(attrs: &[Attribute], config: &Value, path: &AttrPath, dia
     }
 }
 
-/// A short rendering of a value for error messages.
+/// What messages print in place of a sensitive value.
+pub const SENSITIVE: &str = "(sensitive value)";
+
+/// [`show`] for a value of attribute `a`: a sensitive attribute, or a sensitive member of a
+/// nested one, reads as [`SENSITIVE`].
+pub fn show_attribute(a: &Attribute, v: &Value) -> String {
+    show(&redact(a, v))
+}
+
+/// `v` (a value of attribute `a`) with every sensitive part replaced by [`SENSITIVE`].
+fn redact(a: &Attribute, v: &Value) -> Value {
+    if v.is_null() || v.is_unknown() {
+        return v.clone();
+    }
+    if a.sensitive {
+        return Value::String(SENSITIVE.into());
+    }
+    let Kind::Nested(_, children) = &a.kind else { return v.clone() };
+    let object = |o: &Value| match o {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), children.iter().find(|c| &c.name == k).map_or_else(|| x.clone(), |c| redact(c, x))))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    match v {
+        Value::Object(_) => object(v),
+        Value::List(items) => Value::List(items.iter().map(object).collect()),
+        Value::Set(items) => Value::Set(items.iter().map(object).collect()),
+        Value::Map(m) => Value::Map(m.iter().map(|(k, x)| (k.clone(), object(x))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A short rendering of a value for error messages. Never for a value that may be sensitive:
+/// use [`show_attribute`].
 pub fn show(v: &Value) -> String {
     match v {
         Value::String(s) => format!("{s:?}"),

@@ -210,7 +210,15 @@ impl Tf {
             ),
         )
         .unwrap();
+        std::fs::create_dir(dir.path().join("sockets")).unwrap();
         Tf { dir, base_url: emulator.base_url(), extra_env: Vec::new() }
+    }
+
+    /// What the providers Terraform started left in their socket directory (PLUGIN_UNIX_SOCKET_DIR,
+    /// passed through Terraform's environment): nothing, once every command has returned.
+    pub fn leftover_sockets(&self) -> Vec<String> {
+        let dir = self.dir.path().join("sockets");
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
     }
 
     pub fn env(&mut self, k: &str, v: &str) -> &mut Self {
@@ -239,6 +247,7 @@ impl Tf {
             .env("CHECKPOINT_DISABLE", "1")
             .env("TELNYX_API_KEY", API_KEY)
             .env("TELNYX_BASE_URL", &self.base_url)
+            .env("PLUGIN_UNIX_SOCKET_DIR", self.dir.path().join("sockets"))
             .env_remove("TF_LOG")
             .env_remove("TF_LOG_PROVIDER")
             .stdin(Stdio::null());

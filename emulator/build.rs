@@ -1,0 +1,7 @@
+//! Embeds the commit being built, for `telnyx-emulator --version`.
+
+include!("../build-support/commit.rs");
+
+fn main() {
+    emit_build_commit();
+}
