@@ -84,16 +84,23 @@ if [ -n "${TELNYX_API_KEY:-}" ]; then
   [ "$COLOR" = 1 ] && printf '\n\033[1;31m' || printf '\n'
   echo "!!! TELNYX_API_KEY is set: this quick start will CREATE REAL OBJECTS in your Telnyx account"
   echo "!!! at $TELNYX_BASE_URL (an outbound voice profile, an FQDN connection and an FQDN, all"
-  echo "!!! named quickstart-*), show them, and destroy them again. Unset TELNYX_API_KEY to use"
-  echo "!!! the bundled emulator instead. Starting in 10 seconds; press Ctrl-C to stop."
+  echo "!!! named quickstart-*), show them, and destroy them again. Numbers: it routes those in"
+  echo "!!! QUICKSTART_PHONE_NUMBERS (E.164, comma-separated, numbers you own; default none) and"
+  echo "!!! unroutes them on destroy. Unset TELNYX_API_KEY to use the bundled emulator instead."
+  echo "!!! Starting in 10 seconds; press Ctrl-C to stop."
   [ "$COLOR" = 1 ] && printf '\033[0m'
   sleep 10
 else
   REAL=0
   step "Starting the Telnyx API emulator on 127.0.0.1"
   export TELNYX_API_KEY="quickstart-key"
-  start_emulator
-  echo "emulator: $TELNYX_BASE_URL"
+  # The account's phone numbers (the API cannot create them): examples/emulator-seed.json.
+  start_emulator --seed "$ROOT/examples/emulator-seed.json"
+  echo "emulator: $TELNYX_BASE_URL (owns the numbers of examples/emulator-seed.json)"
+fi
+if [ "$REAL" = 1 ]; then
+  NUMBERS="$(python3 -c 'import json,sys; print(json.dumps([n.strip() for n in sys.argv[1].split(",") if n.strip()]))' "${QUICKSTART_PHONE_NUMBERS:-}")"
+  export TF_VAR_phone_numbers="$NUMBERS"
 fi
 
 # dev_overrides: terraform uses the freshly built binary, no registry, no init. Terraform warns
@@ -117,12 +124,15 @@ step "The objects"
 python3 - state.json <<'PY'
 import json, sys
 state = json.load(open(sys.argv[1]))
-rows = [("ADDRESS", "ID", "NAME")]
-for r in state.get("values", {}).get("root_module", {}).get("resources", []):
+rows = [("ADDRESS", "ID", "NAME", "ROUTED TO")]
+resources = state.get("values", {}).get("root_module", {}).get("resources", [])
+names = {r.get("values", {}).get("id"): r["address"] for r in resources}
+for r in resources:
     v = r.get("values", {})
-    name = v.get("name") or v.get("connection_name") or v.get("fqdn") or ""
-    rows.append((r["address"], str(v.get("id", "")), name))
-width = [max(len(row[i]) for row in rows) for i in range(3)]
+    name = v.get("name") or v.get("connection_name") or v.get("fqdn") or v.get("phone_number") or ""
+    routed = names.get(v.get("connection_id"), "") if r["type"] in ("telnyx_phone_number", "telnyx_fqdn") else ""
+    rows.append((r["address"], str(v.get("id", "")), name, routed))
+width = [max(len(row[i]) for row in rows) for i in range(4)]
 for row in rows:
     print("  ".join(c.ljust(w) for c, w in zip(row, width)).rstrip())
 PY
@@ -158,8 +168,14 @@ step "terraform destroy"
 tf destroy.log destroy -input=false -auto-approve
 summary destroy.log
 if [ "$REAL" = 0 ]; then
-  left="$(python3 -c "import json,sys,urllib.request; s=json.load(urllib.request.urlopen(sys.argv[1]+'/_emulator/state')); print(sum(len(v) for v in s.values()))" "$EMU_URL")"
-  echo "objects left in the emulator: $left"
+  python3 - "$EMU_URL" <<'PY'
+import json, sys, urllib.request
+s = json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/state"))
+numbers = s.get("phone_numbers", [])
+left = sum(len(v) for k, v in s.items() if k != "phone_numbers")
+routed = [n["phone_number"] for n in numbers if n.get("connection_id")]
+print(f"objects left in the emulator: {left}; the account's {len(numbers)} numbers are still there, {len(routed)} routed")
+PY
 fi
 echo
 [ "$clean" = 1 ] || exit 1
