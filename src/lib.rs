@@ -5,6 +5,8 @@
 //! * [`resources`] — one file per Telnyx object family, plus the registry;
 //! * [`provider`] — the provider block and client configuration.
 
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod provider;
 pub mod resources;
 pub mod telnyx;
