@@ -70,6 +70,20 @@ pub fn schema_names() -> Vec<&'static str> {
     declared().iter().map(|d| d.name).collect()
 }
 
+/// The deepest nesting of values any declared schema allows (a string attribute is 2: the
+/// object, then the string), for checking the decoding bounds against.
+pub fn deepest_schema() -> usize {
+    fn depth(t: &Type) -> usize {
+        1 + match t {
+            Type::List(e) | Type::Set(e) | Type::Map(e) => depth(e),
+            Type::Object(a) => a.values().map(depth).max().unwrap_or(0),
+            Type::Tuple(e) => e.iter().map(depth).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    declared().iter().map(|d| depth(&d.ty)).max().unwrap_or(0)
+}
+
 /// The resources only (what has stored state).
 fn resources() -> impl Iterator<Item = &'static Declared> {
     declared().iter().filter(|d| matches!(d.owner, Owner::Resource(_)))

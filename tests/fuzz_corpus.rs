@@ -46,6 +46,14 @@ fn every_schema_is_reachable_by_a_first_byte() {
     assert!(names.contains(&"telnyx_fqdn") && names.contains(&"telnyx_connections"));
 }
 
+/// The nesting bound leaves ample room above the deepest schema the provider declares.
+#[test]
+fn nesting_bound_is_far_above_every_schema() {
+    let deepest = fuzzing::deepest_schema();
+    assert_eq!(deepest, 6, "the deepest schema changed: update fuzz/README.md and src/tfplug/limits.rs");
+    assert!(deepest + 32 <= terraform_provider_telnyx::tfplug::limits::MAX_DEPTH);
+}
+
 /// The schema-made seeds pass through every entry point; with `FUZZ_SEEDS=<dir>` they are
 /// also written to `<dir>/<target>/` as starting inputs for a fuzzing run (fuzz/README.md).
 #[test]

@@ -4,9 +4,9 @@
 //! returns an error, which the server answers with a diagnostic.
 //!
 //! * [`MAX_DEPTH`] — nesting of values (a list in an object in a list …). The deepest schema a
-//!   provider declares is a handful of levels (here: a list data source's list of objects whose
-//!   nested objects hold sets, five); 64 leaves room for dynamic values and any schema to come,
-//!   and keeps recursion a few kilobytes of stack deep.
+//!   provider declares is a handful of levels (here six: a list data source's object, its list,
+//!   a listed object, a nested object in it, a set there, the set's strings); 64 leaves room for
+//!   dynamic values and any schema to come, and keeps recursion a few kilobytes of stack deep.
 //! * [`MAX_VALUES`] — values in one decoded value, all levels together (including the nulls an
 //!   object's absent attributes are filled with). A request is at most 256 MiB (the gRPC
 //!   limit), and a value takes far more memory than its one msgpack byte: without a bound, a
