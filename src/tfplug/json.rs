@@ -120,7 +120,7 @@ fn bounded(j: &Json, ty: &Type, extra: Extra, path: &mut String, budget: &mut Bu
                 _ => return Err(err(path, format!("expected a number, found {}", brief(j)))),
             };
             limits::check_len("a number", text.len()).map_err(|m| err(path, m))?;
-            Number::parse(&text).map(Value::Number).ok_or_else(|| err(path, format!("invalid number {:?}", brief_str(&text))))
+            Number::parse(&text).map(Value::Number).ok_or_else(|| err(path, format!("invalid number {:?}", limits::brief(&text))))
         }
         Type::String => {
             let s = match j {
@@ -163,7 +163,7 @@ fn bounded(j: &Json, ty: &Type, extra: Extra, path: &mut String, budget: &mut Bu
             for (k, x) in o {
                 limits::check_len("a map key", k.len()).map_err(|m| err(path, m))?;
                 let len = path.len();
-                path.push_str(&format!("[{k:?}]"));
+                path.push_str(&format!("[{:?}]", limits::brief(k)));
                 m.insert(k.clone(), conv(x, et, extra, path, budget)?);
                 path.truncate(len);
             }
@@ -175,7 +175,7 @@ fn bounded(j: &Json, ty: &Type, extra: Extra, path: &mut String, budget: &mut Bu
             for (k, x) in o {
                 let Some(at) = attrs.get(k) else {
                     if extra == Extra::Reject {
-                        return Err(err(path, format!("unsupported attribute {:?}", brief_str(k))));
+                        return Err(err(path, format!("unsupported attribute {:?}", limits::brief(k))));
                     }
                     continue;
                 };
@@ -196,16 +196,14 @@ fn bounded(j: &Json, ty: &Type, extra: Extra, path: &mut String, budget: &mut Bu
     }
 }
 
-/// A JSON value as an error message quotes it: its start, not megabytes of it.
+/// A JSON value as an error message quotes it: its kind or its start, never megabytes of it
+/// (nor the work of writing them out).
 fn brief(j: &Json) -> String {
-    brief_str(&j.to_string()).to_string()
-}
-
-fn brief_str(s: &str) -> &str {
-    const MAX: usize = 80;
-    match s.char_indices().nth(MAX) {
-        Some((i, _)) => &s[..i],
-        None => s,
+    match j {
+        Json::Array(_) => "an array".into(),
+        Json::Object(_) => "an object".into(),
+        Json::String(s) => format!("{:?}", limits::brief(s)),
+        other => limits::brief(&other.to_string()).to_string(),
     }
 }
 
@@ -308,6 +306,15 @@ mod tests {
         assert!(decode(format!("{{\"{long}\":\"v\"}}").as_bytes(), &Type::map(Type::String)).is_err());
         let limit = "a".repeat(limits::MAX_STRING_BYTES);
         assert!(decode(format!("\"{limit}\"").as_bytes(), &Type::String).is_ok());
+    }
+
+    #[test]
+    fn errors_quote_values_briefly() {
+        let long = format!("\"{}\"", "z".repeat(1 << 20));
+        let e = decode(long.as_bytes(), &Type::Bool).unwrap_err();
+        assert_eq!(e.message, format!("expected a bool, found {:?}", "z".repeat(80)));
+        assert_eq!(decode(b"[1]", &Type::String).unwrap_err().message, "expected a string, found an array");
+        assert_eq!(decode(b"true", &Type::list(Type::Bool)).unwrap_err().message, "expected an array, found true");
     }
 
     #[test]

@@ -79,3 +79,13 @@ pub(crate) fn check_len(what: &str, len: usize) -> Result<(), String> {
 pub(crate) fn capacity(claimed: usize) -> usize {
     claimed.min(PREALLOCATE)
 }
+
+/// The start of a text an error message quotes (a key in a path, a value): at most 80
+/// characters, so that a long one never makes messages megabytes long.
+pub(crate) fn brief(s: &str) -> &str {
+    const MAX: usize = 80;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}

@@ -303,7 +303,7 @@ impl<'a> Reader<'a> {
                 limits::check_len("a number", n).map_err(|e| self.err(e))?;
                 let b = self.take(n)?;
                 let text = std::str::from_utf8(b).map_err(|_| self.err("number text is not UTF-8"))?;
-                Number::parse(text).ok_or_else(|| self.err(format!("invalid number {text:?}")))?
+                Number::parse(text).ok_or_else(|| self.err(format!("invalid number {:?}", limits::brief(text))))?
             }
         })
     }
@@ -395,7 +395,7 @@ impl<'a> Reader<'a> {
                 let mut m = BTreeMap::new();
                 for _ in 0..n {
                     let k = self.string()?;
-                    let v = self.with_path(&format!("[{k:?}]"), |r| r.value(et))?;
+                    let v = self.with_path(&format!("[{:?}]", limits::brief(&k)), |r| r.value(et))?;
                     m.insert(k, v);
                 }
                 Ok(Value::Map(m))
@@ -405,7 +405,7 @@ impl<'a> Reader<'a> {
                 let mut m = BTreeMap::new();
                 for _ in 0..n {
                     let k = self.string()?;
-                    let at = attrs.get(&k).ok_or_else(|| self.err(format!("unsupported attribute {k:?}")))?;
+                    let at = attrs.get(&k).ok_or_else(|| self.err(format!("unsupported attribute {:?}", limits::brief(&k))))?;
                     let v = self.with_path(&k, |r| r.value(at))?;
                     m.insert(k, v);
                 }
