@@ -805,6 +805,36 @@ mod tests {
         upgrade_json_state(&Plain, &schema, &schema.ty(), 0, raw)
     }
 
+    /// Values past the decoding bounds come back as a "Malformed request" diagnostic, from the
+    /// msgpack and the JSON form of a request value alike.
+    #[test]
+    fn values_past_the_bounds_are_malformed_requests() {
+        let plain = Plain.schema().ty();
+        let mut deep_ty = Type::String;
+        for _ in 0..100 {
+            deep_ty = Type::list(deep_ty);
+        }
+        let mut long = vec![0x81, 0xa2, b'i', b'd', 0xdb];
+        long.extend_from_slice(&(8u32 << 20).to_be_bytes());
+        long.resize(long.len() + (8 << 20), b'a');
+        let mut deep = vec![0x91; 200_000];
+        deep.push(0xc0);
+        let huge = vec![0xdd, 0xff, 0xff, 0xff, 0xff, 0xc0];
+        let deep_json = format!("{}null", "[".repeat(200_000)).into_bytes();
+        let requests = [
+            (pb::DynamicValue { msgpack: long, json: Vec::new() }, &plain, "longer than the 1048576 allowed"),
+            (pb::DynamicValue { msgpack: deep, json: Vec::new() }, &deep_ty, "nested deeper than 64"),
+            (pb::DynamicValue { msgpack: huge, json: Vec::new() }, &Type::list(Type::String), "length exceeds the data"),
+            (pb::DynamicValue { msgpack: Vec::new(), json: deep_json }, &deep_ty, "nested deeper than 127"),
+        ];
+        for (dv, ty, why) in &requests {
+            let d = decode(Some(dv), ty, "configuration").unwrap_err();
+            let d = d.iter().next().unwrap();
+            assert_eq!(d.summary, "Malformed request");
+            assert!(d.detail.starts_with("Could not decode the configuration: ") && d.detail.contains(why), "{}", d.detail);
+        }
+    }
+
     #[test]
     fn state_json_upgrades() {
         let v = upgrade(br#"{"id":"7","port":5060,"gone":true}"#).unwrap();
