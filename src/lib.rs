@@ -8,6 +8,8 @@
 
 pub mod cli;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod provider;
 pub mod resources;
 pub mod telnyx;

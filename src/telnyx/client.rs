@@ -22,7 +22,7 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::{Method, StatusCode};
 use serde_json::Value as Json;
 
-use super::error::{ApiError, ApiErrorKind, ErrorBody};
+use super::error::{ApiError, ApiErrorKind};
 use super::redact::{redact_json, scrub, secret_values};
 use crate::tfplug::Ctx;
 
@@ -209,23 +209,11 @@ impl Client {
             q.push(("page[number]".into(), page.to_string()));
             q.push(("page[size]".into(), MAX_PAGE_SIZE.to_string()));
             let body = self.call(ctx, Method::GET, path, &q, None, mode).await?;
-            let items = match body.get("data") {
-                Some(Json::Array(items)) => items.clone(),
-                _ => return Err(decode_error("GET", path, "a list response without a `data` array")),
-            };
-            let n = items.len();
+            let (items, next) = list_page(body, page, path)?;
             out.extend(items);
-            let meta = body.get("meta");
-            let total_pages = meta.and_then(|m| m.get("total_pages")).and_then(Json::as_u64);
-            let page_number = meta.and_then(|m| m.get("page_number")).and_then(Json::as_u64).unwrap_or(page);
-            match total_pages {
-                Some(t) if page_number < t && n > 0 => page = page_number + 1,
-                // Without meta, keep going while pages come back full.
-                None if n as u32 >= MAX_PAGE_SIZE => page += 1,
-                _ => return Ok(out),
-            }
-            if page > 100_000 {
-                return Err(decode_error("GET", path, "pagination did not end"));
+            match next {
+                Some(next) => page = next,
+                None => return Ok(out),
             }
         }
     }
@@ -301,13 +289,12 @@ impl Client {
                             return Ok(Json::Null);
                         }
                         tracing::trace!(method = %m, path = %full_path, status = status.as_u16(), body = %redact_text(&text), "response body");
-                        return serde_json::from_str(&text)
-                            .map_err(|e| err(ApiErrorKind::Decode, Some(status.as_u16()), Vec::new(), format!("invalid JSON: {e}")));
+                        return parse_body(&text).map_err(|e| err(ApiErrorKind::Decode, Some(status.as_u16()), Vec::new(), e));
                     }
-                    let mut parsed: ErrorBody = serde_json::from_str(&text).unwrap_or_default();
+                    let mut errors = super::error::items_of(&text);
                     // An answer may quote what was sent: never let a secret reach a diagnostic.
                     let secrets = body.map(secret_values).unwrap_or_default();
-                    for e in parsed.errors.iter_mut() {
+                    for e in errors.iter_mut() {
                         for field in [&mut e.title, &mut e.detail].into_iter().flatten() {
                             *field = scrub(field, &secrets);
                         }
@@ -319,7 +306,7 @@ impl Client {
                         408 | 500..=599 => method != Method::POST,
                         _ => false,
                     };
-                    (retryable, retry_after, err(kind, Some(status.as_u16()), parsed.errors, String::new()))
+                    (retryable, retry_after, err(kind, Some(status.as_u16()), errors, String::new()))
                 }
                 Err(e) => {
                     // A failure to connect means nothing was sent: safe to retry any method.
@@ -454,7 +441,7 @@ fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or_default().min(MAX_RETRY_AFTER))
 }
 
-fn kind_for(status: StatusCode, retry_after: Option<Duration>) -> ApiErrorKind {
+pub(crate) fn kind_for(status: StatusCode, retry_after: Option<Duration>) -> ApiErrorKind {
     match status.as_u16() {
         401 => ApiErrorKind::Unauthorized,
         403 => ApiErrorKind::Forbidden,
@@ -465,7 +452,35 @@ fn kind_for(status: StatusCode, retry_after: Option<Duration>) -> ApiErrorKind {
     }
 }
 
-fn unwrap(body: Json, env: Envelope, method: &str, path: &str) -> Result<Json, ApiError> {
+/// The JSON body of a successful answer, parsed within tfplug's decoding bounds.
+pub(crate) fn parse_body(text: &str) -> Result<Json, String> {
+    crate::tfplug::json::parse(text.as_bytes()).map_err(|e| format!("invalid JSON: {}", e.message))
+}
+
+/// One page of a list answer (asked for as page `page`): its objects, and the number of the
+/// page to ask for next (`None`: this was the last).
+pub(crate) fn list_page(mut body: Json, page: u64, path: &str) -> Result<(Vec<Json>, Option<u64>), ApiError> {
+    let items = match body.get_mut("data").map(Json::take) {
+        Some(Json::Array(items)) => items,
+        _ => return Err(decode_error("GET", path, "a list response without a `data` array")),
+    };
+    let n = items.len();
+    let meta = body.get("meta");
+    let total_pages = meta.and_then(|m| m.get("total_pages")).and_then(Json::as_u64);
+    let page_number = meta.and_then(|m| m.get("page_number")).and_then(Json::as_u64).unwrap_or(page);
+    let next = match total_pages {
+        Some(t) if page_number < t && n > 0 => page_number + 1,
+        // Without meta, keep going while pages come back full.
+        None if n as u32 >= MAX_PAGE_SIZE => page + 1,
+        _ => return Ok((items, None)),
+    };
+    if next > 100_000 {
+        return Err(decode_error("GET", path, "pagination did not end"));
+    }
+    Ok((items, Some(next)))
+}
+
+pub(crate) fn unwrap(body: Json, env: Envelope, method: &str, path: &str) -> Result<Json, ApiError> {
     match env {
         Envelope::Bare if body.is_object() => Ok(body),
         Envelope::Data => match body {

@@ -41,6 +41,11 @@ pub(crate) struct ErrorBody {
     pub errors: Vec<ApiErrorItem>,
 }
 
+/// The entries of an error answer's `{"errors": [...]}` (none if the body is not that).
+pub(crate) fn items_of(body: &str) -> Vec<ApiErrorItem> {
+    serde_json::from_str::<ErrorBody>(body).map(|b| b.errors).unwrap_or_default()
+}
+
 /// What went wrong talking to the API.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiErrorKind {

@@ -22,7 +22,9 @@ fn num(s: &str) -> Option<i64> {
 /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)` (a space instead of `T` too).
 pub fn parse(s: &str) -> Option<SystemTime> {
     let s = s.trim();
-    if s.len() < 19 || !s.is_char_boundary(19) {
+    // Every well-formed timestamp is ASCII; anything else could put a byte index below inside a
+    // character.
+    if s.len() < 19 || !s.is_ascii() {
         return None;
     }
     let (date, rest) = s.split_at(10);
@@ -75,6 +77,21 @@ pub fn parse(s: &str) -> Option<SystemTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing (api_response): a multi-byte character across byte 10 (or inside the
+    /// offset) made slicing panic while reading a listed object's `created_at`.
+    #[test]
+    fn non_ascii_is_refused_not_a_panic() {
+        for s in [
+            "2026-11[2\u{26b}13:37:00.123+]01:00",
+            "2026-11-22T13:37:00+1\u{e9}2",
+            "2026-11-2\u{e9}T13:37:00Z",
+            "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}",
+        ] {
+            assert_eq!(parse(s), None, "{s}");
+        }
+        assert!(parse("2026-11-22T13:37:00+01:00").is_some());
+    }
 
     fn unix(s: &str) -> Option<f64> {
         parse(s).map(|t| t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64())

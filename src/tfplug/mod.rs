@@ -3,7 +3,8 @@
 //! Layers, each in its own module and none aware of any particular API:
 //! * transport — go-plugin handshake, AutoMTLS (`tls`), gRPC serving, shutdown, debug mode;
 //! * protocol — `server`: each tfplugin6 RPC decoded and dispatched to the provider contract;
-//! * values — `types`, `value`, `msgpack`, `json`, `convert` (cty types, values, codecs, serde);
+//! * values — `types`, `value`, `msgpack`, `json`, `convert` (cty types, values, codecs, serde),
+//!   `limits` (the bounds every decoder keeps);
 //! * schema and planning — `schema`, `validate`, `plan` (the generic plan pipeline);
 //! * `diag` (diagnostics with attribute paths) and `log` (hclog JSON lines on stderr).
 
@@ -11,6 +12,7 @@ pub mod convert;
 pub mod diag;
 pub mod docs;
 pub mod json;
+pub mod limits;
 pub mod log;
 pub mod msgpack;
 pub mod plan;

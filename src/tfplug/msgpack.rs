@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use rmp::Marker;
 
+use super::limits::{self, Budget};
 use super::types::Type;
 use super::value::{Number, Unknown, Value};
 
@@ -150,9 +151,10 @@ fn infer_type(v: &Value) -> Option<Type> {
     })
 }
 
-/// Decodes msgpack bytes against `ty`. Trailing bytes are an error.
+/// Decodes msgpack bytes against `ty`. Trailing bytes are an error, and so is a value beyond
+/// the bounds of [`limits`] (nesting, value count, string length).
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
-    let mut r = Reader { buf: bytes, pos: 0, path: String::new() };
+    let mut r = Reader { buf: bytes, pos: 0, path: String::new(), budget: Budget::default() };
     let v = r.value(ty)?;
     if r.pos != bytes.len() {
         return Err(r.err("trailing bytes after the value"));
@@ -164,6 +166,7 @@ struct Reader<'a> {
     buf: &'a [u8],
     pos: usize,
     path: String,
+    budget: Budget,
 }
 
 impl<'a> Reader<'a> {
@@ -249,6 +252,7 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Result<String, DecodeError> {
         let m = Marker::from_u8(self.u8()?);
         let n = self.str_len(m)?.ok_or_else(|| self.err(format!("expected a string, found {m:?}")))?;
+        limits::check_len("a string", n).map_err(|e| self.err(e))?;
         let b = self.take(n)?;
         String::from_utf8(b.to_vec()).map_err(|_| self.err("string is not UTF-8"))
     }
@@ -286,15 +290,31 @@ impl<'a> Reader<'a> {
             Marker::I16 => Number::Int(i64::from(self.be(2)? as u16 as i16)),
             Marker::I32 => Number::Int(i64::from(self.be(4)? as u32 as i32)),
             Marker::I64 => Number::Int(self.be(8)? as i64),
-            Marker::F32 => Number::from_f64(f64::from(f32::from_bits(self.be(4)? as u32))),
-            Marker::F64 => Number::from_f64(f64::from_bits(self.be(8)?)),
+            Marker::F32 => {
+                let f = f64::from(f32::from_bits(self.be(4)? as u32));
+                self.float(f)?
+            }
+            Marker::F64 => {
+                let f = f64::from_bits(self.be(8)?);
+                self.float(f)?
+            }
             m => {
                 let n = self.str_len(m)?.ok_or_else(|| self.err(format!("expected a number, found {m:?}")))?;
+                limits::check_len("a number", n).map_err(|e| self.err(e))?;
                 let b = self.take(n)?;
                 let text = std::str::from_utf8(b).map_err(|_| self.err("number text is not UTF-8"))?;
-                Number::parse(text).ok_or_else(|| self.err(format!("invalid number {text:?}")))?
+                Number::parse(text).ok_or_else(|| self.err(format!("invalid number {:?}", limits::brief(text))))?
             }
         })
+    }
+
+    /// A float as a cty number: infinities are numbers, NaN is not (go-cty refuses it, so
+    /// Terraform never sends one; taken in, it would equal nothing, not even itself).
+    fn float(&self, f: f64) -> Result<Number, DecodeError> {
+        if f.is_nan() {
+            return Err(self.err("NaN is not a number"));
+        }
+        Ok(Number::from_f64(f))
     }
 
     fn with_path<T>(&mut self, seg: &str, f: impl FnOnce(&mut Self) -> Result<T, DecodeError>) -> Result<T, DecodeError> {
@@ -308,14 +328,24 @@ impl<'a> Reader<'a> {
         r
     }
 
+    /// One value, counted against the bounds.
     fn value(&mut self, ty: &Type) -> Result<Value, DecodeError> {
+        self.budget.enter().map_err(|e| self.err(e))?;
+        let v = self.bounded_value(ty);
+        self.budget.leave();
+        v
+    }
+
+    fn bounded_value(&mut self, ty: &Type) -> Result<Value, DecodeError> {
         let m = self.peek_marker()?;
         if m == Marker::Null {
             self.pos += 1;
             return Ok(Value::Null);
         }
         if let Some((t, payload)) = self.ext()? {
-            let refinement = (t == EXT_REFINED && !payload.is_empty()).then(|| payload.to_vec());
+            limits::check_len("an unknown value's refinement", payload.len()).map_err(|e| self.err(e))?;
+            // Refinements are kept only where the encoder writes them back: not in dynamic slots.
+            let refinement = (t == EXT_REFINED && !payload.is_empty() && *ty != Type::Dynamic).then(|| payload.to_vec());
             return Ok(Value::Unknown(Unknown { refinement }));
         }
         match ty {
@@ -328,6 +358,7 @@ impl<'a> Reader<'a> {
                     Some(n) => n,
                     None => self.str_len(tm)?.ok_or_else(|| self.err("dynamic type must be bytes"))?,
                 };
+                limits::check_len("a dynamic value's type", n).map_err(|e| self.err(e))?;
                 let tj = self.take(n)?;
                 let inner_ty = Type::from_json_bytes(tj).map_err(|e| self.err(e.to_string()))?;
                 let inner = self.value(&inner_ty)?;
@@ -342,7 +373,7 @@ impl<'a> Reader<'a> {
             Type::String => Ok(Value::String(self.string()?)),
             Type::List(et) | Type::Set(et) => {
                 let n = self.array_len()?;
-                let mut items = Vec::with_capacity(n);
+                let mut items = Vec::with_capacity(limits::capacity(n));
                 for i in 0..n {
                     items.push(self.with_path(&format!("[{i}]"), |r| r.value(et))?);
                 }
@@ -353,7 +384,7 @@ impl<'a> Reader<'a> {
                 if n != ets.len() {
                     return Err(self.err(format!("tuple needs {} elements, got {n}", ets.len())));
                 }
-                let mut items = Vec::with_capacity(n);
+                let mut items = Vec::with_capacity(limits::capacity(n));
                 for (i, et) in ets.iter().enumerate() {
                     items.push(self.with_path(&format!("[{i}]"), |r| r.value(et))?);
                 }
@@ -364,7 +395,7 @@ impl<'a> Reader<'a> {
                 let mut m = BTreeMap::new();
                 for _ in 0..n {
                     let k = self.string()?;
-                    let v = self.with_path(&format!("[{k:?}]"), |r| r.value(et))?;
+                    let v = self.with_path(&format!("[{:?}]", limits::brief(&k)), |r| r.value(et))?;
                     m.insert(k, v);
                 }
                 Ok(Value::Map(m))
@@ -374,11 +405,12 @@ impl<'a> Reader<'a> {
                 let mut m = BTreeMap::new();
                 for _ in 0..n {
                     let k = self.string()?;
-                    let at = attrs.get(&k).ok_or_else(|| self.err(format!("unsupported attribute {k:?}")))?;
+                    let at = attrs.get(&k).ok_or_else(|| self.err(format!("unsupported attribute {:?}", limits::brief(&k))))?;
                     let v = self.with_path(&k, |r| r.value(at))?;
                     m.insert(k, v);
                 }
                 // Be lenient on input: absent attributes are null.
+                self.budget.count(attrs.len() - m.len()).map_err(|e| self.err(e))?;
                 for k in attrs.keys() {
                     m.entry(k.clone()).or_insert(Value::Null);
                 }
@@ -474,6 +506,29 @@ mod tests {
         assert!(decode(&[0xd5, 0xd4, 0x00, 0x00], &Type::Number).unwrap().is_unknown());
     }
 
+    /// Found by fuzzing (msgpack_value): a float64 NaN decoded as a number that was not equal
+    /// to itself after a round trip. cty has no NaN: it is refused; infinities are kept.
+    #[test]
+    fn nan_is_refused() {
+        let nan64 = [0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0];
+        let nan32 = [0xca, 0x7f, 0xc0, 0, 0];
+        for bytes in [&nan64[..], &nan32] {
+            assert_eq!(decode(bytes, &Type::Number).unwrap_err().message, "NaN is not a number");
+        }
+        let inf = decode(&[0xcb, 0x7f, 0xf0, 0, 0, 0, 0, 0, 0], &Type::Number).unwrap();
+        assert_eq!(inf, Value::Number(Number::Float(f64::INFINITY)));
+        rt(&inf, &Type::Number);
+    }
+
+    #[test]
+    fn refined_unknowns_in_dynamic_slots_are_plain_unknowns() {
+        // The encoder never writes a refinement into a dynamic slot, so the decoder keeps none:
+        // what decodes re-encodes to bytes that decode the same.
+        let v = decode(&[0xc7, 0x03, 0x0c, 0x81, 0x01, 0xc2], &Type::Dynamic).unwrap();
+        assert_eq!(v, Value::unknown());
+        rt(&v, &Type::Dynamic);
+    }
+
     #[test]
     fn dynamic_values() {
         let v = Value::Dynamic(Type::list(Type::String), Box::new(Value::List(vec!["x".into()])));
@@ -481,6 +536,103 @@ mod tests {
         assert_eq!(b[0], 0x92);
         // unknown dynamic has no wrapper
         assert_eq!(rt(&Value::unknown(), &Type::Dynamic), vec![0xd4, 0, 0]);
+    }
+
+    /// `depth` lists around a string, and a value that nests as deep.
+    fn nested_lists(depth: usize) -> (Type, Vec<u8>) {
+        let mut ty = Type::String;
+        let mut bytes = vec![0x91; depth];
+        for _ in 0..depth {
+            ty = Type::list(ty);
+        }
+        bytes.extend_from_slice(&[0xa1, b'x']);
+        (ty, bytes)
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        // MAX_DEPTH levels in all (the string is the last): accepted; one more: refused.
+        let (ty, bytes) = nested_lists(limits::MAX_DEPTH - 1);
+        assert!(decode(&bytes, &ty).is_ok());
+        let (ty, bytes) = nested_lists(limits::MAX_DEPTH);
+        let e = decode(&bytes, &ty).unwrap_err();
+        assert!(e.message.contains("nested deeper than 64"), "{e}");
+    }
+
+    #[test]
+    fn nesting_200000_deep_is_an_error_not_a_stack_overflow() {
+        // Dynamic values can nest without end in the type: [type "dynamic", [type "dynamic", …]].
+        let mut bytes = Vec::new();
+        for _ in 0..200_000 {
+            bytes.extend_from_slice(&[0x92, 0xc4, 9]);
+            bytes.extend_from_slice(b"\"dynamic\"");
+        }
+        bytes.push(0xc0);
+        let e = decode(&bytes, &Type::Dynamic).unwrap_err();
+        assert!(e.message.contains("nested deeper"), "{e}");
+        // And arrays 200,000 deep against a type that nests deeper than the bound.
+        let (ty, _) = nested_lists(100);
+        let mut bytes = vec![0x91; 200_000];
+        bytes.push(0xc0);
+        assert!(decode(&bytes, &ty).unwrap_err().message.contains("nested deeper"));
+    }
+
+    #[test]
+    fn headers_claiming_four_billion_elements_are_refused() {
+        let list = Type::list(Type::String);
+        let map = Type::map(Type::String);
+        for (bytes, ty) in [
+            (&[0xdd, 0xff, 0xff, 0xff, 0xff, 0xc0][..], &list),
+            (&[0xdf, 0xff, 0xff, 0xff, 0xff, 0xa1, b'k', 0xc0], &map),
+            (&[0x81, 0xa1, b'a', 0xdd, 0xff, 0xff, 0xff, 0xff], &Type::object([("a", list.clone())])),
+        ] {
+            assert!(decode(bytes, ty).is_err(), "{bytes:?}");
+        }
+        // A header that the data does back: the elements are read one by one (never allocated
+        // at the claimed size), and past MAX_VALUES values in all the value is refused.
+        let n = limits::MAX_VALUES as u32;
+        let mut bytes = vec![0xdd];
+        bytes.extend_from_slice(&n.to_be_bytes());
+        bytes.resize(bytes.len() + n as usize, 0xc0);
+        let e = decode(&bytes, &list).unwrap_err();
+        assert!(e.message.contains("more than 1048576 values"), "{e}");
+        let mut fits = vec![0xdd];
+        fits.extend_from_slice(&(n - 1).to_be_bytes());
+        fits.resize(fits.len() + n as usize - 1, 0xc0);
+        assert_eq!(decode(&fits, &list).unwrap().elements().map(<[Value]>::len), Some(n as usize - 1));
+        // The nulls that fill absent attributes count too.
+        let wide = Type::Object((0..10).map(|i| (format!("a{i}"), Type::String)).collect());
+        let mut bytes = vec![0xdd];
+        bytes.extend_from_slice(&(n / 8).to_be_bytes());
+        bytes.resize(bytes.len() + n as usize / 8, 0x80);
+        assert!(decode(&bytes, &Type::list(wide)).unwrap_err().message.contains("values"));
+    }
+
+    fn str32(len: usize) -> Vec<u8> {
+        let mut bytes = vec![0xdb];
+        bytes.extend_from_slice(&(len as u32).to_be_bytes());
+        bytes.resize(bytes.len() + len, b'a');
+        bytes
+    }
+
+    #[test]
+    fn an_eight_megabyte_string_is_refused() {
+        let e = decode(&str32(8 << 20), &Type::String).unwrap_err();
+        assert!(e.message.contains("8388608 bytes is longer than the 1048576 allowed"), "{e}");
+        // As a map key, a number's text, or a dynamic value's type too.
+        let mut key = vec![0x81];
+        key.extend_from_slice(&str32(8 << 20));
+        key.push(0xc0);
+        assert!(decode(&key, &Type::map(Type::String)).is_err());
+        assert!(decode(&str32(8 << 20), &Type::Number).unwrap_err().message.contains("number"));
+        let mut dynamic = vec![0x92, 0xc6];
+        dynamic.extend_from_slice(&(8u32 << 20).to_be_bytes());
+        dynamic.resize(dynamic.len() + (8 << 20), b' ');
+        dynamic.push(0xc0);
+        assert!(decode(&dynamic, &Type::Dynamic).unwrap_err().message.contains("type"));
+        // The largest string allowed is read.
+        assert!(decode(&str32(limits::MAX_STRING_BYTES), &Type::String).is_ok());
+        assert!(decode(&str32(limits::MAX_STRING_BYTES + 1), &Type::String).is_err());
     }
 
     #[test]

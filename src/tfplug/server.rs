@@ -197,6 +197,38 @@ fn path_to_pb(p: &AttrPath) -> pb::AttributePath {
     }
 }
 
+/// Refuses state written by a newer schema version than the resource's.
+fn check_state_version<C>(imp: &dyn Resource<C>, schema: &Schema, version: i64) -> Result<(), Diagnostics> {
+    if version > schema.version {
+        return Err(Diagnostic::error(
+            "State written by a newer provider",
+            format!(
+                "The state of this {} has schema version {version}, but this provider knows version {} at most. Use the provider version that wrote it, or a newer one.",
+                imp.type_name(),
+                schema.version
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// UpgradeResourceState's JSON path: state JSON stored at schema `version`, parsed within the
+/// decoding bounds, upgraded by the resource if older, and read against the current type `ty`
+/// (attributes removed since are dropped). What the RPC runs, public so that the fuzz targets
+/// and tests drive the very same code.
+pub fn upgrade_json_state<C>(imp: &dyn Resource<C>, schema: &Schema, ty: &Type, version: i64, raw: &[u8]) -> Result<Value, Diagnostics> {
+    check_state_version(imp, schema, version)?;
+    let mut j = json::parse(raw).map_err(|err| {
+        Diagnostics::from(Diagnostic::error("Malformed state", format!("The stored state is not valid JSON: {}", err.message)))
+    })?;
+    if version < schema.version {
+        j = imp.upgrade_state(version, j)?;
+    }
+    json::from_json(&j, ty, json::Extra::Drop)
+        .map_err(|err| Diagnostics::from(Diagnostic::error("Malformed state", format!("The stored state does not fit the schema: {err}"))))
+}
+
 // ---- schema to protocol ----------------------------------------------------------------------
 
 fn schema_to_pb(s: &Schema) -> pb::Schema {
@@ -435,16 +467,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             &tn,
             async move {
                 let e = inner.resource(&req.type_name)?;
-                if req.version > e.schema.version {
-                    return Err(Diagnostic::error(
-                        "State written by a newer provider",
-                        format!(
-                            "The state of this {} has schema version {}, but this provider knows version {} at most. Use the provider version that wrote it, or a newer one.",
-                            req.type_name, req.version, e.schema.version
-                        ),
-                    )
-                    .into());
-                }
+                check_state_version(&*e.imp, &e.schema, req.version)?;
                 let raw = req.raw_state.unwrap_or_default();
                 if raw.json.is_empty() {
                     if !raw.flatmap.is_empty() {
@@ -457,13 +480,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                     let upgraded_state = Some(encode(&Value::Null, &e.ty, "state")?);
                     return Ok(pb::upgrade_resource_state::Response { upgraded_state, diagnostics: Vec::new() });
                 }
-                let mut j: serde_json::Value = serde_json::from_slice(&raw.json)
-                    .map_err(|err| Diagnostics::from(Diagnostic::error("Malformed state", format!("The stored state is not valid JSON: {err}"))))?;
-                if req.version < e.schema.version {
-                    j = e.imp.upgrade_state(req.version, j)?;
-                }
-                let v = json::from_json(&j, &e.ty, json::Extra::Drop)
-                    .map_err(|err| Diagnostics::from(Diagnostic::error("Malformed state", format!("The stored state does not fit the schema: {err}"))))?;
+                let v = upgrade_json_state(&*e.imp, &e.schema, &e.ty, req.version, &raw.json)?;
                 let upgraded_state = Some(encode(&v, &e.ty, "state")?);
                 Ok(pb::upgrade_resource_state::Response { upgraded_state, diagnostics: Vec::new() })
             },
@@ -750,5 +767,105 @@ fn server_capabilities() -> pb::ServerCapabilities {
         get_provider_schema_optional: false,
         move_resource_state: false,
         generate_resource_config: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplug::schema::{int, string};
+
+    /// A resource that only has a schema (the upgrade path calls nothing else).
+    struct Plain;
+
+    #[async_trait::async_trait]
+    impl Resource<()> for Plain {
+        fn type_name(&self) -> &'static str {
+            "test_plain"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new("p").attr(string("id").computed().desc("i")).attr(int("port").optional().desc("p"))
+        }
+        async fn create(&self, _: &(), _: &Ctx, planned: &Value) -> Result<Value, Failure> {
+            Ok(planned.clone())
+        }
+        async fn read(&self, _: &(), _: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
+            Ok(Some(state.clone()))
+        }
+        async fn update(&self, _: &(), _: &Ctx, _: &Value, planned: &Value) -> Result<Value, Failure> {
+            Ok(planned.clone())
+        }
+        async fn delete(&self, _: &(), _: &Ctx, _: &Value) -> Result<(), Failure> {
+            Ok(())
+        }
+    }
+
+    fn upgrade(raw: &[u8]) -> Result<Value, Diagnostics> {
+        let schema = Plain.schema();
+        upgrade_json_state(&Plain, &schema, &schema.ty(), 0, raw)
+    }
+
+    /// Values past the decoding bounds come back as a "Malformed request" diagnostic, from the
+    /// msgpack and the JSON form of a request value alike.
+    #[test]
+    fn values_past_the_bounds_are_malformed_requests() {
+        let plain = Plain.schema().ty();
+        let mut deep_ty = Type::String;
+        for _ in 0..100 {
+            deep_ty = Type::list(deep_ty);
+        }
+        let mut long = vec![0x81, 0xa2, b'i', b'd', 0xdb];
+        long.extend_from_slice(&(8u32 << 20).to_be_bytes());
+        long.resize(long.len() + (8 << 20), b'a');
+        let mut deep = vec![0x91; 200_000];
+        deep.push(0xc0);
+        let huge = vec![0xdd, 0xff, 0xff, 0xff, 0xff, 0xc0];
+        let deep_json = format!("{}null", "[".repeat(200_000)).into_bytes();
+        let requests = [
+            (pb::DynamicValue { msgpack: long, json: Vec::new() }, &plain, "longer than the 1048576 allowed"),
+            (pb::DynamicValue { msgpack: deep, json: Vec::new() }, &deep_ty, "nested deeper than 64"),
+            (pb::DynamicValue { msgpack: huge, json: Vec::new() }, &Type::list(Type::String), "length exceeds the data"),
+            (pb::DynamicValue { msgpack: Vec::new(), json: deep_json }, &deep_ty, "nested deeper than 127"),
+        ];
+        for (dv, ty, why) in &requests {
+            let d = decode(Some(dv), ty, "configuration").unwrap_err();
+            let d = d.iter().next().unwrap();
+            assert_eq!(d.summary, "Malformed request");
+            assert!(d.detail.starts_with("Could not decode the configuration: ") && d.detail.contains(why), "{}", d.detail);
+        }
+    }
+
+    #[test]
+    fn state_json_upgrades() {
+        let v = upgrade(br#"{"id":"7","port":5060,"gone":true}"#).unwrap();
+        assert_eq!(v.get("id"), &Value::string("7"));
+        assert_eq!(v.get("port"), &Value::int(5060));
+        let schema = Plain.schema();
+        let newer = upgrade_json_state(&Plain, &schema, &schema.ty(), 1, b"{}").unwrap_err();
+        assert!(newer.iter().any(|d| d.summary == "State written by a newer provider"));
+    }
+
+    #[test]
+    fn state_json_nested_200000_deep_is_a_diagnostic() {
+        for raw in [
+            format!("{}{}", "[".repeat(200_000), "]".repeat(200_000)),
+            format!(r#"{{"id":"1","port":{}0{}}}"#, "[".repeat(200_000), "]".repeat(200_000)),
+            format!("{}null", r#"{"gone":"#.repeat(200_000)),
+        ] {
+            let d = upgrade(raw.as_bytes()).unwrap_err();
+            let d = d.iter().next().unwrap();
+            assert_eq!(d.summary, "Malformed state");
+            assert!(d.detail.contains("nested deeper than 127"), "{}", d.detail);
+        }
+        // Within JSON's bound but beyond the values' (dropped attributes are never read).
+        let deep = format!(r#"{{"gone":{}0{}}}"#, "[".repeat(120), "]".repeat(120));
+        assert!(upgrade(deep.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn state_json_with_an_8_megabyte_string_is_a_diagnostic() {
+        let raw = format!(r#"{{"id":"{}"}}"#, "x".repeat(8 << 20));
+        let d = upgrade(raw.as_bytes()).unwrap_err();
+        assert!(d.iter().any(|d| d.summary == "Malformed state" && d.detail.contains("8388608 bytes")));
     }
 }

@@ -121,7 +121,7 @@ impl Type {
     }
 
     pub fn from_json_bytes(b: &[u8]) -> Result<Type, TypeError> {
-        let j: Json = serde_json::from_slice(b).map_err(|e| TypeError(e.to_string()))?;
+        let j: Json = super::json::parse(b).map_err(|e| TypeError(e.message))?;
         Type::from_json(&j)
     }
 

@@ -217,7 +217,8 @@ impl Number {
     pub fn from_u64(u: u64) -> Number {
         match i64::try_from(u) {
             Ok(i) => Number::Int(i),
-            Err(_) => Number::Big(u.to_string()),
+            // Past i64: a float where an f64 holds it exactly (2^63, 2^64 − 2^11 …), else text.
+            Err(_) => Number::parse(&u.to_string()).unwrap_or_else(|| Number::Big(u.to_string())),
         }
     }
 
@@ -239,10 +240,15 @@ impl Number {
                 Some(Number::Big(normalise_decimal(t)?))
             };
         }
+        let norm = normalise_decimal(t)?;
+        // An integer that fits i64, however it is spelt (`1011114471114100000`, `10111144711141E5`):
+        // its f64 may be off (past 2^53), the text is not.
+        if let Ok(i) = norm.parse::<i64>() {
+            return Some(Number::Int(i));
+        }
         let n = Number::from_f64(f);
         // Keep exactness: unless the f64 is exactly the decimal (0.25 is, 0.1 is not), keep the
         // text. Terraform sends such numbers as text and compares what comes back by exact value.
-        let norm = normalise_decimal(t)?;
         let exact = match &n {
             Number::Int(i) => i.to_string() == norm,
             Number::Float(f) => is_exactly(*f, &norm),
@@ -340,6 +346,11 @@ fn normalise_decimal(t: &str) -> Option<String> {
     let ip = ip.trim_start_matches('0');
     let ip = if ip.is_empty() { "0" } else { ip };
     let fp = fp.trim_end_matches('0');
+    // Written out, no longer than any other text a decoder accepts (so that what one codec
+    // decodes, the other can too).
+    if ip.len() + fp.len() + 2 > super::limits::MAX_STRING_BYTES {
+        return None;
+    }
     let mut out = String::new();
     if neg && !(ip == "0" && fp.is_empty()) {
         out.push('-');
@@ -400,6 +411,23 @@ mod tests {
         assert_eq!(Number::from_u64(u64::MAX), Number::Big("18446744073709551615".into()));
         assert_eq!(Number::parse("abc"), None);
         assert_eq!(Number::parse("-0"), Some(Number::Int(0)));
+    }
+
+    /// Found by fuzzing: the same number took two forms, so a value changed through a round
+    /// trip. `10111144711141E005` (upgrade_state: state JSON) read as `Big` while its plain text
+    /// reads as `Int`; a msgpack uint64 past i64 (msgpack_value) read as `Big` while its text
+    /// reads as `Float`. Each number has one form, whatever its spelling.
+    #[test]
+    fn one_form_whatever_the_spelling() {
+        let int = Some(Number::Int(1_011_114_471_114_100_000));
+        assert_eq!(Number::parse("10111144711141E005"), int);
+        assert_eq!(Number::parse("1011114471114100000"), int);
+        assert_eq!(Number::parse("1011114471114100000.000"), int);
+        let big = 14_171_525_794_173_550_592u64;
+        assert_eq!(Number::from_u64(big), Number::Float(big as f64));
+        assert_eq!(Number::parse(&big.to_string()), Some(Number::from_u64(big)));
+        assert_eq!(Number::from_u64(1 << 63), Number::Float((1u64 << 63) as f64));
+        assert_eq!(Number::from_u64(u64::MAX), Number::Big(u64::MAX.to_string()));
     }
 
     #[test]
