@@ -96,8 +96,13 @@ pub struct Shape {
 
 /// Terraform 1.0 checks references statically against the attribute's declared type, which a
 /// nested attribute does not have there, so `x.inbound.channel_limit` fails to validate.
-const MEMBER_REFERENCES: &str = "To refer to a member, write `lookup(<address>.outbound, \"outbound_voice_profile_id\")`: \
-     Terraform 1.0 rejects references of the form `<address>.outbound.outbound_voice_profile_id`.";
+/// How to refer to a member of the nested attribute `attr` (`member` as the example).
+fn member_references(attr: &str, member: &str) -> String {
+    format!(
+        "To refer to a member, write `lookup(<address>.{attr}, \"{member}\")`: Terraform before 1.2.7 rejects references of the \
+         form `<address>.{attr}.{member}`."
+    )
+}
 
 /// The full schema of a connection type.
 pub fn schema(shape: Shape) -> Schema {
@@ -161,10 +166,12 @@ pub fn schema(shape: Shape) -> Schema {
         .attr(clearable(int("webhook_timeout_secs")).between(0, 30).desc("Seconds Telnyx waits for a webhook response (0–30)."))
         .attrs(extra)
         .attr(server_default(nested("inbound", [inbound_common(), inbound].concat())).desc(format!(
-            "Inbound call settings. Members left out keep the values Telnyx holds; a change sends the whole object. {MEMBER_REFERENCES}"
+            "Inbound call settings. Members left out keep the values Telnyx holds; a change sends the whole object. {}",
+            member_references("inbound", "channel_limit")
         )))
         .attr(server_default(nested("outbound", [outbound_common(), outbound].concat())).desc(format!(
-            "Outbound call settings. Members left out keep the values Telnyx holds; a change sends the whole object. {MEMBER_REFERENCES}"
+            "Outbound call settings. Members left out keep the values Telnyx holds; a change sends the whole object. {}",
+            member_references("outbound", "outbound_voice_profile_id")
         )))
         .attr(rtcp_settings())
         .attr(jitter_buffer())

@@ -58,7 +58,7 @@ impl RestObject for FqdnConnection {
             extra: vec![
                 server_default(bool("microsoft_teams_sbc"))
                     .replace_on_change()
-                    .desc("Whether the connection is a Microsoft Teams Direct Routing SBC. Telnyx sets it only at creation: changing it replaces the connection."),
+                    .desc("Whether the connection is a Microsoft Teams Direct Routing SBC. Telnyx takes it only when the connection is created."),
                 server_default(string("transport_protocol")).one_of(&["UDP", "TCP", "TLS"]).desc("SIP transport: `UDP`, `TCP` or `TLS`."),
                 server_set(bool("adjust_dtmf_timestamp"), "Whether Telnyx adjusts DTMF timestamps (set by Telnyx)."),
                 server_set(bool("call_cost_enabled"), "Whether call cost is reported (set by Telnyx)."),
