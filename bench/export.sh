@@ -5,11 +5,14 @@
 # peak memory, requests). Usage: bench/export.sh [N] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT="$PWD"
 N="${1:-1000}"
 RUNS="${2:-5}"
-cargo build --release --locked --quiet -p terraform-provider-telnyx -p telnyx-emulator
 WORK="$(mktemp -d)"
 trap 'kill "${EMU_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
+build_release --quiet
 
 # The seed: N objects split over the families, referencing one another by explicit ids.
 python3 - "$N" > "$WORK/seed.json" <<'PY'
@@ -37,15 +40,13 @@ for i in range(rest):
 print(json.dumps(seed))
 PY
 
-target/release/telnyx-emulator --port 0 --api-key bench-key --seed "$WORK/seed.json" > "$WORK/emu.out" 2>/dev/null &
-EMU_PID=$!
-for _ in $(seq 50); do grep -q listening "$WORK/emu.out" 2>/dev/null && break; sleep 0.1; done
-URL="$(sed -n 's/^listening on //p' "$WORK/emu.out")"
+export TELNYX_API_KEY=bench-key
+start_emulator --seed "$WORK/seed.json"
+URL="$EMU_URL"
 TOTAL=$(curl -s "$URL/_emulator/state" | python3 -c 'import json,sys; print(sum(len(v) for v in json.load(sys.stdin).values()))')
 echo "account: $TOTAL objects"
 
 curl -s -X DELETE "$URL/_emulator/requests" > /dev/null
-export TELNYX_API_KEY=bench-key TELNYX_BASE_URL="$URL/v2"
 farm-bench -n "$RUNS" --warmup 1 --timeout 600 -- target/release/terraform-provider-telnyx export --out "$WORK/out" --force
 REQS=$(curl -s "$URL/_emulator/requests" | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print(len(d), "requests,", sum(1 for r in d if r["method"] != "GET"), "writes")')
 echo "requests over $((RUNS + 1)) exports: $REQS"

@@ -1,5 +1,5 @@
-# Shell functions shared by scripts/quickstart.sh, scripts/package.sh (install-local.sh) and
-# bench/terraform.sh. Source it after setting ROOT (the repository) and WORK (a scratch
+# Shell functions shared by scripts/quickstart.sh, scripts/package.sh (install-local.sh),
+# bench/terraform.sh and bench/export.sh. Source it after setting ROOT (the repository) and WORK (a scratch
 # directory); the emulator functions need the release binaries built.
 
 # build_release [CARGO ARGS...]: the one release build every script makes. Cargo unifies the
