@@ -242,13 +242,7 @@ pub fn seed(st: &mut Store, body: &Json) -> Result<Json, String> {
         for (i, given) in objects.iter().enumerate() {
             let given = given.as_object().ok_or_else(|| format!("{name}[{i}]: expected an object"))?;
             let mut obj = spec::defaults(fam.fields);
-            let now = crate::store::now();
-            obj["id"] = json!(if fam.uuid_ids { crate::store::new_uuid() } else { crate::store::new_id() });
-            if let Some(rt) = fam.record_type {
-                obj["record_type"] = json!(rt);
-            }
-            obj["created_at"] = json!(now);
-            obj["updated_at"] = json!(now);
+            let now = stamp_new(fam, &mut obj);
             if let Some(sub) = fam.sub_view {
                 obj[sub.name] = spec::defaults(sub.fields);
             }
@@ -399,11 +393,9 @@ fn check_object(st: &Store, fam: &Family, body: &Json, obj: &Json) -> Result<(),
     Ok(())
 }
 
-fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
-    if let Err(e) = spec::validate(body, fam.fields, Op::Create, fam.required_create) {
-        return invalid(&e.pointer, e.title, &e.detail);
-    }
-    let mut obj = spec::build(fam.fields, body);
+/// What the server sets on a new object: its id (a UUID or a 19-digit number), record type and
+/// timestamps. Returns the timestamp.
+fn stamp_new(fam: &Family, obj: &mut Json) -> String {
     let now = crate::store::now();
     obj["id"] = json!(if fam.uuid_ids { crate::store::new_uuid() } else { crate::store::new_id() });
     if let Some(rt) = fam.record_type {
@@ -411,6 +403,15 @@ fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
     }
     obj["created_at"] = json!(now);
     obj["updated_at"] = json!(now);
+    now
+}
+
+fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
+    if let Err(e) = spec::validate(body, fam.fields, Op::Create, fam.required_create) {
+        return invalid(&e.pointer, e.title, &e.detail);
+    }
+    let mut obj = spec::build(fam.fields, body);
+    stamp_new(fam, &mut obj);
     if let Err(o) =
         check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, body, &obj)).and_then(|()| check_unique(st, fam, &obj, None))
     {
