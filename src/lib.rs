@@ -10,6 +10,7 @@ pub mod cli;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod json_bounds;
 pub mod provider;
 pub mod resources;
 pub mod telnyx;
