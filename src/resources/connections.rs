@@ -7,7 +7,8 @@ use super::diagnostics::ToDiagnostics;
 use super::rest::SchemaCell;
 
 use super::any_connection::view_attributes;
-use super::list::{FQDN, FilterField, ListFilter, NAME_CONTAINS, PROFILE, list_filtered};
+use super::connection::{FQDN, NAME_CONTAINS, PROFILE};
+use super::list::{FilterField, ListFilter, list_filtered};
 use super::mapping::absorb;
 use crate::telnyx::client::Client;
 use crate::tfplug::schema::{Attribute, nested_list, string};

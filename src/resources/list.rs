@@ -525,87 +525,14 @@ impl<T: Listed> DataSource<Client> for Find<T> {
     }
 }
 
-// ---- the list filters of the families declared elsewhere --------------------------------------
-
-use super::credential_connection::CredentialConnection;
-use super::fqdn_connection::FqdnConnection;
-use super::ip_connection::IpConnection;
-use super::outbound_voice_profile::OutboundVoiceProfile;
-
-pub const NAME_CONTAINS: ListFilter = ListFilter {
-    arg: "connection_name_contains",
-    query: "filter[connection_name][contains]",
-    kind: FilterKind::TextAtLeast(3),
-    desc: "Only connections whose name contains this text, ignoring case (at least 3 characters).",
-};
-/// Sent under the name the current spec and SDK use for all four connection lists (reference
-/// §10; the 2025 spec named it `filter[outbound.outbound_voice_profile_id]` on the credential
-/// and IP lists, and §11 cannot say which a server honours): the provider checks each listed
-/// connection's `outbound.outbound_voice_profile_id` as well.
-pub const PROFILE: ListFilter = ListFilter::text(
-    "outbound_voice_profile_id",
-    "filter[outbound_voice_profile_id]",
-    "Only connections that use this outbound voice profile.",
-);
-pub const FQDN: ListFilter = ListFilter::text(
-    "fqdn",
-    "filter[fqdn]",
-    "Only connections with an FQDN record (`telnyx_fqdn`) of exactly this host name (case-sensitive). \
-     FQDN records belong to FQDN connections only, so on the other connection lists this matches nothing.",
-);
-/// Where connections hold what the filters test: the profile inside `outbound`; FQDN
-/// host names in the FQDN records that point at the connection.
-const CONNECTION_FILTER_FIELDS: &[(&str, FilterField)] = &[
-    ("outbound_voice_profile_id", FilterField::Path("outbound.outbound_voice_profile_id")),
-    ("fqdn", FilterField::Linked { list: "/fqdns", link: "connection_id" }),
-];
-
-/// A connection is looked up by its exact `connection_name` (listed with the name filter).
-const CONNECTION_KEY: &[(&str, &str)] = &[("connection_name", "connection_name_contains")];
-
-impl Listed for OutboundVoiceProfile {
-    const NOUN: (&'static str, &'static str) = ("outbound voice profile", "outbound voice profiles");
-    const LIST_TYPE_NAME: &'static str = "telnyx_outbound_voice_profiles";
-    const LIST_ATTR: &'static str = "outbound_voice_profiles";
-    const FILTERS: &'static [ListFilter] =
-        &[ListFilter::text("name_contains", "filter[name][contains]", "Only profiles whose name contains this text, ignoring case.")];
-    const KEY: &'static [(&'static str, &'static str)] = &[("name", "name_contains")];
-
-    fn read_schema() -> Schema {
-        OutboundVoiceProfile::read_schema()
-    }
-}
-
-impl Listed for CredentialConnection {
-    const NOUN: (&'static str, &'static str) = ("credential connection", "credential connections");
-    const LIST_TYPE_NAME: &'static str = "telnyx_credential_connections";
-    const LIST_ATTR: &'static str = "credential_connections";
-    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
-    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
-    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
-}
-
-impl Listed for FqdnConnection {
-    const NOUN: (&'static str, &'static str) = ("FQDN connection", "FQDN connections");
-    const LIST_TYPE_NAME: &'static str = "telnyx_fqdn_connections";
-    const LIST_ATTR: &'static str = "fqdn_connections";
-    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
-    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
-    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
-}
-
-impl Listed for IpConnection {
-    const NOUN: (&'static str, &'static str) = ("IP connection", "IP connections");
-    const LIST_TYPE_NAME: &'static str = "telnyx_ip_connections";
-    const LIST_ATTR: &'static str = "ip_connections";
-    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
-    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
-    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::connection::NAME_CONTAINS;
+    use crate::resources::credential_connection::CredentialConnection;
+    use crate::resources::fqdn_connection::FqdnConnection;
+    use crate::resources::ip_connection::IpConnection;
+    use crate::resources::outbound_voice_profile::OutboundVoiceProfile;
 
     #[test]
     fn date_times() {
