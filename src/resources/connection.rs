@@ -8,7 +8,7 @@
 //!   Optional+Computed and keeps its state ([`server_default`]): leaving it out never diffs,
 //!   and removing it from the configuration leaves the last value in place;
 //! * a field without a server default that the API can clear is Optional ([`clearable`]):
-//!   removing it from the configuration clears it on the server (see `telnyx::mapping` for
+//!   removing it from the configuration clears it on the server (see `resources::mapping` for
 //!   how: `null`, `[]`, or left out of its nested object).
 //! * nested objects are Optional+Computed with such leaves, so a partly configured object
 //!   never diffs, and an update sends the whole desired object.

@@ -11,7 +11,7 @@
 //!   `billing_group_id`, `customer_reference` and `tags` (those the state holds); the number
 //!   stays in the account with its voice settings, `external_pin` and `hd_voice_enabled`;
 //! * the REST client itself refuses to send a number's DELETE or any ordering request
-//!   (`telnyx::client`), whatever a resource asks.
+//!   (`telnyx::retry::never_sent`), whatever a resource asks.
 //!
 //! The number object and its voice settings are two views with two PATCHes: the voice
 //! settings are the nested attribute `voice`, whose unset members keep what Telnyx holds

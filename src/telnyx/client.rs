@@ -6,7 +6,7 @@
 //! redacted logs, timeouts); [`super::retry`] decides whether and when a failed attempt goes
 //! again, and which requests are never sent; [`super::pages`] walks list endpoints.
 //!
-//! Stopping (the caller's cancellation token, e.g. Terraform's StopProvider on Ctrl-C): a
+//! Stopping (the caller's cancellation token, e.g. cancelled on Ctrl-C): a
 //! backoff wait ends at once and no new request starts, but a request already sent runs to
 //! its end (bounded by `request_timeout`), so the caller learns what the API did and records
 //! it. The one exception is [`Client::list_all_to_reconcile`]: the lookup that settles

@@ -66,7 +66,7 @@ pub enum ApiErrorKind {
     },
     /// A response that does not read as the API documents it.
     Decode,
-    /// Terraform asked us to stop.
+    /// The caller asked to stop (its cancellation token).
     Cancelled,
 }
 

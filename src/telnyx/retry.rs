@@ -6,8 +6,9 @@
 //! * The wait before a retry is the answer's `retry-after-ms`, else its `Retry-After`
 //!   (seconds or an HTTP date), else exponential backoff with full jitter; retries end after
 //!   `max_retries` or when the next wait would pass the operation's deadline.
-//! * A stop (the caller's cancellation token) ends a wait at once, and no new attempt starts
-//!   (except the first attempt of [`Mode::Finishing`] calls).
+//! * A stop (the caller's cancellation token) ends a wait at once, and no new attempt starts,
+//!   except the first of a call that finishes an operation under way
+//!   ([`Client::list_all_to_reconcile`]).
 //!
 //! And which requests are never sent at all ([`never_sent`]).
 

@@ -13,8 +13,8 @@ use super::error::{ApiError, ApiErrorItem, ApiErrorKind, items_of};
 use super::redact::{redact_json, scrub, secret_values};
 use crate::json_bounds::{self, Bounds};
 
-/// The bounds an API answer is parsed within: as deep and as large as anything the plugin
-/// protocol accepts from Terraform, far beyond any real answer.
+/// The bounds an API answer is parsed within: 127 brackets open (serde_json's own limit) and
+/// 2^20 values, far beyond any real answer.
 pub const BODY_BOUNDS: Bounds = Bounds { nesting: 127, values: 1 << 20 };
 
 /// Connecting gets at most 15 s, and never more than a whole request.
