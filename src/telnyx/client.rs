@@ -100,8 +100,8 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     pub fn new(settings: Settings) -> Result<Client, String> {
-        let http = super::transport::start_building(&settings);
-        Ok(Client { http: http?, settings })
+        let http = super::transport::start_building(&settings)?;
+        Ok(Client { http, settings })
     }
 
     pub fn settings(&self) -> &Settings {
