@@ -20,10 +20,12 @@ use reqwest::StatusCode;
 use serde_json::Value as Json;
 
 use crate::provider::TelnyxProvider;
+use crate::resources::diagnostics::ToDiagnostics;
+use crate::resources::mapping::absorb;
 use crate::telnyx::client::{self, Client, Envelope};
 use crate::telnyx::error::{self, ApiError};
-use crate::telnyx::mapping::absorb;
 use crate::telnyx::timestamp;
+use crate::telnyx::{pages, transport};
 use crate::tfplug::schema::{Attribute, Kind, Nesting, Schema};
 use crate::tfplug::server::upgrade_json_state;
 use crate::tfplug::validate::validate_config;
@@ -169,15 +171,15 @@ pub fn api_response(data: &[u8]) {
         // One object, in either envelope.
         m @ (0 | 1) => {
             let env = if m == 0 { Envelope::Data } else { Envelope::Bare };
-            let Ok(json) = client::parse_body(text) else { return };
+            let Ok(json) = transport::parse_body(text) else { return };
             if let Ok(obj) = client::unwrap(json, env, "GET", "/fuzz") {
                 read_twice(name, attrs, ty, &obj);
             }
         }
         // One page of a list.
         2 => {
-            let Ok(json) = client::parse_body(text) else { return };
-            if let Ok((items, _next)) = client::list_page(json, 1, "/fuzz") {
+            let Ok(json) = transport::parse_body(text) else { return };
+            if let Ok((items, _next)) = pages::list_page(json, 1, "/fuzz") {
                 for obj in &items {
                     read_twice(name, attrs, ty, obj);
                 }
@@ -188,7 +190,7 @@ pub fn api_response(data: &[u8]) {
             let Some((status, text)) = text.split_at_checked(1) else { return };
             let status = StatusCode::from_u16(400 + u16::from(status.as_bytes()[0]) % 200).unwrap_or(StatusCode::BAD_REQUEST);
             let e = ApiError {
-                kind: client::kind_for(status, None),
+                kind: transport::kind_for(status, None),
                 status: Some(status.as_u16()),
                 method: "PATCH".into(),
                 path: "/fuzz/1".into(),

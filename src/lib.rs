@@ -1,8 +1,11 @@
 //! terraform-provider-telnyx: a Terraform / OpenTofu provider for Telnyx SIP configuration.
 //!
 //! * [`tfplug`] — the plugin protocol (knows nothing of Telnyx);
-//! * [`telnyx`] — the REST client and the value ↔ JSON mapping;
-//! * [`resources`] — one file per Telnyx object family, plus the registry;
+//! * [`telnyx`] — the Telnyx REST client (knows nothing of Terraform): transport, retries,
+//!   pagination, typed errors;
+//! * [`resources`] — one file per Telnyx object family, plus the registry, the value ↔ JSON
+//!   mapping and how API errors read as diagnostics: where the two meet;
+//! * [`json_bounds`] — bounded JSON parsing, which both of them use;
 //! * [`provider`] — the provider block and client configuration;
 //! * [`cli`] — the binary run by a person: `--help`, `--version`, subcommands.
 
@@ -10,6 +13,7 @@ pub mod cli;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod json_bounds;
 pub mod provider;
 pub mod resources;
 pub mod telnyx;

@@ -194,7 +194,7 @@ async fn run(opts: Options) -> Result<(), String> {
     let mut found: Vec<Found> = Vec::new();
     for fam in &chosen {
         let t0 = Instant::now();
-        let mut objs = client.list_all(&ctx, fam.path, &[]).await.map_err(|e| format!("listing {}: {e}", fam.type_name))?;
+        let mut objs = client.list_all(&ctx.stop, fam.path, &[]).await.map_err(|e| format!("listing {}: {e}", fam.type_name))?;
         if fam.type_name == PhoneNumber::TYPE_NAME {
             objs.retain(|o| !matches!(o.get("status").and_then(Json::as_str), Some("deleted" | "ported-out")));
         }
@@ -202,7 +202,7 @@ async fn run(opts: Options) -> Result<(), String> {
             objs.retain(|o| name_of(fam, o).to_lowercase().contains(n.as_str()));
         }
         if let (Some(sv), false) = (fam.sub_view, objs.is_empty()) {
-            let subs = client.list_all(&ctx, sv.list_path, &[]).await.map_err(|e| format!("listing {}: {e}", sv.list_path))?;
+            let subs = client.list_all(&ctx.stop, sv.list_path, &[]).await.map_err(|e| format!("listing {}: {e}", sv.list_path))?;
             let by_id: HashMap<&str, &Json> = subs.iter().filter_map(|s| Some((s.get("id")?.as_str()?, s))).collect();
             objs = objs
                 .into_iter()

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use serde_json::Value as Json;
 
 use super::hcl::{self, Item};
-use crate::telnyx::mapping::absorb;
+use crate::resources::mapping::absorb;
 use crate::tfplug::json::to_json;
 use crate::tfplug::schema::{Attribute, Kind, Nesting, Presence};
 use crate::tfplug::validate::validate_config;

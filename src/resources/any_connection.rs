@@ -3,10 +3,11 @@
 
 use async_trait::async_trait;
 
+use super::diagnostics::ToDiagnostics;
 use super::rest::SchemaCell;
 
+use super::mapping::absorb;
 use crate::telnyx::client::{Client, Envelope};
-use crate::telnyx::mapping::absorb;
 use crate::tfplug::schema::{Attribute, bool, set, string};
 use crate::tfplug::types::Type;
 use crate::tfplug::{Ctx, DataSource, Failure, Schema, Value};
@@ -49,7 +50,7 @@ impl DataSource<Client> for AnyConnection {
         let id = config.get("id").as_str().unwrap_or_default();
         let path = format!("/connections/{}", super::rest::urlencode(id));
         let obj = client
-            .get(ctx, &path, Envelope::Data)
+            .get(&ctx.stop, &path, Envelope::Data)
             .await
             .map_err(|e| Failure::new(e.to_diagnostics("read", "telnyx_connection", Some(id))))?;
         Ok(absorb(&self.schema.get(build).attributes, &obj, config))

@@ -8,7 +8,7 @@
 //!   Optional+Computed and keeps its state ([`server_default`]): leaving it out never diffs,
 //!   and removing it from the configuration leaves the last value in place;
 //! * a field without a server default that the API can clear is Optional ([`clearable`]):
-//!   removing it from the configuration clears it on the server (see `telnyx::mapping` for
+//!   removing it from the configuration clears it on the server (see `resources::mapping` for
 //!   how: `null`, `[]`, or left out of its nested object).
 //! * nested objects are Optional+Computed with such leaves, so a partly configured object
 //!   never diffs, and an update sends the whole desired object.
@@ -16,6 +16,7 @@
 use serde_json::json;
 
 use super::common::{created_at, id, is_country_code, record_type, tags, updated_at};
+use super::list::{FilterField, FilterKind, ListFilter};
 use super::rest::NaturalKey;
 use crate::tfplug::diag::AttrPath;
 use crate::tfplug::plan::Planned;
@@ -392,7 +393,7 @@ pub fn natural_key(planned: &Value, also: Option<&'static str>) -> Option<Natura
         matches.push((field, json!(planned.get(field).as_str()?)));
     }
     // The name filter needs 3 characters: shorter names are matched over the full list.
-    let filters = super::list::NAME_CONTAINS.query_for(&Value::string(name)).into_iter().collect();
+    let filters = NAME_CONTAINS.query_for(&Value::string(name)).into_iter().collect();
     Some(NaturalKey { filters, matches })
 }
 
@@ -412,6 +413,40 @@ pub fn default_record_ids(record: &str) -> Vec<Attribute> {
         })
         .collect()
 }
+
+// ---- the connection lists' filters (credential, FQDN and IP connections, and `telnyx_connections`)
+
+/// The connection lists' name filter (also how a connection is found by its name).
+pub const NAME_CONTAINS: ListFilter = ListFilter {
+    arg: "connection_name_contains",
+    query: "filter[connection_name][contains]",
+    kind: FilterKind::TextAtLeast(3),
+    desc: "Only connections whose name contains this text, ignoring case (at least 3 characters).",
+};
+/// Sent under the name the current spec and SDK use for all four connection lists (reference
+/// §10; the 2025 spec named it `filter[outbound.outbound_voice_profile_id]` on the credential
+/// and IP lists, and §11 cannot say which a server honours): the provider checks each listed
+/// connection's `outbound.outbound_voice_profile_id` as well.
+pub const PROFILE: ListFilter = ListFilter::text(
+    "outbound_voice_profile_id",
+    "filter[outbound_voice_profile_id]",
+    "Only connections that use this outbound voice profile.",
+);
+pub const FQDN: ListFilter = ListFilter::text(
+    "fqdn",
+    "filter[fqdn]",
+    "Only connections with an FQDN record (`telnyx_fqdn`) of exactly this host name (case-sensitive). \
+     FQDN records belong to FQDN connections only, so on the other connection lists this matches nothing.",
+);
+/// Where connections hold what the filters test: the profile inside `outbound`; FQDN
+/// host names in the FQDN records that point at the connection.
+pub const CONNECTION_FILTER_FIELDS: &[(&str, FilterField)] = &[
+    ("outbound_voice_profile_id", FilterField::Path("outbound.outbound_voice_profile_id")),
+    ("fqdn", FilterField::Linked { list: "/fqdns", link: "connection_id" }),
+];
+
+/// A connection is looked up by its exact `connection_name` (listed with the name filter).
+pub const CONNECTION_KEY: &[(&str, &str)] = &[("connection_name", "connection_name_contains")];
 
 #[cfg(test)]
 mod tests {

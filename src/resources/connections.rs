@@ -3,12 +3,14 @@
 
 use async_trait::async_trait;
 
+use super::diagnostics::ToDiagnostics;
 use super::rest::SchemaCell;
 
 use super::any_connection::view_attributes;
-use super::list::{FQDN, FilterField, ListFilter, NAME_CONTAINS, PROFILE, list_filtered};
+use super::connection::{FQDN, NAME_CONTAINS, PROFILE};
+use super::list::{FilterField, ListFilter, list_filtered};
+use super::mapping::absorb;
 use crate::telnyx::client::Client;
-use crate::telnyx::mapping::absorb;
 use crate::tfplug::schema::{Attribute, nested_list, string};
 use crate::tfplug::{Ctx, DataSource, Failure, Schema, Value};
 

@@ -8,6 +8,8 @@
 //! the configured value.
 
 use super::connection::{self, Shape, ani_override, clearable, localization, outbound_channel_limit, server_default};
+use super::connection::{CONNECTION_FILTER_FIELDS, CONNECTION_KEY, FQDN, NAME_CONTAINS, PROFILE};
+use super::list::{FilterField, ListFilter, Listed};
 use super::rest::{NaturalKey, RestObject};
 use crate::tfplug::PlanRequest;
 use crate::tfplug::plan::Planned;
@@ -67,4 +69,13 @@ impl RestObject for CredentialConnection {
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
         connection::natural_key(planned, Some("user_name"))
     }
+}
+
+impl Listed for CredentialConnection {
+    const NOUN: (&'static str, &'static str) = ("credential connection", "credential connections");
+    const LIST_TYPE_NAME: &'static str = "telnyx_credential_connections";
+    const LIST_ATTR: &'static str = "credential_connections";
+    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
+    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
+    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
 }

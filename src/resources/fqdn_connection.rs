@@ -11,6 +11,8 @@ use super::connection::{
     self, Shape, ani_override, clearable, e164_or_empty, ip_authentication, localization, outbound_channel_limit, server_default,
     sip_subdomain_settings,
 };
+use super::connection::{CONNECTION_FILTER_FIELDS, CONNECTION_KEY, FQDN, NAME_CONTAINS, PROFILE};
+use super::list::{FilterField, ListFilter, Listed};
 use super::rest::{NaturalKey, RestObject};
 use crate::tfplug::PlanRequest;
 use crate::tfplug::plan::Planned;
@@ -87,4 +89,13 @@ impl RestObject for FqdnConnection {
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
         connection::natural_key(planned, None)
     }
+}
+
+impl Listed for FqdnConnection {
+    const NOUN: (&'static str, &'static str) = ("FQDN connection", "FQDN connections");
+    const LIST_TYPE_NAME: &'static str = "telnyx_fqdn_connections";
+    const LIST_ATTR: &'static str = "fqdn_connections";
+    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
+    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
+    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
 }

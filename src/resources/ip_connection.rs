@@ -9,6 +9,8 @@
 use super::connection::{
     self, Shape, ani_override, clearable, ip_authentication, localization, outbound_channel_limit, server_default, sip_subdomain_settings,
 };
+use super::connection::{CONNECTION_FILTER_FIELDS, CONNECTION_KEY, FQDN, NAME_CONTAINS, PROFILE};
+use super::list::{FilterField, ListFilter, Listed};
 use super::rest::{NaturalKey, RestObject};
 use crate::tfplug::PlanRequest;
 use crate::tfplug::plan::Planned;
@@ -52,4 +54,13 @@ impl RestObject for IpConnection {
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
         connection::natural_key(planned, None)
     }
+}
+
+impl Listed for IpConnection {
+    const NOUN: (&'static str, &'static str) = ("IP connection", "IP connections");
+    const LIST_TYPE_NAME: &'static str = "telnyx_ip_connections";
+    const LIST_ATTR: &'static str = "ip_connections";
+    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
+    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
+    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
 }

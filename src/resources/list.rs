@@ -16,9 +16,10 @@ use std::marker::PhantomData;
 use async_trait::async_trait;
 use serde_json::Value as Json;
 
+use super::diagnostics::ToDiagnostics;
+use super::mapping::absorb;
 use super::rest::{RestObject, SchemaCell, item_path};
 use crate::telnyx::client::Client;
-use crate::telnyx::mapping::absorb;
 use crate::tfplug::json::to_json;
 use crate::tfplug::schema::{Attribute, Presence, int, nested_list, string};
 use crate::tfplug::validate::Validator;
@@ -150,7 +151,7 @@ pub trait Listed: RestObject {
 async fn with_sub_view<T: Listed>(client: &Client, ctx: &Ctx, obj: Json) -> Result<Json, crate::telnyx::error::ApiError> {
     let Some(sv) = T::SUB_VIEW else { return Ok(obj) };
     let id = obj.get("id").and_then(Json::as_str).unwrap_or_default().to_string();
-    let sub = client.get(ctx, &format!("{}{}", item_path::<T>(&id), sv.item_suffix), T::ENVELOPE).await?;
+    let sub = client.get(&ctx.stop, &format!("{}{}", item_path::<T>(&id), sv.item_suffix), T::ENVELOPE).await?;
     Ok(T::combine(obj, Some(&sub)))
 }
 
@@ -273,7 +274,7 @@ pub async fn list_filtered(
 ) -> Result<Vec<Json>, crate::telnyx::error::ApiError> {
     let mut q = query(filters, config);
     q.extend(extra.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())));
-    let mut items = client.list_all(ctx, path, &q).await?;
+    let mut items = client.list_all(&ctx.stop, path, &q).await?;
     for f in filters {
         let want = config.get(f.arg);
         if want.is_null() || !want.is_known() {
@@ -286,7 +287,7 @@ pub async fn list_filtered(
                 items.retain(|o| at(o, field).and_then(Json::as_array).is_some_and(|xs| xs.iter().any(|x| passes(Some(x), want, how))));
             }
             FilterField::Linked { list, link } => {
-                let linked = client.list_all(ctx, list, &[(f.query.to_string(), query_value(want).unwrap_or_default())]).await?;
+                let linked = client.list_all(&ctx.stop, list, &[(f.query.to_string(), query_value(want).unwrap_or_default())]).await?;
                 let ids: Vec<&Json> = linked.iter().filter(|r| passes(r.get(own), want, how)).filter_map(|r| r.get(link)).collect();
                 items.retain(|o| o.get("id").is_some_and(|id| ids.contains(&id)));
             }
@@ -349,7 +350,7 @@ impl<T: Listed> DataSource<Client> for List<T> {
         let mut items = list_filtered(client, ctx, T::PATH, T::FILTERS, T::FILTER_FIELDS, config, &[]).await.map_err(list_error)?;
         if let (Some(sv), false) = (T::SUB_VIEW, items.is_empty()) {
             // One listing of every object's settings, joined by id (not one GET per object).
-            let subs = client.list_all(ctx, sv.list_path, &[]).await.map_err(list_error)?;
+            let subs = client.list_all(&ctx.stop, sv.list_path, &[]).await.map_err(list_error)?;
             let by_id: std::collections::HashMap<&str, &Json> = subs.iter().filter_map(|s| Some((s.get("id")?.as_str()?, s))).collect();
             items = items
                 .into_iter()
@@ -501,11 +502,11 @@ impl<T: Listed> DataSource<Client> for Find<T> {
         if let Some(id) = config.get("id").as_str() {
             if T::RETRIEVE {
                 let read_error = |e: crate::telnyx::error::ApiError| Failure::new(e.to_diagnostics("read", T::TYPE_NAME, Some(id)));
-                let obj = client.get(ctx, &item_path::<T>(id), T::ENVELOPE).await.map_err(read_error)?;
+                let obj = client.get(&ctx.stop, &item_path::<T>(id), T::ENVELOPE).await.map_err(read_error)?;
                 let obj = with_sub_view::<T>(client, ctx, obj).await.map_err(read_error)?;
                 return Ok(absorb(attrs, &obj, &Value::Null));
             }
-            let items = client.list_all(ctx, T::PATH, &[]).await.map_err(list_error)?;
+            let items = client.list_all(&ctx.stop, T::PATH, &[]).await.map_err(list_error)?;
             let found: Vec<&Json> = items.iter().filter(|o| o.get("id").and_then(Json::as_str) == Some(id)).collect();
             return Self::one(attrs, &found, &format!("id = {id:?}"));
         }
@@ -513,7 +514,7 @@ impl<T: Listed> DataSource<Client> for Find<T> {
             T::KEY.iter().map(|(k, arg)| (*k, *arg, config.get(k))).filter(|(_, _, v)| !v.is_null()).collect();
         let filters: Vec<(String, String)> =
             set.iter().filter_map(|(_, arg, v)| T::FILTERS.iter().find(|f| f.arg == *arg)?.query_for(v)).collect();
-        let items = client.list_all(ctx, T::PATH, &filters).await.map_err(list_error)?;
+        let items = client.list_all(&ctx.stop, T::PATH, &filters).await.map_err(list_error)?;
         let found: Vec<&Json> = items.iter().filter(|o| set.iter().all(|(k, _, v)| holds(o.get(*k), v))).collect();
         let what = set.iter().map(|(k, _, v)| format!("{k} = {}", crate::tfplug::validate::show(v))).collect::<Vec<_>>().join(" and ");
         if let ([one], Some(_)) = (found.as_slice(), T::SUB_VIEW) {
@@ -524,87 +525,14 @@ impl<T: Listed> DataSource<Client> for Find<T> {
     }
 }
 
-// ---- the list filters of the families declared elsewhere --------------------------------------
-
-use super::credential_connection::CredentialConnection;
-use super::fqdn_connection::FqdnConnection;
-use super::ip_connection::IpConnection;
-use super::outbound_voice_profile::OutboundVoiceProfile;
-
-pub const NAME_CONTAINS: ListFilter = ListFilter {
-    arg: "connection_name_contains",
-    query: "filter[connection_name][contains]",
-    kind: FilterKind::TextAtLeast(3),
-    desc: "Only connections whose name contains this text, ignoring case (at least 3 characters).",
-};
-/// Sent under the name the current spec and SDK use for all four connection lists (reference
-/// §10; the 2025 spec named it `filter[outbound.outbound_voice_profile_id]` on the credential
-/// and IP lists, and §11 cannot say which a server honours): the provider checks each listed
-/// connection's `outbound.outbound_voice_profile_id` as well.
-pub const PROFILE: ListFilter = ListFilter::text(
-    "outbound_voice_profile_id",
-    "filter[outbound_voice_profile_id]",
-    "Only connections that use this outbound voice profile.",
-);
-pub const FQDN: ListFilter = ListFilter::text(
-    "fqdn",
-    "filter[fqdn]",
-    "Only connections with an FQDN record (`telnyx_fqdn`) of exactly this host name (case-sensitive). \
-     FQDN records belong to FQDN connections only, so on the other connection lists this matches nothing.",
-);
-/// Where connections hold what the filters test: the profile inside `outbound`; FQDN
-/// host names in the FQDN records that point at the connection.
-const CONNECTION_FILTER_FIELDS: &[(&str, FilterField)] = &[
-    ("outbound_voice_profile_id", FilterField::Path("outbound.outbound_voice_profile_id")),
-    ("fqdn", FilterField::Linked { list: "/fqdns", link: "connection_id" }),
-];
-
-/// A connection is looked up by its exact `connection_name` (listed with the name filter).
-const CONNECTION_KEY: &[(&str, &str)] = &[("connection_name", "connection_name_contains")];
-
-impl Listed for OutboundVoiceProfile {
-    const NOUN: (&'static str, &'static str) = ("outbound voice profile", "outbound voice profiles");
-    const LIST_TYPE_NAME: &'static str = "telnyx_outbound_voice_profiles";
-    const LIST_ATTR: &'static str = "outbound_voice_profiles";
-    const FILTERS: &'static [ListFilter] =
-        &[ListFilter::text("name_contains", "filter[name][contains]", "Only profiles whose name contains this text, ignoring case.")];
-    const KEY: &'static [(&'static str, &'static str)] = &[("name", "name_contains")];
-
-    fn read_schema() -> Schema {
-        OutboundVoiceProfile::read_schema()
-    }
-}
-
-impl Listed for CredentialConnection {
-    const NOUN: (&'static str, &'static str) = ("credential connection", "credential connections");
-    const LIST_TYPE_NAME: &'static str = "telnyx_credential_connections";
-    const LIST_ATTR: &'static str = "credential_connections";
-    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
-    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
-    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
-}
-
-impl Listed for FqdnConnection {
-    const NOUN: (&'static str, &'static str) = ("FQDN connection", "FQDN connections");
-    const LIST_TYPE_NAME: &'static str = "telnyx_fqdn_connections";
-    const LIST_ATTR: &'static str = "fqdn_connections";
-    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
-    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
-    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
-}
-
-impl Listed for IpConnection {
-    const NOUN: (&'static str, &'static str) = ("IP connection", "IP connections");
-    const LIST_TYPE_NAME: &'static str = "telnyx_ip_connections";
-    const LIST_ATTR: &'static str = "ip_connections";
-    const FILTERS: &'static [ListFilter] = &[NAME_CONTAINS, FQDN, PROFILE];
-    const FILTER_FIELDS: &'static [(&'static str, FilterField)] = CONNECTION_FILTER_FIELDS;
-    const KEY: &'static [(&'static str, &'static str)] = CONNECTION_KEY;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::connection::NAME_CONTAINS;
+    use crate::resources::credential_connection::CredentialConnection;
+    use crate::resources::fqdn_connection::FqdnConnection;
+    use crate::resources::ip_connection::IpConnection;
+    use crate::resources::outbound_voice_profile::OutboundVoiceProfile;
 
     #[test]
     fn date_times() {

@@ -3,6 +3,7 @@
 //! Endpoints: `POST|GET /outbound_voice_profiles`, `GET|PATCH|DELETE /outbound_voice_profiles/{id}`.
 
 use super::common::{created_at, id, is_country_code, record_type, tags, updated_at};
+use super::list::{ListFilter, Listed};
 use super::normalize::{same_decimal, same_time_of_day};
 use super::rest::{NaturalKey, RestObject};
 use crate::tfplug::schema::{bool, int, nested, number, set, string};
@@ -155,5 +156,18 @@ impl OutboundVoiceProfile {
                 .computed()
                 .desc("Number of connections using this profile, as Telnyx counts them when the data source is read."),
         )
+    }
+}
+
+impl Listed for OutboundVoiceProfile {
+    const NOUN: (&'static str, &'static str) = ("outbound voice profile", "outbound voice profiles");
+    const LIST_TYPE_NAME: &'static str = "telnyx_outbound_voice_profiles";
+    const LIST_ATTR: &'static str = "outbound_voice_profiles";
+    const FILTERS: &'static [ListFilter] =
+        &[ListFilter::text("name_contains", "filter[name][contains]", "Only profiles whose name contains this text, ignoring case.")];
+    const KEY: &'static [(&'static str, &'static str)] = &[("name", "name_contains")];
+
+    fn read_schema() -> Schema {
+        OutboundVoiceProfile::read_schema()
     }
 }

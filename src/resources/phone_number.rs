@@ -11,7 +11,7 @@
 //!   `billing_group_id`, `customer_reference` and `tags` (those the state holds); the number
 //!   stays in the account with its voice settings, `external_pin` and `hd_voice_enabled`;
 //! * the REST client itself refuses to send a number's DELETE or any ordering request
-//!   (`telnyx::client`), whatever a resource asks.
+//!   (`telnyx::retry::never_sent`), whatever a resource asks.
 //!
 //! The number object and its voice settings are two views with two PATCHes: the voice
 //! settings are the nested attribute `voice`, whose unset members keep what Telnyx holds
@@ -24,12 +24,13 @@ use async_trait::async_trait;
 use serde_json::Value as Json;
 
 use super::common::{created_at, id, record_type, tags, updated_at};
+use super::diagnostics::ToDiagnostics;
 use super::list::{FilterField, FilterKind, ListFilter, Listed, SubView};
+use super::mapping::{absorb, request_body};
 use super::outbound_voice_profile::is_e164;
 use super::rest::{RestObject, SchemaCell, urlencode};
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
-use crate::telnyx::mapping::{absorb, request_body};
 use crate::tfplug::schema::{Attribute, bool, nested, string};
 use crate::tfplug::validate::Validator;
 use crate::tfplug::{AttrPath, Ctx, Diagnostic, Diagnostics, Failure, Resource, Schema, Value};
@@ -332,7 +333,7 @@ fn diag(e: &ApiError, verb: &str, id: Option<&str>) -> Failure {
 /// matched exactly; `None` when the account does not own it.
 async fn find_owned(client: &Client, ctx: &Ctx, e164: &str) -> Result<Option<Json>, ApiError> {
     let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
-    let items = client.list_all(ctx, PhoneNumber::PATH, &[("filter[phone_number]".to_string(), digits)]).await?;
+    let items = client.list_all(&ctx.stop, PhoneNumber::PATH, &[("filter[phone_number]".to_string(), digits)]).await?;
     Ok(items.into_iter().find(|o| {
         o.get("phone_number").and_then(Json::as_str) == Some(e164)
             && !o.get("status").and_then(Json::as_str).is_some_and(|s| GONE.contains(&s))
@@ -371,7 +372,7 @@ impl PhoneNumberResource {
 
     /// Reads the number and its voice settings; `None` when it is not (or no longer) the account's.
     async fn fetch(client: &Client, ctx: &Ctx, id: &str) -> Result<Option<Json>, ApiError> {
-        let number = match client.get(ctx, &item(id), Envelope::Data).await {
+        let number = match client.get(&ctx.stop, &item(id), Envelope::Data).await {
             Ok(n) => n,
             Err(e) if e.is_not_found() => return Ok(None),
             Err(e) => return Err(e),
@@ -379,7 +380,7 @@ impl PhoneNumberResource {
         if number.get("status").and_then(Json::as_str).is_some_and(|s| GONE.contains(&s)) {
             return Ok(None);
         }
-        let voice = match client.get(ctx, &format!("{}/voice", item(id)), Envelope::Data).await {
+        let voice = match client.get(&ctx.stop, &format!("{}/voice", item(id)), Envelope::Data).await {
             Ok(v) => Some(v),
             Err(e) if e.is_not_found() => return Ok(None),
             Err(e) => return Err(e),
@@ -397,7 +398,7 @@ impl PhoneNumberResource {
         if want_voice.is_wholly_known() && !want_voice.is_null() && want_voice != had_voice {
             let body = request_body(self.voice_attrs(), want_voice, had_voice, &[]);
             let path = format!("{}/voice", item(id));
-            voice_json = Some(client.update(ctx, &path, &body, Envelope::Data).await.map_err(|e| diag(&e, verb, Some(id)))?);
+            voice_json = Some(client.update(&ctx.stop, &path, &body, Envelope::Data).await.map_err(|e| diag(&e, verb, Some(id)))?);
         }
         let top: Vec<&Attribute> = self.attrs().iter().filter(|a| a.presence.is_configurable() && a.name != "voice").collect();
         let changed = top.iter().any(|a| desired.get(&a.name).is_known() && desired.get(&a.name) != prior.get(&a.name));
@@ -408,9 +409,9 @@ impl PhoneNumberResource {
                     *v = Json::String(String::new());
                 }
             }
-            client.update(ctx, &item(id), &body, Envelope::Data).await
+            client.update(&ctx.stop, &item(id), &body, Envelope::Data).await
         } else {
-            client.get(ctx, &item(id), Envelope::Data).await
+            client.get(&ctx.stop, &item(id), Envelope::Data).await
         }
         .map_err(|e| diag(&e, verb, Some(id)))?;
         Ok(combine(number, voice_json.as_ref()))
@@ -475,7 +476,7 @@ impl Resource<Client> for PhoneNumberResource {
         if body.is_empty() {
             return Ok(());
         }
-        match client.update(ctx, &item(&id), &Json::Object(body), Envelope::Data).await {
+        match client.update(&ctx.stop, &item(&id), &Json::Object(body), Envelope::Data).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
             Err(e) => Err(diag(&e, "unroute", Some(&id))),

@@ -4,10 +4,11 @@
 
 use async_trait::async_trait;
 
+use super::diagnostics::ToDiagnostics;
 use super::rest::SchemaCell;
 
+use super::mapping::absorb;
 use crate::telnyx::client::{Client, Envelope};
-use crate::telnyx::mapping::absorb;
 use crate::tfplug::schema::{int, string};
 use crate::tfplug::{Ctx, DataSource, Failure, Schema, Value};
 
@@ -32,7 +33,7 @@ impl DataSource<Client> for RegistrationStatus {
         let id = config.get("id").as_str().unwrap_or_default();
         let path = format!("/credential_connections/{}/actions/check_registration_status", super::rest::urlencode(id));
         let obj = client
-            .action(ctx, &path, Envelope::Data)
+            .action(&ctx.stop, &path, Envelope::Data)
             .await
             .map_err(|e| Failure::new(e.to_diagnostics("check the registration of", "telnyx_credential_connection", Some(id))))?;
         Ok(absorb(&self.schema.get(build).attributes, &obj, config))

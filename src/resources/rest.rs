@@ -14,9 +14,10 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use serde_json::Value as Json;
 
+use super::diagnostics::ToDiagnostics;
+use super::mapping::{absorb, request_body};
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
-use crate::telnyx::mapping::{absorb, request_body};
 use crate::telnyx::timestamp;
 use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::{Attribute, Schema};
@@ -156,7 +157,7 @@ impl<T: RestObject> Rest<T> {
     /// someone else's: it is never adopted.
     async fn find_existing(client: &Client, ctx: &Ctx, key: &NaturalKey, since: SystemTime) -> Result<Option<Json>, ApiError> {
         // Part of finishing the create: runs even if Terraform has asked to stop meanwhile.
-        let items = client.list_all_to_reconcile(ctx, T::PATH, &key.filters).await?;
+        let items = client.list_all_to_reconcile(&ctx.stop, T::PATH, &key.filters).await?;
         let (ours, older): (Vec<Json>, Vec<Json>) = items.into_iter().filter(|o| key.is_match(o)).partition(|o| created_since(o, since));
         if !older.is_empty() {
             tracing::info!(
@@ -187,7 +188,7 @@ impl<T: RestObject> Rest<T> {
         let mut round: u32 = 0;
         loop {
             round += 1;
-            let failed = match client.create(ctx, T::PATH, body, T::ENVELOPE).await {
+            let failed = match client.create(&ctx.stop, T::PATH, body, T::ENVELOPE).await {
                 Ok(obj) => return Ok(obj),
                 Err(e) => e,
             };
@@ -250,7 +251,7 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
         let id = id_of(&state).map_err(|f| f.with_state(state.clone()))?;
         let mut patch = request_body(attrs, planned, &state, T::UPDATE_OMIT);
         T::shape_body(planned, &mut patch);
-        match client.update(ctx, &item_path::<T>(&id), &patch, T::ENVELOPE).await {
+        match client.update(&ctx.stop, &item_path::<T>(&id), &patch, T::ENVELOPE).await {
             Ok(updated) => Ok(absorb(attrs, &updated, &state)),
             // The object exists: keep it in state (tainted) as the API holds it.
             Err(e) => {
@@ -271,13 +272,13 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
         let id = id_of(state)?;
         if !T::RETRIEVE {
             let filters = T::natural_key(state).map(|k| k.filters).unwrap_or_default();
-            let items = client.list_all(ctx, T::PATH, &filters).await.map_err(|e| Self::diag(&e, "read", Some(&id)))?;
+            let items = client.list_all(&ctx.stop, T::PATH, &filters).await.map_err(|e| Self::diag(&e, "read", Some(&id)))?;
             return Ok(items
                 .iter()
                 .find(|o| o.get("id").and_then(Json::as_str) == Some(id.as_str()))
                 .map(|o| absorb(self.attrs(), o, state)));
         }
-        match client.get(ctx, &item_path::<T>(&id), T::ENVELOPE).await {
+        match client.get(&ctx.stop, &item_path::<T>(&id), T::ENVELOPE).await {
             Ok(obj) => Ok(Some(absorb(self.attrs(), &obj, state))),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(Self::diag(&e, "read", Some(&id))),
@@ -299,7 +300,7 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
         }
         let mut body = request_body(attrs, planned, prior, T::UPDATE_OMIT);
         T::shape_body(planned, &mut body);
-        match client.update(ctx, &item_path::<T>(&id), &body, T::ENVELOPE).await {
+        match client.update(&ctx.stop, &item_path::<T>(&id), &body, T::ENVELOPE).await {
             Ok(obj) => Ok(absorb(attrs, &obj, planned)),
             Err(e) => Err(Self::diag(&e, "update", Some(&id))),
         }
@@ -307,7 +308,7 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
 
     async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {
         let id = id_of(state)?;
-        client.delete(ctx, &item_path::<T>(&id)).await.map_err(|e| Self::diag(&e, "delete", Some(&id)))
+        client.delete(&ctx.stop, &item_path::<T>(&id)).await.map_err(|e| Self::diag(&e, "delete", Some(&id)))
     }
 }
 

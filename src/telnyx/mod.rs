@@ -1,8 +1,13 @@
-//! The Telnyx REST layer: client, typed errors, redaction, and the schema-driven mapping
-//! between Terraform values and API JSON.
+//! The Telnyx REST layer, knowing nothing of Terraform: the client ([`client`], in rooms:
+//! [`transport`], [`retry`], [`pages`]), typed errors, redaction and timestamps.
 
 pub mod client;
 pub mod error;
-pub mod mapping;
+pub mod pages;
 pub mod redact;
+pub mod retry;
 pub mod timestamp;
+pub mod transport;
+
+#[cfg(test)]
+mod tests;

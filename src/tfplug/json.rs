@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 use super::limits::{self, Budget};
 use super::types::Type;
 use super::value::{Number, Value};
+use crate::json_bounds;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("JSON value at {path}: {message}")]
@@ -30,43 +31,8 @@ pub enum Extra {
 /// by a scan before anything is parsed or allocated (serde_json's own recursion limit is the
 /// same; the scan words the error and bounds the memory a parse can take).
 pub fn parse(bytes: &[u8]) -> Result<Json, JsonError> {
-    let root = |message: String| JsonError { path: "(root)".into(), message };
-    scan(bytes).map_err(root)?;
-    serde_json::from_slice(bytes).map_err(|e| root(e.to_string()))
-}
-
-/// Counts brackets and entries outside strings; each array or object entry is one value.
-fn scan(bytes: &[u8]) -> Result<(), String> {
-    let (mut depth, mut entries) = (0usize, 0usize);
-    let (mut in_string, mut escaped) = (false, false);
-    for &b in bytes {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > limits::MAX_JSON_NESTING {
-                    return Err(format!("JSON nested deeper than {} levels", limits::MAX_JSON_NESTING));
-                }
-                entries += 1;
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            b',' => entries += 1,
-            _ => {}
-        }
-        if entries > limits::MAX_VALUES {
-            return Err(format!("JSON with more than {} values", limits::MAX_VALUES));
-        }
-    }
-    Ok(())
+    let bounds = json_bounds::Bounds { nesting: limits::MAX_JSON_NESTING, values: limits::MAX_VALUES };
+    json_bounds::parse(bytes, bounds).map_err(|message| JsonError { path: "(root)".into(), message })
 }
 
 /// Decodes JSON bytes against `ty`, rejecting unknown object attributes.
