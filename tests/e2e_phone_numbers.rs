@@ -234,6 +234,8 @@ fn invalid_number_settings_fail_at_plan_naming_the_attribute() {
 fn billing_group_lifecycle_and_number_data_sources() {
     let emu = Emulator::start();
     seed_numbers(&emu);
+    // More numbers than the data source reads one by one: their voice settings come from one listing.
+    emu.seed(&json!({"phone_numbers": (0..9).map(|i| json!({"phone_number": format!("+1646555{i:04}")})).collect::<Vec<_>>()}));
     let tf = Tf::new(&emu);
     let config = |name: &str| {
         format!(
@@ -265,6 +267,10 @@ data "telnyx_billing_group" "by_name" {{
   depends_on = [telnyx_billing_group.g]
 }}
 data "telnyx_billing_groups" "all" {{ depends_on = [telnyx_billing_group.g] }}
+data "telnyx_phone_numbers" "all" {{ depends_on = [telnyx_phone_number.n] }}
+output "all_forwarding" {{
+  value = length([for n in data.telnyx_phone_numbers.all.phone_numbers : n if lookup(lookup(n.voice, "call_forwarding"), "call_forwarding_enabled")])
+}}
 output "routed" {{ value = [for n in data.telnyx_phone_numbers.routed.phone_numbers : n.phone_number] }}
 output "by_digits" {{ value = [for n in data.telnyx_phone_numbers.by_digits.phone_numbers : n.phone_number] }}
 # Terraform < 1.2.7 reads nested attribute members through lookup().
@@ -283,6 +289,8 @@ output "groups" {{ value = length(data.telnyx_billing_groups.all.billing_groups)
     assert_eq!(o["routed"]["value"], json!([NUMBERS[0]]));
     assert_eq!(o["by_digits"]["value"], json!([NUMBERS[0]]));
     assert_eq!(o["one_forwarding"]["value"], true, "voice settings read by the data source");
+    assert_eq!(o["all_forwarding"]["value"], 12, "voice settings of 12 numbers joined from one listing");
+    assert!(emu.requests().iter().any(|(m, p, _)| m == "GET" && p == "/v2/phone_numbers/voice"), "the voice listing was used");
     assert_eq!((&o["one_group"]["value"], &o["group"]["value"], &o["groups"]["value"]), (&json!(true), &json!(true), &json!(1)));
     tf.assert_no_changes();
 

@@ -147,6 +147,10 @@ pub trait Listed: RestObject {
     }
 }
 
+/// Up to this many listed objects read their sub-view with one GET each; more are joined with
+/// one listing of the sub-views (of the whole account: the sub-view list has fewer filters).
+const FEW: usize = 8;
+
 /// `obj` with its sub-view read by its own GET (families without one: as it is).
 async fn with_sub_view<T: Listed>(client: &Client, ctx: &Ctx, obj: Json) -> Result<Json, crate::telnyx::error::ApiError> {
     let Some(sv) = T::SUB_VIEW else { return Ok(obj) };
@@ -349,16 +353,25 @@ impl<T: Listed> DataSource<Client> for List<T> {
         let list_error = |e: crate::telnyx::error::ApiError| Failure::new(e.to_diagnostics("list", T::LIST_TYPE_NAME, None));
         let mut items = list_filtered(client, ctx, T::PATH, T::FILTERS, T::FILTER_FIELDS, config, &[]).await.map_err(list_error)?;
         if let (Some(sv), false) = (T::SUB_VIEW, items.is_empty()) {
-            // One listing of every object's settings, joined by id (not one GET per object).
-            let subs = client.list_all(&ctx.stop, sv.list_path, &[]).await.map_err(list_error)?;
-            let by_id: std::collections::HashMap<&str, &Json> = subs.iter().filter_map(|s| Some((s.get("id")?.as_str()?, s))).collect();
-            items = items
-                .into_iter()
-                .map(|o| {
-                    let sub = o.get("id").and_then(Json::as_str).and_then(|id| by_id.get(id).copied());
-                    T::combine(o, sub)
-                })
-                .collect();
+            if items.len() <= FEW {
+                // A few objects: their own GETs, not a listing of the whole account's settings.
+                let mut read = Vec::with_capacity(items.len());
+                for o in items {
+                    read.push(with_sub_view::<T>(client, ctx, o).await.map_err(list_error)?);
+                }
+                items = read;
+            } else {
+                // One listing of every object's settings, joined by id (not one GET per object).
+                let subs = client.list_all(&ctx.stop, sv.list_path, &[]).await.map_err(list_error)?;
+                let by_id: std::collections::HashMap<&str, &Json> = subs.iter().filter_map(|s| Some((s.get("id")?.as_str()?, s))).collect();
+                items = items
+                    .into_iter()
+                    .map(|o| {
+                        let sub = o.get("id").and_then(Json::as_str).and_then(|id| by_id.get(id).copied());
+                        T::combine(o, sub)
+                    })
+                    .collect();
+            }
         }
         let attrs = self.item_attrs();
         let mut out = config.clone();
