@@ -72,20 +72,12 @@ pub fn body(items: &[Item], depth: usize, out: &mut String) {
                     }
                 }
             }
-            Item::Object(n, inner) => {
+            Item::Object(n, inner) | Item::Block(n, inner) => {
                 if !first {
                     out.push('\n');
                 }
-                out.push_str(&format!("{pad}{n} = {{\n"));
-                body(inner, depth + 1, out);
-                out.push_str(&format!("{pad}}}\n"));
-                i += 1;
-            }
-            Item::Block(n, inner) => {
-                if !first {
-                    out.push('\n');
-                }
-                out.push_str(&format!("{pad}{n} {{\n"));
+                let opener = if matches!(items[i], Item::Object(..)) { " = {" } else { " {" };
+                out.push_str(&format!("{pad}{n}{opener}\n"));
                 body(inner, depth + 1, out);
                 out.push_str(&format!("{pad}}}\n"));
                 i += 1;
