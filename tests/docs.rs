@@ -36,6 +36,7 @@ fn expected() -> BTreeMap<String, String> {
         let example = read(&format!("examples/resources/{name}/resource.tf"));
         let import = read(&format!("examples/resources/{name}/import.sh"));
         let schema = r.schema();
+        let identity = r.identity();
         let page = Page {
             type_name: name,
             kind: PageKind::Resource,
@@ -43,6 +44,7 @@ fn expected() -> BTreeMap<String, String> {
             provider_name: PROVIDER_NAME,
             example: example.as_deref(),
             import: import.as_deref(),
+            identity: identity.as_ref(),
         };
         out.insert(format!("docs/resources/{}.md", name.trim_start_matches("telnyx_")), render_page(&page));
     }
@@ -57,6 +59,7 @@ fn expected() -> BTreeMap<String, String> {
             provider_name: PROVIDER_NAME,
             example: example.as_deref(),
             import: None,
+            identity: None,
         };
         out.insert(format!("docs/data-sources/{}.md", name.trim_start_matches("telnyx_")), render_page(&page));
     }

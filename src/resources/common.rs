@@ -4,6 +4,14 @@ use crate::tfplug::schema::{set, string};
 use crate::tfplug::types::Type;
 use crate::tfplug::{Attribute, Value};
 
+/// The resource identity (Terraform ≥ 1.12) of an object named by its Telnyx id alone.
+pub fn id_identity() -> crate::tfplug::schema::Identity {
+    crate::tfplug::schema::Identity::new().required("id", ID_IDENTITY)
+}
+
+/// How the `id` identity attribute is described.
+pub const ID_IDENTITY: &str = "Identifier Telnyx assigned to the object (what `terraform import` takes).";
+
 /// The API id: set by Telnyx, stable for the object's life.
 pub fn id() -> Attribute {
     string("id").computed().keep_state().desc("Identifier Telnyx assigned to the object; also the import id.")

@@ -31,7 +31,7 @@ use super::outbound_voice_profile::is_e164;
 use super::rest::{RestObject, SchemaCell, urlencode};
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
-use crate::tfplug::schema::{Attribute, bool, nested, string};
+use crate::tfplug::schema::{Attribute, Identity, bool, nested, string};
 use crate::tfplug::validate::Validator;
 use crate::tfplug::{AttrPath, Ctx, Diagnostic, Diagnostics, Failure, Resource, Schema, Value};
 
@@ -430,6 +430,15 @@ impl Resource<Client> for PhoneNumberResource {
         PhoneNumber::validate(config)
     }
 
+    /// The Telnyx id, and the number (both fixed for the resource's life: a new number is a
+    /// new resource).
+    fn identity(&self) -> Option<Identity> {
+        Some(super::common::id_identity().optional(
+            "phone_number",
+            "The number in E.164 (`+13125550100`). Optional for import; when given, it must be the number with that id.",
+        ))
+    }
+
     /// Adopts the number: found by `phone_number` (no write at all when the account does not
     /// own it), then brought to the configuration from what it held.
     async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {
@@ -481,6 +490,25 @@ impl Resource<Client> for PhoneNumberResource {
             Err(e) if e.is_not_found() => Ok(()),
             Err(e) => Err(diag(&e, "unroute", Some(&id))),
         }
+    }
+
+    /// By identity: the id, checked against the number when the identity gives one too.
+    async fn import_identity(&self, client: &Client, ctx: &Ctx, identity: &Value) -> Result<Value, Failure> {
+        let id = identity.get("id").as_str().unwrap_or_default().trim().to_string();
+        let mut state = self.import(client, ctx, &id).await?;
+        if let Some(e164) = identity.get("phone_number").as_str() {
+            let found = find_owned(client, ctx, e164).await.map_err(|e| diag(&e, "look up", None))?.ok_or_else(|| not_owned(e164))?;
+            let found_id = found.get("id").and_then(Json::as_str).unwrap_or_default();
+            if found_id != id {
+                return Err(Diagnostic::error(
+                    "Identity does not match",
+                    format!("The identity names id {id:?} and number {e164}, but {e164} has id {found_id:?} in this account. Give the id of that number, or leave `phone_number` out."),
+                )
+                .into());
+            }
+            state.set("phone_number", Value::string(e164));
+        }
+        Ok(state)
     }
 
     /// By id, or by the E.164 number (`+13125550100`).

@@ -230,6 +230,9 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
     fn validate(&self, config: &Value) -> Diagnostics {
         T::validate(config)
     }
+    fn identity(&self) -> Option<crate::tfplug::schema::Identity> {
+        Some(super::common::id_identity())
+    }
     fn modify_plan(&self, req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
         let mut d = T::modify_plan(req, planned);
         d.0.extend(super::common::placeholder_secrets(self.attrs(), req.prior, &planned.state, &crate::tfplug::AttrPath::root()).0);

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::schema::{Attribute, Kind, Nesting, Presence, Schema};
+use super::schema::{Attribute, Identity, Kind, Nesting, Presence, Schema};
 use super::types::Type;
 
 /// What a page documents.
@@ -37,6 +37,8 @@ pub struct Page<'a> {
     pub example: Option<&'a str>,
     /// Shell lines shown under "Import".
     pub import: Option<&'a str>,
+    /// The resource identity, shown under "Import" as an `import` block with `identity`.
+    pub identity: Option<&'a Identity>,
 }
 
 /// Renders a resource or data source page.
@@ -61,7 +63,33 @@ pub fn render_page(p: &Page<'_>) -> String {
     if let Some(imp) = p.import {
         let _ = writeln!(out, "\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```", imp.trim_end());
     }
+    if let Some(ident) = p.identity {
+        render_identity(&mut out, p, ident);
+    }
     out
+}
+
+/// Import by identity, and the identity attributes.
+fn render_identity(out: &mut String, p: &Page<'_>, ident: &Identity) {
+    let _ = writeln!(
+        out,
+        "\n### Import by identity\n\nTerraform ≥ 1.12 and OpenTofu ≥ 1.12 also record a **resource identity** in state, and import with an `import` block that gives the identity instead of an id:\n"
+    );
+    let ty = ident.ty(p.schema);
+    let _ = writeln!(out, "```terraform\nimport {{\n  to = {}.example\n  identity = {{", p.type_name);
+    let width = ident.attributes.iter().filter(|a| a.required_for_import).map(|a| a.name.len()).max().unwrap_or(0);
+    for a in ident.attributes.iter().filter(|a| a.required_for_import) {
+        let _ = writeln!(out, "    {:width$} = \"...\"", a.name);
+    }
+    let _ = writeln!(out, "  }}\n}}\n```\n\nIdentity attributes:\n");
+    for a in &ident.attributes {
+        let t = match &ty {
+            Type::Object(m) => m.get(&a.name).map(type_name).unwrap_or_default(),
+            _ => String::new(),
+        };
+        let need = if a.required_for_import { "Required for import" } else { "Optional for import" };
+        let _ = writeln!(out, "- `{}` ({t}, {need}) {}", a.name, a.description.trim());
+    }
 }
 
 /// The `## Schema` section of a page (also used for the provider's index page).
@@ -187,6 +215,7 @@ mod tests {
             provider_name: "terraform-provider-x",
             example: Some("resource \"x_thing\" \"a\" {}\n"),
             import: Some("terraform import x_thing.a 123"),
+            identity: None,
         });
         assert!(page.starts_with("---\npage_title: \"x_thing Resource - terraform-provider-x\"\n"));
         assert!(page.contains("description: |-\n  A thing.\n---"));

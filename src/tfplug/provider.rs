@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::diag::{Diagnostic, Diagnostics, Failure};
 use super::plan::Planned;
-use super::schema::Schema;
+use super::schema::{Identity, Schema};
 use super::value::Value;
 
 /// Per-call context.
@@ -95,6 +95,35 @@ pub trait Resource<C>: Send + Sync {
         let mut v = Value::null_object(&ty);
         v.set("id", Value::string(id));
         Ok(v)
+    }
+
+    /// The resource identity (Terraform ≥ 1.12): which state attributes name the remote object.
+    /// `None`: the resource has none.
+    fn identity(&self) -> Option<Identity> {
+        None
+    }
+
+    /// Turns an identity (an `import` block's `identity = { ... }`, Terraform ≥ 1.12) into a
+    /// state that `read` can complete. By default: `import` with the first attribute required
+    /// for import, and every other attribute the identity gives set in the state.
+    async fn import_identity(&self, client: &C, ctx: &Ctx, identity: &Value) -> Result<Value, Failure>
+    where
+        C: Sync,
+    {
+        let Some(ident) = self.identity() else {
+            return Err(
+                Diagnostic::error("Import by identity not supported", format!("{} has no resource identity.", self.type_name())).into()
+            );
+        };
+        let key = ident.attributes.iter().find(|a| a.required_for_import).map(|a| a.name.as_str()).unwrap_or("id");
+        let mut state = self.import(client, ctx, identity.get(key).as_str().unwrap_or_default()).await?;
+        for a in &ident.attributes {
+            let v = identity.get(&a.name);
+            if !v.is_null() && state.get(&a.name).is_null() {
+                state.set(&a.name, v.clone());
+            }
+        }
+        Ok(state)
     }
 
     /// Rewrites stored state JSON written by an older schema version into the current shape.

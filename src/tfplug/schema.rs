@@ -68,6 +68,9 @@ pub struct Attribute {
     /// where an API answers a value equivalent to the one Terraform holds, the held form is kept,
     /// so a server's rewriting of a value is neither a diff nor an inconsistent result.
     pub equivalent: Option<fn(&Value, &Value) -> bool>,
+    /// Write-only (Terraform ≥ 1.11, OpenTofu ≥ 1.11): taken from the configuration when the
+    /// object is created or updated, never planned nor stored (always null in plan and state).
+    pub write_only: bool,
 }
 
 impl Attribute {
@@ -84,6 +87,7 @@ impl Attribute {
             replace_on_change: false,
             default: None,
             equivalent: None,
+            write_only: false,
         }
     }
 
@@ -127,6 +131,12 @@ impl Attribute {
     }
     pub fn length(self, min: usize, max: usize) -> Self {
         self.validate(Validator::Length { min, max })
+    }
+    /// See [`Attribute::write_only`]; a write-only attribute is also sensitive.
+    pub fn write_only(mut self) -> Self {
+        self.write_only = true;
+        self.sensitive = true;
+        self
     }
     pub fn keep_state(mut self) -> Self {
         self.keep_state = true;
@@ -277,6 +287,76 @@ impl Schema {
     }
 }
 
+/// A resource identity (Terraform ≥ 1.12): the attributes of a resource's state that name its
+/// remote object, stored by Terraform beside the state and usable instead of an import id
+/// (`import { to = ..., identity = { ... } }`). Each identity attribute is the state attribute
+/// of the same name, which must be a primitive that never changes for the object's life.
+#[derive(Clone, Debug, Default)]
+pub struct Identity {
+    pub version: i64,
+    pub attributes: Vec<IdentityAttribute>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IdentityAttribute {
+    pub name: String,
+    /// Required in an `import` block's identity; otherwise optional there.
+    pub required_for_import: bool,
+    /// Markdown.
+    pub description: String,
+}
+
+impl Identity {
+    pub fn new() -> Identity {
+        Identity::default()
+    }
+    /// An attribute an import by identity must give.
+    pub fn required(mut self, name: &str, description: &str) -> Identity {
+        self.attributes.push(IdentityAttribute { name: name.into(), required_for_import: true, description: description.into() });
+        self
+    }
+    /// An attribute an import by identity may give.
+    pub fn optional(mut self, name: &str, description: &str) -> Identity {
+        self.attributes.push(IdentityAttribute { name: name.into(), required_for_import: false, description: description.into() });
+        self
+    }
+
+    /// The identity's object type, its attribute types read from the resource `schema`.
+    pub fn ty(&self, schema: &Schema) -> Type {
+        Type::Object(self.attributes.iter().map(|a| (a.name.clone(), schema.get(&a.name).map_or(Type::String, Attribute::ty))).collect())
+    }
+
+    /// The identity of the object whose state is `state` (null when `state` is).
+    pub fn of(&self, state: &Value) -> Value {
+        if state.is_null() {
+            return Value::Null;
+        }
+        Value::Object(self.attributes.iter().map(|a| (a.name.clone(), state.get(&a.name).clone())).collect())
+    }
+
+    /// Problems Terraform would reject: checked in tests for every resource.
+    pub fn check(&self, schema: &Schema) -> Vec<String> {
+        let mut errs = Vec::new();
+        if !self.attributes.iter().any(|a| a.required_for_import) {
+            errs.push("identity: no attribute is required for import".to_string());
+        }
+        for a in &self.attributes {
+            match schema.get(&a.name) {
+                None => errs.push(format!("identity.{}: not an attribute of the resource", a.name)),
+                Some(s) if !matches!(s.kind, Kind::Value(Type::String | Type::Number | Type::Bool)) => {
+                    errs.push(format!("identity.{}: must be a string, number or bool", a.name))
+                }
+                Some(s) if s.sensitive || s.write_only => errs.push(format!("identity.{}: must not be sensitive or write-only", a.name)),
+                Some(_) => {}
+            }
+            if a.description.is_empty() {
+                errs.push(format!("identity.{}: no description", a.name));
+            }
+        }
+        errs
+    }
+}
+
 fn check_attrs(attrs: &[Attribute], prefix: &str, errs: &mut Vec<String>) {
     let mut seen = std::collections::BTreeSet::new();
     for a in attrs {
@@ -298,6 +378,9 @@ fn check_attrs(attrs: &[Attribute], prefix: &str, errs: &mut Vec<String>) {
         }
         if a.description.is_empty() {
             errs.push(format!("{path}: no description"));
+        }
+        if a.write_only && (a.presence != Presence::Optional && a.presence != Presence::Required || a.keep_state || a.default.is_some()) {
+            errs.push(format!("{path}: a write-only attribute must be required or optional, not computed"));
         }
         if let Kind::Value(Type::Set(_)) = &a.kind
             && a.ty().has_dynamic()

@@ -18,7 +18,7 @@ use super::plan::{self, Planned};
 use super::proto::tfplugin6 as pb;
 use super::proto::tfplugin6::provider_server::Provider as ProtoProvider;
 use super::provider::{Ctx, DataSource, PlanRequest, Provider, Resource};
-use super::schema::{Attribute, Kind, Nesting, Presence, Schema};
+use super::schema::{Attribute, Identity, Kind, Nesting, Presence, Schema};
 use super::types::Type;
 use super::validate::validate_config;
 use super::value::Value;
@@ -28,6 +28,8 @@ struct Entry<T: ?Sized> {
     imp: Arc<T>,
     schema: Schema,
     ty: Type,
+    /// A resource's identity and its object type.
+    identity: Option<(Identity, Type)>,
 }
 
 struct Catalog<C> {
@@ -85,7 +87,11 @@ impl<P: Provider> Inner<P> {
                 .map(|r| {
                     let schema = r.schema();
                     let ty = schema.ty();
-                    (r.type_name(), Entry { imp: r, schema, ty })
+                    let identity = r.identity().map(|i| {
+                        let t = i.ty(&schema);
+                        (i, t)
+                    });
+                    (r.type_name(), Entry { imp: r, schema, ty, identity })
                 })
                 .collect();
             let data_sources = self
@@ -95,7 +101,7 @@ impl<P: Provider> Inner<P> {
                 .map(|d| {
                     let schema = d.schema();
                     let ty = schema.ty();
-                    (d.type_name(), Entry { imp: d, schema, ty })
+                    (d.type_name(), Entry { imp: d, schema, ty, identity: None })
                 })
                 .collect();
             Catalog { provider, provider_ty, resources, data_sources }
@@ -195,6 +201,125 @@ fn path_to_pb(p: &AttrPath) -> pb::AttributePath {
             })
             .collect(),
     }
+}
+
+// ---- resource identities (Terraform >= 1.12) -------------------------------------------------
+
+impl<C> Entry<dyn Resource<C>> {
+    /// The identity of the object whose state is `state`, as the protocol carries it; `None`
+    /// when the resource has no identity or there is no object.
+    fn identity_of(&self, state: &Value) -> Result<Option<pb::ResourceIdentityData>, Diagnostics> {
+        let Some((ident, ty)) = &self.identity else { return Ok(None) };
+        if state.is_null() {
+            return Ok(None);
+        }
+        Ok(Some(pb::ResourceIdentityData { identity_data: Some(encode(&ident.of(state), ty, "identity")?) }))
+    }
+
+    /// An identity Terraform sent (null when absent or when the resource has none).
+    fn decode_identity(&self, data: Option<&pb::ResourceIdentityData>) -> Result<Value, Diagnostics> {
+        match (&self.identity, data.and_then(|d| d.identity_data.as_ref())) {
+            (Some((_, ty)), Some(dv)) => decode(Some(dv), ty, "identity"),
+            _ => Ok(Value::Null),
+        }
+    }
+
+    /// Errors for every attribute of the identity Terraform holds (`held`) that the object's
+    /// identity (`now`) no longer matches: an identity names one object for its whole life
+    /// (terraform-plugin-framework's rule; Terraform stores whatever it is given). Attributes
+    /// Terraform holds as null (an identity recorded at import by id) may be filled in.
+    fn check_identity_kept(&self, held: &Value, now: &Value) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        let Some((ident, _)) = &self.identity else { return d };
+        if held.is_null() || now.is_null() {
+            return d;
+        }
+        for a in &ident.attributes {
+            let (h, n) = (held.get(&a.name), now.get(&a.name));
+            if !h.is_null() && h.is_known() && n.is_known() && h != n {
+                d.error(
+                    "Unexpected identity change",
+                    format!(
+                        "Terraform holds {} = {} as the identity of this {}, but the object now has {}. An identity names one object for its whole life: this is a bug in the provider, please report it.",
+                        a.name,
+                        super::validate::show(h),
+                        self.imp.type_name(),
+                        super::validate::show(n)
+                    ),
+                );
+            }
+        }
+        d
+    }
+
+    /// An identity given for import: every attribute required for import must be set.
+    fn check_import_identity(&self, identity: &Value) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        let Some((ident, _)) = &self.identity else {
+            d.error("Import by identity not supported", format!("{} has no resource identity: import it by id.", self.imp.type_name()));
+            return d;
+        };
+        if identity.is_null() || !identity.is_wholly_known() {
+            d.error("Invalid import identity", "The identity to import must be known (no values known only after apply).");
+            return d;
+        }
+        for a in ident.attributes.iter().filter(|a| a.required_for_import) {
+            if identity.get(&a.name).as_str().is_none_or(|s| s.trim().is_empty()) {
+                d.error(
+                    "Invalid import identity",
+                    format!("The identity of a {} to import needs `{}`: {}", self.imp.type_name(), a.name, a.description),
+                );
+            }
+        }
+        d
+    }
+}
+
+fn identity_schema_to_pb(ident: &Identity, ty: &Type) -> pb::ResourceIdentitySchema {
+    pb::ResourceIdentitySchema {
+        version: ident.version,
+        identity_attributes: ident
+            .attributes
+            .iter()
+            .map(|a| pb::resource_identity_schema::IdentityAttribute {
+                name: a.name.clone(),
+                r#type: match ty {
+                    Type::Object(m) => m.get(&a.name).unwrap_or(&Type::String).to_json_bytes(),
+                    _ => Type::String.to_json_bytes(),
+                },
+                required_for_import: a.required_for_import,
+                optional_for_import: !a.required_for_import,
+                description: a.description.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// UpgradeResourceIdentity's work: identity JSON stored at `version` read against the current
+/// identity type. Version 0 is the only one so far: the JSON passes through, checked.
+pub fn upgrade_identity_json(ident: &Identity, ty: &Type, version: i64, raw: &[u8]) -> Result<Value, Diagnostics> {
+    if version > ident.version {
+        return Err(Diagnostic::error(
+            "Identity written by a newer provider",
+            format!("The stored identity has version {version}, but this provider knows version {} at most. Use the provider version that wrote it, or a newer one.", ident.version),
+        )
+        .into());
+    }
+    let j = json::parse(raw).map_err(|err| {
+        Diagnostics::from(Diagnostic::error("Malformed identity", format!("The stored identity is not valid JSON: {}", err.message)))
+    })?;
+    let v = json::from_json(&j, ty, json::Extra::Reject).map_err(|err| {
+        Diagnostics::from(Diagnostic::error("Malformed identity", format!("The stored identity does not fit the identity schema: {err}")))
+    })?;
+    if v.is_null() {
+        return Err(Diagnostic::error("Malformed identity", "The stored identity is null.").into());
+    }
+    for a in ident.attributes.iter().filter(|a| a.required_for_import) {
+        if v.get(&a.name).is_null() {
+            return Err(Diagnostic::error("Malformed identity", format!("The stored identity has no `{}`.", a.name)).into());
+        }
+    }
+    Ok(v)
 }
 
 /// Refuses state written by a newer schema version than the resource's.
@@ -531,11 +656,18 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 let current = decode(req.current_state.as_ref(), &e.ty, "current state")?;
                 // Nothing to read, or no way to read it yet (configuration unknown during plan):
                 // the state stays as it is.
+                let held = e.decode_identity(req.current_identity.as_ref())?;
                 if current.is_null() || inner.config_is_unknown() {
-                    return Ok(pb::read_resource::Response { new_state: req.current_state, private: req.private, ..Default::default() });
+                    let new_identity = if current.is_null() { req.current_identity } else { e.identity_of(&current)? };
+                    return Ok(pb::read_resource::Response {
+                        new_state: req.current_state,
+                        private: req.private,
+                        new_identity,
+                        ..Default::default()
+                    });
                 }
                 let client = inner.client()?;
-                let (new_state, d) = match e.imp.read(client, &inner.ctx(), &current).await {
+                let (new_state, mut d) = match e.imp.read(client, &inner.ctx(), &current).await {
                     Ok(Some(v)) => (plan::strip_unknowns(&v), Diagnostics::new()),
                     Ok(None) => (Value::Null, Diagnostics::new()),
                     Err(f) => {
@@ -543,10 +675,14 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                         (partial.unwrap_or(current), d)
                     }
                 };
+                if let Some((ident, _)) = &e.identity {
+                    d.extend(e.check_identity_kept(&held, &ident.of(&new_state)));
+                }
                 Ok(pb::read_resource::Response {
                     new_state: Some(encode(&new_state, &e.ty, "new state")?),
                     diagnostics: diags_to_pb(&d),
                     private: req.private,
+                    new_identity: e.identity_of(&new_state)?,
                     ..Default::default()
                 })
             },
@@ -570,6 +706,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 let prior = decode(req.prior_state.as_ref(), &e.ty, "prior state")?;
                 let proposed = decode(req.proposed_new_state.as_ref(), &e.ty, "proposed new state")?;
                 let config = decode(req.config.as_ref(), &e.ty, "configuration")?;
+                let held = e.decode_identity(req.prior_identity.as_ref())?;
                 let mut planned: Planned = plan::plan(&e.schema.attributes, &prior, &config, &proposed);
                 let mut d = Diagnostics::new();
                 if !planned.state.is_null() {
@@ -590,11 +727,21 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 }
                 planned.requires_replace.sort();
                 planned.requires_replace.dedup();
+                // An update keeps the object's identity (known: Terraform requires it); a
+                // create or replacement plans it with what is unknown until apply.
+                let planned_identity = e.identity_of(&planned.state)?;
+                if let (Some((ident, _)), false) = (&e.identity, prior.is_null() || !planned.requires_replace.is_empty()) {
+                    let d2 = e.check_identity_kept(&held, &ident.of(&planned.state));
+                    if d2.has_errors() {
+                        return Err(d2);
+                    }
+                }
                 Ok(pb::plan_resource_change::Response {
                     planned_state: Some(encode(&planned.state, &e.ty, "planned state")?),
                     requires_replace: planned.requires_replace.iter().map(path_to_pb).collect(),
                     planned_private: req.prior_private,
                     diagnostics: diags_to_pb(&d),
+                    planned_identity,
                     ..Default::default()
                 })
             },
@@ -615,6 +762,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         // Terraform would forget an object that still exists.
         let prior_raw = req.prior_state.clone();
         let private_raw = req.planned_private.clone();
+        let prior_identity = if req.prior_state.is_some() { req.planned_identity.clone() } else { None };
         run(
             "ApplyResourceChange",
             &tn,
@@ -660,10 +808,17 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                     new_state: Some(encode(&new_state, &e.ty, "new state")?),
                     private: req.planned_private,
                     diagnostics: diags_to_pb(&d),
+                    new_identity: e.identity_of(&new_state)?,
                     ..Default::default()
                 })
             },
-            |d| pb::apply_resource_change::Response { new_state: prior_raw, private: private_raw, diagnostics: d, ..Default::default() },
+            |d| pb::apply_resource_change::Response {
+                new_state: prior_raw,
+                private: private_raw,
+                diagnostics: d,
+                new_identity: prior_identity,
+                ..Default::default()
+            },
         )
         .await
     }
@@ -680,12 +835,24 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             &tn,
             async move {
                 let e = inner.resource(&req.type_name)?;
+                let identity = e.decode_identity(req.identity.as_ref())?;
                 let client = inner.client()?;
-                let state = e.imp.import(client, &inner.ctx(), &req.id).await.map_err(|f| f.diags)?;
+                // Terraform >= 1.12 sends an identity instead of an id for `import { identity = {...} }`.
+                let state = if req.identity.as_ref().is_some_and(|i| i.identity_data.is_some()) {
+                    let d = e.check_import_identity(&identity);
+                    if d.has_errors() {
+                        return Err(d);
+                    }
+                    e.imp.import_identity(client, &inner.ctx(), &identity).await.map_err(|f| f.diags)?
+                } else {
+                    e.imp.import(client, &inner.ctx(), &req.id).await.map_err(|f| f.diags)?
+                };
+                let state = plan::strip_unknowns(&state);
                 Ok(pb::import_resource_state::Response {
                     imported_resources: vec![pb::import_resource_state::ImportedResource {
                         type_name: req.type_name.clone(),
-                        state: Some(encode(&plan::strip_unknowns(&state), &e.ty, "imported state")?),
+                        state: Some(encode(&state, &e.ty, "imported state")?),
+                        identity: e.identity_of(&state)?,
                         ..Default::default()
                     }],
                     ..Default::default()
@@ -732,9 +899,9 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
     }
 
-    // ---- newer protocol minors: we declare no functions, identities, ephemeral resources,
-    // list resources, state stores or actions, so clients never need these; answer each so
-    // that a client treats the feature as absent.
+    // ---- newer protocol minors: we declare no functions, ephemeral resources, state stores
+    // or actions, so clients never need these; answer each so that a client treats the
+    // feature as absent.
 
     async fn get_functions(&self, _req: Request<pb::get_functions::Request>) -> Result<Response<pb::get_functions::Response>, Status> {
         Ok(Response::new(pb::get_functions::Response { functions: HashMap::new(), diagnostics: Vec::new() }))
@@ -744,7 +911,49 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         &self,
         _req: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        Ok(Response::new(pb::get_resource_identity_schemas::Response { identity_schemas: HashMap::new(), diagnostics: Vec::new() }))
+        let inner = &self.inner;
+        run(
+            "GetResourceIdentitySchemas",
+            "",
+            async move {
+                let identity_schemas = inner
+                    .catalog()
+                    .resources
+                    .iter()
+                    .filter_map(|(k, e)| e.identity.as_ref().map(|(i, t)| (k.to_string(), identity_schema_to_pb(i, t))))
+                    .collect();
+                Ok(pb::get_resource_identity_schemas::Response { identity_schemas, diagnostics: Vec::new() })
+            },
+            |d| pb::get_resource_identity_schemas::Response { diagnostics: d, ..Default::default() },
+        )
+        .await
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        run(
+            "UpgradeResourceIdentity",
+            &tn,
+            async move {
+                let e = inner.resource(&req.type_name)?;
+                let Some((ident, ty)) = &e.identity else {
+                    return Err(Diagnostic::error("No resource identity", format!("{} has no resource identity.", req.type_name)).into());
+                };
+                let raw = req.raw_identity.unwrap_or_default();
+                let v = upgrade_identity_json(ident, ty, req.version, &raw.json)?;
+                Ok(pb::upgrade_resource_identity::Response {
+                    upgraded_identity: Some(pb::ResourceIdentityData { identity_data: Some(encode(&v, ty, "identity")?) }),
+                    diagnostics: Vec::new(),
+                })
+            },
+            |d| pb::upgrade_resource_identity::Response { diagnostics: d, ..Default::default() },
+        )
+        .await
     }
 
     async fn move_resource_state(

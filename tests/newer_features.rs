@@ -1,0 +1,331 @@
+//! What newer clients offer users, driven at the protocol level: the provider's gRPC service
+//! built in-process from the library, its tonic methods called directly with requests shaped
+//! as the newest Terraform sends them, against the bundled emulator.
+//!
+//! Request shapes come from hashicorp/terraform `internal/plugin6/grpc_provider.go` (commit
+//! 883c7221, main of 2026-08): which fields each RPC fills (e.g. ImportResourceState sends
+//! `id = ""` and `identity` for an `import` block with `identity = {...}`; ReadResource sends
+//! `current_identity`; PlanResourceChange `prior_identity`, only when the stored identity is not
+//! null; ApplyResourceChange `planned_identity` = the plan's), `clientCapabilitiesToProto`, and
+//! the rules its callers enforce on what comes back (`internal/terraform/
+//! node_resource_abstract_instance.go`: `validateIdentityKnown` for read, apply and non-create
+//! non-replace plans; `node_resource_plan_instance.go`: an import by identity must return one).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+
+mod support;
+
+use serde_json::{Value as Json, json};
+use terraform_provider_telnyx::provider::TelnyxProvider;
+use terraform_provider_telnyx::tfplug::proto::tfplugin6 as pb;
+use terraform_provider_telnyx::tfplug::proto::tfplugin6::provider_server::Provider as _;
+use terraform_provider_telnyx::tfplug::server::ProviderService;
+use terraform_provider_telnyx::tfplug::{Provider, Type, Value, json as tfjson, msgpack};
+use tonic::Request;
+
+use support::{API_KEY, Emulator};
+
+/// The provider service, configured against a running emulator, and a runtime to call it on.
+struct Plugin {
+    rt: tokio::runtime::Runtime,
+    svc: ProviderService<TelnyxProvider>,
+    emu: Emulator,
+}
+
+/// What Terraform >= 1.12 sends as client capabilities (eval_context_builtin.go).
+fn newest_caps() -> Option<pb::ClientCapabilities> {
+    Some(pb::ClientCapabilities { deferral_allowed: true, write_only_attributes_allowed: true, ..Default::default() })
+}
+
+fn dv(ty: &Type, j: &Json) -> pb::DynamicValue {
+    let v = tfjson::from_json(j, ty, tfjson::Extra::Reject).unwrap();
+    pb::DynamicValue { msgpack: msgpack::encode(&v, ty).unwrap(), json: Vec::new() }
+}
+
+fn dv_value(ty: &Type, v: &Value) -> pb::DynamicValue {
+    pb::DynamicValue { msgpack: msgpack::encode(v, ty).unwrap(), json: Vec::new() }
+}
+
+fn value(ty: &Type, d: Option<&pb::DynamicValue>) -> Value {
+    d.map_or(Value::Null, |d| msgpack::decode(&d.msgpack, ty).unwrap())
+}
+
+fn identity(ty: &Type, d: Option<&pb::ResourceIdentityData>) -> Value {
+    value(ty, d.and_then(|d| d.identity_data.as_ref()))
+}
+
+fn identity_data(ty: &Type, j: &Json) -> Option<pb::ResourceIdentityData> {
+    Some(pb::ResourceIdentityData { identity_data: Some(dv(ty, j)) })
+}
+
+fn errors(d: &[pb::Diagnostic]) -> Vec<String> {
+    d.iter().filter(|d| d.severity == pb::diagnostic::Severity::Error as i32).map(|d| format!("{}: {}", d.summary, d.detail)).collect()
+}
+
+impl Plugin {
+    fn start(args: &[&str]) -> Plugin {
+        let emu = Emulator::start_with(args);
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let p = Plugin { rt, svc: ProviderService::new(TelnyxProvider), emu };
+        let ty = TelnyxProvider.schema().ty();
+        let config = dv(&ty, &json!({"api_key": API_KEY, "base_url": p.emu.base_url(), "max_retries": 0, "request_timeout": null}));
+        let r =
+            p.rt.block_on(p.svc.configure_provider(Request::new(pb::configure_provider::Request {
+                terraform_version: "1.14.0".into(),
+                config: Some(config),
+                client_capabilities: newest_caps(),
+            })))
+            .unwrap()
+            .into_inner();
+        assert!(errors(&r.diagnostics).is_empty(), "{:?}", r.diagnostics);
+        p
+    }
+
+    fn ty(type_name: &str) -> Type {
+        TelnyxProvider.resources().into_iter().find(|r| r.type_name() == type_name).unwrap().schema().ty()
+    }
+
+    fn identity_ty(type_name: &str) -> Type {
+        let r = TelnyxProvider.resources().into_iter().find(|r| r.type_name() == type_name).unwrap();
+        r.identity().unwrap().ty(&r.schema())
+    }
+
+    fn plan(&self, req: pb::plan_resource_change::Request) -> pb::plan_resource_change::Response {
+        self.rt.block_on(self.svc.plan_resource_change(Request::new(req))).unwrap().into_inner()
+    }
+    fn apply(&self, req: pb::apply_resource_change::Request) -> pb::apply_resource_change::Response {
+        self.rt.block_on(self.svc.apply_resource_change(Request::new(req))).unwrap().into_inner()
+    }
+    fn read(&self, req: pb::read_resource::Request) -> pb::read_resource::Response {
+        self.rt.block_on(self.svc.read_resource(Request::new(req))).unwrap().into_inner()
+    }
+    fn import(&self, req: pb::import_resource_state::Request) -> pb::import_resource_state::Response {
+        self.rt.block_on(self.svc.import_resource_state(Request::new(req))).unwrap().into_inner()
+    }
+
+    /// Plans and applies a create of `type_name` from `config` as Terraform >= 1.12 does;
+    /// returns (plan response, apply response).
+    fn create(&self, type_name: &str, config: &Json) -> (pb::plan_resource_change::Response, pb::apply_resource_change::Response) {
+        let ty = Self::ty(type_name);
+        let plan = self.plan(pb::plan_resource_change::Request {
+            type_name: type_name.into(),
+            prior_state: Some(dv_value(&ty, &Value::Null)),
+            proposed_new_state: Some(dv(&ty, config)),
+            config: Some(dv(&ty, config)),
+            client_capabilities: newest_caps(),
+            ..Default::default()
+        });
+        assert!(errors(&plan.diagnostics).is_empty(), "{:?}", plan.diagnostics);
+        let apply = self.apply(pb::apply_resource_change::Request {
+            type_name: type_name.into(),
+            prior_state: Some(dv_value(&ty, &Value::Null)),
+            planned_state: plan.planned_state.clone(),
+            config: Some(dv(&ty, config)),
+            planned_private: plan.planned_private.clone(),
+            planned_identity: plan.planned_identity.clone(),
+            ..Default::default()
+        });
+        assert!(errors(&apply.diagnostics).is_empty(), "{:?}", apply.diagnostics);
+        (plan, apply)
+    }
+}
+
+// ---- resource identities (Terraform >= 1.12, OpenTofu: not yet) -----------------------------
+
+#[test]
+fn every_resource_declares_its_identity() {
+    let p = TelnyxProvider;
+    for r in p.resources() {
+        let ident = r.identity().unwrap_or_else(|| panic!("{} has no identity", r.type_name()));
+        let errs = ident.check(&r.schema());
+        assert!(errs.is_empty(), "{}: {errs:?}", r.type_name());
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let svc = ProviderService::new(TelnyxProvider);
+    let r =
+        rt.block_on(svc.get_resource_identity_schemas(Request::new(pb::get_resource_identity_schemas::Request {}))).unwrap().into_inner();
+    assert!(r.diagnostics.is_empty());
+    assert_eq!(r.identity_schemas.len(), p.resources().len());
+    for (name, s) in &r.identity_schemas {
+        let id = s.identity_attributes.iter().find(|a| a.name == "id").unwrap();
+        assert!(id.required_for_import && !id.optional_for_import && id.r#type == b"\"string\"", "{name}");
+        assert_eq!(s.version, 0);
+        let others: Vec<&str> = s.identity_attributes.iter().filter(|a| a.name != "id").map(|a| a.name.as_str()).collect();
+        if name == "telnyx_phone_number" {
+            let n = &s.identity_attributes[1];
+            assert_eq!(others, ["phone_number"]);
+            assert!(n.optional_for_import && !n.required_for_import && n.r#type == b"\"string\"");
+        } else {
+            assert!(others.is_empty(), "{name}: {others:?}");
+        }
+    }
+}
+
+/// Create, read, update, import (by id and by identity) and delete of a billing group, with
+/// the identity in every response, as Terraform >= 1.12 checks it.
+#[test]
+fn identity_is_in_every_response_and_never_changes() {
+    let p = Plugin::start(&[]);
+    let tn = "telnyx_billing_group";
+    let (ty, ity) = (Plugin::ty(tn), Plugin::identity_ty(tn));
+    let config = json!({"name": "ops"});
+    let (plan, apply) = p.create(tn, &config);
+    // Create: the id is not known before apply (Terraform allows unknowns on create only).
+    assert!(identity(&ity, plan.planned_identity.as_ref()).get("id").is_unknown());
+    let state = value(&ty, apply.new_state.as_ref());
+    let id = state.get("id").as_str().unwrap().to_string();
+    let ident = identity(&ity, apply.new_identity.as_ref());
+    assert_eq!(tfjson::to_json(&ident), json!({"id": id}));
+
+    // Refresh: the identity Terraform holds comes back.
+    let read = p.read(pb::read_resource::Request {
+        type_name: tn.into(),
+        current_state: apply.new_state.clone(),
+        private: apply.private.clone(),
+        client_capabilities: newest_caps(),
+        current_identity: apply.new_identity.clone(),
+        ..Default::default()
+    });
+    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+    assert_eq!(identity(&ity, read.new_identity.as_ref()), ident);
+
+    // An identity that names another object is refused, not silently rewritten.
+    let wrong = p.read(pb::read_resource::Request {
+        type_name: tn.into(),
+        current_state: apply.new_state.clone(),
+        current_identity: identity_data(&ity, &json!({"id": "not-this-one"})),
+        ..Default::default()
+    });
+    assert!(errors(&wrong.diagnostics).iter().any(|e| e.starts_with("Unexpected identity change")), "{:?}", wrong.diagnostics);
+
+    // Update in place: the planned identity is known and the same.
+    let mut proposed = tfjson::to_json(&state);
+    proposed["name"] = json!("ops-2");
+    let upd = p.plan(pb::plan_resource_change::Request {
+        type_name: tn.into(),
+        prior_state: apply.new_state.clone(),
+        proposed_new_state: Some(dv(&ty, &proposed)),
+        config: Some(dv(&ty, &json!({"name": "ops-2"}))),
+        prior_private: apply.private.clone(),
+        client_capabilities: newest_caps(),
+        prior_identity: apply.new_identity.clone(),
+        ..Default::default()
+    });
+    assert!(upd.diagnostics.is_empty(), "{:?}", upd.diagnostics);
+    let planned = identity(&ity, upd.planned_identity.as_ref());
+    assert!(planned.is_wholly_known() && planned == ident);
+    let applied = p.apply(pb::apply_resource_change::Request {
+        type_name: tn.into(),
+        prior_state: apply.new_state,
+        planned_state: upd.planned_state.clone(),
+        config: Some(dv(&ty, &json!({"name": "ops-2"}))),
+        planned_identity: upd.planned_identity,
+        ..Default::default()
+    });
+    assert!(errors(&applied.diagnostics).is_empty(), "{:?}", applied.diagnostics);
+    assert_eq!(identity(&ity, applied.new_identity.as_ref()), ident);
+
+    // Import by identity (`import { to = ..., identity = { id = "..." } }`) and by id.
+    for (by_id, ident_req) in [("", identity_data(&ity, &json!({"id": id}))), (id.as_str(), None)] {
+        let imp = p.import(pb::import_resource_state::Request {
+            type_name: tn.into(),
+            id: by_id.into(),
+            client_capabilities: newest_caps(),
+            identity: ident_req,
+        });
+        assert!(imp.diagnostics.is_empty(), "{:?}", imp.diagnostics);
+        let got = &imp.imported_resources[0];
+        assert_eq!(value(&ty, got.state.as_ref()).get("id"), &Value::string(&id));
+        assert_eq!(identity(&ity, got.identity.as_ref()), ident, "an import returns the identity");
+    }
+    let missing = p.import(pb::import_resource_state::Request {
+        type_name: tn.into(),
+        identity: identity_data(&ity, &json!({"id": null})),
+        ..Default::default()
+    });
+    assert!(errors(&missing.diagnostics).iter().any(|e| e.contains("needs `id`")), "{:?}", missing.diagnostics);
+
+    // Destroy: no object, no identity.
+    let gone = p.apply(pb::apply_resource_change::Request {
+        type_name: tn.into(),
+        prior_state: applied.new_state.clone(),
+        planned_state: Some(dv_value(&ty, &Value::Null)),
+        planned_identity: applied.new_identity,
+        ..Default::default()
+    });
+    assert!(gone.diagnostics.is_empty() && gone.new_identity.is_none(), "{:?}", gone.diagnostics);
+    assert!(p.emu.objects("billing_groups").is_empty());
+}
+
+/// A phone number's identity holds the E.164 number too; an import by identity that gives it
+/// must name the number with that id.
+#[test]
+fn a_phone_numbers_identity_holds_its_number() {
+    let seed = support::workspace_root().join("examples/emulator-seed.json");
+    let p = Plugin::start(&["--seed", seed.to_str().unwrap()]);
+    let tn = "telnyx_phone_number";
+    let (ty, ity) = (Plugin::ty(tn), Plugin::identity_ty(tn));
+    let by_number = p.import(pb::import_resource_state::Request { type_name: tn.into(), id: "+13125550100".into(), ..Default::default() });
+    assert!(by_number.diagnostics.is_empty(), "{:?}", by_number.diagnostics);
+    let state = value(&ty, by_number.imported_resources[0].state.as_ref());
+    let id = state.get("id").as_str().unwrap().to_string();
+
+    let imp = p.import(pb::import_resource_state::Request {
+        type_name: tn.into(),
+        client_capabilities: newest_caps(),
+        identity: identity_data(&ity, &json!({"id": id, "phone_number": "+13125550100"})),
+        ..Default::default()
+    });
+    assert!(imp.diagnostics.is_empty(), "{:?}", imp.diagnostics);
+    let got = &imp.imported_resources[0];
+    assert_eq!(tfjson::to_json(&identity(&ity, got.identity.as_ref())), json!({"id": id, "phone_number": "+13125550100"}));
+
+    let read = p.read(pb::read_resource::Request {
+        type_name: tn.into(),
+        current_state: got.state.clone(),
+        current_identity: got.identity.clone(),
+        client_capabilities: newest_caps(),
+        ..Default::default()
+    });
+    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+    assert_eq!(tfjson::to_json(&identity(&ity, read.new_identity.as_ref())), json!({"id": id, "phone_number": "+13125550100"}));
+
+    let mismatch = p.import(pb::import_resource_state::Request {
+        type_name: tn.into(),
+        identity: identity_data(&ity, &json!({"id": id, "phone_number": "+13125550101"})),
+        ..Default::default()
+    });
+    assert!(errors(&mismatch.diagnostics).iter().any(|e| e.starts_with("Identity does not match")), "{:?}", mismatch.diagnostics);
+}
+
+/// UpgradeResourceIdentity (Terraform >= 1.12 calls it for every stored identity): version 0
+/// passes through, checked against the identity schema.
+#[test]
+fn stored_identities_upgrade_from_version_0_only() {
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let svc = ProviderService::new(TelnyxProvider);
+    let ity = Plugin::identity_ty("telnyx_phone_number");
+    let upgrade = |version: i64, raw: &str| {
+        rt.block_on(svc.upgrade_resource_identity(Request::new(pb::upgrade_resource_identity::Request {
+            type_name: "telnyx_phone_number".into(),
+            version,
+            raw_identity: Some(pb::RawState { json: raw.as_bytes().to_vec(), ..Default::default() }),
+        })))
+        .unwrap()
+        .into_inner()
+    };
+    let ok = upgrade(0, r#"{"id":"1293384261075731499","phone_number":"+13125550100"}"#);
+    assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+    assert_eq!(
+        tfjson::to_json(&identity(&ity, ok.upgraded_identity.as_ref())),
+        json!({"id": "1293384261075731499", "phone_number": "+13125550100"})
+    );
+    for (version, raw, why) in [
+        (1, r#"{"id":"1"}"#, "Identity written by a newer provider"),
+        (0, r#"{"phone_number":"+13125550100"}"#, "has no `id`"),
+        (0, r#"{"id":"1","region":"us"}"#, "does not fit the identity schema"),
+        (0, "not json", "not valid JSON"),
+    ] {
+        let r = upgrade(version, raw);
+        assert!(errors(&r.diagnostics).iter().any(|e| e.contains(why)), "{raw}: {:?}", r.diagnostics);
+    }
+}
