@@ -105,11 +105,27 @@ impl Plugin {
     /// Plans and applies a create of `type_name` from `config` as Terraform >= 1.12 does;
     /// returns (plan response, apply response).
     fn create(&self, type_name: &str, config: &Json) -> (pb::plan_resource_change::Response, pb::apply_resource_change::Response) {
+        let (plan, apply) = self.change(type_name, None, config);
+        assert!(errors(&apply.diagnostics).is_empty(), "{:?}", apply.diagnostics);
+        (plan, apply)
+    }
+
+    /// Plan then apply, from `prior` (none: a create) to `config`. Terraform proposes the
+    /// configuration over the prior state, and applies with the plan's private data and identity.
+    fn change(
+        &self,
+        type_name: &str,
+        prior: Option<&pb::DynamicValue>,
+        config: &Json,
+    ) -> (pb::plan_resource_change::Response, pb::apply_resource_change::Response) {
         let ty = Self::ty(type_name);
+        let prior = prior.cloned().unwrap_or_else(|| dv_value(&ty, &Value::Null));
+        let prior_value = value(&ty, Some(&prior));
+        let proposed = if prior_value.is_null() { config.clone() } else { proposed(&prior_value, config) };
         let plan = self.plan(pb::plan_resource_change::Request {
             type_name: type_name.into(),
-            prior_state: Some(dv_value(&ty, &Value::Null)),
-            proposed_new_state: Some(dv(&ty, config)),
+            prior_state: Some(prior.clone()),
+            proposed_new_state: Some(dv(&ty, &proposed)),
             config: Some(dv(&ty, config)),
             client_capabilities: newest_caps(),
             ..Default::default()
@@ -117,19 +133,18 @@ impl Plugin {
         assert!(errors(&plan.diagnostics).is_empty(), "{:?}", plan.diagnostics);
         let apply = self.apply(pb::apply_resource_change::Request {
             type_name: type_name.into(),
-            prior_state: Some(dv_value(&ty, &Value::Null)),
+            prior_state: Some(prior),
             planned_state: plan.planned_state.clone(),
             config: Some(dv(&ty, config)),
             planned_private: plan.planned_private.clone(),
             planned_identity: plan.planned_identity.clone(),
             ..Default::default()
         });
-        assert!(errors(&apply.diagnostics).is_empty(), "{:?}", apply.diagnostics);
         (plan, apply)
     }
 }
 
-// ---- resource identities (Terraform >= 1.12, OpenTofu: not yet) -----------------------------
+// ---- resource identities (Terraform >= 1.12, OpenTofu >= 1.12) ------------------------------
 
 #[test]
 fn every_resource_declares_its_identity() {
@@ -328,4 +343,102 @@ fn stored_identities_upgrade_from_version_0_only() {
         let r = upgrade(version, raw);
         assert!(errors(&r.diagnostics).iter().any(|e| e.contains(why)), "{raw}: {:?}", r.diagnostics);
     }
+}
+
+// ---- write-only password (Terraform >= 1.11, OpenTofu >= 1.11) --------------------------------
+
+/// What Terraform proposes for an update: the prior state with the configured values over it.
+fn proposed(prior: &Value, config: &Json) -> Json {
+    let mut p = tfjson::to_json(prior);
+    for (k, v) in config.as_object().unwrap() {
+        p[k] = v.clone();
+    }
+    p
+}
+
+impl Plugin {
+    fn validate(&self, type_name: &str, config: &Json, caps: Option<pb::ClientCapabilities>) -> Vec<pb::Diagnostic> {
+        let ty = Self::ty(type_name);
+        let req =
+            pb::validate_resource_config::Request { type_name: type_name.into(), config: Some(dv(&ty, config)), client_capabilities: caps };
+        self.rt.block_on(self.svc.validate_resource_config(Request::new(req))).unwrap().into_inner().diagnostics
+    }
+
+    /// Plans and applies an update of `prior` to `config` as Terraform >= 1.12 does.
+    fn update(
+        &self,
+        type_name: &str,
+        prior: &pb::DynamicValue,
+        config: &Json,
+    ) -> (pb::plan_resource_change::Response, pb::apply_resource_change::Response) {
+        self.change(type_name, Some(prior), config)
+    }
+}
+
+#[test]
+fn a_write_only_password_is_sent_and_never_stored() {
+    let p = Plugin::start(&[]);
+    let tn = "telnyx_credential_connection";
+    let ty = Plugin::ty(tn);
+    let rt = &p.rt;
+    let schema = rt.block_on(p.svc.get_provider_schema(Request::new(pb::get_provider_schema::Request {}))).unwrap().into_inner();
+    let attrs = &schema.resource_schemas[tn].block.as_ref().unwrap().attributes;
+    let wo = attrs.iter().find(|a| a.name == "password_wo").unwrap();
+    assert!(wo.write_only && wo.sensitive && wo.optional && !wo.computed);
+    let version = attrs.iter().find(|a| a.name == "password_wo_version").unwrap();
+    assert!(!version.write_only && version.optional && version.r#type == b"\"number\"");
+    assert!(!attrs.iter().find(|a| a.name == "password").unwrap().required, "password or password_wo");
+
+    let config = json!({"connection_name": "wo", "user_name": "wouser1", "password_wo": "first-secret-1", "password_wo_version": 1});
+    assert!(p.validate(tn, &config, newest_caps()).is_empty());
+    let (plan, apply) = p.create(tn, &config);
+    let planned = value(&ty, plan.planned_state.as_ref());
+    assert!(
+        planned.get("password_wo").is_null() && planned.get("password").is_null(),
+        "planned null (Terraform >= 1.11 rejects otherwise)"
+    );
+    assert!(apply.diagnostics.is_empty(), "{:?}", apply.diagnostics);
+    let state = value(&ty, apply.new_state.as_ref());
+    assert!(state.get("password_wo").is_null() && state.get("password").is_null(), "nothing of the password in state");
+    assert_eq!(state.get("password_wo_version"), &Value::int(1));
+    assert_eq!(p.emu.objects("credential_connections")[0]["password"], "first-secret-1", "sent on create");
+
+    // Refresh and an unchanged configuration: still nothing stored, nothing to change.
+    let read = p.read(pb::read_resource::Request { type_name: tn.into(), current_state: apply.new_state.clone(), ..Default::default() });
+    assert!(value(&ty, read.new_state.as_ref()).get("password").is_null());
+    let (same, _) = p.update(tn, read.new_state.as_ref().unwrap(), &config);
+    assert_eq!(value(&ty, same.planned_state.as_ref()), state, "a write-only value alone never plans a change");
+
+    // Rotation: a new password with a new version is sent; the old one stays until then.
+    let rotated = json!({"connection_name": "wo", "user_name": "wouser1", "password_wo": "second-secret-2", "password_wo_version": 2});
+    let (_, applied) = p.update(tn, apply.new_state.as_ref().unwrap(), &rotated);
+    assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
+    let after = value(&ty, applied.new_state.as_ref());
+    assert!(after.get("password_wo").is_null() && after.get("password").is_null());
+    assert_eq!(p.emu.objects("credential_connections")[0]["password"], "second-secret-2");
+}
+
+#[test]
+fn a_write_only_argument_is_refused_where_the_client_would_store_it() {
+    let p = Plugin::start(&[]);
+    let tn = "telnyx_credential_connection";
+    let config = json!({"connection_name": "wo", "user_name": "wouser1", "password_wo": "first-secret-1"});
+    // Terraform < 1.11 sends no client capabilities (1.0.3: the field does not exist).
+    for caps in [None, Some(pb::ClientCapabilities { deferral_allowed: true, ..Default::default() })] {
+        let d = p.validate(tn, &config, caps);
+        let e = d.iter().find(|d| d.summary == "Write-only argument not supported by this Terraform").expect("refused");
+        assert!(e.detail.contains("`password_wo`") && e.detail.contains("Terraform >= 1.11"), "{}", e.detail);
+        let step = &e.attribute.as_ref().unwrap().steps[0];
+        assert_eq!(step.selector, Some(pb::attribute_path::step::Selector::AttributeName("password_wo".into())));
+    }
+    // Exactly one way to give the password.
+    let both = json!({"connection_name": "wo", "user_name": "wouser1", "password": "stored-secret", "password_wo": "first-secret-1"});
+    assert!(errors(&p.validate(tn, &both, newest_caps())).iter().any(|e| e.starts_with("Conflicting password arguments")));
+    let neither = json!({"connection_name": "wo", "user_name": "wouser1"});
+    assert!(errors(&p.validate(tn, &neither, newest_caps())).iter().any(|e| e.starts_with("Missing password")));
+    let stray = json!({"connection_name": "wo", "user_name": "wouser1", "password": "stored-secret", "password_wo_version": 3});
+    assert!(errors(&p.validate(tn, &stray, None)).iter().any(|e| e.contains("without `password_wo`")));
+    // The stored password needs no capability: Terraform 1.0.3's configurations stay valid.
+    let stored = json!({"connection_name": "wo", "user_name": "wouser1", "password": "stored-secret"});
+    assert!(p.validate(tn, &stored, None).is_empty());
 }

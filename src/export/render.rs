@@ -53,7 +53,9 @@ pub fn files(objects: &[Object<'_>]) -> Vec<(String, String)> {
     for o in objects {
         let state = absorb(&o.schema.attributes, o.api, &Value::Null);
         let config = configuration(o, &state);
-        let mut cx = Cx { ids: &ids, this: o, vars: Vec::new(), ignore: Vec::new() };
+        // Secrets the resource's own validation asks for (one of two ways to give a password).
+        let demanded = (o.validate)(&config).0.iter().filter(|d| d.is_error()).filter_map(|d| Some(d.path.as_ref()?.to_string())).collect();
+        let mut cx = Cx { ids: &ids, this: o, vars: Vec::new(), ignore: Vec::new(), demanded };
         let mut items = cx.items(&o.schema.attributes, &config, &state, "");
         if !cx.ignore.is_empty() {
             items.push(Item::Block("lifecycle".into(), vec![Item::Line("ignore_changes".into(), format!("[{}]", cx.ignore.join(", ")))]));
@@ -188,6 +190,8 @@ struct Cx<'a> {
     this: &'a Object<'a>,
     vars: Vec<Variable>,
     ignore: Vec<String>,
+    /// Paths of attributes the resource's validation refuses to leave unset.
+    demanded: Vec<String>,
 }
 
 impl Cx<'_> {
@@ -199,8 +203,10 @@ impl Cx<'_> {
             if a.sensitive {
                 // Never written. Needed in the configuration when it is required, or when
                 // leaving it out would clear it: a variable, and changes to it ignored.
-                let needed = a.presence == Presence::Required || (a.presence == Presence::Optional && !state.get(&a.name).is_null());
-                if needed && a.presence.is_configurable() {
+                let needed = a.presence == Presence::Required
+                    || (a.presence == Presence::Optional && !state.get(&a.name).is_null())
+                    || self.demanded.contains(&path);
+                if needed && a.presence.is_configurable() && !a.write_only {
                     let name =
                         format!("{}_{}_{}", self.this.type_name.trim_start_matches("telnyx_"), self.this.label, path.replace('.', "_"));
                     self.vars.push(Variable {

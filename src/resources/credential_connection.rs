@@ -13,9 +13,9 @@ use super::list::{FilterField, ListFilter, Listed};
 use super::rest::{NaturalKey, RestObject};
 use crate::tfplug::PlanRequest;
 use crate::tfplug::plan::Planned;
-use crate::tfplug::schema::string;
+use crate::tfplug::schema::{int, string};
 use crate::tfplug::validate::Validator;
-use crate::tfplug::{Diagnostics, Schema, Value};
+use crate::tfplug::{AttrPath, Diagnostic, Diagnostics, Schema, Value};
 
 #[derive(Debug)]
 pub struct CredentialConnection;
@@ -46,10 +46,20 @@ impl RestObject for CredentialConnection {
                         check: connection::is_user_name,
                     })
                     .desc("SIP user name devices register with: 4–32 letters and digits, a letter among the first five. Unique across Telnyx."),
-                string("password").required().sensitive().length(8, 128).desc(
-                    "SIP password devices register with (8–128 characters). Sensitive. Telnyx may return it masked or not at all, \
+                string("password").optional().sensitive().length(8, 128).desc(
+                    "SIP password devices register with (8–128 characters). Sensitive, and kept in state. Set this or \
+                     `password_wo`. Telnyx may return it masked or not at all, \
                      so the provider keeps the configured value and cannot detect a password changed outside Terraform. \
                      After `terraform import` the password is unknown to the provider: the first apply sets it to the configured value.",
+                ),
+                string("password_wo").optional().write_only().length(8, 128).desc(
+                    "The SIP password, **write-only** (Terraform ≥ 1.11, OpenTofu ≥ 1.11): sent to Telnyx but never stored in \
+                     plan or state. Set this or `password`. It is sent when the connection is created, and again whenever \
+                     `password_wo_version` changes (Terraform cannot see a change of a write-only value). Older Terraform \
+                     refuses it at validation: use `password` there.",
+                ),
+                int("password_wo_version").optional().desc(
+                    "Any number; change it to send `password_wo` again (to rotate the password). Stored in state; never sent to Telnyx.",
                 ),
                 server_default(string("sip_uri_calling_preference"))
                     .one_of(&["disabled", "unrestricted", "internal"])
@@ -59,7 +69,9 @@ impl RestObject for CredentialConnection {
     }
 
     fn validate(config: &Value) -> Diagnostics {
-        connection::validate(config)
+        let mut d = connection::validate(config);
+        d.extend(password_choice(config));
+        d
     }
 
     fn modify_plan(req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
@@ -69,6 +81,39 @@ impl RestObject for CredentialConnection {
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
         connection::natural_key(planned, Some("user_name"))
     }
+}
+
+/// Exactly one of `password` and `password_wo`; `password_wo_version` only with `password_wo`.
+fn password_choice(config: &Value) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    let (stored, wo, version) = (config.get("password"), config.get("password_wo"), config.get("password_wo_version"));
+    if !stored.is_null() && !wo.is_null() {
+        d.push(
+            Diagnostic::error(
+                "Conflicting password arguments",
+                "Set either `password` (kept in state) or `password_wo` (write-only, never stored), not both.",
+            )
+            .at(AttrPath::attr("password_wo")),
+        );
+    } else if stored.is_null() && wo.is_null() {
+        d.push(
+            Diagnostic::error(
+                "Missing password",
+                "A credential connection needs a SIP password: set `password`, or `password_wo` (write-only, Terraform >= 1.11 / OpenTofu >= 1.11).",
+            )
+            .at(AttrPath::attr("password")),
+        );
+    }
+    if !version.is_null() && wo.is_null() {
+        d.push(
+            Diagnostic::error(
+                "`password_wo_version` without `password_wo`",
+                "`password_wo_version` only says when to send `password_wo`: set `password_wo` too, or remove it.",
+            )
+            .at(AttrPath::attr("password_wo_version")),
+        );
+    }
+    d
 }
 
 impl Listed for CredentialConnection {

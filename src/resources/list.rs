@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use serde_json::Value as Json;
 
 use super::diagnostics::ToDiagnostics;
-use super::mapping::absorb;
+use super::mapping::{absorb, terraform_only};
 use super::rest::{RestObject, SchemaCell, item_path};
 use crate::telnyx::client::Client;
 use crate::tfplug::json::to_json;
@@ -161,7 +161,8 @@ async fn with_sub_view<T: Listed>(client: &Client, ctx: &Ctx, obj: Json) -> Resu
 
 /// The object's attributes as read-only list items (secrets left out: lists mask them).
 fn item_attributes(schema: Schema) -> Vec<Attribute> {
-    schema.attributes.into_iter().filter(|a| !a.sensitive).map(|a| a.into_read_only(true)).collect()
+    let all = schema.attributes.clone();
+    schema.attributes.into_iter().filter(|a| !a.sensitive && !terraform_only(&all, a)).map(|a| a.into_read_only(true)).collect()
 }
 
 /// A configured argument as a query value.
@@ -383,7 +384,11 @@ impl<T: Listed> DataSource<Client> for List<T> {
 /// A resource schema turned read-only, with `id` and the `lookup` arguments optional.
 fn data_source_schema(resource: Schema, lookup: &[&str], description: String) -> Schema {
     let mut s = Schema::new(description);
+    let all = resource.attributes.clone();
     for a in resource.attributes {
+        if terraform_only(&all, &a) {
+            continue;
+        }
         if a.name == "id" || lookup.contains(&a.name.as_str()) {
             let mut arg = a;
             arg.presence = Presence::OptionalComputed;

@@ -37,7 +37,7 @@ pub fn request_body(attrs: &[Attribute], planned: &Value, prior: &Value, omit: &
 fn body_object(attrs: &[Attribute], planned: &Value, prior: &Value, omit: &[&str], prefix: &str) -> Map<String, Json> {
     let mut out = Map::new();
     for a in attrs {
-        if !a.presence.is_configurable() {
+        if !a.presence.is_configurable() || terraform_only(attrs, a) {
             continue;
         }
         let path = if prefix.is_empty() { a.name.clone() } else { format!("{prefix}.{}", a.name) };
@@ -64,6 +64,53 @@ fn body_object(attrs: &[Attribute], planned: &Value, prior: &Value, omit: &[&str
                 out.insert(a.name.clone(), to_json(other));
             }
             _ => {}
+        }
+    }
+    out
+}
+
+// ---- write-only arguments (Terraform >= 1.11) -----------------------------------------------
+//
+// A write-only attribute `x_wo` carries the API field `x` (e.g. `password_wo` → `password`)
+// from the configuration alone; its optional companion `x_wo_version` (Terraform-only, never
+// sent) says when to send it again: Terraform cannot tell a changed write-only value from an
+// unchanged one, since both plan as null.
+
+/// The write-only attribute `a` is the `_version` companion of, if any.
+fn write_only_of<'a>(attrs: &'a [Attribute], a: &Attribute) -> Option<&'a Attribute> {
+    let base = a.name.strip_suffix("_version")?;
+    attrs.iter().find(|w| w.write_only && w.name == base)
+}
+
+/// A write-only attribute or its `_version` companion: never sent as such, never read from
+/// the API (data sources leave them out).
+pub fn terraform_only(attrs: &[Attribute], a: &Attribute) -> bool {
+    a.write_only || write_only_of(attrs, a).is_some()
+}
+
+/// The API field a write-only attribute carries: its name without `_wo`.
+pub fn write_only_field(a: &Attribute) -> &str {
+    a.name.strip_suffix("_wo").unwrap_or(&a.name)
+}
+
+/// The write-only values (top level) to add to a create (`prior` null) or update body, by API
+/// field: each one the configuration sets, on create; on update, when its `_version` companion
+/// changed, or when it replaces a stored value being cleared (the stored attribute `x` moved
+/// to `x_wo`).
+pub fn write_only_fields(attrs: &[Attribute], config: &Value, prior: &Value, planned: &Value) -> Vec<(String, Json)> {
+    let mut out = Vec::new();
+    for a in attrs.iter().filter(|a| a.write_only) {
+        let v = config.get(&a.name);
+        if v.is_null() || !v.is_wholly_known() {
+            continue;
+        }
+        let field = write_only_field(a);
+        let version = format!("{}_version", a.name);
+        let send = prior.is_null()
+            || planned.get(&version) != prior.get(&version)
+            || (!prior.get(field).is_null() && planned.get(field).is_null());
+        if send {
+            out.push((field.to_string(), to_json(v)));
         }
     }
     out

@@ -134,6 +134,9 @@ fn groups<'a>(out: &mut String, attrs: &'a [Attribute], prefix: &str, heading: &
             if a.sensitive {
                 out.push_str(", Sensitive");
             }
+            if a.write_only {
+                out.push_str(", Write-only");
+            }
             if a.deprecation.is_some() {
                 out.push_str(", Deprecated");
             }

@@ -31,7 +31,8 @@ pub fn plan(attrs: &[Attribute], prior: &Value, config: &Value, proposed: &Value
         return Planned { state: Value::Null, requires_replace: Vec::new() };
     }
     let creating = prior.is_null();
-    let mut state = proposed.clone();
+    // Write-only values are never planned: nor can they make a change (Terraform >= 1.11).
+    let mut state = null_write_only(attrs, proposed);
     apply_defaults(attrs, config, &mut state);
     if !creating {
         fill_from_prior(attrs, config, prior, &mut state);
@@ -48,6 +49,44 @@ pub fn plan(attrs: &[Attribute], prior: &Value, config: &Value, proposed: &Value
     requires_replace.sort();
     requires_replace.dedup();
     Planned { state, requires_replace }
+}
+
+/// `v` with every write-only attribute null, at every depth: what Terraform (>= 1.11) demands
+/// of planned, new and read states alike.
+pub fn null_write_only(attrs: &[Attribute], v: &Value) -> Value {
+    let Value::Object(m) = v else { return v.clone() };
+    let mut out = m.clone();
+    for a in attrs {
+        if a.write_only {
+            out.insert(a.name.clone(), Value::Null);
+        } else if let (Kind::Nested(Nesting::Single, children), Some(inner @ Value::Object(_))) = (&a.kind, m.get(&a.name)) {
+            out.insert(a.name.clone(), null_write_only(children, inner));
+        }
+    }
+    Value::Object(out)
+}
+
+/// Errors for every write-only attribute `config` sets, for a client that cannot handle them.
+pub fn write_only_refused(attrs: &[Attribute], config: &Value, path: &AttrPath) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    for a in attrs {
+        let (p, v) = (path.join(&a.name), config.get(&a.name));
+        if a.write_only && !v.is_null() {
+            d.push(
+                Diagnostic::error(
+                    "Write-only argument not supported by this Terraform",
+                    format!(
+                        "`{p}` is write-only: it is sent to the API but never stored in state, which needs Terraform >= 1.11 or OpenTofu >= 1.11. \
+                         This version would store it in state like any other value. Upgrade, or use the stored alternative the documentation of `{p}` names."
+                    ),
+                )
+                .at(p),
+            );
+        } else if matches!(a.kind, Kind::Nested(Nesting::Single, _)) {
+            d.extend(write_only_refused(a.children(), v, &p));
+        }
+    }
+    d
 }
 
 fn apply_defaults(attrs: &[Attribute], config: &Value, planned: &mut Value) {
@@ -160,6 +199,12 @@ fn check_attrs(attrs: &[Attribute], prior: &Value, config: &Value, planned: &Val
             check_attrs(children, pr, c, pl, &p, errs);
             continue;
         }
+        if a.write_only {
+            if !pl.is_null() {
+                errs.push(format!("{p}: planned a value for a write-only attribute"));
+            }
+            continue;
+        }
         if c.is_null() {
             if !a.presence.is_computed() && !pl.is_null() {
                 errs.push(format!("{p}: planned a value for a non-computed attribute the configuration leaves null"));
@@ -202,6 +247,10 @@ fn reconcile_object(
         let p = path.join(&a.name);
         let pl = planned.get(&a.name);
         let rt = returned.get(&a.name);
+        if a.write_only {
+            out.insert(a.name.clone(), Value::Null);
+            continue;
+        }
         let v = match (&a.kind, pl) {
             (_, Value::Unknown(_)) => strip_unknowns(rt),
             (Kind::Nested(Nesting::Single, children), Value::Object(_)) => {
@@ -510,5 +559,29 @@ mod tests {
         assert_eq!(d.0.len(), 1);
         assert_eq!(d.0[0].path, Some(AttrPath::attr("name")));
         assert!(!d.has_errors());
+    }
+
+    /// Write-only values are never planned, never stored, and alone never make a change.
+    #[test]
+    fn write_only_values_plan_null_and_change_nothing() {
+        let attrs = vec![
+            string("id").computed().keep_state().desc("i"),
+            string("updated_at").computed().desc("u"),
+            string("secret_wo").optional().write_only().desc("s"),
+        ];
+        let prior = obj(&[("id", "1".into()), ("updated_at", "t1".into()), ("secret_wo", Value::Null)]);
+        let config = obj(&[("id", Value::Null), ("updated_at", Value::Null), ("secret_wo", "hunter22".into())]);
+        let proposed = obj(&[("id", "1".into()), ("updated_at", "t1".into()), ("secret_wo", "hunter22".into())]);
+        let p = plan(&attrs, &prior, &config, &proposed);
+        assert_eq!(p.state, prior, "no change, so updated_at stays known");
+        assert!(check_plan(&attrs, &prior, &config, &p.state).is_empty());
+        let leaked = obj(&[("id", "1".into()), ("updated_at", "t1".into()), ("secret_wo", "hunter22".into())]);
+        assert_eq!(check_plan(&attrs, &prior, &config, &leaked), ["secret_wo: planned a value for a write-only attribute"]);
+        let mut d = Diagnostics::new();
+        let applied = reconcile(&attrs, &p.state, &leaked, &mut d);
+        assert!(applied.get("secret_wo").is_null() && d.is_empty());
+        let refused = write_only_refused(&attrs, &config, &AttrPath::root());
+        assert_eq!(refused.0[0].path, Some(AttrPath::attr("secret_wo")));
+        assert!(write_only_refused(&attrs, &prior, &AttrPath::root()).is_empty());
     }
 }

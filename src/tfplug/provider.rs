@@ -20,6 +20,9 @@ use super::value::Value;
 pub struct Ctx {
     /// Cancelled when Terraform calls StopProvider (the user pressed Ctrl-C).
     pub stop: CancellationToken,
+    /// In create and update: the resource's configuration, the only place write-only values
+    /// are found (planned and prior states hold them as null). Null elsewhere.
+    pub config: Value,
 }
 
 impl Ctx {

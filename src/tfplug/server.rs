@@ -144,7 +144,7 @@ impl<P: Provider> Inner<P> {
     }
 
     fn ctx(&self) -> Ctx {
-        Ctx { stop: self.stop.clone() }
+        Ctx { stop: self.stop.clone(), config: Value::Null }
     }
 }
 
@@ -399,6 +399,7 @@ fn attr_to_pb(a: &Attribute) -> pb::schema::Attribute {
         sensitive: a.sensitive,
         description_kind: pb::StringKind::Markdown as i32,
         deprecated: a.deprecation.is_some(),
+        write_only: a.write_only,
         ..Default::default()
     }
 }
@@ -545,6 +546,11 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 let config = decode(req.config.as_ref(), &e.ty, "configuration")?;
                 let mut d = Diagnostics::new();
                 validate_config(&e.schema.attributes, &config, &AttrPath::root(), &mut d);
+                // A client that does not know write-only attributes (Terraform < 1.11, OpenTofu
+                // < 1.11: no client capability) would plan and store the value like any other.
+                if !req.client_capabilities.is_some_and(|c| c.write_only_attributes_allowed) {
+                    d.extend(plan::write_only_refused(&e.schema.attributes, &config, &AttrPath::root()));
+                }
                 if !d.has_errors() {
                     d.extend(e.imp.validate(&config));
                 }
@@ -668,7 +674,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 }
                 let client = inner.client()?;
                 let (new_state, mut d) = match e.imp.read(client, &inner.ctx(), &current).await {
-                    Ok(Some(v)) => (plan::strip_unknowns(&v), Diagnostics::new()),
+                    Ok(Some(v)) => (plan::null_write_only(&e.schema.attributes, &plan::strip_unknowns(&v)), Diagnostics::new()),
                     Ok(None) => (Value::Null, Diagnostics::new()),
                     Err(f) => {
                         let (d, partial) = split(f);
@@ -771,7 +777,10 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 let prior = decode(req.prior_state.as_ref(), &e.ty, "prior state")?;
                 let planned = decode(req.planned_state.as_ref(), &e.ty, "planned state")?;
                 let client = inner.client()?;
-                let ctx = inner.ctx();
+                // The configuration reaches create and update through the context: write-only
+                // values are in it alone (planned and prior states hold them as null).
+                let config = decode(req.config.as_ref(), &e.ty, "configuration")?;
+                let ctx = Ctx { config, ..inner.ctx() };
                 let attrs = &e.schema.attributes;
                 let mut d = Diagnostics::new();
                 let new_state = if planned.is_null() {
@@ -847,7 +856,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 } else {
                     e.imp.import(client, &inner.ctx(), &req.id).await.map_err(|f| f.diags)?
                 };
-                let state = plan::strip_unknowns(&state);
+                let state = plan::null_write_only(&e.schema.attributes, &plan::strip_unknowns(&state));
                 Ok(pb::import_resource_state::Response {
                     imported_resources: vec![pb::import_resource_state::ImportedResource {
                         type_name: req.type_name.clone(),

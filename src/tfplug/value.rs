@@ -7,8 +7,9 @@ use super::types::Type;
 
 /// A cty value. Its type is not stored (except inside `dynamic` slots): codecs and the
 /// planner always work against the schema's [`Type`].
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub enum Value {
+    #[default]
     Null,
     /// Not known until apply. `refinement` keeps the raw payload of a refined unknown
     /// (msgpack extension 12) so that it can be passed back byte for byte.

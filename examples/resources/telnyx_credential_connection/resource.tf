@@ -9,6 +9,10 @@ resource "telnyx_credential_connection" "office_pbx" {
   connection_name     = "office-pbx"
   user_name           = "officepbx01"
   password            = var.office_pbx_password
+  # Terraform >= 1.11 / OpenTofu >= 1.11 need not store the password in state: instead of
+  # `password`, set the write-only `password_wo`, and bump `password_wo_version` to send a new one.
+  #   password_wo         = var.office_pbx_password
+  #   password_wo_version = 1
   anchorsite_override = "Chicago, IL"
   webhook_event_url   = "https://example.com/telnyx/webhooks"
   tags                = ["office"]
