@@ -121,7 +121,7 @@ impl Plugin {
         let ty = Self::ty(type_name);
         let prior = prior.cloned().unwrap_or_else(|| dv_value(&ty, &Value::Null));
         let prior_value = value(&ty, Some(&prior));
-        let proposed = if prior_value.is_null() { config.clone() } else { proposed(&prior_value, config) };
+        let proposed = if prior_value.is_null() { config.clone() } else { proposed(type_name, &prior_value, config) };
         let plan = self.plan(pb::plan_resource_change::Request {
             type_name: type_name.into(),
             prior_state: Some(prior.clone()),
@@ -347,11 +347,16 @@ fn stored_identities_upgrade_from_version_0_only() {
 
 // ---- write-only password (Terraform >= 1.11, OpenTofu >= 1.11) --------------------------------
 
-/// What Terraform proposes for an update: the prior state with the configured values over it.
-fn proposed(prior: &Value, config: &Json) -> Json {
+/// What Terraform proposes for an update (objchange.ProposedNew, top level): the configured
+/// values, and the prior values of computed attributes the configuration leaves null.
+fn proposed(type_name: &str, prior: &Value, config: &Json) -> Json {
+    let r = TelnyxProvider.resources().into_iter().find(|r| r.type_name() == type_name).unwrap();
     let mut p = tfjson::to_json(prior);
-    for (k, v) in config.as_object().unwrap() {
-        p[k] = v.clone();
+    for a in r.schema().attributes {
+        let c = config.get(&a.name).cloned().unwrap_or(Json::Null);
+        if !(c.is_null() && a.presence.is_computed()) {
+            p[&a.name] = c;
+        }
     }
     p
 }
@@ -441,4 +446,87 @@ fn a_write_only_argument_is_refused_where_the_client_would_store_it() {
     // The stored password needs no capability: Terraform 1.0.3's configurations stay valid.
     let stored = json!({"connection_name": "wo", "user_name": "wouser1", "password": "stored-secret"});
     assert!(p.validate(tn, &stored, None).is_empty());
+}
+
+// ---- GenerateResourceConfig (Terraform >= 1.14; OpenTofu: none) -------------------------------
+
+/// For every resource type: the configuration generated from an object's state (as
+/// `terraform plan -generate-config-out` asks for it, node_resource_plan_instance.go) holds no
+/// computed-only, write-only or default-valued attribute, and plans no change.
+#[test]
+fn generated_configuration_plans_cleanly_for_every_resource() {
+    let seed = support::workspace_root().join("examples/emulator-seed.json");
+    let p = Plugin::start(&["--seed", seed.to_str().unwrap()]);
+    let caps = p.rt.block_on(p.svc.get_provider_schema(Request::new(pb::get_provider_schema::Request {}))).unwrap().into_inner();
+    assert!(caps.server_capabilities.unwrap().generate_resource_config);
+
+    let id_of = |r: &pb::apply_resource_change::Response, tn: &str| {
+        value(&Plugin::ty(tn), r.new_state.as_ref()).get("id").as_str().unwrap().to_string()
+    };
+    let mut states = Vec::new();
+    let mut make = |tn: &'static str, config: Json| {
+        let (_, apply) = p.create(tn, &config);
+        let id = id_of(&apply, tn);
+        states.push((tn, apply.new_state.unwrap(), config));
+        id
+    };
+    make("telnyx_outbound_voice_profile", json!({"name": "gen-profile", "concurrent_call_limit": 7}));
+    make("telnyx_billing_group", json!({"name": "gen-group"}));
+    make("telnyx_credential_connection", json!({"connection_name": "gen-cred", "user_name": "genuser1", "password": "gen-secret-1"}));
+    let fqdn_conn = make("telnyx_fqdn_connection", json!({"connection_name": "gen-fqdn", "transport_protocol": "TCP"}));
+    let ip_conn = make("telnyx_ip_connection", json!({"connection_name": "gen-ip"}));
+    make("telnyx_fqdn", json!({"connection_id": fqdn_conn, "fqdn": "sip.example.com", "dns_record_type": "a"}));
+    make("telnyx_ip", json!({"connection_id": ip_conn, "ip_address": "192.0.2.10"}));
+    make("telnyx_access_ip_range", json!({"cidr_block": "203.0.113.0/24"}));
+    make("telnyx_phone_number", json!({"phone_number": "+13125550100", "tags": ["gen"]}));
+    assert_eq!(states.len(), TelnyxProvider.resources().len(), "one object of every resource type");
+
+    for (tn, state, configured) in &states {
+        let ty = Plugin::ty(tn);
+        let r =
+            p.rt.block_on(p.svc.generate_resource_config(Request::new(pb::generate_resource_config::Request {
+                type_name: (*tn).into(),
+                state: Some(state.clone()),
+            })))
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{tn}: {:?}", r.diagnostics);
+        let config = tfjson::to_json(&value(&ty, r.config.as_ref()));
+        let schema = TelnyxProvider.resources().into_iter().find(|x| x.type_name() == *tn).unwrap().schema();
+        for a in &schema.attributes {
+            if a.presence == terraform_provider_telnyx::tfplug::schema::Presence::Computed || a.write_only {
+                assert!(config[&a.name].is_null(), "{tn}.{}: computed-only or write-only in {config}", a.name);
+            }
+        }
+        for (k, v) in configured.as_object().unwrap() {
+            if !k.ends_with("_id") {
+                assert_eq!(&config[k], v, "{tn}.{k}: what was configured is generated");
+            }
+        }
+        // Plans no change from the state it came from.
+        let plan = p.plan(pb::plan_resource_change::Request {
+            type_name: (*tn).into(),
+            prior_state: Some(state.clone()),
+            proposed_new_state: Some(dv(&ty, &proposed(tn, &value(&ty, Some(state)), &config))),
+            config: Some(dv(&ty, &config)),
+            client_capabilities: newest_caps(),
+            ..Default::default()
+        });
+        assert!(errors(&plan.diagnostics).is_empty(), "{tn}: {:?}", plan.diagnostics);
+        assert_eq!(value(&ty, plan.planned_state.as_ref()), value(&ty, Some(state)), "{tn}: generated {config}");
+        assert!(plan.requires_replace.is_empty(), "{tn}");
+    }
+    // Defaults are left out: an FQDN connection's transport left at UDP would not be written.
+    let fqdn_conn_state = &states.iter().find(|(t, ..)| *t == "telnyx_fqdn_connection").unwrap().1;
+    let mut at_default = value(&Plugin::ty("telnyx_fqdn_connection"), Some(fqdn_conn_state));
+    at_default.set("transport_protocol", Value::string("UDP"));
+    let r =
+        p.rt.block_on(p.svc.generate_resource_config(Request::new(pb::generate_resource_config::Request {
+            type_name: "telnyx_fqdn_connection".into(),
+            state: Some(dv_value(&Plugin::ty("telnyx_fqdn_connection"), &at_default)),
+        })))
+        .unwrap()
+        .into_inner();
+    let config = value(&Plugin::ty("telnyx_fqdn_connection"), r.config.as_ref());
+    assert!(config.get("transport_protocol").is_null() && config.get("connection_name") == &Value::string("gen-fqdn"));
 }

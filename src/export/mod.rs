@@ -8,6 +8,9 @@
 mod hcl;
 mod render;
 
+/// The configuration of one object from its state (also GenerateResourceConfig's answer).
+pub use render::configuration;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

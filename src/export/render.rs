@@ -52,7 +52,7 @@ pub fn files(objects: &[Object<'_>]) -> Vec<(String, String)> {
     let mut imports = Vec::new();
     for o in objects {
         let state = absorb(&o.schema.attributes, o.api, &Value::Null);
-        let config = configuration(o, &state);
+        let config = configuration(o.type_name, o.schema, o.validate, &state);
         // Secrets the resource's own validation asks for (one of two ways to give a password).
         let demanded = (o.validate)(&config).0.iter().filter(|d| d.is_error()).filter_map(|d| Some(d.path.as_ref()?.to_string())).collect();
         let mut cx = Cx { ids: &ids, this: o, vars: Vec::new(), ignore: Vec::new(), demanded };
@@ -94,22 +94,25 @@ pub fn files(objects: &[Object<'_>]) -> Vec<(String, String)> {
     out
 }
 
-/// The state cut down to what the configuration states (see the module comment).
-fn configuration(o: &Object<'_>, state: &Value) -> Value {
-    let d = defaults().get(o.type_name).unwrap_or(&Json::Null);
-    let mut config = keep(&o.schema.attributes, state, d);
+/// The state cut down to what the configuration states (see the module comment): the
+/// configuration `export` writes, and what GenerateResourceConfig answers (Terraform ≥ 1.14,
+/// `-generate-config-out`), for a resource of `type_name` with `schema` and cross-attribute
+/// `validate`.
+pub fn configuration(type_name: &str, schema: &Schema, validate: fn(&Value) -> Diagnostics, state: &Value) -> Value {
+    let d = defaults().get(type_name).unwrap_or(&Json::Null);
+    let mut config = keep(&schema.attributes, state, d);
     // What the resource would refuse at plan time (a port on an SRV record, values the API
     // holds outside the documented ranges): left out where leaving it out keeps it.
     for _ in 0..16 {
         let mut diags = Diagnostics::new();
-        validate_config(&o.schema.attributes, &config, &AttrPath::root(), &mut diags);
-        diags.0.extend((o.validate)(&config).0);
+        validate_config(&schema.attributes, &config, &AttrPath::root(), &mut diags);
+        diags.0.extend(validate(&config).0);
         let removable: Vec<String> = diags
             .0
             .iter()
             .filter_map(|d| d.path.as_ref().map(ToString::to_string))
             .map(|p| p.split('[').next().unwrap_or_default().to_string())
-            .filter(|p| presence_at(&o.schema.attributes, p).is_some_and(|pr| pr == Presence::OptionalComputed))
+            .filter(|p| presence_at(&schema.attributes, p).is_some_and(|pr| pr == Presence::OptionalComputed))
             .collect();
         if removable.is_empty() {
             break;
@@ -129,6 +132,7 @@ fn keep(attrs: &[Attribute], state: &Value, defaults: &Json) -> Value {
         let d = defaults.get(&a.name);
         let kept = match (&a.kind, a.presence) {
             (_, Presence::Computed) => Value::Null,
+            _ if a.write_only => Value::Null,
             (_, _) if a.sensitive => v.clone(),
             (Kind::Nested(Nesting::Single, children), _) if matches!(v, Value::Object(_)) => {
                 let inner = keep(children, v, d.unwrap_or(&Json::Null));

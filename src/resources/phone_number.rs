@@ -430,6 +430,10 @@ impl Resource<Client> for PhoneNumberResource {
         PhoneNumber::validate(config)
     }
 
+    fn generate_config(&self, state: &Value) -> Value {
+        crate::export::configuration(PhoneNumber::TYPE_NAME, self.schema.get(PhoneNumber::schema), PhoneNumber::validate, state)
+    }
+
     /// The Telnyx id, and the number (both fixed for the resource's life: a new number is a
     /// new resource).
     fn identity(&self) -> Option<Identity> {

@@ -233,6 +233,11 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
     fn identity(&self) -> Option<crate::tfplug::schema::Identity> {
         Some(super::common::id_identity())
     }
+    /// What `export` would write for the object: also without attributes equal to Telnyx's
+    /// documented defaults.
+    fn generate_config(&self, state: &Value) -> Value {
+        crate::export::configuration(T::TYPE_NAME, self.schema.get(T::schema), T::validate, state)
+    }
     fn modify_plan(&self, req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
         let mut d = T::modify_plan(req, planned);
         d.0.extend(super::common::placeholder_secrets(self.attrs(), req.prior, &planned.state, &crate::tfplug::AttrPath::root()).0);

@@ -66,6 +66,22 @@ pub fn null_write_only(attrs: &[Attribute], v: &Value) -> Value {
     Value::Object(out)
 }
 
+/// `state` as a configuration: computed-only and write-only attributes null, at every depth.
+pub fn config_from_state(attrs: &[Attribute], state: &Value) -> Value {
+    let Value::Object(m) = state else { return state.clone() };
+    let mut out = m.clone();
+    for a in attrs {
+        let v = m.get(&a.name).unwrap_or(&Value::Null);
+        let c = match &a.kind {
+            _ if a.presence == Presence::Computed || a.write_only => Value::Null,
+            Kind::Nested(Nesting::Single, children) => config_from_state(children, v),
+            _ => v.clone(),
+        };
+        out.insert(a.name.clone(), c);
+    }
+    Value::Object(out)
+}
+
 /// Errors for every write-only attribute `config` sets, for a client that cannot handle them.
 pub fn write_only_refused(attrs: &[Attribute], config: &Value, path: &AttrPath) -> Diagnostics {
     let mut d = Diagnostics::new();
@@ -583,5 +599,16 @@ mod tests {
         let refused = write_only_refused(&attrs, &config, &AttrPath::root());
         assert_eq!(refused.0[0].path, Some(AttrPath::attr("secret_wo")));
         assert!(write_only_refused(&attrs, &prior, &AttrPath::root()).is_empty());
+    }
+
+    #[test]
+    fn a_state_as_configuration_drops_what_only_the_provider_sets() {
+        let state = prior();
+        let c = config_from_state(&schema(), &state);
+        assert!(c.get("id").is_null() && c.get("updated_at").is_null());
+        assert_eq!(c.get("name"), &Value::string("a"));
+        assert_eq!(c.get("inbound").get("channel_limit"), &Value::int(10));
+        let p = plan(&schema(), &state, &c, &state);
+        assert_eq!(p.state, state, "plans no change");
     }
 }

@@ -129,6 +129,13 @@ pub trait Resource<C>: Send + Sync {
         Ok(state)
     }
 
+    /// A configuration that plans no change against `state` (GenerateResourceConfig, Terraform
+    /// ≥ 1.14 `-generate-config-out`). By default: the state without its computed-only and
+    /// write-only attributes.
+    fn generate_config(&self, state: &Value) -> Value {
+        super::plan::config_from_state(&self.schema().attributes, state)
+    }
+
     /// Rewrites stored state JSON written by an older schema version into the current shape.
     fn upgrade_state(&self, _from_version: i64, raw: serde_json::Value) -> Result<serde_json::Value, Diagnostics> {
         Ok(raw)

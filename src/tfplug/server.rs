@@ -965,6 +965,37 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         .await
     }
 
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        run(
+            "GenerateResourceConfig",
+            &tn,
+            async move {
+                let e = inner.resource(&req.type_name)?;
+                let state = decode(req.state.as_ref(), &e.ty, "state")?;
+                if state.is_null() || !state.is_wholly_known() {
+                    return Err(Diagnostic::error(
+                        "Cannot generate configuration",
+                        "GenerateResourceConfig needs the known state of an existing object.",
+                    )
+                    .into());
+                }
+                let config = e.imp.generate_config(&state);
+                Ok(pb::generate_resource_config::Response {
+                    config: Some(encode(&config, &e.ty, "configuration")?),
+                    diagnostics: Vec::new(),
+                })
+            },
+            |d| pb::generate_resource_config::Response { diagnostics: d, ..Default::default() },
+        )
+        .await
+    }
+
     async fn move_resource_state(
         &self,
         req: Request<pb::move_resource_state::Request>,
@@ -979,12 +1010,13 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
 }
 
 fn server_capabilities() -> pb::ServerCapabilities {
-    // Keep Terraform 1.0 behaviour everywhere: destroy without a plan call, schema fetched per process.
+    // Keep Terraform 1.0 behaviour everywhere: destroy without a plan call, schema fetched per
+    // process. Every resource generates its configuration (Terraform >= 1.14).
     pb::ServerCapabilities {
         plan_destroy: false,
         get_provider_schema_optional: false,
         move_resource_state: false,
-        generate_resource_config: false,
+        generate_resource_config: true,
     }
 }
 
