@@ -37,6 +37,7 @@ fn expected() -> BTreeMap<String, String> {
         let import = read(&format!("examples/resources/{name}/import.sh"));
         let schema = r.schema();
         let identity = r.identity();
+        let list = r.list_schema();
         let page = Page {
             type_name: name,
             kind: PageKind::Resource,
@@ -45,6 +46,7 @@ fn expected() -> BTreeMap<String, String> {
             example: example.as_deref(),
             import: import.as_deref(),
             identity: identity.as_ref(),
+            list: list.as_ref(),
         };
         out.insert(format!("docs/resources/{}.md", name.trim_start_matches("telnyx_")), render_page(&page));
     }
@@ -60,6 +62,7 @@ fn expected() -> BTreeMap<String, String> {
             example: example.as_deref(),
             import: None,
             identity: None,
+            list: None,
         };
         out.insert(format!("docs/data-sources/{}.md", name.trim_start_matches("telnyx_")), render_page(&page));
     }

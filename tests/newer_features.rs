@@ -530,3 +530,125 @@ fn generated_configuration_plans_cleanly_for_every_resource() {
     let config = value(&Plugin::ty("telnyx_fqdn_connection"), r.config.as_ref());
     assert!(config.get("transport_protocol").is_null() && config.get("connection_name") == &Value::string("gen-fqdn"));
 }
+
+// ---- list resources (Terraform >= 1.14 `terraform query`; OpenTofu: none) ----------------------
+
+impl Plugin {
+    /// ListResource as Terraform >= 1.14 sends it: the `config` block's object (msgpack of the
+    /// list schema's type; null without a block), include_resource_object, limit.
+    fn list(
+        &self,
+        svc: &ProviderService<TelnyxProvider>,
+        type_name: &str,
+        config: Option<&Json>,
+        include: bool,
+        limit: i64,
+    ) -> Vec<pb::list_resource::Event> {
+        use tokio_stream::StreamExt as _;
+        let config = config.map(|c| dv(&list_ty(type_name), c));
+        let req = pb::list_resource::Request { type_name: type_name.into(), config, include_resource_object: include, limit };
+        self.rt.block_on(async {
+            let stream = svc.list_resource(Request::new(req)).await.unwrap().into_inner();
+            stream.map(Result::unwrap).collect::<Vec<_>>().await
+        })
+    }
+}
+
+fn list_ty(type_name: &str) -> Type {
+    TelnyxProvider.resources().into_iter().find(|r| r.type_name() == type_name).unwrap().list_schema().unwrap().ty()
+}
+
+#[test]
+fn every_resource_type_is_a_list_resource_with_its_documented_filters() {
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let svc = ProviderService::new(TelnyxProvider);
+    let schema = rt.block_on(svc.get_provider_schema(Request::new(pb::get_provider_schema::Request {}))).unwrap().into_inner();
+    let meta = rt.block_on(svc.get_metadata(Request::new(pb::get_metadata::Request {}))).unwrap().into_inner();
+    let mut listed: Vec<&String> = schema.list_resource_schemas.keys().collect();
+    listed.sort();
+    let mut resources: Vec<&String> = schema.resource_schemas.keys().collect();
+    resources.sort();
+    assert_eq!(listed, resources);
+    assert_eq!(meta.list_resources.len(), resources.len());
+    // The filters are the plural data source's (`telnyx_fqdn_connections`'s for `telnyx_fqdn_connection`).
+    for (name, list) in &schema.list_resource_schemas {
+        let plural = &schema.data_source_schemas[&format!("{name}s")];
+        let attrs = &list.block.as_ref().unwrap().attributes;
+        assert!(!attrs.is_empty(), "{name}");
+        for a in attrs {
+            assert!(a.optional && !a.required && !a.computed, "{name}.{}", a.name);
+            assert!(plural.block.as_ref().unwrap().attributes.iter().any(|d| d.name == a.name && d.optional), "{name}.{}", a.name);
+        }
+    }
+}
+
+#[test]
+fn list_streams_identities_names_and_states_within_the_limit() {
+    let seed = support::workspace_root().join("examples/emulator-seed.json");
+    let p = Plugin::start(&["--seed", seed.to_str().unwrap()]);
+    let tn = "telnyx_fqdn_connection";
+    let (ty, ity) = (Plugin::ty(tn), Plugin::identity_ty(tn));
+    let mut ids = Vec::new();
+    for name in ["pbx-alpha", "pbx-beta", "office"] {
+        let (_, apply) = p.create(tn, &json!({"connection_name": name}));
+        ids.push(value(&ty, apply.new_state.as_ref()).get("id").as_str().unwrap().to_string());
+    }
+    let filter = json!({"connection_name_contains": "PBX", "fqdn": null, "outbound_voice_profile_id": null});
+    let events = p.list(&p.svc, tn, Some(&filter), false, 100);
+    let mut names: Vec<&str> = events.iter().map(|e| e.display_name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["pbx-alpha", "pbx-beta"]);
+    for e in &events {
+        assert!(e.diagnostic.is_empty() && e.resource_object.is_none(), "no state unless asked");
+        let id = identity(&ity, e.identity.as_ref());
+        assert!(ids[..2].contains(&id.get("id").as_str().unwrap().to_string()));
+    }
+    // With the object: the state a refresh reads, and no more than `limit` events.
+    let events = p.list(&p.svc, tn, None, true, 2);
+    assert_eq!(events.len(), 2);
+    for e in &events {
+        let state = value(&ty, e.resource_object.as_ref());
+        assert_eq!(identity(&ity, e.identity.as_ref()).get("id"), state.get("id"));
+        let read =
+            p.read(pb::read_resource::Request { type_name: tn.into(), current_state: e.resource_object.clone(), ..Default::default() });
+        assert_eq!(value(&ty, read.new_state.as_ref()), state, "listed state = read state");
+    }
+    assert!(p.list(&p.svc, tn, None, true, 0).is_empty(), "limit 0: nothing");
+
+    // Phone numbers: the number as display name and in the identity, voice settings in the state.
+    let pn = "telnyx_phone_number";
+    let events = p.list(&p.svc, pn, None, true, 100);
+    assert_eq!(events.len(), 4, "the seeded numbers");
+    let e = events.iter().find(|e| e.display_name == "+13125550100").unwrap();
+    let ident = identity(&Plugin::identity_ty(pn), e.identity.as_ref());
+    assert_eq!(ident.get("phone_number"), &Value::string("+13125550100"));
+    let state = value(&Plugin::ty(pn), e.resource_object.as_ref());
+    assert!(!state.get("voice").is_null() && state.get("id") == ident.get("id"));
+    let filter = json!({"phone_number_contains": "+4420"});
+    let only_uk = p.list(&p.svc, pn, Some(&filter), false, 100);
+    assert_eq!(only_uk.iter().map(|e| e.display_name.as_str()).collect::<Vec<_>>(), ["+442071838750"]);
+
+    // A failure is one event with the diagnostics (here: the provider was never configured).
+    let unconfigured = ProviderService::new(TelnyxProvider);
+    let failed = p.list(&unconfigured, tn, None, false, 10);
+    assert_eq!(failed.len(), 1);
+    assert!(errors(&failed[0].diagnostic).iter().any(|e| e.starts_with("Provider not configured")), "{:?}", failed[0].diagnostic);
+}
+
+#[test]
+fn list_configurations_are_validated_like_the_data_sources_filters() {
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let svc = ProviderService::new(TelnyxProvider);
+    let tn = "telnyx_fqdn_connection";
+    let validate = |type_name: &str, config: &Json| {
+        let config = Some(dv(&list_ty(tn), config));
+        let req = pb::validate_list_resource_config::Request { type_name: type_name.into(), config, ..Default::default() };
+        rt.block_on(svc.validate_list_resource_config(Request::new(req))).unwrap().into_inner().diagnostics
+    };
+    assert!(validate(tn, &json!({"connection_name_contains": "pbx"})).is_empty());
+    let short = validate(tn, &json!({"connection_name_contains": "ab"}));
+    assert_eq!(short.len(), 1, "{short:?}");
+    let step = &short[0].attribute.as_ref().unwrap().steps[0];
+    assert_eq!(step.selector, Some(pb::attribute_path::step::Selector::AttributeName("connection_name_contains".into())));
+    assert!(errors(&validate("telnyx_nothing", &json!({}))).iter().any(|e| e.starts_with("Unknown resource type")));
+}

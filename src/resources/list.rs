@@ -20,10 +20,11 @@ use super::diagnostics::ToDiagnostics;
 use super::mapping::{absorb, terraform_only};
 use super::rest::{RestObject, SchemaCell, item_path};
 use crate::telnyx::client::Client;
+use crate::telnyx::error::ApiError;
 use crate::tfplug::json::to_json;
 use crate::tfplug::schema::{Attribute, Presence, int, nested_list, string};
 use crate::tfplug::validate::Validator;
-use crate::tfplug::{AttrPath, Ctx, DataSource, Diagnostic, Diagnostics, Failure, Schema, Value};
+use crate::tfplug::{AttrPath, Ctx, DataSource, Diagnostic, Diagnostics, Failure, ListedObject, Schema, Value};
 
 /// What values a list filter takes.
 #[derive(Clone, Copy, Debug)]
@@ -351,34 +352,78 @@ impl<T: Listed> DataSource<Client> for List<T> {
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
-        let list_error = |e: crate::telnyx::error::ApiError| Failure::new(e.to_diagnostics("list", T::LIST_TYPE_NAME, None));
-        let mut items = list_filtered(client, ctx, T::PATH, T::FILTERS, T::FILTER_FIELDS, config, &[]).await.map_err(list_error)?;
-        if let (Some(sv), false) = (T::SUB_VIEW, items.is_empty()) {
-            if items.len() <= FEW {
-                // A few objects: their own GETs, not a listing of the whole account's settings.
-                let mut read = Vec::with_capacity(items.len());
-                for o in items {
-                    read.push(with_sub_view::<T>(client, ctx, o).await.map_err(list_error)?);
-                }
-                items = read;
-            } else {
-                // One listing of every object's settings, joined by id (not one GET per object).
-                let subs = client.list_all(&ctx.stop, sv.list_path, &[]).await.map_err(list_error)?;
-                let by_id: std::collections::HashMap<&str, &Json> = subs.iter().filter_map(|s| Some((s.get("id")?.as_str()?, s))).collect();
-                items = items
-                    .into_iter()
-                    .map(|o| {
-                        let sub = o.get("id").and_then(Json::as_str).and_then(|id| by_id.get(id).copied());
-                        T::combine(o, sub)
-                    })
-                    .collect();
-            }
-        }
+        let items = listed_objects::<T>(client, ctx, config, usize::MAX)
+            .await
+            .map_err(|e| Failure::new(e.to_diagnostics("list", T::LIST_TYPE_NAME, None)))?;
         let attrs = self.item_attrs();
         let mut out = config.clone();
         out.set(T::LIST_ATTR, Value::List(items.iter().map(|o| absorb(attrs, o, &Value::Null)).collect()));
         Ok(out)
     }
+}
+
+/// The objects of a family that the list `config` (its filter arguments) selects, all pages
+/// walked, at most `limit` of them, with their sub-view's settings: what the plural data
+/// source and the list resource both report.
+async fn listed_objects<T: Listed>(client: &Client, ctx: &Ctx, config: &Value, limit: usize) -> Result<Vec<Json>, ApiError> {
+    let mut items = list_filtered(client, ctx, T::PATH, T::FILTERS, T::FILTER_FIELDS, config, &[]).await?;
+    items.truncate(limit);
+    let (Some(sv), false) = (T::SUB_VIEW, items.is_empty()) else { return Ok(items) };
+    if items.len() <= FEW {
+        // A few objects: their own GETs, not a listing of the whole account's settings.
+        let mut read = Vec::with_capacity(items.len());
+        for o in items {
+            read.push(with_sub_view::<T>(client, ctx, o).await?);
+        }
+        return Ok(read);
+    }
+    // One listing of every object's settings, joined by id (not one GET per object).
+    let subs = client.list_all(&ctx.stop, sv.list_path, &[]).await?;
+    let by_id: std::collections::HashMap<&str, &Json> = subs.iter().filter_map(|s| Some((s.get("id")?.as_str()?, s))).collect();
+    Ok(items
+        .into_iter()
+        .map(|o| {
+            let sub = o.get("id").and_then(Json::as_str).and_then(|id| by_id.get(id).copied());
+            T::combine(o, sub)
+        })
+        .collect())
+}
+
+// ---- list resources (Terraform >= 1.14 `list` blocks) ----------------------------------------
+
+/// The `config` block of a family's list resource: the filters of its plural data source.
+pub fn list_config_schema<T: Listed>() -> Schema {
+    let (one, many) = T::NOUN;
+    let mut s = Schema::new(format!(
+        "Lists the {many} that match all the given filters (no filter: every {one}) for `terraform query` (Terraform ≥ 1.14), \
+         walking every page of `GET {}`.",
+        T::PATH
+    ));
+    for f in T::FILTERS {
+        s = s.attr(f.attribute());
+    }
+    s
+}
+
+/// The objects a list resource's `config` selects (at most `limit`), each read into the
+/// resource's state (`attrs`) and named by its natural key (`KEY`'s first attribute) or id.
+pub async fn list_states<T: Listed>(
+    client: &Client,
+    ctx: &Ctx,
+    config: &Value,
+    limit: usize,
+    attrs: &[Attribute],
+) -> Result<Vec<ListedObject>, Failure> {
+    let items =
+        listed_objects::<T>(client, ctx, config, limit).await.map_err(|e| Failure::new(e.to_diagnostics("list", T::TYPE_NAME, None)))?;
+    Ok(items
+        .iter()
+        .map(|o| {
+            let key = T::KEY.first().and_then(|(k, _)| o.get(*k)).and_then(Json::as_str).filter(|s| !s.is_empty());
+            let id = o.get("id").and_then(Json::as_str).unwrap_or_default();
+            ListedObject { display_name: key.unwrap_or(id).to_string(), state: absorb(attrs, o, &Value::Null) }
+        })
+        .collect())
 }
 
 /// A resource schema turned read-only, with `id` and the `lookup` arguments optional.

@@ -33,7 +33,7 @@ use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
 use crate::tfplug::schema::{Attribute, Identity, bool, nested, string};
 use crate::tfplug::validate::Validator;
-use crate::tfplug::{AttrPath, Ctx, Diagnostic, Diagnostics, Failure, Resource, Schema, Value};
+use crate::tfplug::{AttrPath, Ctx, Diagnostic, Diagnostics, Failure, ListedObject, Resource, Schema, Value};
 
 /// The family's shape (schema, list filters); [`PhoneNumberResource`] is its resource.
 #[derive(Debug)]
@@ -428,6 +428,13 @@ impl Resource<Client> for PhoneNumberResource {
     }
     fn validate(&self, config: &Value) -> Diagnostics {
         PhoneNumber::validate(config)
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::list_config_schema::<PhoneNumber>())
+    }
+    async fn list(&self, client: &Client, ctx: &Ctx, config: &Value, limit: usize) -> Result<Vec<ListedObject>, Failure> {
+        super::list::list_states::<PhoneNumber>(client, ctx, config, limit, self.attrs()).await
     }
 
     fn generate_config(&self, state: &Value) -> Value {

@@ -15,13 +15,14 @@ use async_trait::async_trait;
 use serde_json::Value as Json;
 
 use super::diagnostics::ToDiagnostics;
+use super::list::Listed;
 use super::mapping::{absorb, request_body};
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
 use crate::telnyx::timestamp;
 use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::{Attribute, Schema};
-use crate::tfplug::{Ctx, Diagnostic, Diagnostics, Failure, PlanRequest, Resource, Value};
+use crate::tfplug::{Ctx, Diagnostic, Diagnostics, Failure, ListedObject, PlanRequest, Resource, Value};
 
 /// A Telnyx object family with the standard REST shape.
 pub trait RestObject: Send + Sync + 'static {
@@ -220,7 +221,7 @@ impl<T: RestObject> Rest<T> {
 }
 
 #[async_trait]
-impl<T: RestObject> Resource<Client> for Rest<T> {
+impl<T: Listed> Resource<Client> for Rest<T> {
     fn type_name(&self) -> &'static str {
         T::TYPE_NAME
     }
@@ -232,6 +233,12 @@ impl<T: RestObject> Resource<Client> for Rest<T> {
     }
     fn identity(&self) -> Option<crate::tfplug::schema::Identity> {
         Some(super::common::id_identity())
+    }
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::list_config_schema::<T>())
+    }
+    async fn list(&self, client: &Client, ctx: &Ctx, config: &Value, limit: usize) -> Result<Vec<ListedObject>, Failure> {
+        super::list::list_states::<T>(client, ctx, config, limit, self.attrs()).await
     }
     /// What `export` would write for the object: also without attributes equal to Telnyx's
     /// documented defaults.

@@ -39,6 +39,8 @@ pub struct Page<'a> {
     pub import: Option<&'a str>,
     /// The resource identity, shown under "Import" as an `import` block with `identity`.
     pub identity: Option<&'a Identity>,
+    /// The schema of the list resource's `config` block, shown under "List Resource".
+    pub list: Option<&'a Schema>,
 }
 
 /// Renders a resource or data source page.
@@ -66,7 +68,30 @@ pub fn render_page(p: &Page<'_>) -> String {
     if let Some(ident) = p.identity {
         render_identity(&mut out, p, ident);
     }
+    if let Some(list) = p.list {
+        render_list(&mut out, p.type_name, list);
+    }
     out
+}
+
+/// The list resource: a `list` block for `terraform query`, and its `config` arguments.
+fn render_list(out: &mut String, type_name: &str, list: &Schema) {
+    let _ = writeln!(
+        out,
+        "\n## List Resource\n\nTerraform ≥ 1.14 lists existing objects with `terraform query` (OpenTofu has no list resources). In a `.tfquery.hcl` file:\n"
+    );
+    let _ = writeln!(
+        out,
+        "```terraform\nlist \"{type_name}\" \"all\" {{\n  provider         = telnyx\n  include_resource = true # each object's full state too\n  limit            = 100\n\n  config {{\n    # the filters below, all optional\n  }}\n}}\n```\n"
+    );
+    let _ = writeln!(
+        out,
+        "Each result has the object's identity (for an `import` block; `terraform query -generate-config-out=FILE` writes both) and a display name. {}",
+        list.description.trim()
+    );
+    let _ = writeln!(out, "\n### Configuration (`config` block)");
+    let mut nested = Vec::new();
+    groups(out, &list.attributes, "", "", &mut nested);
 }
 
 /// Import by identity, and the identity attributes.
@@ -219,6 +244,7 @@ mod tests {
             example: Some("resource \"x_thing\" \"a\" {}\n"),
             import: Some("terraform import x_thing.a 123"),
             identity: None,
+            list: None,
         });
         assert!(page.starts_with("---\npage_title: \"x_thing Resource - terraform-provider-x\"\n"));
         assert!(page.contains("description: |-\n  A thing.\n---"));

@@ -37,7 +37,7 @@ pub mod proto {
 }
 
 pub use diag::{AttrPath, Diagnostic, Diagnostics, Failure};
-pub use provider::{Ctx, DataSource, PlanRequest, Provider, Resource};
+pub use provider::{Ctx, DataSource, ListedObject, PlanRequest, Provider, Resource};
 pub use schema::{Attribute, Schema};
 pub use transport::{ServeOpts, serve};
 pub use types::Type;

@@ -52,6 +52,15 @@ pub trait Provider: Send + Sync + 'static {
     async fn configure(&self, config: &Value, terraform_version: &str) -> Result<Self::Client, Diagnostics>;
 }
 
+/// One object a list resource found.
+#[derive(Clone, Debug)]
+pub struct ListedObject {
+    /// How `terraform query` shows it (a name, a number, …).
+    pub display_name: String,
+    /// Its state, as `Resource::read` returns it.
+    pub state: Value,
+}
+
 /// What a resource's plan hook sees.
 #[derive(Debug)]
 pub struct PlanRequest<'a> {
@@ -134,6 +143,18 @@ pub trait Resource<C>: Send + Sync {
     /// write-only attributes.
     fn generate_config(&self, state: &Value) -> Value {
         super::plan::config_from_state(&self.schema().attributes, state)
+    }
+
+    /// The list resource of this type (Terraform ≥ 1.14 `list` blocks, `terraform query`):
+    /// the schema of its `config` block. `None`: the type cannot be listed.
+    fn list_schema(&self) -> Option<Schema> {
+        None
+    }
+
+    /// The objects a `list` block's `config` selects, at most `limit` of them, each as the
+    /// state `read` would return. Called only for a type with a [`Resource::list_schema`].
+    async fn list(&self, _client: &C, _ctx: &Ctx, _config: &Value, _limit: usize) -> Result<Vec<ListedObject>, Failure> {
+        Err(Diagnostic::error("Listing not supported", format!("{} cannot be listed.", self.type_name())).into())
     }
 
     /// Rewrites stored state JSON written by an older schema version into the current shape.

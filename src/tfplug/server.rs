@@ -30,6 +30,15 @@ struct Entry<T: ?Sized> {
     ty: Type,
     /// A resource's identity and its object type.
     identity: Option<(Identity, Type)>,
+    /// A resource's list resource: the schema of its `config` block and its type.
+    list: Option<(Schema, Type)>,
+}
+
+/// A resource type that can be listed, with the schema and type of its list `config` block.
+struct Listing<'a, C> {
+    e: &'a Entry<dyn Resource<C>>,
+    schema: &'a Schema,
+    ty: &'a Type,
 }
 
 struct Catalog<C> {
@@ -91,7 +100,11 @@ impl<P: Provider> Inner<P> {
                         let t = i.ty(&schema);
                         (i, t)
                     });
-                    (r.type_name(), Entry { imp: r, schema, ty, identity })
+                    let list = r.list_schema().map(|l| {
+                        let t = l.ty();
+                        (l, t)
+                    });
+                    (r.type_name(), Entry { imp: r, schema, ty, identity, list })
                 })
                 .collect();
             let data_sources = self
@@ -101,7 +114,7 @@ impl<P: Provider> Inner<P> {
                 .map(|d| {
                     let schema = d.schema();
                     let ty = schema.ty();
-                    (d.type_name(), Entry { imp: d, schema, ty, identity: None })
+                    (d.type_name(), Entry { imp: d, schema, ty, identity: None, list: None })
                 })
                 .collect();
             Catalog { provider, provider_ty, resources, data_sources }
@@ -120,6 +133,15 @@ impl<P: Provider> Inner<P> {
             .data_sources
             .get(name)
             .ok_or_else(|| Diagnostic::error("Unknown data source type", format!("This provider has no data source type {name:?}.")).into())
+    }
+
+    /// A resource type that can be listed: its entry, list `config` schema and type.
+    fn list_resource(&self, name: &str) -> Result<Listing<'_, P::Client>, Diagnostics> {
+        let e = self.resource(name)?;
+        match &e.list {
+            Some((schema, ty)) if e.identity.is_some() => Ok(Listing { e, schema, ty }),
+            _ => Err(Diagnostic::error("Unknown list resource type", format!("This provider has no list resource type {name:?}.")).into()),
+        }
     }
 
     fn config_is_unknown(&self) -> bool {
@@ -147,6 +169,9 @@ impl<P: Provider> Inner<P> {
         Ctx { stop: self.stop.clone(), config: Value::Null }
     }
 }
+
+/// The stream ListResource answers with.
+type ListEvents = Pin<Box<dyn tokio_stream::Stream<Item = Result<pb::list_resource::Event, Status>> + Send + 'static>>;
 
 // ---- values in and out --------------------------------------------------------------------
 
@@ -478,6 +503,12 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                         .keys()
                         .map(|k| pb::get_metadata::DataSourceMetadata { type_name: k.to_string() })
                         .collect(),
+                    list_resources: c
+                        .resources
+                        .iter()
+                        .filter(|(_, e)| e.list.is_some())
+                        .map(|(k, _)| pb::get_metadata::ListResourceMetadata { type_name: k.to_string() })
+                        .collect(),
                     ..Default::default()
                 })
             },
@@ -500,6 +531,11 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                     provider: Some(schema_to_pb(&c.provider)),
                     resource_schemas: c.resources.iter().map(|(k, e)| (k.to_string(), schema_to_pb(&e.schema))).collect(),
                     data_source_schemas: c.data_sources.iter().map(|(k, e)| (k.to_string(), schema_to_pb(&e.schema))).collect(),
+                    list_resource_schemas: c
+                        .resources
+                        .iter()
+                        .filter_map(|(k, e)| Some((k.to_string(), schema_to_pb(&e.list.as_ref()?.0))))
+                        .collect(),
                     server_capabilities: Some(server_capabilities()),
                     ..Default::default()
                 })
@@ -994,6 +1030,77 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             |d| pb::generate_resource_config::Response { diagnostics: d, ..Default::default() },
         )
         .await
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        run(
+            "ValidateListResourceConfig",
+            &tn,
+            async move {
+                let Listing { e, schema, ty } = inner.list_resource(&req.type_name)?;
+                let config = decode(req.config.as_ref(), ty, "list configuration")?;
+                let mut d = Diagnostics::new();
+                validate_config(&schema.attributes, &config, &AttrPath::root(), &mut d);
+                // Terraform (1.14) sends neither today; check them if it ever does.
+                let limit = decode(req.limit.as_ref(), &Type::Number, "limit")?;
+                if limit.as_number().is_some_and(|n| n.as_f64() < 0.0) {
+                    d.error("Invalid limit", format!("The limit of a {} list must not be negative.", e.imp.type_name()));
+                }
+                decode(req.include_resource_object.as_ref(), &Type::Bool, "include_resource_object")?;
+                Ok(pb::validate_list_resource_config::Response { diagnostics: diags_to_pb(&d) })
+            },
+            |d| pb::validate_list_resource_config::Response { diagnostics: d },
+        )
+        .await
+    }
+
+    async fn list_resource(&self, req: Request<pb::list_resource::Request>) -> Result<Response<ListEvents>, Status> {
+        let req = req.into_inner();
+        let inner = &self.inner;
+        let tn = req.type_name.clone();
+        let events = run(
+            "ListResource",
+            &tn,
+            async move {
+                let Listing { e, ty, .. } = inner.list_resource(&req.type_name)?;
+                // No `config` block: null, every object.
+                let config = decode(req.config.as_ref(), ty, "list configuration")?;
+                let client = inner.client()?;
+                let limit = usize::try_from(req.limit.max(0)).unwrap_or(usize::MAX);
+                let mut found =
+                    if limit == 0 { Vec::new() } else { e.imp.list(client, &inner.ctx(), &config, limit).await.map_err(|f| f.diags)? };
+                found.truncate(limit);
+                let mut events = Vec::with_capacity(found.len());
+                for o in found {
+                    let state = plan::null_write_only(&e.schema.attributes, &plan::strip_unknowns(&o.state));
+                    let identity = e.identity_of(&state)?.ok_or_else(|| {
+                        Diagnostics::from(Diagnostic::error(
+                            "Internal error: no identity",
+                            format!("A listed {} has no identity. This is a bug in the provider.", e.imp.type_name()),
+                        ))
+                    })?;
+                    events.push(pb::list_resource::Event {
+                        identity: Some(identity),
+                        display_name: o.display_name,
+                        resource_object: if req.include_resource_object { Some(encode(&state, &e.ty, "listed object")?) } else { None },
+                        diagnostic: Vec::new(),
+                    });
+                }
+                Ok(events)
+            },
+            // A failure is one event carrying the diagnostics (Terraform stops at an error).
+            |d| vec![pb::list_resource::Event { diagnostic: d, ..Default::default() }],
+        )
+        .await?
+        .into_inner();
+        let stream: ListEvents = Box::pin(tokio_stream::iter(events.into_iter().map(Ok)));
+        Ok(Response::new(stream))
     }
 
     async fn move_resource_state(
