@@ -652,3 +652,60 @@ fn list_configurations_are_validated_like_the_data_sources_filters() {
     assert_eq!(step.selector, Some(pb::attribute_path::step::Selector::AttributeName("connection_name_contains".into())));
     assert!(errors(&validate("telnyx_nothing", &json!({}))).iter().any(|e| e.starts_with("Unknown resource type")));
 }
+
+/// An apply that fails before producing a state hands back the prior state with the prior
+/// object's identity, never the plan's (which may hold unknowns Terraform refuses after apply).
+#[test]
+fn a_failed_apply_returns_the_prior_identity() {
+    let p = Plugin::start(&[]);
+    let tn = "telnyx_billing_group";
+    let (ty, ity) = (Plugin::ty(tn), Plugin::identity_ty(tn));
+    let (plan, apply) = p.create(tn, &json!({"name": "ops"}));
+    let garbage = Some(pb::DynamicValue { msgpack: vec![0xc1], json: Vec::new() });
+    let update = p.apply(pb::apply_resource_change::Request {
+        type_name: tn.into(),
+        prior_state: apply.new_state.clone(),
+        planned_state: garbage.clone(),
+        planned_identity: apply.new_identity.clone(),
+        ..Default::default()
+    });
+    assert!(errors(&update.diagnostics).iter().any(|e| e.starts_with("Malformed request")), "{:?}", update.diagnostics);
+    assert_eq!(update.new_state, apply.new_state);
+    assert_eq!(identity(&ity, update.new_identity.as_ref()), identity(&ity, apply.new_identity.as_ref()));
+    let create = p.apply(pb::apply_resource_change::Request {
+        type_name: tn.into(),
+        prior_state: Some(dv_value(&ty, &Value::Null)),
+        planned_state: garbage,
+        planned_identity: plan.planned_identity,
+        ..Default::default()
+    });
+    assert!(!errors(&create.diagnostics).is_empty() && create.new_identity.is_none());
+}
+
+/// Through the real Terraform 1.0.3 (no write-only support, no client capabilities): a
+/// `password_wo` is refused before anything reaches the API, naming the attribute and the
+/// version needed; `password` works as before, and the new attributes stay null in its state.
+#[test]
+fn terraform_1_0_refuses_a_write_only_password_and_keeps_working_with_password() {
+    let emu = Emulator::start();
+    let tf = support::Tf::new(&emu);
+    let connection = |password: &str| {
+        format!(
+            "resource \"telnyx_credential_connection\" \"pbx\" {{\n  connection_name = \"old-client\"\n  user_name       = \"oldclient1\"\n  {password}\n}}"
+        )
+    };
+    tf.config(&connection(r#"password_wo     = "never-stored-1""#));
+    let r = tf.plan();
+    assert_ne!(r.code, 0);
+    let out = r.all();
+    assert!(out.contains("Write-only argument not supported by this Terraform") && out.contains("Terraform >= 1.11"), "{out}");
+    assert!(out.contains("password_wo"), "{out}");
+    assert!(emu.requests().is_empty(), "no API call: {:?}", emu.requests());
+
+    tf.config(&connection(r#"password        = "stored-secret-1""#));
+    tf.apply().ok();
+    let state = tf.state_values("telnyx_credential_connection.pbx");
+    assert!(state["password_wo"].is_null() && state["password_wo_version"].is_null(), "{state}");
+    assert_eq!(emu.objects("credential_connections")[0]["password"], "stored-secret-1");
+    tf.assert_no_changes();
+}

@@ -804,7 +804,6 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         // Terraform would forget an object that still exists.
         let prior_raw = req.prior_state.clone();
         let private_raw = req.planned_private.clone();
-        let prior_identity = if req.prior_state.is_some() { req.planned_identity.clone() } else { None };
         run(
             "ApplyResourceChange",
             &tn,
@@ -858,10 +857,15 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 })
             },
             |d| pb::apply_resource_change::Response {
-                new_state: prior_raw,
                 private: private_raw,
                 diagnostics: d,
-                new_identity: prior_identity,
+                // The prior object's identity (none for a create): planned identities may hold
+                // unknowns, which Terraform refuses after apply.
+                new_identity: inner.resource(&tn).ok().and_then(|e| {
+                    let prior = decode(prior_raw.as_ref(), &e.ty, "prior state").ok()?;
+                    e.identity_of(&prior).ok().flatten()
+                }),
+                new_state: prior_raw,
                 ..Default::default()
             },
         )
