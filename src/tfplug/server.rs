@@ -700,11 +700,10 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 // the state stays as it is.
                 let held = e.decode_identity(req.current_identity.as_ref())?;
                 if current.is_null() || inner.config_is_unknown() {
-                    let new_identity = if current.is_null() { req.current_identity } else { e.identity_of(&current)? };
                     return Ok(pb::read_resource::Response {
+                        new_identity: e.identity_of(&current)?,
                         new_state: req.current_state,
                         private: req.private,
-                        new_identity,
                         ..Default::default()
                     });
                 }
