@@ -291,3 +291,52 @@ fn a_plan_reads_a_batch_and_still_sees_every_change_and_deletion() {
     tf.assert_no_changes();
     assert_eq!(emu.objects("ips").len(), 12);
 }
+
+#[test]
+fn numbers_refresh_from_their_connections_listing_and_a_moved_number_is_still_seen() {
+    let emu = Emulator::start();
+    let numbers: Vec<String> = (0..10).map(|i| format!("+1312555020{i}")).collect();
+    emu.seed(&json!({"phone_numbers": numbers.iter().map(|n| json!({"phone_number": n})).collect::<Vec<_>>()}));
+    let tf = Tf::new(&emu);
+    tf.config(&format!(
+        r#"provider "telnyx" {{}}
+
+resource "telnyx_fqdn_connection" "main" {{ connection_name = "batched-numbers" }}
+
+resource "telnyx_phone_number" "n" {{
+  for_each           = toset({numbers})
+  phone_number       = each.value
+  connection_id      = telnyx_fqdn_connection.main.id
+  customer_reference = "desk"
+}}
+"#,
+        numbers = serde_json::to_string(&numbers).unwrap()
+    ));
+    tf.apply().ok();
+    let id_of = |n: &str| tf.state_values(&format!("telnyx_phone_number.n[\"{n}\"]"))["id"].as_str().unwrap().to_string();
+    let (moved, edited) = (id_of(&numbers[4]), id_of(&numbers[6]));
+    // Out of band: one number moves to another connection, another's reference changes.
+    let (s, other) = emu.api(Method::POST, "/fqdn_connections", Some(json!({"connection_name": "elsewhere"})));
+    assert_eq!(s, 201);
+    let other = other["data"]["id"].as_str().unwrap().to_string();
+    assert_eq!(emu.api(Method::PATCH, &format!("/phone_numbers/{moved}"), Some(json!({"connection_id": other}))).0, 200);
+    assert_eq!(emu.api(Method::PATCH, &format!("/phone_numbers/{edited}"), Some(json!({"customer_reference": "other"}))).0, 200);
+    emu.clear_requests();
+    let plan = tf.run(&["plan", "-no-color", "-detailed-exitcode", "-input=false"]);
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(plan.stdout.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "{}", plan.stdout);
+    assert!(plan.stdout.contains(&format!("\"{other}\" -> ")) && plan.stdout.contains("\"other\" -> \"desk\""), "{}", plan.stdout);
+    let (numbers_pages, voice_pages) = (listings(&emu, "/v2/phone_numbers"), listings(&emu, "/v2/phone_numbers/voice"));
+    let singles: Vec<String> = single_gets(&emu, "/v2/phone_numbers").into_iter().filter(|p| !p.ends_with("/voice")).collect();
+    eprintln!("10 numbers: {} number page(s), {} voice page(s), single number GETs {singles:?}", numbers_pages.len(), voice_pages.len());
+    assert_eq!((numbers_pages.len(), voice_pages.len()), (1, 1));
+    let query = numbers_pages[0]["query"].as_str().unwrap().replace("%5B", "[").replace("%5D", "]");
+    assert!(query.contains("filter[connection_id]="), "narrowed to the connection: {query}");
+    assert!(
+        singles.contains(&format!("/v2/phone_numbers/{moved}")),
+        "the number missing from its connection's listing is read on its own: {singles:?}"
+    );
+    assert!(singles.len() <= 3, "{singles:?}");
+    tf.apply().ok();
+    tf.assert_no_changes();
+}
