@@ -340,3 +340,52 @@ resource "telnyx_phone_number" "n" {{
     tf.apply().ok();
     tf.assert_no_changes();
 }
+
+/// Batched reads are correct only if a listing's items are the objects' own view: for every
+/// family that opts in, each listed item equals `GET {family}/{id}` field for field.
+#[test]
+fn every_listed_object_equals_its_own_read() {
+    let emu = Emulator::start();
+    let made = |path: &str, body: Json| {
+        let (s, b) = emu.api(Method::POST, path, Some(body));
+        assert!(s == 200 || s == 201, "{path}: {s} {b}");
+        b.get("data").unwrap_or(&b)["id"].as_str().unwrap().to_string()
+    };
+    let profile = made("/outbound_voice_profiles", json!({"name": "views"}));
+    made("/credential_connections", json!({"connection_name": "views-cred", "user_name": "viewsuser", "password": "s3cret-pass"}));
+    let fc = made("/fqdn_connections", json!({"connection_name": "views-fqdn", "outbound": {"outbound_voice_profile_id": profile}}));
+    let ic = made("/ip_connections", json!({"connection_name": "views-ip"}));
+    made("/fqdns", json!({"connection_id": fc, "fqdn": "sip.example.com", "dns_record_type": "a", "port": 5060}));
+    made("/ips", json!({"connection_id": ic, "ip_address": "192.0.2.10"}));
+    made("/billing_groups", json!({"name": "views"}));
+    emu.seed(&json!({"phone_numbers": [
+        {"phone_number": "+13125550300", "connection_id": fc, "tags": ["a"]},
+        {"phone_number": "+13125550301", "voice": {"usage_payment_method": "channel"}}
+    ]}));
+    for family in [
+        "/outbound_voice_profiles",
+        "/credential_connections",
+        "/fqdn_connections",
+        "/ip_connections",
+        "/fqdns",
+        "/ips",
+        "/billing_groups",
+        "/phone_numbers",
+        "/phone_numbers/voice",
+    ] {
+        let (s, list) = emu.api(Method::GET, &format!("{family}?page[size]=250"), None);
+        assert_eq!(s, 200, "{family}");
+        let items = list["data"].as_array().unwrap();
+        assert!(!items.is_empty(), "{family}");
+        for item in items {
+            let id = item["id"].as_str().unwrap();
+            let own = match family.strip_suffix("/voice") {
+                Some(numbers) => format!("{numbers}/{id}/voice"),
+                None => format!("{family}/{id}"),
+            };
+            let (s, single) = emu.api(Method::GET, &own, None);
+            assert_eq!(s, 200, "{own}");
+            assert_eq!(item, &single["data"], "{family}: the listed item differs from GET {own}");
+        }
+    }
+}
