@@ -205,6 +205,22 @@ fn a_failed_listing_falls_back_to_single_reads() {
 }
 
 #[test]
+fn a_rate_limited_listing_waits_as_asked_and_still_answers() {
+    let emu = Emulator::start();
+    let (conn, ids) = records(&emu, "limited", 12);
+    emu.fault(&json!({"kind": "rate_limit", "retry_after_ms": 300, "count": 1, "method": "GET", "path": "/v2/ips"}));
+    emu.clear_requests();
+    let started = std::time::Instant::now();
+    let (objs, listed) = refresh(&client(&emu, true, 8), &conn, &ids);
+    assert_eq!((objs.iter().flatten().count(), listed), (12, 10));
+    let pages = listings(&emu, "/v2/ips");
+    assert_eq!(pages.iter().map(|p| p["status"].as_u64().unwrap()).collect::<Vec<_>>(), vec![429, 200]);
+    let gap = pages[1]["at_ms"].as_u64().unwrap() - pages[0]["at_ms"].as_u64().unwrap();
+    assert!(gap >= 300, "retried after the {gap} ms the answer asked for, not before");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+}
+
+#[test]
 fn imported_objects_are_read_on_their_own() {
     let emu = Emulator::start();
     let (_, ids) = records(&emu, "imported", 12);
