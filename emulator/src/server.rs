@@ -49,6 +49,9 @@ pub struct Fault {
     pub method: Option<String>,
     #[serde(default)]
     pub path_prefix: Option<String>,
+    /// Matches this path only (a list endpoint without its objects).
+    #[serde(default)]
+    pub path: Option<String>,
     #[serde(default)]
     pub status: Option<u16>,
     #[serde(default)]
@@ -190,6 +193,7 @@ fn take_fault(state: &mut State, method: &Method, path: &str) -> Option<Fault> {
     let i = state.faults.iter().position(|f| {
         f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
             && f.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
+            && f.path.as_deref().is_none_or(|p| path == p)
     })?;
     let f = state.faults[i].clone();
     if f.count <= 1 {

@@ -12,4 +12,5 @@ provider "telnyx" {
   # base_url      = "https://api.telnyx.com/v2"
   max_retries     = 8
   request_timeout = "60s"
+  batch_reads     = true
 }

@@ -14,7 +14,7 @@
 
 use super::common::{created_at, id, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
-use super::rest::{NaturalKey, RestObject};
+use super::rest::{Batch, NaturalKey, RestObject};
 use crate::telnyx::client::Envelope;
 use crate::tfplug::schema::string;
 use crate::tfplug::validate::Validator;
@@ -27,6 +27,8 @@ pub struct AccessIpRange;
 impl RestObject for AccessIpRange {
     const TYPE_NAME: &'static str = "telnyx_access_ip_range";
     const PATH: &'static str = "/access_ip_ranges";
+    /// There is no single-object read: the listing is the only view.
+    const BATCH: Batch = Batch::Family;
     const ENVELOPE: Envelope = Envelope::Bare;
     const RETRIEVE: bool = false;
     const UPDATE: bool = false;

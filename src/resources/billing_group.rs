@@ -7,7 +7,7 @@
 
 use super::common::{created_at, id, record_type, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
-use super::rest::{NaturalKey, RestObject};
+use super::rest::{Batch, NaturalKey, RestObject};
 use crate::tfplug::schema::string;
 use crate::tfplug::{Schema, Value};
 
@@ -17,6 +17,8 @@ pub struct BillingGroup;
 impl RestObject for BillingGroup {
     const TYPE_NAME: &'static str = "telnyx_billing_group";
     const PATH: &'static str = "/billing_groups";
+    /// List items and `GET /billing_groups/{id}` are one schema (`BillingGroup`).
+    const BATCH: Batch = Batch::Family;
 
     fn schema() -> Schema {
         Schema::new(

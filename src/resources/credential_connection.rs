@@ -10,7 +10,7 @@
 use super::connection::{self, Shape, ani_override, clearable, localization, outbound_channel_limit, server_default};
 use super::connection::{CONNECTION_FILTER_FIELDS, CONNECTION_KEY, FQDN, NAME_CONTAINS, PROFILE};
 use super::list::{FilterField, ListFilter, Listed};
-use super::rest::{NaturalKey, RestObject};
+use super::rest::{Batch, NaturalKey, RestObject};
 use crate::tfplug::PlanRequest;
 use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::{int, string};
@@ -23,6 +23,8 @@ pub struct CredentialConnection;
 impl RestObject for CredentialConnection {
     const TYPE_NAME: &'static str = "telnyx_credential_connection";
     const PATH: &'static str = "/credential_connections";
+    /// List items and `GET /credential_connections/{id}` are one schema (`CredentialConnection`; the password is masked in both).
+    const BATCH: Batch = Batch::Family;
     const CREATE_OMIT: &'static [&'static str] = &["conversation_persistence"];
     fn schema() -> Schema {
         connection::schema(Shape {

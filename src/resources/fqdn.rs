@@ -5,7 +5,7 @@
 
 use super::common::{created_at, id, record_type, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
-use super::rest::{NaturalKey, RestObject};
+use super::rest::{Batch, NaturalKey, RestObject};
 use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::{int, string};
 use crate::tfplug::validate::Validator;
@@ -35,6 +35,8 @@ pub fn is_hostname(v: &Value) -> bool {
 impl RestObject for Fqdn {
     const TYPE_NAME: &'static str = "telnyx_fqdn";
     const PATH: &'static str = "/fqdns";
+    /// List items and `GET /fqdns/{id}` are one schema (`Fqdn`); a connection's records list on their own.
+    const BATCH: Batch = Batch::By { attr: "connection_id", query: "filter[connection_id]" };
 
     fn schema() -> Schema {
         Schema::new(

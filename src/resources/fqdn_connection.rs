@@ -13,7 +13,7 @@ use super::connection::{
 };
 use super::connection::{CONNECTION_FILTER_FIELDS, CONNECTION_KEY, FQDN, NAME_CONTAINS, PROFILE};
 use super::list::{FilterField, ListFilter, Listed};
-use super::rest::{NaturalKey, RestObject};
+use super::rest::{Batch, NaturalKey, RestObject};
 use crate::tfplug::PlanRequest;
 use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::{Attribute, bool, int, string};
@@ -30,6 +30,8 @@ fn server_set(a: Attribute, what: &str) -> Attribute {
 impl RestObject for FqdnConnection {
     const TYPE_NAME: &'static str = "telnyx_fqdn_connection";
     const PATH: &'static str = "/fqdn_connections";
+    /// List items and `GET /fqdn_connections/{id}` are one schema (`FqdnConnection`; the password is masked in both).
+    const BATCH: Batch = Batch::Family;
     const CREATE_OMIT: &'static [&'static str] = &["conversation_persistence"];
     const UPDATE_OMIT: &'static [&'static str] = &["microsoft_teams_sbc"];
     fn schema() -> Schema {

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::common::{created_at, id, record_type, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
-use super::rest::{NaturalKey, RestObject};
+use super::rest::{Batch, NaturalKey, RestObject};
 use crate::tfplug::Schema;
 use crate::tfplug::Value;
 use crate::tfplug::schema::{int, string};
@@ -19,6 +19,8 @@ pub struct Ip;
 impl RestObject for Ip {
     const TYPE_NAME: &'static str = "telnyx_ip";
     const PATH: &'static str = "/ips";
+    /// List items and `GET /ips/{id}` are one schema (`Ip`); a connection's records list on their own.
+    const BATCH: Batch = Batch::By { attr: "connection_id", query: "filter[connection_id]" };
 
     fn schema() -> Schema {
         Schema::new(

@@ -11,7 +11,7 @@ use super::connection::{
 };
 use super::connection::{CONNECTION_FILTER_FIELDS, CONNECTION_KEY, FQDN, NAME_CONTAINS, PROFILE};
 use super::list::{FilterField, ListFilter, Listed};
-use super::rest::{NaturalKey, RestObject};
+use super::rest::{Batch, NaturalKey, RestObject};
 use crate::tfplug::PlanRequest;
 use crate::tfplug::plan::Planned;
 use crate::tfplug::schema::string;
@@ -23,6 +23,8 @@ pub struct IpConnection;
 impl RestObject for IpConnection {
     const TYPE_NAME: &'static str = "telnyx_ip_connection";
     const PATH: &'static str = "/ip_connections";
+    /// List items and `GET /ip_connections/{id}` are one schema (`IpConnection`).
+    const BATCH: Batch = Batch::Family;
     const CREATE_OMIT: &'static [&'static str] =
         &["conversation_persistence", "inbound.default_primary_ip_id", "inbound.default_secondary_ip_id", "inbound.default_tertiary_ip_id"];
     fn schema() -> Schema {

@@ -5,7 +5,7 @@
 use super::common::{created_at, id, is_country_code, record_type, tags, updated_at};
 use super::list::{ListFilter, Listed};
 use super::normalize::{same_decimal, same_time_of_day};
-use super::rest::{NaturalKey, RestObject};
+use super::rest::{Batch, NaturalKey, RestObject};
 use crate::tfplug::schema::{bool, int, nested, number, set, string};
 use crate::tfplug::types::Type;
 use crate::tfplug::validate::Validator;
@@ -27,6 +27,8 @@ pub fn is_e164(v: &Value) -> bool {
 impl RestObject for OutboundVoiceProfile {
     const TYPE_NAME: &'static str = "telnyx_outbound_voice_profile";
     const PATH: &'static str = "/outbound_voice_profiles";
+    /// List items and `GET /outbound_voice_profiles/{id}` are one schema (`OutboundVoiceProfile`).
+    const BATCH: Batch = Batch::Family;
     fn schema() -> Schema {
         Schema::new(
             "An outbound voice profile: the policy for outbound calls of the connections that reference it \

@@ -28,7 +28,8 @@ use super::diagnostics::ToDiagnostics;
 use super::list::{FilterField, FilterKind, ListFilter, Listed, SubView};
 use super::mapping::{absorb, request_body};
 use super::outbound_voice_profile::is_e164;
-use super::rest::{RestObject, SchemaCell, urlencode};
+use super::rest::{Batch, RestObject, SchemaCell, urlencode};
+use crate::telnyx::batch::BatchRead;
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
 use crate::tfplug::schema::{Attribute, Identity, bool, nested, string};
@@ -169,6 +170,9 @@ fn voice() -> Attribute {
 impl RestObject for PhoneNumber {
     const TYPE_NAME: &'static str = "telnyx_phone_number";
     const PATH: &'static str = "/phone_numbers";
+    /// List items and `GET /phone_numbers/{id}` are one schema (`PhoneNumberDetailed`), as
+    /// are the voice listing's and `GET /phone_numbers/{id}/voice` (`PhoneNumberWithVoiceSettings`).
+    const BATCH: Batch = Batch::By { attr: "connection_id", query: "filter[connection_id]" };
 
     fn schema() -> Schema {
         Schema::new(
@@ -295,7 +299,7 @@ impl Listed for PhoneNumber {
         ("number_type", FilterField::Path("phone_number_type")),
     ];
     const KEY: &'static [(&'static str, &'static str)] = &[("phone_number", "phone_number_contains")];
-    const SUB_VIEW: Option<SubView> = Some(SubView { attr: "voice", item_suffix: "/voice", list_path: "/phone_numbers/voice" });
+    const SUB_VIEW: Option<SubView> = Some(SubView { attr: "voice", item_suffix: "/voice", list_path: VOICE_LIST });
 
     fn combine(number: Json, voice: Option<&Json>) -> Json {
         combine(number, voice)
@@ -320,6 +324,9 @@ pub fn combine(mut number: Json, voice: Option<&Json>) -> Json {
 pub struct PhoneNumberResource {
     schema: SchemaCell,
 }
+
+/// Every number's voice settings, keyed by the number's id.
+const VOICE_LIST: &str = "/phone_numbers/voice";
 
 fn item(id: &str) -> String {
     format!("{}/{}", PhoneNumber::PATH, urlencode(id))
@@ -371,21 +378,42 @@ impl PhoneNumberResource {
     }
 
     /// Reads the number and its voice settings; `None` when it is not (or no longer) the account's.
-    async fn fetch(client: &Client, ctx: &Ctx, id: &str) -> Result<Option<Json>, ApiError> {
-        let number = match client.get(&ctx.stop, &item(id), Envelope::Data).await {
-            Ok(n) => n,
-            Err(e) if e.is_not_found() => return Ok(None),
-            Err(e) => return Err(e),
+    /// With `batch` (the state being refreshed), each view may come from its listing
+    /// ([`crate::telnyx::batch`]): numbers narrowed by their connection, voice settings from
+    /// the whole voice listing (it has no connection id filter).
+    async fn fetch(client: &Client, ctx: &Ctx, id: &str, batch: Option<&Value>) -> Result<Option<Json>, ApiError> {
+        let listed = |list_path, filters| async move {
+            let read = BatchRead { list_path, filters, id, object: item(id) };
+            client.read_batched(&ctx.stop, &read).await
+        };
+        let number = match batch.and_then(|state| PhoneNumber::BATCH.filters(state)) {
+            Some(filters) => listed(PhoneNumber::PATH, filters).await,
+            None => None,
+        };
+        let number = match number {
+            Some(n) => n,
+            None => match client.get(&ctx.stop, &item(id), Envelope::Data).await {
+                Ok(n) => n,
+                Err(e) if e.is_not_found() => return Ok(None),
+                Err(e) => return Err(e),
+            },
         };
         if number.get("status").and_then(Json::as_str).is_some_and(|s| GONE.contains(&s)) {
             return Ok(None);
         }
-        let voice = match client.get(&ctx.stop, &format!("{}/voice", item(id)), Envelope::Data).await {
-            Ok(v) => Some(v),
-            Err(e) if e.is_not_found() => return Ok(None),
-            Err(e) => return Err(e),
+        let voice = match batch {
+            Some(_) => listed(VOICE_LIST, Vec::new()).await,
+            None => None,
         };
-        Ok(Some(combine(number, voice.as_ref())))
+        let voice = match voice {
+            Some(v) => v,
+            None => match client.get(&ctx.stop, &format!("{}/voice", item(id)), Envelope::Data).await {
+                Ok(v) => v,
+                Err(e) if e.is_not_found() => return Ok(None),
+                Err(e) => return Err(e),
+            },
+        };
+        Ok(Some(combine(number, Some(&voice))))
     }
 
     /// Brings the number from `prior` to `desired` (both whole states): the voice settings
@@ -456,7 +484,7 @@ impl Resource<Client> for PhoneNumberResource {
         let e164 = planned.get("phone_number").as_str().unwrap_or_default().to_string();
         let found = find_owned(client, ctx, &e164).await.map_err(|e| diag(&e, "look up", None))?.ok_or_else(|| not_owned(&e164))?;
         let id = found.get("id").and_then(Json::as_str).unwrap_or_default().to_string();
-        let held = Self::fetch(client, ctx, &id).await.map_err(|e| diag(&e, "read", Some(&id)))?.ok_or_else(|| not_owned(&e164))?;
+        let held = Self::fetch(client, ctx, &id, None).await.map_err(|e| diag(&e, "read", Some(&id)))?.ok_or_else(|| not_owned(&e164))?;
         let as_found = absorb(self.attrs(), &held, &Value::Null);
         // Unset voice members keep what the number holds: every nested object is sent whole.
         let desired = fill_unknown(planned, &as_found);
@@ -466,7 +494,7 @@ impl Resource<Client> for PhoneNumberResource {
 
     async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
         let id = state.get("id").as_str().unwrap_or_default().to_string();
-        match Self::fetch(client, ctx, &id).await {
+        match Self::fetch(client, ctx, &id, Some(state)).await {
             Ok(Some(obj)) => Ok(Some(absorb(self.attrs(), &obj, state))),
             Ok(None) => Ok(None),
             Err(e) => Err(diag(&e, "read", Some(&id))),
@@ -539,6 +567,8 @@ impl Resource<Client> for PhoneNumberResource {
         };
         let mut v = Value::null_object(&self.schema.get(PhoneNumber::schema).ty());
         v.set("id", Value::string(&id));
+        // An imported number's first read is its own, never from a listing.
+        client.read_alone(&item(&id));
         Ok(v)
     }
 }

@@ -17,10 +17,12 @@ use serde_json::Value as Json;
 use super::diagnostics::ToDiagnostics;
 use super::list::Listed;
 use super::mapping::{absorb, request_body};
+use crate::telnyx::batch::BatchRead;
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
 use crate::telnyx::timestamp;
 use crate::tfplug::plan::Planned;
+use crate::tfplug::provider::id_only_state;
 use crate::tfplug::schema::{Attribute, Schema};
 use crate::tfplug::{Ctx, Diagnostic, Diagnostics, Failure, ListedObject, PlanRequest, Resource, Value};
 
@@ -44,6 +46,10 @@ pub trait RestObject: Send + Sync + 'static {
 
     fn schema() -> Schema;
 
+    /// Whether refresh may read this family from its listing ([`crate::telnyx::batch`]). A
+    /// family opts in only where its list items are the same view as its single-object read.
+    const BATCH: Batch = Batch::Off;
+
     /// Cross-attribute checks at plan time (no API calls).
     fn validate(_config: &Value) -> Diagnostics {
         Diagnostics::new()
@@ -63,6 +69,31 @@ pub trait RestObject: Send + Sync + 'static {
     /// (see `Resource::modify_plan`; the result is checked against Terraform's rules).
     fn modify_plan(_req: &PlanRequest<'_>, _planned: &mut Planned) -> Diagnostics {
         Diagnostics::new()
+    }
+}
+
+/// How refresh reads a family: on its own, or from its listing, narrowed or not.
+#[derive(Clone, Copy, Debug)]
+pub enum Batch {
+    /// One `GET` per object.
+    Off,
+    /// From the family's whole listing.
+    Family,
+    /// From the listing narrowed by a filter on one of the object's attributes (a
+    /// connection's records: `filter[connection_id]`); the whole listing when it is null.
+    By { attr: &'static str, query: &'static str },
+}
+
+impl Batch {
+    /// The filters of the listing that holds the object `state` describes; `None`: read it on its own.
+    pub fn filters(self, state: &Value) -> Option<Vec<(String, String)>> {
+        match self {
+            Batch::Off => None,
+            Batch::Family => Some(Vec::new()),
+            Batch::By { attr, query } => {
+                Some(state.get(attr).as_str().map(|v| vec![(query.to_string(), v.to_string())]).unwrap_or_default())
+            }
+        }
     }
 }
 
@@ -126,18 +157,7 @@ pub(super) fn item_path<T: RestObject>(id: &str) -> String {
     format!("{}/{}", T::PATH, urlencode(id))
 }
 
-/// Percent-encodes an id for a path segment (ids are opaque strings).
-pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use crate::telnyx::client::path_segment as urlencode;
 
 fn id_of(v: &Value) -> Result<String, Failure> {
     v.get("id").as_str().map(str::to_string).ok_or_else(|| {
@@ -286,6 +306,12 @@ impl<T: Listed> Resource<Client> for Rest<T> {
 
     async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
         let id = id_of(state)?;
+        if let Some(filters) = T::BATCH.filters(state) {
+            let read = BatchRead { list_path: T::PATH, filters, id: &id, object: item_path::<T>(&id) };
+            if let Some(obj) = client.read_batched(&ctx.stop, &read).await {
+                return Ok(Some(absorb(self.attrs(), &obj, state)));
+            }
+        }
         if !T::RETRIEVE {
             let filters = T::natural_key(state).map(|k| k.filters).unwrap_or_default();
             let items = client.list_all(&ctx.stop, T::PATH, &filters).await.map_err(|e| Self::diag(&e, "read", Some(&id)))?;
@@ -321,6 +347,13 @@ impl<T: Listed> Resource<Client> for Rest<T> {
             Ok(obj) => Ok(absorb(attrs, &without(obj, &write_only), planned)),
             Err(e) => Err(Self::diag(&e, "update", Some(&id))),
         }
+    }
+
+    /// An imported object's first read is its own, never from a listing.
+    async fn import(&self, client: &Client, _ctx: &Ctx, id: &str) -> Result<Value, Failure> {
+        let state = id_only_state(&self.schema.get(T::schema).ty(), id)?;
+        client.read_alone(&item_path::<T>(id));
+        Ok(state)
     }
 
     async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {

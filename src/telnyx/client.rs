@@ -19,6 +19,7 @@ use reqwest::Method;
 use serde_json::Value as Json;
 use tokio_util::sync::CancellationToken;
 
+use super::batch::Batcher;
 use super::error::{ApiError, ApiErrorKind};
 pub use super::pages::MAX_PAGE_SIZE;
 use super::retry::Mode;
@@ -65,6 +66,8 @@ pub struct Settings {
     /// Bounds one operation, all retries included.
     pub operation_timeout: Duration,
     pub user_agent: String,
+    /// Whether reads may be served from list pages ([`super::batch`]).
+    pub batch_reads: bool,
 }
 
 impl Default for Settings {
@@ -76,6 +79,7 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(60),
             operation_timeout: Duration::from_secs(600),
             user_agent: format!("terraform-provider-telnyx/{}", env!("CARGO_PKG_VERSION")),
+            batch_reads: true,
         }
     }
 }
@@ -90,6 +94,7 @@ impl Default for Settings {
 pub struct Client {
     pub(super) http: Arc<OnceLock<Result<reqwest::Client, String>>>,
     pub(super) settings: Settings,
+    pub(super) batch: Arc<Batcher>,
 }
 
 impl std::fmt::Debug for Client {
@@ -101,7 +106,8 @@ impl std::fmt::Debug for Client {
 impl Client {
     pub fn new(settings: Settings) -> Result<Client, String> {
         let http = super::transport::start_building(&settings)?;
-        Ok(Client { http, settings })
+        let batch = Arc::new(Batcher::new(settings.batch_reads));
+        Ok(Client { http, settings, batch })
     }
 
     pub fn settings(&self) -> &Settings {
@@ -117,23 +123,30 @@ impl Client {
     /// POST a new object; returns the created object.
     pub async fn create(&self, stop: &CancellationToken, path: &str, body: &Json, env: Envelope) -> Result<Json, ApiError> {
         let out = self.call(stop, Method::POST, path, &[], Some(body), Mode::Normal).await?;
-        unwrap(out, env, "POST", path)
+        let created = unwrap(out, env, "POST", path)?;
+        if let Some(id) = created.get("id").and_then(Json::as_str) {
+            self.batch.wrote(&format!("{path}/{}", path_segment(id)));
+        }
+        Ok(created)
     }
 
     /// POST an action without a body; returns the result object.
     pub async fn action(&self, stop: &CancellationToken, path: &str, env: Envelope) -> Result<Json, ApiError> {
+        let _writing = self.batch.writing(path);
         let out = self.call(stop, Method::POST, path, &[], None, Mode::Normal).await?;
         unwrap(out, env, "POST", path)
     }
 
     /// PATCH an object; returns the updated object.
     pub async fn update(&self, stop: &CancellationToken, path: &str, body: &Json, env: Envelope) -> Result<Json, ApiError> {
+        let _writing = self.batch.writing(path);
         let out = self.call(stop, Method::PATCH, path, &[], Some(body), Mode::Normal).await?;
         unwrap(out, env, "PATCH", path)
     }
 
     /// DELETE an object. An object already gone counts as deleted.
     pub async fn delete(&self, stop: &CancellationToken, path: &str) -> Result<(), ApiError> {
+        let _writing = self.batch.writing(path);
         match self.call(stop, Method::DELETE, path, &[], None, Mode::Normal).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
@@ -149,6 +162,19 @@ impl Client {
             None => String::new(),
         }
     }
+}
+
+/// Percent-encodes an id for a path segment (ids are opaque strings).
+pub fn path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The object of a single-object answer, out of its envelope.

@@ -1,6 +1,7 @@
 //! The Telnyx REST layer, knowing nothing of Terraform: the client ([`client`], in rooms:
-//! [`transport`], [`retry`], [`pages`]), typed errors, redaction and timestamps.
+//! [`transport`], [`retry`], [`pages`], and [`batch`]: many reads served from one listing), typed errors, redaction and timestamps.
 
+pub mod batch;
 pub mod client;
 pub mod error;
 pub mod pages;

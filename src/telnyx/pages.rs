@@ -57,14 +57,11 @@ impl Client {
 
 /// One page of a list answer (asked for as page `page`): its objects, and the number of the
 /// page to ask for next (`None`: this was the last).
-pub(crate) fn list_page(mut body: Json, page: u64, path: &str) -> Result<(Vec<Json>, Option<u64>), ApiError> {
-    let items = match body.get_mut("data").map(Json::take) {
-        Some(Json::Array(items)) => items,
-        _ => return Err(decode_error("GET", path, "a list response without a `data` array")),
-    };
+pub(crate) fn list_page(body: Json, page: u64, path: &str) -> Result<(Vec<Json>, Option<u64>), ApiError> {
+    let meta = body.get("meta").cloned();
+    let (items, total_pages) = list_page_meta(body, path)?;
     let n = items.len();
-    let meta = body.get("meta");
-    let total_pages = meta.and_then(|m| m.get("total_pages")).and_then(Json::as_u64);
+    let meta = meta.as_ref();
     let page_number = meta.and_then(|m| m.get("page_number")).and_then(Json::as_u64).unwrap_or(page);
     let next = match total_pages {
         Some(t) if page_number < t && n > 0 => page_number + 1,
@@ -76,4 +73,14 @@ pub(crate) fn list_page(mut body: Json, page: u64, path: &str) -> Result<(Vec<Js
         return Err(decode_error("GET", path, "pagination did not end"));
     }
     Ok((items, Some(next)))
+}
+
+/// A list answer's objects and its `meta.total_pages` (if it says).
+pub(crate) fn list_page_meta(mut body: Json, path: &str) -> Result<(Vec<Json>, Option<u64>), ApiError> {
+    let items = match body.get_mut("data").map(Json::take) {
+        Some(Json::Array(items)) => items,
+        _ => return Err(decode_error("GET", path, "a list response without a `data` array")),
+    };
+    let total_pages = body.get("meta").and_then(|m| m.get("total_pages")).and_then(Json::as_u64);
+    Ok((items, total_pages))
 }

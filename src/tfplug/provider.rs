@@ -68,6 +68,16 @@ pub struct PlanRequest<'a> {
     pub config: &'a Value,
 }
 
+/// The state of an imported object before its first read: `id` set, everything else null.
+pub fn id_only_state(ty: &crate::tfplug::Type, id: &str) -> Result<Value, Failure> {
+    if id.trim().is_empty() {
+        return Err(Diagnostic::error("Invalid import id", "The import id must not be empty.").into());
+    }
+    let mut v = Value::null_object(ty);
+    v.set("id", Value::string(id));
+    Ok(v)
+}
+
 #[async_trait]
 pub trait Resource<C>: Send + Sync {
     /// The full type name, e.g. `telnyx_fqdn`.
@@ -100,13 +110,7 @@ pub trait Resource<C>: Send + Sync {
     /// Turns an import id into a state that `read` can complete. By default: the `id`
     /// attribute set, everything else null.
     async fn import(&self, _client: &C, _ctx: &Ctx, id: &str) -> Result<Value, Failure> {
-        let ty = self.schema().ty();
-        if id.trim().is_empty() {
-            return Err(Diagnostic::error("Invalid import id", "The import id must not be empty.").into());
-        }
-        let mut v = Value::null_object(&ty);
-        v.set("id", Value::string(id));
-        Ok(v)
+        id_only_state(&self.schema().ty(), id)
     }
 
     /// The resource identity (Terraform ≥ 1.12): which state attributes name the remote object.
