@@ -69,20 +69,21 @@ pub fn render_page(p: &Page<'_>) -> String {
         render_identity(&mut out, p, ident);
     }
     if let Some(list) = p.list {
-        render_list(&mut out, p.type_name, list);
+        render_list(&mut out, p, list);
     }
     out
 }
 
 /// The list resource: a `list` block for `terraform query`, and its `config` arguments.
-fn render_list(out: &mut String, type_name: &str, list: &Schema) {
+fn render_list(out: &mut String, p: &Page<'_>, list: &Schema) {
+    let (type_name, local) = (p.type_name, p.provider_name.trim_start_matches("terraform-provider-"));
     let _ = writeln!(
         out,
         "\n## List Resource\n\nTerraform ≥ 1.14 lists existing objects with `terraform query` (OpenTofu has no list resources). In a `.tfquery.hcl` file:\n"
     );
     let _ = writeln!(
         out,
-        "```terraform\nlist \"{type_name}\" \"all\" {{\n  provider         = telnyx\n  include_resource = true # each object's full state too\n  limit            = 100\n\n  config {{\n    # the filters below, all optional\n  }}\n}}\n```\n"
+        "```terraform\nlist \"{type_name}\" \"all\" {{\n  provider         = {local}\n  include_resource = true # each object's full state too\n  limit            = 100\n\n  config {{\n    # the filters below, all optional\n  }}\n}}\n```\n"
     );
     let _ = writeln!(
         out,
@@ -260,5 +261,27 @@ mod tests {
         assert!(page.contains("<a id=\"nestedatt--inbound\"></a>\n### Nested Schema for `inbound`\n\nOptional:\n\n- `deep`"));
         assert!(page.contains("### Nested Schema for `inbound.deep`\n\nRead-Only:\n\n- `x` (String)"));
         assert!(page.trim_end().ends_with("terraform import x_thing.a 123\n```"));
+    }
+
+    #[test]
+    fn identity_and_list_sections() {
+        let schema =
+            Schema::new("A thing.").attr(string("id").computed().desc("The id.")).attr(string("name").required().desc("Its name."));
+        let identity = Identity::new().required("id", "The id.").optional("name", "Its name.");
+        let list = Schema::new("Lists things.").attr(string("name_contains").optional().desc("Only these."));
+        let page = render_page(&Page {
+            type_name: "x_thing",
+            kind: PageKind::Resource,
+            schema: &schema,
+            provider_name: "terraform-provider-x",
+            example: None,
+            import: Some("terraform import x_thing.a 123"),
+            identity: Some(&identity),
+            list: Some(&list),
+        });
+        assert!(page.contains("```terraform\nimport {\n  to = x_thing.example\n  identity = {\n    id = \"...\"\n  }\n}\n```"), "{page}");
+        assert!(page.contains("- `id` (String, Required for import) The id.\n- `name` (String, Optional for import) Its name."));
+        assert!(page.contains("list \"x_thing\" \"all\" {\n  provider         = x\n"), "{page}");
+        assert!(page.contains("### Configuration (`config` block)\n\nOptional:\n\n- `name_contains` (String) Only these."), "{page}");
     }
 }
