@@ -709,3 +709,24 @@ fn terraform_1_0_refuses_a_write_only_password_and_keeps_working_with_password()
     assert_eq!(emu.objects("credential_connections")[0]["password"], "stored-secret-1");
     tf.assert_no_changes();
 }
+
+/// Moving a connection from `password` to `password_wo` sends the write-only password in place
+/// of the stored one (which the update clears from state), with or without a version.
+#[test]
+fn moving_from_password_to_password_wo_sends_it_and_forgets_the_stored_one() {
+    let p = Plugin::start(&[]);
+    let tn = "telnyx_credential_connection";
+    let ty = Plugin::ty(tn);
+    let (_, apply) = p.create(tn, &json!({"connection_name": "mv", "user_name": "mvuser1", "password": "stored-secret-1"}));
+    assert_eq!(value(&ty, apply.new_state.as_ref()).get("password"), &Value::string("stored-secret-1"));
+    let (plan, moved) = p.update(
+        tn,
+        apply.new_state.as_ref().unwrap(),
+        &json!({"connection_name": "mv", "user_name": "mvuser1", "password_wo": "write-only-2"}),
+    );
+    assert!(value(&ty, plan.planned_state.as_ref()).get("password").is_null());
+    assert!(errors(&moved.diagnostics).is_empty(), "{:?}", moved.diagnostics);
+    let state = value(&ty, moved.new_state.as_ref());
+    assert!(state.get("password").is_null() && state.get("password_wo").is_null());
+    assert_eq!(p.emu.objects("credential_connections")[0]["password"], "write-only-2");
+}
