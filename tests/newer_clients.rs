@@ -67,6 +67,7 @@ use tonic::transport::Channel;
 const OVP: &str = "telnyx_outbound_voice_profile";
 const FQDN_CONN: &str = "telnyx_fqdn_connection";
 const IP_CONN: &str = "telnyx_ip_connection";
+const FQDN: &str = "telnyx_fqdn";
 
 // ---- the clients ------------------------------------------------------------------------------
 
@@ -278,6 +279,19 @@ fn object(b: &Block, set: &[(&str, Value)]) -> Value {
     v
 }
 
+/// Refined unknowns as go-cty ≥ 1.13 writes them (extension 12, payload a map with integer
+/// keys): `"office-${var.x}"` (not null, string prefix "office-") and `var.n` declared with a
+/// validation `n >= 1` (not null, lower bound 1 inclusive).
+fn refined_prefix(prefix: &str) -> Value {
+    let mut p = vec![0x82, 0x01, 0xc2, 0x02, 0xa0 | u8::try_from(prefix.len()).unwrap()];
+    p.extend_from_slice(prefix.as_bytes());
+    Value::Unknown(Unknown { refinement: Some(p) })
+}
+
+fn refined_at_least_1() -> Value {
+    Value::Unknown(Unknown { refinement: Some(vec![0x82, 0x01, 0xc2, 0x03, 0x92, 0x01, 0xc3]) })
+}
+
 /// A plain unknown (`d4 00 00`), what go-cty < 1.13 writes.
 fn unknown() -> Value {
     Value::unknown()
@@ -404,6 +418,21 @@ fn compat_errors(planned: &Value, actual: &Value, path: &str, errs: &mut Vec<Str
         (Value::Set(_), Value::Set(_)) if !planned.is_wholly_known() => {}
         _ if planned == actual => {}
         _ => errs.push(format!("{path}: was {planned:?}, but now {actual:?}")),
+    }
+}
+
+/// Terraform ≥ 1.11: a write-only attribute must come back null from read, apply and import
+/// ("Provider produced invalid object … returned a value for the write-only attribute").
+#[track_caller]
+fn assert_write_only_null(b: &Block, v: &Value, rpc: &str) {
+    if v.is_null() || v.is_unknown() {
+        return;
+    }
+    for (n, a) in &b.attrs {
+        assert!(!(a.write_only && !v.get(n).is_null()), "{rpc}: returned a value for the write-only attribute {n}");
+        if let Some((SINGLE, inner)) = &a.nested {
+            assert_write_only_null(inner, v.get(n), rpc);
+        }
     }
 }
 
@@ -669,6 +698,7 @@ impl Proc {
             return None;
         }
         assert!(v.is_wholly_known(), "ReadResource: Provider produced invalid object (unknown values during refresh)");
+        assert_write_only_null(self.s.resource(&st.type_name), &v, "ReadResource");
         let identity = self.identity_of(&st.type_name, r.new_identity.as_ref(), "ReadResource", true).or(st.identity.clone());
         if let (Some(before), Some(after)) = (&st.identity, &identity) {
             assert_eq!(before, after, "ReadResource: the identity of an existing object changed");
@@ -740,6 +770,7 @@ impl Proc {
         assert!(!v.is_null(), "ApplyResourceChange: Provider returned invalid result object after apply (null for a create/update)");
         assert!(v.is_wholly_known(), "ApplyResourceChange: unknown values after apply");
         assert_compatible(&planned.state, &v, "Provider produced inconsistent result after apply");
+        assert_write_only_null(&b, &v, "ApplyResourceChange");
         let identity = self.identity_of(t, r.new_identity.as_ref(), "ApplyResourceChange", true);
         if self.c.identity_schemas && self.s.identities.contains_key(t) {
             assert!(identity.is_some(), "ApplyResourceChange: {t} declares an identity but returned none");
@@ -749,6 +780,11 @@ impl Proc {
 
     /// ImportResourceState, by id or (Terraform ≥ 1.12) by identity.
     async fn import(&mut self, t: &str, id: &str, identity: Option<&Json>) -> Stored {
+        self.try_import(t, id, identity).await.unwrap_or_else(|e| panic!("ImportResourceState: {e:?}"))
+    }
+
+    /// [`Proc::import`] that returns the error diagnostics instead of failing on them.
+    async fn try_import(&mut self, t: &str, id: &str, identity: Option<&Json>) -> Result<Stored, Vec<String>> {
         let (version, b) = self.s.resources[t].clone();
         let identity_pb = identity.and_then(|j| self.identity_to_pb(t, &Some(j.clone())));
         let r = self
@@ -762,8 +798,11 @@ impl Proc {
             .await
             .expect("ImportResourceState")
             .into_inner();
-        no_errors(&r.diagnostics, "ImportResourceState");
+        let errs = errors_of(&r.diagnostics, "ImportResourceState");
         self.check_deferred(r.deferred.as_ref(), "ImportResourceState");
+        if !errs.is_empty() {
+            return Err(errs);
+        }
         assert_eq!(
             r.imported_resources.len(),
             1,
@@ -774,11 +813,12 @@ impl Proc {
         let v = dec(imported.state.as_ref(), &b.ty, "ImportResourceState");
         assert!(!v.is_null(), "Import returned null resource");
         assert!(v.is_wholly_known(), "ImportResourceState: unknown values");
+        assert_write_only_null(&b, &v, "ImportResourceState");
         let identity_back = self.identity_of(t, imported.identity.as_ref(), "ImportResourceState", true);
         if identity.is_some() {
             assert!(identity_back.is_some(), "import of {t} didn't return an identity");
         }
-        Stored { type_name: t.into(), attrs: tfjson::to_json(&v), version, private: imported.private.clone(), identity: identity_back }
+        Ok(Stored { type_name: t.into(), attrs: tfjson::to_json(&v), version, private: imported.private.clone(), identity: identity_back })
     }
 
     async fn read_data(&mut self, t: &str, config: &Value) -> Result<Value, Vec<String>> {
@@ -867,6 +907,17 @@ impl Config<'_> {
             ],
         )
     }
+    /// `resource "telnyx_fqdn" "h" { connection_id = telnyx_fqdn_connection.c.id … }`.
+    fn host(&self, s: &Schemas, connection_id: Value) -> Value {
+        object(
+            s.resource(FQDN),
+            &[
+                ("connection_id", connection_id),
+                ("fqdn", Value::string(format!("{}.sip.example.com", self.tag))),
+                ("dns_record_type", Value::string("a")),
+            ],
+        )
+    }
     /// `data "telnyx_outbound_voice_profile" "p" { id = ... }`.
     fn profile_data(&self, s: &Schemas, id: Value) -> Value {
         object(&s.data_sources[OVP], &[("id", id)])
@@ -915,7 +966,15 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     let profile_cfg = cfg.profile(&p.s);
     assert_eq!(p.validate_resource(OVP, &profile_cfg).await, Vec::<String>::new());
     assert_eq!(p.validate_resource(FQDN_CONN, &cfg.connection(&p.s, ref_unknown.clone())).await, Vec::<String>::new());
+    assert_eq!(p.validate_resource(FQDN, &cfg.host(&p.s, ref_unknown.clone())).await, Vec::<String>::new());
     assert_eq!(p.validate_data(OVP, &cfg.profile_data(&p.s, ref_unknown.clone())).await, Vec::<String>::new());
+    // Provider functions (Terraform ≥ 1.8 reads them from GetProviderSchema; OpenTofu ≥ 1.7
+    // calls GetFunctions when a called function is not there): none declared, none listed.
+    if c.family == OpenTofu && c.removed_blocks {
+        let f = p.p.get_functions(pb::get_functions::Request {}).await.expect("GetFunctions").into_inner();
+        no_errors(&f.diagnostics, "GetFunctions");
+        assert!(f.functions.is_empty());
+    }
     // An invalid argument is an error diagnostic naming the attribute, at validate time.
     let bad = object(p.s.resource(OVP), &[("name", Value::string("x"))]);
     assert_eq!(p.validate_resource(OVP, &bad).await.len(), 1, "a too-short name is one error");
@@ -941,6 +1000,21 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     let profile_plan = p.plan(OVP, &Value::Null, &[], &None, &profile_cfg).await;
     let conn_cfg_unknown = cfg.connection(&p.s, ref_unknown.clone());
     let conn_plan = p.plan(FQDN_CONN, &Value::Null, &[], &None, &conn_cfg_unknown).await;
+    let host_plan = p.plan(FQDN, &Value::Null, &[], &None, &cfg.host(&p.s, ref_unknown.clone())).await;
+    // Unknowns inside the configuration of the kinds each client writes: a templated name, a
+    // bounded number, a set with one unknown element. Planned exactly as configured (refinements
+    // included: AssertPlanValid compares with RawEquals).
+    let (name_u, limit_u) = if c.refined_unknowns { (refined_prefix("office-"), refined_at_least_1()) } else { (unknown(), unknown()) };
+    let unknowns = object(
+        p.s.resource(OVP),
+        &[
+            ("name", name_u),
+            ("concurrent_call_limit", limit_u),
+            ("whitelisted_destinations", Value::Set(vec![Value::string("US"), ref_unknown.clone()])),
+        ],
+    );
+    assert_eq!(p.validate_resource(OVP, &unknowns).await, Vec::<String>::new());
+    p.plan(OVP, &Value::Null, &[], &None, &unknowns).await;
     p.shutdown().await;
 
     // -- apply: a new process re-plans with the final configuration and must agree with the
@@ -956,6 +1030,10 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     let final_conn = p.plan(FQDN_CONN, &Value::Null, &[], &None, &conn_cfg).await;
     assert_compatible(&conn_plan.state, &final_conn.state, "Provider produced inconsistent final plan");
     let conn = p.apply(FQDN_CONN, &Value::Null, &final_conn, &conn_cfg).await.unwrap();
+    let host_cfg = cfg.host(&p.s, Value::string(id_of(&conn)));
+    let final_host = p.plan(FQDN, &Value::Null, &[], &None, &host_cfg).await;
+    assert_compatible(&host_plan.state, &final_host.state, "Provider produced inconsistent final plan");
+    let host = p.apply(FQDN, &Value::Null, &final_host, &host_cfg).await.unwrap();
     p.shutdown().await;
     assert_eq!(blocking(|| emu.objects("outbound_voice_profiles")).len(), 1);
 
@@ -968,7 +1046,7 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     //    the stored private bytes, PlanResourceChange with them as prior_private) and a data
     //    source read with a known configuration.
     let mut p = Proc::start(c).await;
-    let objects = vec![(profile.clone(), profile_cfg.clone()), (conn.clone(), conn_cfg.clone())];
+    let objects = vec![(profile.clone(), profile_cfg.clone()), (conn.clone(), conn_cfg.clone()), (host.clone(), host_cfg.clone())];
     let plans = plan_existing(&mut p, &cfg, &objects).await;
     for (refreshed, st, planned) in &plans {
         assert_eq!(&planned.state, refreshed, "{}: {} plans a change right after apply", c.name, st.type_name);
@@ -1171,6 +1249,48 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     if c.query {
         query(c, &cfg, &[(OVP, 1), (FQDN_CONN, 1)]).await;
     }
+
+    // -- the graph walk runs up to 10 calls at once (`-parallelism`), on one connection.
+    let mut p = Proc::start(c).await;
+    let current = p.upgrade(&profile).await;
+    p.configure(&cfg.provider(&p.s)).await;
+    let ty = p.s.resource(OVP).ty.clone();
+    let reads: Vec<_> = (0..10)
+        .map(|_| {
+            let mut client = p.p.clone();
+            let req = pb::read_resource::Request {
+                type_name: OVP.into(),
+                current_state: enc(&current, &ty),
+                private: profile.private.clone(),
+                client_capabilities: p.caps(),
+                ..Default::default()
+            };
+            tokio::spawn(async move { client.read_resource(req).await })
+        })
+        .collect();
+    for r in reads {
+        let r = r.await.unwrap().expect("ReadResource").into_inner();
+        no_errors(&r.diagnostics, "ReadResource");
+        assert_eq!(dec(r.new_state.as_ref(), &ty, "ReadResource"), current, "parallel reads disagree");
+    }
+
+    // -- deleted behind Terraform's back: ReadResource answers null (Terraform plans a
+    //    create); importing an id that does not exist is refused, either by ImportResourceState
+    //    or by the ReadResource after it ("Cannot import non-existent remote object").
+    let (status, body) = blocking(|| emu.api(reqwest::Method::DELETE, &format!("/fqdns/{}", id_of(&host)), None));
+    assert!(status == 200 || status == 204, "{status} {body}");
+    let host_current = p.upgrade(&host).await;
+    assert!(p.read(&host, &host_current).await.is_none(), "a deleted object must read as null");
+    let recreate = p.plan(FQDN, &Value::Null, &[], &None, &host_cfg).await;
+    assert!(!recreate.state.is_null());
+    match p.try_import(FQDN, &id_of(&host), None).await {
+        Err(errs) => assert!(!errs.is_empty()),
+        Ok(st) => {
+            let v = tfjson::from_json(&st.attrs, &p.s.resource(FQDN).ty, tfjson::Extra::Drop).unwrap();
+            assert!(p.read(&st, &v).await.is_none(), "an import of a missing object must not read back as existing");
+        }
+    }
+    p.shutdown().await;
 
     // -- Ctrl-C during an apply: the client calls StopProvider on every provider
     //    (`terraform/context.go` Stop) and waits for in-flight calls. A create stuck in backoff
