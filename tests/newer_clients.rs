@@ -429,7 +429,7 @@ fn assert_write_only_null(b: &Block, v: &Value, rpc: &str) {
         return;
     }
     for (n, a) in &b.attrs {
-        assert!(!(a.write_only && !v.get(n).is_null()), "{rpc}: returned a value for the write-only attribute {n}");
+        assert!(!a.write_only || v.get(n).is_null(), "{rpc}: returned a value for the write-only attribute {n}");
         if let Some((SINGLE, inner)) = &a.nested {
             assert_write_only_null(inner, v.get(n), rpc);
         }
@@ -1089,8 +1089,10 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     let profile = p.apply(OVP, &plans[0].0, &plans[0].2, &profile_cfg).await.unwrap();
     p.shutdown().await;
 
-    // -- `terraform import` (command): validate, configure, ImportResourceState, ReadResource;
-    //    then a plan against the configuration is empty.
+    // -- `terraform import` (command; legacy import mode, `node_resource_plan.go` →
+    //    `node_resource_import.go` graphNodeImportState): validate, configure,
+    //    ImportResourceState, then graphNodeImportStateSub's ReadResource; then a plan against
+    //    the configuration is empty.
     let mut p = Proc::start(c).await;
     let pc = cfg.provider(&p.s);
     assert_eq!(p.validate_provider(&pc).await, Vec::<String>::new());
@@ -1353,7 +1355,8 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     let mut p = Proc::start(c).await;
     p.configure(&cfg.provider(&p.s)).await;
     for (t, now, st) in [(FQDN_CONN, &conn_now, &conn), (OVP, &profile_now, &profile)] {
-        let delete = Planned { state: Value::Null, private: st.private.clone(), requires_replace: 0, identity: st.identity.clone() };
+        // A delete's change has a null AfterIdentity: no planned_identity is sent.
+        let delete = Planned { state: Value::Null, private: st.private.clone(), requires_replace: 0, identity: None };
         assert!(p.apply(t, now, &delete, &Value::Null).await.is_none());
     }
     p.shutdown().await;
