@@ -349,17 +349,17 @@ fn plan_errors(b: &Block, prior: &Value, config: &Value, planned: &Value, path: 
         errs.push(format!("{path}: planned for existence but config wants absence"));
         return;
     }
+    if planned.is_unknown() {
+        errs.push(format!("{path}: planned unknown for configured value"));
+        return;
+    }
     if planned.is_null() {
         return;
     }
-    if planned.is_unknown() {
-        if config.is_known() {
-            errs.push(format!("{path}: planned unknown for a known object"));
-        }
-        return;
-    }
+    // cty: an attribute of an unknown object is unknown.
+    let child = |v: &Value, n: &str| if v.is_unknown() { unknown() } else { v.get(n).clone() };
     for (n, a) in &b.attrs {
-        attr_errors(a, prior.get(n), config.get(n), planned.get(n), &format!("{path}.{n}"), errs);
+        attr_errors(a, &child(prior, n), &child(config, n), planned.get(n), &format!("{path}.{n}"), errs);
     }
 }
 
@@ -502,7 +502,9 @@ impl Proc {
     /// calls, then GetProviderSchema (+ GetResourceIdentitySchemas from Terraform 1.12).
     async fn start_with(c: &'static Client, deferral_allowed: bool) -> Proc {
         let (pem, der, key) = plugin::go_plugin_identity();
-        let plugin = plugin::launch(&pem);
+        // go-plugin lists the protocol versions from a Go map: either order occurs.
+        let versions = if c.family == OpenTofu { "6,5" } else { "5,6" };
+        let plugin = plugin::launch_with(&pem, &[("PLUGIN_PROTOCOL_VERSIONS", versions)]);
         let ch = plugin::connect(&plugin, Some((&der, &key))).await.expect("mTLS connection as go-plugin makes it");
 
         // go-plugin's newGRPCClient: the broker stream and the stdio stream; the client lives
@@ -1015,6 +1017,15 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     );
     assert_eq!(p.validate_resource(OVP, &unknowns).await, Vec::<String>::new());
     p.plan(OVP, &Value::Null, &[], &None, &unknowns).await;
+    // A whole nested object unknown (`outbound = var.outbound`) and a collection unknown with
+    // a length refinement (`tags = var.tags`, a non-empty set: {nullness false, length ≥ 1}).
+    let tags_u =
+        if c.refined_unknowns { Value::Unknown(Unknown { refinement: Some(vec![0x82, 0x01, 0xc2, 0x05, 0x01]) }) } else { unknown() };
+    let mut conn_u = cfg.connection(&p.s, Value::Null);
+    conn_u.set("outbound", unknown());
+    conn_u.set("tags", tags_u);
+    assert_eq!(p.validate_resource(FQDN_CONN, &conn_u).await, Vec::<String>::new());
+    p.plan(FQDN_CONN, &Value::Null, &[], &None, &conn_u).await;
     p.shutdown().await;
 
     // -- apply: a new process re-plans with the final configuration and must agree with the
@@ -1488,6 +1499,22 @@ fn the_client_checks_reject_what_clients_reject() {
                 computed: true,
                 ..Default::default()
             },
+            pb::schema::Attribute {
+                name: "obj".into(),
+                nested_type: Some(pb::schema::Object {
+                    attributes: vec![pb::schema::Attribute {
+                        name: "a".into(),
+                        r#type: b"\"string\"".to_vec(),
+                        optional: true,
+                        ..Default::default()
+                    }],
+                    nesting: SINGLE,
+                    ..Default::default()
+                }),
+                optional: true,
+                computed: true,
+                ..Default::default()
+            },
         ],
         "t",
     );
@@ -1509,6 +1536,16 @@ fn the_client_checks_reject_what_clients_reject() {
     let mut e = Vec::new();
     plan_errors(&b, &Value::Null, &refined, &object(&b, &[("name", unknown())]), "t", &mut e);
     assert_eq!(e.len(), 1, "a refinement dropped from a configured unknown");
+    let (_, inner) = b.attrs["obj"].nested.clone().unwrap();
+    let obj_u = object(&b, &[("name", Value::string("a")), ("obj", refined_not_null())]);
+    for (planned_obj, why) in [
+        (unknown(), "a nested object's refinement dropped"),
+        (object(&inner, &[("a", Value::string("x"))]), "a known object for an unknown one"),
+    ] {
+        let mut e = Vec::new();
+        plan_errors(&b, &Value::Null, &obj_u, &object(&b, &[("name", Value::string("a")), ("obj", planned_obj)]), "t", &mut e);
+        assert_eq!(e.len(), 1, "{why}: {e:?}");
+    }
     let planned = object(&b, &[("name", Value::string("a")), ("id", unknown())]);
     let mut e = Vec::new();
     compat_errors(&planned, &object(&b, &[("name", Value::string("a")), ("id", Value::string("7"))]), "", &mut e);
