@@ -68,6 +68,7 @@ const OVP: &str = "telnyx_outbound_voice_profile";
 const FQDN_CONN: &str = "telnyx_fqdn_connection";
 const IP_CONN: &str = "telnyx_ip_connection";
 const FQDN: &str = "telnyx_fqdn";
+const CRED_CONN: &str = "telnyx_credential_connection";
 
 // ---- the clients ------------------------------------------------------------------------------
 
@@ -269,6 +270,15 @@ impl Schemas {
 
 // ---- values ---------------------------------------------------------------------------------
 
+fn forget_write_only(b: &mut Block) {
+    for a in b.attrs.values_mut() {
+        a.write_only = false;
+        if let Some((_, inner)) = &mut a.nested {
+            forget_write_only(inner);
+        }
+    }
+}
+
 /// An object of `b`'s type with every attribute null but `set`.
 fn object(b: &Block, set: &[(&str, Value)]) -> Value {
     let mut v = Value::null_object(&b.ty);
@@ -364,14 +374,20 @@ fn plan_errors(b: &Block, prior: &Value, config: &Value, planned: &Value, path: 
 }
 
 fn attr_errors(a: &Attr, prior: &Value, config: &Value, planned: &Value, path: &str, errs: &mut Vec<String>) {
-    if a.write_only && !planned.is_null() {
-        errs.push(format!("{path}: planned value for a write-only attribute is not null"));
+    // Terraform ≥ 1.11 (plan_valid.go): null is the only plan for a write-only attribute.
+    if a.write_only {
+        if !planned.is_null() {
+            errs.push(format!("{path}: planned value for write-only attribute is not null"));
+        }
         return;
     }
-    if planned == config {
+    // go-cty ≥ 1.13 clients compare without refinements (`unrefinedValue`, "Don't consider
+    // refinements when validating plans"); go-cty 1.12 (Terraform 1.5) has none to compare.
+    let (planned_u, config_u, prior_u) = (unrefined(planned), unrefined(config), unrefined(prior));
+    if planned_u == config_u {
         return;
     }
-    if planned == prior && !prior.is_null() && !config.is_null() {
+    if planned_u == prior_u && !prior.is_null() && !config.is_null() {
         return;
     }
     if a.computed && !a.optional {
@@ -389,6 +405,20 @@ fn attr_errors(a: &Attr, prior: &Value, config: &Value, planned: &Value, path: &
         return;
     }
     errs.push(format!("{path}: planned value {planned:?} does not match config value {config:?} nor prior value {prior:?}"));
+}
+
+/// The value with every unknown plain (`plan_valid.go` unrefinedValue).
+fn unrefined(v: &Value) -> Value {
+    match v {
+        Value::Unknown(_) => unknown(),
+        Value::List(x) => Value::List(x.iter().map(unrefined).collect()),
+        Value::Set(x) => Value::Set(x.iter().map(unrefined).collect()),
+        Value::Tuple(x) => Value::Tuple(x.iter().map(unrefined).collect()),
+        Value::Map(m) => Value::Map(m.iter().map(|(k, x)| (k.clone(), unrefined(x))).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), unrefined(x))).collect()),
+        Value::Dynamic(t, x) => Value::Dynamic(t.clone(), Box::new(unrefined(x))),
+        other => other.clone(),
+    }
 }
 
 /// `objchange.AssertObjectCompatible`: every known planned value comes back identical; an
@@ -565,7 +595,14 @@ impl Proc {
                 }
             }
         }
-        let s = Schemas { provider, resources, data_sources, identities, list_resources, caps };
+        let mut s = Schemas { provider, resources, data_sources, identities, list_resources, caps };
+        if c.caps != Caps::DeferralWriteOnly {
+            // Before 6.8 `write_only` (field 11) is unknown to the client: to it these are
+            // ordinary attributes, and its plan rules treat them so.
+            for (_, b) in s.resources.values_mut() {
+                forget_write_only(b);
+            }
+        }
         Proc { c, plugin, ch, p, s, deferral_allowed }
     }
 
@@ -1235,6 +1272,13 @@ async fn replay(c: &'static Client, emu: &Emulator) {
         assert_eq!(blocking(|| emu.objects("outbound_voice_profiles")).len(), 1, "forgetting must not delete");
     }
 
+    // -- write-only arguments (Terraform ≥ 1.11, when the provider declares any): clients that
+    //    know them send `write_only_attributes_allowed` and need them null in every plan, apply
+    //    result and read; older clients see an ordinary attribute, so the provider must refuse
+    //    it at validation (their plan rules would reject the null plan, or the secret would be
+    //    stored).
+    write_only(c, &cfg).await;
+
     // -- plan with an unknown provider configuration (`base_url` from a resource not created
     //    yet): ConfigureProvider with unknown values; reads keep the state, plans still work,
     //    data sources say why they cannot read. No deferral unless allowed.
@@ -1372,6 +1416,62 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     }
     p.shutdown().await;
     assert_eq!(blocking(|| emu.object_count()), 0, "{}: destroy left objects behind", c.name);
+}
+
+async fn write_only(c: &'static Client, cfg: &Config<'_>) {
+    let mut p = Proc::start(c).await;
+    let wire_write_only: Vec<String> = {
+        let r = p.p.get_provider_schema(pb::get_provider_schema::Request {}).await.expect("GetProviderSchema").into_inner();
+        r.resource_schemas
+            .get(CRED_CONN)
+            .map(|s| s.block.as_ref().unwrap().attributes.iter().filter(|a| a.write_only).map(|a| a.name.clone()).collect())
+            .unwrap_or_default()
+    };
+    if wire_write_only.is_empty() {
+        p.shutdown().await;
+        return;
+    }
+    let b = p.s.resource(CRED_CONN).clone();
+    let secret = Value::string("Wr1te-0nly-Secret");
+    let mut set = vec![("connection_name", Value::string(format!("{}-cred", cfg.tag))), ("user_name", Value::string("ncuser14"))];
+    for n in &wire_write_only {
+        set.push((n.as_str(), secret.clone()));
+        if b.attrs.contains_key(&format!("{n}_version")) {
+            // the `<name>_version` companion that triggers a resend (HashiCorp's convention)
+        }
+    }
+    let versions: Vec<String> = wire_write_only.iter().map(|n| format!("{n}_version")).filter(|v| b.attrs.contains_key(v)).collect();
+    for v in &versions {
+        set.push((v.as_str(), Value::int(1)));
+    }
+    let config = object(&b, &set);
+    let pc = cfg.provider(&p.s);
+    p.configure(&pc).await;
+    let errs = p.validate_resource(CRED_CONN, &config).await;
+    if c.caps != Caps::DeferralWriteOnly {
+        assert!(!errs.is_empty(), "{}: a write-only argument accepted from a client that does not know write-only attributes", c.name);
+        p.shutdown().await;
+        return;
+    }
+    assert_eq!(errs, Vec::<String>::new());
+    let planned = p.plan(CRED_CONN, &Value::Null, &[], &None, &config).await;
+    for n in &wire_write_only {
+        assert!(planned.state.get(n).is_null(), "{n} planned non-null");
+    }
+    let st = p.apply(CRED_CONN, &Value::Null, &planned, &config).await.unwrap();
+    for n in &wire_write_only {
+        assert!(st.attrs[n].is_null(), "{n} stored in state after apply");
+    }
+    p.shutdown().await;
+    // The next plan: nothing to do, and still nothing of the secret in state.
+    let mut p = Proc::start(c).await;
+    let plans = plan_existing(&mut p, cfg, &[(st.clone(), config.clone())]).await;
+    let (refreshed, st, planned) = &plans[0];
+    assert_eq!(&planned.state, refreshed, "{}: a write-only argument plans a change on every run", c.name);
+    // Destroyed again, so that the scenario's later steps see the objects they expect.
+    let delete = Planned { state: Value::Null, private: st.private.clone(), requires_replace: 0, identity: None };
+    assert!(p.apply(CRED_CONN, refreshed, &delete, &Value::Null).await.is_none());
+    p.shutdown().await;
 }
 
 /// `terraform query` (1.14: `node_resource_plan_instance_query.go`): for each `list` block,
@@ -1535,17 +1635,25 @@ fn the_client_checks_reject_what_clients_reject() {
     let refined = object(&b, &[("name", refined_not_null())]);
     let mut e = Vec::new();
     plan_errors(&b, &Value::Null, &refined, &object(&b, &[("name", unknown())]), "t", &mut e);
-    assert_eq!(e.len(), 1, "a refinement dropped from a configured unknown");
+    assert!(e.is_empty(), "a refinement dropped from a configured unknown is accepted: {e:?}");
     let (_, inner) = b.attrs["obj"].nested.clone().unwrap();
     let obj_u = object(&b, &[("name", Value::string("a")), ("obj", refined_not_null())]);
-    for (planned_obj, why) in [
-        (unknown(), "a nested object's refinement dropped"),
-        (object(&inner, &[("a", Value::string("x"))]), "a known object for an unknown one"),
+    for (planned_obj, n, why) in [
+        (unknown(), 0, "a nested object's refinement dropped"),
+        (object(&inner, &[("a", Value::string("x"))]), 1, "a known object for an unknown one"),
     ] {
         let mut e = Vec::new();
         plan_errors(&b, &Value::Null, &obj_u, &object(&b, &[("name", Value::string("a")), ("obj", planned_obj)]), "t", &mut e);
-        assert_eq!(e.len(), 1, "{why}: {e:?}");
+        assert_eq!(e.len(), n, "{why}: {e:?}");
     }
+    let mut wo = b.clone();
+    wo.attrs.get_mut("note").unwrap().write_only = true;
+    let wo_config = object(&wo, &[("name", Value::string("a")), ("note", Value::string("s"))]);
+    let mut e = Vec::new();
+    plan_errors(&wo, &Value::Null, &wo_config, &object(&wo, &[("name", Value::string("a"))]), "t", &mut e);
+    assert!(e.is_empty(), "a write-only attribute planned null: {e:?}");
+    plan_errors(&wo, &Value::Null, &wo_config, &wo_config, "t", &mut e);
+    assert_eq!(e.len(), 1, "a write-only attribute planned with its value");
     let planned = object(&b, &[("name", Value::string("a")), ("id", unknown())]);
     let mut e = Vec::new();
     compat_errors(&planned, &object(&b, &[("name", Value::string("a")), ("id", Value::string("7"))]), "", &mut e);
