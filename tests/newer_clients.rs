@@ -779,6 +779,11 @@ impl Proc {
             assert!(!p.steps.is_empty(), "an empty requires_replace path");
         }
         let identity = self.identity_of(t, r.planned_identity.as_ref(), "PlanResourceChange", !prior.is_null());
+        if let (Some(before), Some(after)) = (prior_identity, &identity) {
+            if r.requires_replace.is_empty() && !planned.is_null() {
+                assert_eq!(before, after, "PlanResourceChange: an in-place update changes the identity");
+            }
+        }
         Planned { state: planned, private: r.planned_private, requires_replace: r.requires_replace.len(), identity }
     }
 
@@ -1101,6 +1106,14 @@ async fn replay(c: &'static Client, emu: &Emulator) {
         assert_eq!(planned.private, st.private, "planned_private must carry prior_private");
     }
     let data = p.read_data(OVP, &cfg.profile_data(&p.s, Value::string(&profile_id))).await.expect("data source read");
+    // State written before identities (an older client or provider release): the first read
+    // by a client that has them supplies the identity.
+    if c.identity_schemas && p.s.identities.contains_key(OVP) {
+        let without = Stored { identity: None, ..profile.clone() };
+        let current = p.upgrade(&without).await;
+        let (_, read) = p.read(&without, &current).await.unwrap();
+        assert_eq!(read.identity, profile.identity, "ReadResource: no identity for an object stored without one");
+    }
     assert_eq!(data.get("name"), profile_cfg.get("name"));
     p.shutdown().await;
 
@@ -1436,10 +1449,8 @@ async fn write_only(c: &'static Client, cfg: &Config<'_>) {
     let mut set = vec![("connection_name", Value::string(format!("{}-cred", cfg.tag))), ("user_name", Value::string("ncuser14"))];
     for n in &wire_write_only {
         set.push((n.as_str(), secret.clone()));
-        if b.attrs.contains_key(&format!("{n}_version")) {
-            // the `<name>_version` companion that triggers a resend (HashiCorp's convention)
-        }
     }
+    // The `<name>_version` companions that trigger a resend (HashiCorp's convention).
     let versions: Vec<String> = wire_write_only.iter().map(|n| format!("{n}_version")).filter(|v| b.attrs.contains_key(v)).collect();
     for v in &versions {
         set.push((v.as_str(), Value::int(1)));
