@@ -16,8 +16,8 @@
 //! |---|---|---|
 //! | Terraform 1.5  | v1.5.0 (f25d764e) | 1.4.3 / 1.50.1 / 1.12.2 (no refinements) |
 //! | Terraform 1.8  | v1.8.0 (3f4c2f00) | 1.4.3 / 1.59.0 / 1.14.3 |
-//! | Terraform 1.10 | v1.10.0 (24236f4f) | 1.6.x / 1.59 / 1.16 |
-//! | Terraform 1.12 | v1.12.0 (f9e9a59d) | 1.6.3 / 1.69.4 (ALPN h2 enforced) / 1.16 |
+//! | Terraform 1.10 | v1.10.0 (24236f4f) | 1.6.0 / 1.59.0 / 1.15.1-pre |
+//! | Terraform 1.12 | v1.12.0 (f9e9a59d) | 1.6.3 / 1.69.4 (ALPN h2 enforced) / 1.16.2 |
 //! | Terraform 1.14 | v1.14.0 (70a2bb44) | 1.7.0 / 1.69.4 / 1.16.3 |
 //! | OpenTofu 1.6   | v1.6.0 (4ac1af3f) | 1.4.3 / 1.59.0 / 1.14.1 |
 //! | OpenTofu 1.8   | v1.8.0 (b1834a29) | 1.4.3 / 1.62.1 / 1.14.4 |
@@ -42,7 +42,7 @@
 //! | `ReadDataSource` | all | command fails | missing `state` → "Provider produced null object"; unknowns → invalid object |
 //! | `MoveResourceState` | TF ≥ 1.8 only with `server_capabilities.move_resource_state` (`refactoring/cross_provider_move.go`: else "Unsupported `moved` across resource types", no call); OpenTofu 1.10 for every cross-type move, ungated (`tofu/node_resource_abstract.go`) | "Unsupported plugin method" | error diagnostics fail the plan; missing `target_state` = null |
 //! | `ValidateListResourceConfig`, `ListResource` | TF 1.14 `terraform query`, only for list types in the schema (else "Invalid list resource", no call: `node_resource_validate.go`) | error | event without identity → "missing identity data in ListResource event"; stream end = done |
-//! | `GenerateResourceConfig` | TF 1.14 only with `server_capabilities.generate_resource_config` | error | — |
+//! | `GenerateResourceConfig` | TF 1.14 `plan -generate-config-out`, only with `server_capabilities.generate_resource_config` (else Terraform writes config from state itself); v1.14.0 sends no `state` at all (`State: nil`, fixed in v1.14.1) | error | error diagnostics fail the plan; no fallback to Terraform's own generator |
 //! | `GetFunctions` | OpenTofu ≥ 1.7 only when a called provider function is not in the schema | error | empty = no functions |
 //! | `StopProvider` | all, on interrupt (Ctrl-C), then waits for in-flight calls | error logged | empty `Error` = stopped |
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -1022,6 +1022,8 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     // An invalid argument is an error diagnostic naming the attribute, at validate time.
     let bad = object(p.s.resource(OVP), &[("name", Value::string("x"))]);
     assert_eq!(p.validate_resource(OVP, &bad).await.len(), 1, "a too-short name is one error");
+    // Nothing declared that would make a client call the ephemeral (1.10), list (1.14), state
+    // store or action RPCs; the same types in GetMetadata as in the schema.
     // GetMetadata: called by none of these clients, but it must agree with the schema for the
     // callers that do use it (terraform-plugin-mux style servers, tooling).
     let md = p.p.get_metadata(pb::get_metadata::Request {}).await.expect("GetMetadata").into_inner();
@@ -1030,6 +1032,14 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     md_resources.sort();
     assert_eq!(md_resources, p.s.resources.keys().cloned().collect::<Vec<_>>());
     assert_eq!(md.server_capabilities.as_ref(), Some(&p.s.caps), "GetMetadata and GetProviderSchema declare different capabilities");
+    assert!(md.ephemeral_resources.is_empty() && md.state_stores.is_empty() && md.actions.is_empty() && md.functions.is_empty());
+    let mut md_lists: Vec<String> = md.list_resources.iter().map(|l| l.type_name.clone()).collect();
+    md_lists.sort();
+    assert_eq!(
+        md_lists,
+        p.s.list_resources.keys().cloned().collect::<Vec<_>>(),
+        "GetMetadata and GetProviderSchema disagree on list resources"
+    );
     // What the server declares decides what the client will call later.
     assert!(!p.s.caps.plan_destroy, "plan_destroy: destroys would then be planned by PlanResourceChange");
     assert!(!p.s.caps.get_provider_schema_optional);
