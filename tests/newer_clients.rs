@@ -69,6 +69,7 @@ const FQDN_CONN: &str = "telnyx_fqdn_connection";
 const IP_CONN: &str = "telnyx_ip_connection";
 const FQDN: &str = "telnyx_fqdn";
 const CRED_CONN: &str = "telnyx_credential_connection";
+const RANGE: &str = "telnyx_access_ip_range";
 
 // ---- the clients ------------------------------------------------------------------------------
 
@@ -775,8 +776,11 @@ impl Proc {
         plan_errors(&b, prior, config, &planned, t, &mut errs);
         assert!(errs.is_empty(), "{}: Provider produced invalid plan:\n{}", self.c.name, errs.join("\n"));
         assert!(!r.legacy_type_system, "legacy_type_system turns the plan checks into warnings: not for a protocol-6 provider");
+        // getRequiredReplaces: each path must exist in the prior or the planned value.
         for p in &r.requires_replace {
-            assert!(!p.steps.is_empty(), "an empty requires_replace path");
+            let first = p.steps.first().and_then(|s| s.selector.as_ref());
+            let Some(pb::attribute_path::step::Selector::AttributeName(n)) = first else { panic!("requires_replace path {p:?}") };
+            assert!(b.attrs.contains_key(n), "requires_replace names {n}, which {t} does not have");
         }
         let identity = self.identity_of(t, r.planned_identity.as_ref(), "PlanResourceChange", !prior.is_null());
         if let (Some(before), Some(after)) = (prior_identity, &identity) {
@@ -1295,6 +1299,9 @@ async fn replay(c: &'static Client, emu: &Emulator) {
         assert_eq!(blocking(|| emu.objects("outbound_voice_profiles")).len(), 1, "forgetting must not delete");
     }
 
+    // -- a replacement (an argument the API cannot change).
+    replace(c, &cfg).await;
+
     // -- write-only arguments (Terraform ≥ 1.11, when the provider declares any): clients that
     //    know them send `write_only_attributes_allowed` and need them null in every plan, apply
     //    result and read; older clients see an ordinary attribute, so the provider must refuse
@@ -1419,6 +1426,15 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     assert!(planned.state.is_null(), "a destroy plans null");
     p.shutdown().await;
 
+    // -- `destroy -refresh=false` of an object deleted behind Terraform's back: the delete
+    //    succeeds (Telnyx's 404 means done).
+    let mut p = Proc::start(c).await;
+    p.configure(&cfg.provider(&p.s)).await;
+    let gone = tfjson::from_json(&host.attrs, &p.s.resource(FQDN).ty, tfjson::Extra::Drop).unwrap();
+    let delete = Planned { state: Value::Null, private: host.private.clone(), requires_replace: 0, identity: None };
+    assert!(p.apply(FQDN, &gone, &delete, &Value::Null).await.is_none());
+    p.shutdown().await;
+
     // -- destroy: `terraform destroy` refreshes (ReadResource), plans without calling the
     //    provider (plan_destroy false: grpc_provider.go PlanResourceChange answers null itself),
     //    then applies with planned_state null and the stored private bytes, dependents first.
@@ -1439,6 +1455,42 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     }
     p.shutdown().await;
     assert_eq!(blocking(|| emu.object_count()), 0, "{}: destroy left objects behind", c.name);
+}
+
+/// `description` of an access IP range cannot be updated: the plan walk gets requires_replace
+/// from PlanResourceChange and, for a replace, plans again from a null prior
+/// (`node_resource_abstract_instance.go` plan: "a _new_ object that is built from a null prior
+/// object"); the apply walk deletes (planned_state null), re-plans the create, and creates.
+async fn replace(c: &'static Client, cfg: &Config<'_>) {
+    let mut p = Proc::start(c).await;
+    p.configure(&cfg.provider(&p.s)).await;
+    let b = p.s.resource(RANGE).clone();
+    let v1 = object(&b, &[("cidr_block", Value::string("203.0.113.0/24")), ("description", Value::string(format!("{} one", cfg.tag)))]);
+    let planned = p.plan(RANGE, &Value::Null, &[], &None, &v1).await;
+    let first = p.apply(RANGE, &Value::Null, &planned, &v1).await.unwrap();
+    p.shutdown().await;
+
+    let mut v2 = v1.clone();
+    v2.set("description", Value::string(format!("{} two", cfg.tag)));
+    let mut p = Proc::start(c).await;
+    let plans = plan_existing(&mut p, cfg, &[(first.clone(), v2.clone())]).await;
+    let (prior, st, update) = &plans[0];
+    assert!(update.requires_replace > 0, "{}: a description change must replace the range", c.name);
+    let create = p.plan(RANGE, &Value::Null, &[], &None, &v2).await;
+    p.shutdown().await;
+
+    let mut p = Proc::start(c).await;
+    p.configure(&cfg.provider(&p.s)).await;
+    let delete = Planned { state: Value::Null, private: st.private.clone(), requires_replace: 0, identity: None };
+    assert!(p.apply(RANGE, prior, &delete, &Value::Null).await.is_none());
+    let final_create = p.plan(RANGE, &Value::Null, &[], &None, &v2).await;
+    assert_compatible(&create.state, &final_create.state, "Provider produced inconsistent final plan");
+    let second = p.apply(RANGE, &Value::Null, &final_create, &v2).await.unwrap();
+    assert_ne!(second.attrs["id"], first.attrs["id"], "a replacement is a new object");
+    let delete = Planned { state: Value::Null, private: second.private.clone(), requires_replace: 0, identity: None };
+    let now = tfjson::from_json(&second.attrs, &b.ty, tfjson::Extra::Drop).unwrap();
+    assert!(p.apply(RANGE, &now, &delete, &Value::Null).await.is_none());
+    p.shutdown().await;
 }
 
 async fn write_only(c: &'static Client, cfg: &Config<'_>) {
