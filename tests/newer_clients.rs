@@ -1001,14 +1001,61 @@ async fn plan_existing(p: &mut Proc, cfg: &Config<'_>, objects: &[(Stored, Value
     out
 }
 
-/// The full lifecycle as `client` runs it.
+/// A reference to an attribute of a resource not created yet, as the client sends it.
+fn reference_unknown(c: &Client) -> Value {
+    if c.refined_unknowns { refined_not_null() } else { unknown() }
+}
+
+/// The objects the scenario keeps, as the client's state holds them, with their configuration.
+struct World<'a> {
+    c: &'static Client,
+    emu: &'a Emulator,
+    cfg: &'a Config<'a>,
+    profile: Stored,
+    profile_cfg: Value,
+    conn: Stored,
+    conn_cfg: Value,
+    host: Stored,
+    host_cfg: Value,
+}
+
+impl World<'_> {
+    fn profile_id(&self) -> String {
+        id_of(&self.profile)
+    }
+}
+
+/// The full lifecycle as `client` runs it: one step per command, in the order a user runs them.
 async fn replay(c: &'static Client, emu: &Emulator) {
     let cfg = Config { emu, tag: format!("nc-{}", c.name.to_lowercase().replace([' ', '.'], "-")) };
+    validate(c, &cfg).await;
+    let mut w = create(c, emu, &cfg).await;
+    steady_state(&mut w).await;
+    update_in_place(&mut w).await;
+    refresh_only(&mut w).await;
+    import_command(&w).await;
+    import_blocks(&w).await;
+    moved(&w).await;
+    if c.removed_blocks {
+        removed(&w).await;
+    }
+    replace(c, &cfg).await;
+    write_only(c, &cfg).await;
+    unknown_provider_configuration(&w).await;
+    if c.query {
+        query(c, &cfg, &[(OVP, 1), (FQDN_CONN, 1)]).await;
+    }
+    parallel_reads(&w).await;
+    deleted_behind_terraforms_back(&w).await;
+    interrupt(&w).await;
+    destroy(&w).await;
+}
 
+async fn validate(c: &'static Client, cfg: &Config<'_>) {
     // -- validate (`terraform validate`): references to other resources are unknown in the
     //    validate walk; refined from go-cty 1.13 (Terraform 1.6, OpenTofu 1.6).
     let mut p = Proc::start(c).await;
-    let ref_unknown = if c.refined_unknowns { refined_not_null() } else { unknown() };
+    let ref_unknown = reference_unknown(c);
     let pc = cfg.provider(&p.s);
     assert_eq!(p.validate_provider(&pc).await, Vec::<String>::new());
     let profile_cfg = cfg.profile(&p.s);
@@ -1048,11 +1095,15 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     assert!(!p.s.caps.plan_destroy, "plan_destroy: destroys would then be planned by PlanResourceChange");
     assert!(!p.s.caps.get_provider_schema_optional);
     p.shutdown().await;
+}
 
+async fn create<'a>(c: &'static Client, emu: &'a Emulator, cfg: &'a Config<'a>) -> World<'a> {
     // -- plan of a new configuration: the connection's profile id is unknown (the profile is
     //    created in the same run).
+    let ref_unknown = reference_unknown(c);
     let mut p = Proc::start(c).await;
     let pc = cfg.provider(&p.s);
+    let profile_cfg = cfg.profile(&p.s);
     assert_eq!(p.validate_provider(&pc).await, Vec::<String>::new());
     p.configure(&pc).await;
     let profile_plan = p.plan(OVP, &Value::Null, &[], &None, &profile_cfg).await;
@@ -1060,8 +1111,8 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     let conn_plan = p.plan(FQDN_CONN, &Value::Null, &[], &None, &conn_cfg_unknown).await;
     let host_plan = p.plan(FQDN, &Value::Null, &[], &None, &cfg.host(&p.s, ref_unknown.clone())).await;
     // Unknowns inside the configuration of the kinds each client writes: a templated name, a
-    // bounded number, a set with one unknown element. Planned exactly as configured (refinements
-    // included: AssertPlanValid compares with RawEquals).
+    // bounded number, a set with one unknown element. Planned as configured (AssertPlanValid
+    // compares without refinements; this provider hands them back anyway, checked below).
     let (name_u, limit_u) = if c.refined_unknowns { (refined_prefix("office-"), refined_at_least_1()) } else { (unknown(), unknown()) };
     let unknowns = object(
         p.s.resource(OVP),
@@ -1072,7 +1123,10 @@ async fn replay(c: &'static Client, emu: &Emulator) {
         ],
     );
     assert_eq!(p.validate_resource(OVP, &unknowns).await, Vec::<String>::new());
-    p.plan(OVP, &Value::Null, &[], &None, &unknowns).await;
+    let planned = p.plan(OVP, &Value::Null, &[], &None, &unknowns).await;
+    for n in ["name", "concurrent_call_limit", "whitelisted_destinations"] {
+        assert_eq!(planned.state.get(n), unknowns.get(n), "{n}: the configured unknown is not handed back as it came");
+    }
     // A whole nested object unknown (`outbound = var.outbound`) and a collection unknown with
     // a length refinement (`tags = var.tags`, a non-empty set: {nullness false, length ≥ 1}).
     let tags_u =
@@ -1103,18 +1157,22 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     let host = p.apply(FQDN, &Value::Null, &final_host, &host_cfg).await.unwrap();
     p.shutdown().await;
     assert_eq!(blocking(|| emu.objects("outbound_voice_profiles")).len(), 1);
+    World { c, emu, cfg, profile, profile_cfg, conn, conn_cfg, host, host_cfg }
+}
 
+async fn steady_state(w: &mut World<'_>) {
     // Private bytes in state (say, written by an earlier release): they must travel
     // ReadResource → PlanResourceChange → ApplyResourceChange and back into state.
-    let mut profile = profile;
-    profile.private = br#"{"schema_version":"0"}"#.to_vec();
+    w.profile.private = br#"{"schema_version":"0"}"#.to_vec();
+    let (c, cfg, profile, profile_cfg) = (w.c, w.cfg, &w.profile, &w.profile_cfg);
+    let profile_id = w.profile_id();
 
     // -- plan again: nothing to do (UpgradeResourceState from the stored JSON, ReadResource with
     //    the stored private bytes, PlanResourceChange with them as prior_private) and a data
     //    source read with a known configuration.
     let mut p = Proc::start(c).await;
-    let objects = vec![(profile.clone(), profile_cfg.clone()), (conn.clone(), conn_cfg.clone()), (host.clone(), host_cfg.clone())];
-    let plans = plan_existing(&mut p, &cfg, &objects).await;
+    let objects = vec![(profile.clone(), profile_cfg.clone()), (w.conn.clone(), w.conn_cfg.clone()), (w.host.clone(), w.host_cfg.clone())];
+    let plans = plan_existing(&mut p, cfg, &objects).await;
     for (refreshed, st, planned) in &plans {
         assert_eq!(&planned.state, refreshed, "{}: {} plans a change right after apply", c.name, st.type_name);
         assert_eq!(planned.private, st.private, "planned_private must carry prior_private");
@@ -1130,12 +1188,15 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     }
     assert_eq!(data.get("name"), profile_cfg.get("name"));
     p.shutdown().await;
+}
 
+async fn update_in_place(w: &mut World<'_>) {
     // -- an update in place: the new limit is planned known and comes back as planned.
+    let (c, cfg, profile, profile_cfg) = (w.c, w.cfg, &w.profile, &w.profile_cfg);
     let mut p = Proc::start(c).await;
     let mut profile_cfg2 = profile_cfg.clone();
     profile_cfg2.set("concurrent_call_limit", Value::int(20));
-    let plans = plan_existing(&mut p, &cfg, &[(profile.clone(), profile_cfg2.clone())]).await;
+    let plans = plan_existing(&mut p, cfg, &[(profile.clone(), profile_cfg2.clone())]).await;
     let (refreshed, st, planned) = &plans[0];
     assert_eq!(planned.requires_replace, 0, "a limit change is an update in place");
     assert_eq!(planned.private, profile.private, "prior_private → planned_private");
@@ -1144,57 +1205,69 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     assert_eq!(profile.private, br#"{"schema_version":"0"}"#.to_vec(), "planned_private → private after apply");
     assert_eq!(id_of(&profile), id_of(st));
     p.shutdown().await;
-    let profile_cfg = profile_cfg2;
+    w.profile = profile;
+    w.profile_cfg = profile_cfg2;
+}
 
+async fn refresh_only(w: &mut World<'_>) {
     // -- refresh-only (`plan -refresh-only` / `apply -refresh-only`): ReadResource only, no
     //    PlanResourceChange; a change made outside Terraform is picked up, nothing is planned.
+    let (c, emu, cfg, profile, profile_cfg) = (w.c, w.emu, w.cfg, &w.profile, &w.profile_cfg);
+    let profile_id = w.profile_id();
     let drift = json!({"name": profile.attrs["name"], "concurrent_call_limit": 30});
     let (status, body) = blocking(|| emu.api(reqwest::Method::PATCH, &format!("/outbound_voice_profiles/{profile_id}"), Some(drift)));
     assert_eq!(status, 200, "{body}");
     let mut p = Proc::start(c).await;
-    let current = p.upgrade(&profile).await;
+    let current = p.upgrade(profile).await;
     p.configure(&cfg.provider(&p.s)).await;
-    let (drifted, profile_refreshed) = p.read(&profile, &current).await.unwrap();
+    let (drifted, profile_refreshed) = p.read(profile, &current).await.unwrap();
     assert_eq!(drifted.get("concurrent_call_limit").as_i64(), Some(30), "refresh sees the drift");
     p.shutdown().await;
     // The next normal plan puts the configured value back, as an update.
     let mut p = Proc::start(c).await;
-    let plans = plan_existing(&mut p, &cfg, &[(profile_refreshed.clone(), profile_cfg.clone())]).await;
+    let plans = plan_existing(&mut p, cfg, &[(profile_refreshed.clone(), profile_cfg.clone())]).await;
     assert_eq!(plans[0].2.state.get("concurrent_call_limit").as_i64(), Some(20));
-    let profile = p.apply(OVP, &plans[0].0, &plans[0].2, &profile_cfg).await.unwrap();
+    let profile = p.apply(OVP, &plans[0].0, &plans[0].2, profile_cfg).await.unwrap();
     p.shutdown().await;
+    w.profile = profile;
+}
 
+async fn import_command(w: &World<'_>) {
     // -- `terraform import` (command; legacy import mode, `node_resource_plan.go` →
     //    `node_resource_import.go` graphNodeImportState): validate, configure,
     //    ImportResourceState, then graphNodeImportStateSub's ReadResource; then a plan against
     //    the configuration is empty.
+    let (c, cfg, profile_cfg) = (w.c, w.cfg, &w.profile_cfg);
     let mut p = Proc::start(c).await;
     let pc = cfg.provider(&p.s);
     assert_eq!(p.validate_provider(&pc).await, Vec::<String>::new());
     p.configure(&pc).await;
-    let imported = p.import(OVP, &profile_id, None).await;
+    let imported = p.import(OVP, &w.profile_id(), None).await;
     let current = tfjson::from_json(&imported.attrs, &p.s.resource(OVP).ty, tfjson::Extra::Drop).unwrap();
     let (_, imported) = p.read(&imported, &current).await.expect("Cannot import non-existent remote object");
     p.shutdown().await;
     let mut p = Proc::start(c).await;
-    let plans = plan_existing(&mut p, &cfg, &[(imported.clone(), profile_cfg.clone())]).await;
+    let plans = plan_existing(&mut p, cfg, &[(imported.clone(), profile_cfg.clone())]).await;
     assert_eq!(plans[0].2.state, plans[0].0, "{}: plan after import is not empty", c.name);
     p.shutdown().await;
+}
 
+async fn import_blocks(w: &World<'_>) {
     // -- `import` blocks (Terraform ≥ 1.5, OpenTofu ≥ 1.5): in the plan walk,
     //    ImportResourceState → ReadResource → PlanResourceChange with the imported object as
     //    prior (`node_resource_plan_instance.go` importState). No changes: apply writes state
     //    without calling ApplyResourceChange.
+    let (c, cfg, conn, conn_cfg) = (w.c, w.cfg, &w.conn, &w.conn_cfg);
     let mut p = Proc::start(c).await;
     let pc = cfg.provider(&p.s);
     assert_eq!(p.validate_provider(&pc).await, Vec::<String>::new());
-    assert_eq!(p.validate_resource(FQDN_CONN, &conn_cfg).await, Vec::<String>::new());
+    assert_eq!(p.validate_resource(FQDN_CONN, conn_cfg).await, Vec::<String>::new());
     p.configure(&pc).await;
-    let by_id = p.import(FQDN_CONN, &id_of(&conn), None).await;
+    let by_id = p.import(FQDN_CONN, &id_of(conn), None).await;
     let b = p.s.resource(FQDN_CONN).clone();
     let current = tfjson::from_json(&by_id.attrs, &b.ty, tfjson::Extra::Drop).unwrap();
     let (refreshed, by_id) = p.read(&by_id, &current).await.expect("Cannot import non-existent remote object");
-    let planned = p.plan(FQDN_CONN, &refreshed, &by_id.private, &by_id.identity, &conn_cfg).await;
+    let planned = p.plan(FQDN_CONN, &refreshed, &by_id.private, &by_id.identity, conn_cfg).await;
     assert_eq!(planned.state, refreshed, "{}: an import block plans a change", c.name);
     // `plan -generate-config-out` (Terraform 1.14, `node_resource_plan_instance.go`): only with
     // `server_capabilities.generate_resource_config`; else Terraform writes config from state
@@ -1243,11 +1316,14 @@ async fn replay(c: &'static Client, emu: &Emulator) {
         }
     }
     p.shutdown().await;
+}
 
+async fn moved(w: &World<'_>) {
     // -- `moved { from = telnyx_fqdn_connection.a, to = telnyx_fqdn_connection.b }`: the state
     //    is renamed by the client; the provider sees a normal plan of the same object.
+    let (c, cfg, conn) = (w.c, w.cfg, &w.conn);
     let mut p = Proc::start(c).await;
-    let plans = plan_existing(&mut p, &cfg, &[(conn.clone(), conn_cfg.clone())]).await;
+    let plans = plan_existing(&mut p, cfg, &[(conn.clone(), w.conn_cfg.clone())]).await;
     assert_eq!(plans[0].2.state, plans[0].0, "{}: a moved object plans a change", c.name);
     // Across types (telnyx_fqdn_connection → telnyx_ip_connection).
     match c.cross_type_move {
@@ -1286,32 +1362,26 @@ async fn replay(c: &'static Client, emu: &Emulator) {
         }
     }
     p.shutdown().await;
+}
 
+async fn removed(w: &World<'_>) {
     // -- `removed { from = telnyx_outbound_voice_profile.p  lifecycle { destroy = false } }`
     //    (Terraform ≥ 1.7, OpenTofu ≥ 1.7): refreshed, then forgotten: no PlanResourceChange, no
     //    ApplyResourceChange, and the object stays at Telnyx.
-    if c.removed_blocks {
-        let mut p = Proc::start(c).await;
-        let current = p.upgrade(&profile).await;
-        p.configure(&cfg.provider(&p.s)).await;
-        assert!(p.read(&profile, &current).await.is_some());
-        p.shutdown().await;
-        assert_eq!(blocking(|| emu.objects("outbound_voice_profiles")).len(), 1, "forgetting must not delete");
-    }
+    let (c, emu, cfg, profile) = (w.c, w.emu, w.cfg, &w.profile);
+    let mut p = Proc::start(c).await;
+    let current = p.upgrade(profile).await;
+    p.configure(&cfg.provider(&p.s)).await;
+    assert!(p.read(profile, &current).await.is_some());
+    p.shutdown().await;
+    assert_eq!(blocking(|| emu.objects("outbound_voice_profiles")).len(), 1, "forgetting must not delete");
+}
 
-    // -- a replacement (an argument the API cannot change).
-    replace(c, &cfg).await;
-
-    // -- write-only arguments (Terraform ≥ 1.11, when the provider declares any): clients that
-    //    know them send `write_only_attributes_allowed` and need them null in every plan, apply
-    //    result and read; older clients see an ordinary attribute, so the provider must refuse
-    //    it at validation (their plan rules would reject the null plan, or the secret would be
-    //    stored).
-    write_only(c, &cfg).await;
-
+async fn unknown_provider_configuration(w: &World<'_>) {
     // -- plan with an unknown provider configuration (`base_url` from a resource not created
     //    yet): ConfigureProvider with unknown values; reads keep the state, plans still work,
     //    data sources say why they cannot read. No deferral unless allowed.
+    let (c, cfg, profile, profile_cfg) = (w.c, w.cfg, &w.profile, &w.profile_cfg);
     for deferral_allowed in [false, true] {
         if deferral_allowed && c.caps == Caps::Absent {
             continue; // only Terraform ≥ 1.9 experimental builds (`-allow-deferral`) allow it
@@ -1319,27 +1389,25 @@ async fn replay(c: &'static Client, emu: &Emulator) {
         let mut p = Proc::start_with(c, deferral_allowed).await;
         let upc = cfg.provider_unknown(&p.s, c.refined_unknowns);
         assert_eq!(p.validate_provider(&upc).await, Vec::<String>::new());
-        let current = p.upgrade(&profile).await;
+        let current = p.upgrade(profile).await;
         p.configure(&upc).await;
-        let (refreshed, st) = p.read(&profile, &current).await.expect("state kept while the configuration is unknown");
+        let (refreshed, st) = p.read(profile, &current).await.expect("state kept while the configuration is unknown");
         assert_eq!(refreshed, current, "no read happened, the state stays");
-        let planned = p.plan(OVP, &refreshed, &st.private, &st.identity, &profile_cfg).await;
+        let planned = p.plan(OVP, &refreshed, &st.private, &st.identity, profile_cfg).await;
         assert_eq!(planned.state, refreshed);
         let new_one = object(p.s.resource(OVP), &[("name", Value::string(format!("{}-second", cfg.tag)))]);
         p.plan(OVP, &Value::Null, &[], &None, &new_one).await;
-        let data = p.read_data(OVP, &cfg.profile_data(&p.s, Value::string(&profile_id))).await;
+        let data = p.read_data(OVP, &cfg.profile_data(&p.s, Value::string(w.profile_id()))).await;
         assert!(data.is_err(), "a data source read with an unknown provider configuration must not use defaults");
         p.shutdown().await;
     }
+}
 
-    // -- query (`terraform query`, Terraform 1.14).
-    if c.query {
-        query(c, &cfg, &[(OVP, 1), (FQDN_CONN, 1)]).await;
-    }
-
+async fn parallel_reads(w: &World<'_>) {
     // -- the graph walk runs up to 10 calls at once (`-parallelism`), on one connection.
+    let (c, cfg, profile) = (w.c, w.cfg, &w.profile);
     let mut p = Proc::start(c).await;
-    let current = p.upgrade(&profile).await;
+    let current = p.upgrade(profile).await;
     p.configure(&cfg.provider(&p.s)).await;
     let ty = p.s.resource(OVP).ty.clone();
     let reads: Vec<_> = (0..10)
@@ -1360,17 +1428,23 @@ async fn replay(c: &'static Client, emu: &Emulator) {
         no_errors(&r.diagnostics, "ReadResource");
         assert_eq!(dec(r.new_state.as_ref(), &ty, "ReadResource"), current, "parallel reads disagree");
     }
+    p.shutdown().await;
+}
 
+async fn deleted_behind_terraforms_back(w: &World<'_>) {
     // -- deleted behind Terraform's back: ReadResource answers null (Terraform plans a
     //    create); importing an id that does not exist is refused, either by ImportResourceState
     //    or by the ReadResource after it ("Cannot import non-existent remote object").
-    let (status, body) = blocking(|| emu.api(reqwest::Method::DELETE, &format!("/fqdns/{}", id_of(&host)), None));
+    let (c, emu, cfg, host, host_cfg) = (w.c, w.emu, w.cfg, &w.host, &w.host_cfg);
+    let mut p = Proc::start(c).await;
+    p.configure(&cfg.provider(&p.s)).await;
+    let (status, body) = blocking(|| emu.api(reqwest::Method::DELETE, &format!("/fqdns/{}", id_of(host)), None));
     assert!(status == 200 || status == 204, "{status} {body}");
-    let host_current = p.upgrade(&host).await;
-    assert!(p.read(&host, &host_current).await.is_none(), "a deleted object must read as null");
-    let recreate = p.plan(FQDN, &Value::Null, &[], &None, &host_cfg).await;
+    let host_current = p.upgrade(host).await;
+    assert!(p.read(host, &host_current).await.is_none(), "a deleted object must read as null");
+    let recreate = p.plan(FQDN, &Value::Null, &[], &None, host_cfg).await;
     assert!(!recreate.state.is_null());
-    match p.try_import(FQDN, &id_of(&host), None).await {
+    match p.try_import(FQDN, &id_of(host), None).await {
         Err(errs) => assert!(!errs.is_empty()),
         Ok(st) => {
             let v = tfjson::from_json(&st.attrs, &p.s.resource(FQDN).ty, tfjson::Extra::Drop).unwrap();
@@ -1378,10 +1452,13 @@ async fn replay(c: &'static Client, emu: &Emulator) {
         }
     }
     p.shutdown().await;
+}
 
+async fn interrupt(w: &World<'_>) {
     // -- Ctrl-C during an apply: the client calls StopProvider on every provider
     //    (`terraform/context.go` Stop) and waits for in-flight calls. A create stuck in backoff
     //    (Telnyx answering 429 with Retry-After: 60) ends promptly, with an error and no object.
+    let (c, emu, cfg) = (w.c, w.emu, w.cfg);
     blocking(|| emu.fault(&json!({"kind": "rate_limit", "count": 10, "method": "POST", "retry_after": "60"})));
     let mut p = Proc::start(c).await;
     p.configure(&cfg.provider(&p.s)).await;
@@ -1416,12 +1493,15 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     p.shutdown().await;
     blocking(|| emu.clear_faults());
     assert_eq!(blocking(|| emu.objects("outbound_voice_profiles")).len(), 1, "the interrupted create left an object");
+}
 
+async fn destroy(w: &World<'_>) {
     // A client with `plan_destroy` would send PlanResourceChange with a null proposed state
     // (grpc_provider.go: only then); none does for this provider, but the answer is still null.
+    let (c, emu, cfg, profile, conn, host) = (w.c, w.emu, w.cfg, &w.profile, &w.conn, &w.host);
     let mut p = Proc::start(c).await;
     p.configure(&cfg.provider(&p.s)).await;
-    let current = p.upgrade(&profile).await;
+    let current = p.upgrade(profile).await;
     let planned = p.plan(OVP, &current, &profile.private, &profile.identity, &Value::Null).await;
     assert!(planned.state.is_null(), "a destroy plans null");
     p.shutdown().await;
@@ -1440,11 +1520,11 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     //    then applies with planned_state null and the stored private bytes, dependents first.
     let mut p = Proc::start(c).await;
     let pc = cfg.provider(&p.s);
-    let conn_current = p.upgrade(&conn).await;
-    let profile_current = p.upgrade(&profile).await;
+    let conn_current = p.upgrade(conn).await;
+    let profile_current = p.upgrade(profile).await;
     p.configure(&pc).await;
-    let (conn_now, conn) = p.read(&conn, &conn_current).await.unwrap();
-    let (profile_now, profile) = p.read(&profile, &profile_current).await.unwrap();
+    let (conn_now, conn) = p.read(conn, &conn_current).await.unwrap();
+    let (profile_now, profile) = p.read(profile, &profile_current).await.unwrap();
     p.shutdown().await;
     let mut p = Proc::start(c).await;
     p.configure(&cfg.provider(&p.s)).await;
@@ -1493,6 +1573,10 @@ async fn replace(c: &'static Client, cfg: &Config<'_>) {
     p.shutdown().await;
 }
 
+/// Write-only arguments (Terraform ≥ 1.11, when the provider declares any): clients that know
+/// them send `write_only_attributes_allowed` and need them null in every plan, apply result and
+/// read; older clients see an ordinary attribute, so the provider must refuse it at validation
+/// (their plan rules would reject the null plan, or the secret would be stored).
 async fn write_only(c: &'static Client, cfg: &Config<'_>) {
     let mut p = Proc::start(c).await;
     let wire_write_only: Vec<String> = {
