@@ -6,10 +6,12 @@
 //! The first byte of an input picks what it is decoded against (modulo the number of
 //! choices), so one target covers every schema the provider declares:
 //! * [`msgpack_value`] — a request value against the provider's, every resource's and every
-//!   data source's schema type; what decodes must re-encode to bytes that decode to the same
-//!   value, and validation must not panic;
-//! * [`upgrade_state`] — UpgradeResourceState's raw JSON path for every resource (the second
-//!   byte picks the stored schema version); what it accepts must encode as the state type;
+//!   data source's schema type, every resource identity's and every list resource `config`'s;
+//!   what decodes must re-encode to bytes that decode to the same value, and validation must
+//!   not panic;
+//! * [`upgrade_state`] — UpgradeResourceState's raw JSON path for every resource, and
+//!   UpgradeResourceIdentity's for every identity (the second byte picks the stored version);
+//!   what it accepts must encode as the state (identity) type;
 //! * [`api_response`] — a Telnyx answer read into state for every object family (the second
 //!   byte picks one object, one list page, or an error answer): the state must fit the schema
 //!   and a second read of the same answer must change nothing (refresh brings no diff).
@@ -26,8 +28,8 @@ use crate::telnyx::client::{self, Client, Envelope};
 use crate::telnyx::error::{self, ApiError};
 use crate::telnyx::timestamp;
 use crate::telnyx::{pages, transport};
-use crate::tfplug::schema::{Attribute, Kind, Nesting, Schema};
-use crate::tfplug::server::upgrade_json_state;
+use crate::tfplug::schema::{Attribute, Identity, Kind, Nesting, Schema};
+use crate::tfplug::server::{upgrade_identity_json, upgrade_json_state};
 use crate::tfplug::validate::validate_config;
 use crate::tfplug::{AttrPath, DataSource, Diagnostics, Provider, Resource, Type, Value, msgpack};
 
@@ -36,32 +38,48 @@ enum Owner {
     Provider,
     Resource(Arc<dyn Resource<Client>>),
     DataSource(Arc<dyn DataSource<Client>>),
+    /// A resource's identity (ImportResourceState's identity, UpgradeResourceIdentity).
+    Identity(Identity),
+    /// A list resource's `config` block (ValidateListResourceConfig, ListResource).
+    ListConfig,
 }
 
 /// One schema the provider declares, with its value type.
 struct Declared {
-    name: &'static str,
+    name: String,
     owner: Owner,
     schema: Schema,
     ty: Type,
 }
 
-/// Every schema: the provider's, then the resources', then the data sources' (built once).
+/// Every schema: the provider's, then the resources', then the data sources', then each
+/// resource's identity and list resource `config` (built once).
 fn declared() -> &'static [Declared] {
     static ALL: OnceLock<Vec<Declared>> = OnceLock::new();
     ALL.get_or_init(|| {
         let provider = TelnyxProvider;
         let mut all = Vec::new();
-        let mut add = |name, owner, schema: Schema| {
-            let ty = schema.ty();
+        let mut add = |name: String, owner, schema: Schema| {
+            let ty = match &owner {
+                Owner::Identity(ident) => ident.ty(&schema),
+                _ => schema.ty(),
+            };
             all.push(Declared { name, owner, schema, ty });
         };
-        add("provider", Owner::Provider, provider.schema());
+        add("provider".into(), Owner::Provider, provider.schema());
         for r in provider.resources() {
-            add(r.type_name(), Owner::Resource(r.clone()), r.schema());
+            add(r.type_name().into(), Owner::Resource(r.clone()), r.schema());
         }
         for d in provider.data_sources() {
-            add(d.type_name(), Owner::DataSource(d.clone()), d.schema());
+            add(d.type_name().into(), Owner::DataSource(d.clone()), d.schema());
+        }
+        for r in provider.resources() {
+            if let Some(ident) = r.identity() {
+                add(format!("{} identity", r.type_name()), Owner::Identity(ident), r.schema());
+            }
+            if let Some(list) = r.list_schema() {
+                add(format!("{} list", r.type_name()), Owner::ListConfig, list);
+            }
         }
         all
     })
@@ -69,7 +87,7 @@ fn declared() -> &'static [Declared] {
 
 /// The names of every schema an input's first byte can pick, in order.
 pub fn schema_names() -> Vec<&'static str> {
-    declared().iter().map(|d| d.name).collect()
+    declared().iter().map(|d| d.name.as_str()).collect()
 }
 
 /// The deepest nesting of values any declared schema allows (a string attribute is 2: the
@@ -86,9 +104,10 @@ pub fn deepest_schema() -> usize {
     declared().iter().map(|d| depth(&d.ty)).max().unwrap_or(0)
 }
 
-/// The resources only (what has stored state).
-fn resources() -> impl Iterator<Item = &'static Declared> {
-    declared().iter().filter(|d| matches!(d.owner, Owner::Resource(_)))
+/// What Terraform stores and asks to upgrade: each resource's state, then each identity.
+fn upgradable() -> impl Iterator<Item = &'static Declared> {
+    let all = declared().iter();
+    all.clone().filter(|d| matches!(d.owner, Owner::Resource(_))).chain(all.filter(|d| matches!(d.owner, Owner::Identity(_))))
 }
 
 /// Splits off the first byte as an index into `n` choices.
@@ -105,6 +124,9 @@ pub fn msgpack_value(data: &[u8]) {
     let Ok(v) = msgpack::decode(bytes, &d.ty) else { return };
     same_through_msgpack(d, &v, "a decoded value");
     // What ValidateResourceConfig (and its provider and data source twins) runs on it.
+    if matches!(d.owner, Owner::Identity(_)) {
+        return;
+    }
     let mut diags = Diagnostics::new();
     validate_config(&d.schema.attributes, &v, &AttrPath::root(), &mut diags);
     if !diags.has_errors() {
@@ -112,16 +134,25 @@ pub fn msgpack_value(data: &[u8]) {
             Owner::Provider => TelnyxProvider.validate(&v),
             Owner::Resource(r) => r.validate(&v),
             Owner::DataSource(ds) => ds.validate(&v),
+            Owner::Identity(_) | Owner::ListConfig => Diagnostics::new(),
         };
     }
 }
 
-/// Stored state JSON through UpgradeResourceState, for one resource.
+/// Stored state JSON through UpgradeResourceState, for one resource, or a stored identity
+/// through UpgradeResourceIdentity.
 pub fn upgrade_state(data: &[u8]) {
-    let all: Vec<&Declared> = resources().collect();
+    let all: Vec<&Declared> = upgradable().collect();
     let Some((i, rest)) = pick(data, all.len()) else { return };
     let Some((version, json)) = rest.split_first() else { return };
     let d = all[i];
+    if let Owner::Identity(ident) = &d.owner {
+        let version = i64::from(*version) % (ident.version + 2);
+        let Ok(v) = upgrade_identity_json(ident, &d.ty, version, json) else { return };
+        assert!(version <= ident.version, "{}: identity of a newer version {version} was accepted", d.name);
+        same_through_msgpack(d, &v, "upgraded identity");
+        return;
+    }
     let Owner::Resource(imp) = &d.owner else { return };
     // Versions 0 ..= current + 1 (one newer than the provider knows, which must be refused).
     let version = i64::from(*version) % (d.schema.version + 2);
@@ -148,11 +179,11 @@ fn absorbers() -> &'static [(&'static str, Vec<Attribute>, Type)] {
     static ALL: OnceLock<Vec<(&'static str, Vec<Attribute>, Type)>> = OnceLock::new();
     ALL.get_or_init(|| {
         let mut out = Vec::new();
-        for d in declared().iter().filter(|d| !matches!(d.owner, Owner::Provider)) {
-            out.push((d.name, d.schema.attributes.clone(), d.ty.clone()));
+        for d in declared().iter().filter(|d| matches!(d.owner, Owner::Resource(_) | Owner::DataSource(_))) {
+            out.push((d.name.as_str(), d.schema.attributes.clone(), d.ty.clone()));
             for a in &d.schema.attributes {
                 if let Kind::Nested(Nesting::List, children) = &a.kind {
-                    out.push((d.name, children.clone(), Schema::new("items").attrs(children.clone()).ty()));
+                    out.push((d.name.as_str(), children.clone(), Schema::new("items").attrs(children.clone()).ty()));
                 }
             }
         }
@@ -240,7 +271,7 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
             }
         }
         "upgrade_state" => {
-            for (i, d) in resources().enumerate() {
+            for (i, d) in upgradable().enumerate() {
                 let v = crate::tfplug::json::to_json(&example(&d.ty, false)).to_string();
                 out.push(with(i, Some(0), v.as_bytes()));
                 out.push(with(i, Some(0), br#"{"id":"1","removed_attribute":true}"#));

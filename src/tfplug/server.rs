@@ -1020,7 +1020,9 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 if state.is_null() || !state.is_wholly_known() {
                     return Err(Diagnostic::error(
                         "Cannot generate configuration",
-                        "GenerateResourceConfig needs the known state of an existing object.",
+                        "GenerateResourceConfig needs the known state of an existing object, and none came with the request. \
+                         Terraform 1.14.0 sends this call without the imported state (fixed in 1.14.1): upgrade Terraform to use \
+                         -generate-config-out with this provider.",
                     )
                     .into());
                 }
