@@ -405,3 +405,144 @@ fn every_listed_object_equals_its_own_read() {
         }
     }
 }
+
+fn profiles_config(max_retries: u32) -> String {
+    format!(
+        r#"provider "telnyx" {{
+  max_retries = {max_retries}
+}}
+
+resource "telnyx_outbound_voice_profile" "p" {{
+  count = 5
+  name  = "mine-${{count.index}}"
+}}
+"#
+    )
+}
+
+/// Five profiles in an account of 1,000 (no filter narrows profiles): the plan reads at most
+/// one page of the listing, the rest on their own; a listing that fails (503 on every attempt)
+/// leaves every read to its own GET, and the plan is the same: a profile deleted out of band
+/// is planned back, the others unchanged.
+#[test]
+fn a_small_state_in_a_large_account_and_a_failed_listing_through_terraform() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"outbound_voice_profiles": (0..1_000).map(|i| json!({"name": format!("theirs-{i}")})).collect::<Vec<_>>()}));
+    let tf = Tf::new(&emu);
+    tf.config(&profiles_config(8));
+    tf.apply().ok();
+    let gone = tf.state_values("telnyx_outbound_voice_profile.p[2]")["id"].as_str().unwrap().to_string();
+    assert_eq!(emu.api(Method::DELETE, &format!("/outbound_voice_profiles/{gone}"), None).0, 200);
+    for failing in [false, true] {
+        emu.clear_faults();
+        if failing {
+            emu.fault(
+                &json!({"kind": "error_before", "status": 503, "count": 1000, "method": "GET", "path": "/v2/outbound_voice_profiles"}),
+            );
+        }
+        tf.config(&profiles_config(1));
+        emu.clear_requests();
+        let plan = tf.run(&["plan", "-no-color", "-detailed-exitcode", "-input=false"]);
+        assert_eq!(plan.code, 2, "{}", plan.all());
+        assert!(plan.stdout.contains("Plan: 1 to add, 0 to change, 0 to destroy."), "{}", plan.stdout);
+        let (pages, singles) = (listings(&emu, "/v2/outbound_voice_profiles"), single_gets(&emu, "/v2/outbound_voice_profiles"));
+        eprintln!("5 of 1,000 profiles, listing failing: {failing}: {} listing request(s), {} single GETs", pages.len(), singles.len());
+        assert_eq!(singles.len(), 5, "{singles:?}");
+        if failing {
+            assert!(pages.len() <= 2 && pages.iter().all(|p| p["status"] == 503), "one listing attempt and its one retry: {pages:?}");
+        } else {
+            assert!(pages.len() <= 1, "at most the first page, never the account: {pages:?}");
+        }
+    }
+    emu.clear_faults();
+    tf.apply().ok();
+    tf.assert_no_changes();
+}
+
+// ---- over the plugin protocol: a write, then a read, in one provider process -------------------
+
+#[path = "support/plugin.rs"]
+mod plugin;
+
+/// Terraform runs each walk (plan, apply) in provider processes of its own, so no command of
+/// Terraform 1.0.3 reads an object after writing it in one process; a Terraform client may
+/// (and a provider must not depend on it not doing so). Replayed over the real transport:
+/// reads that fetch a listing, an update of one object, then reads of it and of a neighbour.
+#[test]
+fn over_the_protocol_a_read_after_an_update_is_never_answered_from_the_older_listing() {
+    use terraform_provider_telnyx::tfplug::proto::tfplugin6 as pb;
+    use terraform_provider_telnyx::tfplug::{Provider as _, Value, msgpack};
+    let emu = Emulator::start();
+    let (_, ids) = records(&emu, "protocol", 12);
+    let provider_ty = terraform_provider_telnyx::provider::TelnyxProvider.schema().ty();
+    let (resources, _) = terraform_provider_telnyx::resources::registry();
+    let ip_ty = resources.iter().find(|r| r.type_name() == "telnyx_ip").unwrap().schema().ty();
+    fn dv(v: &Value, ty: &terraform_provider_telnyx::tfplug::Type) -> Option<pb::DynamicValue> {
+        Some(pb::DynamicValue { msgpack: msgpack::encode(v, ty).unwrap(), json: Vec::new() })
+    }
+    let rt = runtime();
+    let (mut plugin, client) = rt.block_on(plugin::serving());
+    let mut c = client.clone();
+    let mut config = Value::null_object(&provider_ty);
+    config.set("api_key", Value::string(API_KEY));
+    config.set("base_url", Value::string(emu.base_url()));
+    rt.block_on(async {
+        c.get_provider_schema(pb::get_provider_schema::Request::default()).await.unwrap();
+        let r = c
+            .configure_provider(pb::configure_provider::Request {
+                terraform_version: "1.14.0".into(),
+                config: dv(&config, &provider_ty),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    });
+    let read = |id: String| {
+        let (mut c, ip_ty) = (client.clone(), ip_ty.clone());
+        async move {
+            let mut state = Value::null_object(&ip_ty);
+            state.set("id", Value::string(&id));
+            let r = c
+                .read_resource(pb::read_resource::Request {
+                    type_name: "telnyx_ip".into(),
+                    current_state: dv(&state, &ip_ty),
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .into_inner();
+            assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+            msgpack::decode(&r.new_state.unwrap().msgpack, &ip_ty).unwrap()
+        }
+    };
+    emu.clear_requests();
+    let states: Vec<Value> = rt.block_on(futures_util::stream::iter(ids.clone()).map(read).buffered(10).collect());
+    assert_eq!(listings(&emu, "/v2/ips").len(), 1, "the refresh read a listing");
+    // Apply an update of one record in the same process.
+    let prior = states[5].clone();
+    let mut planned = prior.clone();
+    planned.set("port", Value::int(5071));
+    planned.set("updated_at", Value::unknown());
+    let r = rt
+        .block_on(c.apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "telnyx_ip".into(),
+            prior_state: dv(&prior, &ip_ty),
+            planned_state: dv(&planned, &ip_ty),
+            config: dv(&planned, &ip_ty),
+            ..Default::default()
+        }))
+        .unwrap()
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    emu.clear_requests();
+    let after = rt.block_on(read(ids[5].clone()));
+    assert_eq!(after.get("port").as_i64(), Some(5071), "read after the write: {after:?}");
+    assert_eq!(single_gets(&emu, "/v2/ips"), vec![format!("/v2/ips/{}", ids[5])], "the written record is read on its own");
+    emu.clear_requests();
+    let neighbour = rt.block_on(read(ids[6].clone()));
+    assert_eq!(neighbour, states[6], "an untouched record is still answered from the listing");
+    assert!(emu.request_log().is_empty(), "and costs no request");
+    assert!(plugin.terminate());
+}

@@ -10,9 +10,10 @@
 //! * the next read fetches the listing's first page (250 objects): it answers the reads whose
 //!   objects it holds, and its `meta.total_pages` tells what the whole listing costs;
 //! * the rest of the listing is fetched only once the reads left to their own `GET` (the
-//!   misses) reach the number of pages still to fetch, so listing never costs more than about
-//!   as many requests as it saves: a state of 5 objects in an account of 50,000 never lists
-//!   the account, a state of 1,000 in an account of 1,000 reads them in 4 pages;
+//!   misses) reach [`MISSES_PER_PAGE`] times the number of pages still to fetch, so listing
+//!   never costs more than a small multiple of what one `GET` per object would: a state of 5
+//!   objects in an account of 1,000 or 50,000 never lists the account, a state of 1,000 in an
+//!   account of 1,000 reads them in 4 pages and a few `GET`s;
 //! * an object absent from the listing is never reported gone from it: the caller confirms
 //!   with its own `GET` (it may have been created after the page was fetched, or moved under
 //!   other filters);
@@ -44,6 +45,8 @@ use super::retry::Mode;
 pub const PROBE_AT: u64 = 3;
 /// How long a listing answers after its first request.
 pub const FRESH_FOR: Duration = Duration::from_secs(60);
+/// How many reads left to their own `GET` pay for one more page of a listing.
+pub const MISSES_PER_PAGE: u64 = 2;
 /// Pages of one listing fetched at once.
 const PAGES_AT_ONCE: usize = 4;
 
@@ -277,7 +280,7 @@ impl Client {
             Phase::Probing | Phase::Fetching => Step::Wait(group.changed.subscribe()),
             Phase::Probed => {
                 let left = g.total_pages.saturating_sub(g.pages_done);
-                if g.misses + 1 >= left {
+                if g.misses + 1 >= left.saturating_mul(MISSES_PER_PAGE) {
                     g.phase = Phase::Fetching;
                     Step::Fetch(group.changed.subscribe(), g.pages_done + 1, g.total_pages)
                 } else {
