@@ -210,8 +210,8 @@ pub fn api_response(data: &[u8]) {
         // One page of a list.
         2 => {
             let Ok(json) = transport::parse_body(text) else { return };
-            if let Ok((items, _next)) = pages::list_page(json, 1, "/fuzz") {
-                for obj in &items {
+            if let Ok(page) = pages::list_page(json, 1, "/fuzz") {
+                for obj in &page.items {
                     read_twice(name, attrs, ty, obj);
                 }
             }

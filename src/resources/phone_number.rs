@@ -382,36 +382,15 @@ impl PhoneNumberResource {
     /// ([`crate::telnyx::batch`]): numbers narrowed by their connection, voice settings from
     /// the whole voice listing (it has no connection id filter).
     async fn fetch(client: &Client, ctx: &Ctx, id: &str, batch: Option<&Value>) -> Result<Option<Json>, ApiError> {
-        let listed = |list_path, filters| async move {
-            let read = BatchRead { list_path, filters, id, object: item(id) };
-            client.read_batched(&ctx.stop, &read).await
-        };
-        let number = match batch.and_then(|state| PhoneNumber::BATCH.filters(state)) {
-            Some(filters) => listed(PhoneNumber::PATH, filters).await,
-            None => None,
-        };
-        let number = match number {
-            Some(n) => n,
-            None => match client.get(&ctx.stop, &item(id), Envelope::Data).await {
-                Ok(n) => n,
-                Err(e) if e.is_not_found() => return Ok(None),
-                Err(e) => return Err(e),
-            },
-        };
+        let listed = |list_path, filters| BatchRead { list_path, filters, id, object: item(id) };
+        let numbers = batch.and_then(|state| PhoneNumber::BATCH.filters(state)).map(|filters| listed(PhoneNumber::PATH, filters));
+        let Some(number) = client.read(&ctx.stop, &item(id), Envelope::Data, numbers.as_ref()).await? else { return Ok(None) };
         if number.get("status").and_then(Json::as_str).is_some_and(|s| GONE.contains(&s)) {
             return Ok(None);
         }
-        let voice = match batch {
-            Some(_) => listed(VOICE_LIST, Vec::new()).await,
-            None => None,
-        };
-        let voice = match voice {
-            Some(v) => v,
-            None => match client.get(&ctx.stop, &format!("{}/voice", item(id)), Envelope::Data).await {
-                Ok(v) => v,
-                Err(e) if e.is_not_found() => return Ok(None),
-                Err(e) => return Err(e),
-            },
+        let voices = batch.map(|_| listed(VOICE_LIST, Vec::new()));
+        let Some(voice) = client.read(&ctx.stop, &format!("{}/voice", item(id)), Envelope::Data, voices.as_ref()).await? else {
+            return Ok(None);
         };
         Ok(Some(combine(number, Some(&voice))))
     }

@@ -201,6 +201,25 @@ impl<T: RestObject> Rest<T> {
         }
     }
 
+    /// A family without `GET {PATH}/{id}` (access IP ranges): the object from a listing, else
+    /// picked by id from the listing its natural key's filters narrow.
+    async fn read_without_get(
+        client: &Client,
+        ctx: &Ctx,
+        state: &Value,
+        id: &str,
+        listed: Option<&BatchRead<'_>>,
+    ) -> Result<Option<Json>, ApiError> {
+        if let Some(read) = listed {
+            if let Some(obj) = client.read_batched(&ctx.stop, read).await {
+                return Ok(Some(obj));
+            }
+        }
+        let filters = T::natural_key(state).map(|k| k.filters).unwrap_or_default();
+        let items = client.list_all(&ctx.stop, T::PATH, &filters).await?;
+        Ok(items.into_iter().find(|o| o.get("id").and_then(Json::as_str) == Some(id)))
+    }
+
     async fn create_once_only(client: &Client, ctx: &Ctx, planned: &Value, body: &Json) -> Result<Json, Failure> {
         // Each round: create; if that failed in a way that may have created the object, look
         // for it (adopt it if there); only if it is certainly absent, create again. Rounds are
@@ -306,25 +325,14 @@ impl<T: Listed> Resource<Client> for Rest<T> {
 
     async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
         let id = id_of(state)?;
-        if let Some(filters) = T::BATCH.filters(state) {
-            let read = BatchRead { list_path: T::PATH, filters, id: &id, object: item_path::<T>(&id) };
-            if let Some(obj) = client.read_batched(&ctx.stop, &read).await {
-                return Ok(Some(absorb(self.attrs(), &obj, state)));
-            }
-        }
-        if !T::RETRIEVE {
-            let filters = T::natural_key(state).map(|k| k.filters).unwrap_or_default();
-            let items = client.list_all(&ctx.stop, T::PATH, &filters).await.map_err(|e| Self::diag(&e, "read", Some(&id)))?;
-            return Ok(items
-                .iter()
-                .find(|o| o.get("id").and_then(Json::as_str) == Some(id.as_str()))
-                .map(|o| absorb(self.attrs(), o, state)));
-        }
-        match client.get(&ctx.stop, &item_path::<T>(&id), T::ENVELOPE).await {
-            Ok(obj) => Ok(Some(absorb(self.attrs(), &obj, state))),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(Self::diag(&e, "read", Some(&id))),
-        }
+        let path = item_path::<T>(&id);
+        let listed = T::BATCH.filters(state).map(|filters| BatchRead { list_path: T::PATH, filters, id: &id, object: path.clone() });
+        let found = if T::RETRIEVE {
+            client.read(&ctx.stop, &path, T::ENVELOPE, listed.as_ref()).await
+        } else {
+            Self::read_without_get(client, ctx, state, &id, listed.as_ref()).await
+        };
+        found.map(|obj| obj.map(|o| absorb(self.attrs(), &o, state))).map_err(|e| Self::diag(&e, "read", Some(&id)))
     }
 
     async fn update(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure> {

@@ -31,14 +31,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use reqwest::Method;
 use serde_json::Value as Json;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use super::client::Client;
+use super::client::{Client, Envelope};
 use super::error::ApiError;
-use super::pages::{MAX_PAGE_SIZE, list_page_meta};
 use super::retry::Mode;
 
 /// The read of a group that fetches the listing's first page.
@@ -219,6 +217,27 @@ impl Client {
         self.batch.read_alone(object);
     }
 
+    /// The object at `path` (`None`: there is none, a 404), answered from a listing where
+    /// `listed` says one may hold it ([`Client::read_batched`]), else by its own `GET`.
+    pub async fn read(
+        &self,
+        stop: &CancellationToken,
+        path: &str,
+        env: Envelope,
+        listed: Option<&BatchRead<'_>>,
+    ) -> Result<Option<Json>, ApiError> {
+        if let Some(read) = listed {
+            if let Some(obj) = self.read_batched(stop, read).await {
+                return Ok(Some(obj));
+            }
+        }
+        match self.get(stop, path, env).await {
+            Ok(obj) => Ok(Some(obj)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The object `read` names, from a listing, or `None`: read it on its own (`GET`), as
     /// when batching is off, the object was written or imported here, the listing failed, or
     /// the object is not in it (maybe gone: only its own read can tell).
@@ -295,17 +314,18 @@ impl Client {
     /// not leave the others waiting.
     async fn fetch_pages(&self, stop: &CancellationToken, group: &Group, path: &str, filters: &[(String, String)], from: u64, to: u64) {
         let mut pages =
-            futures_util::stream::iter(from..=to).map(|n| self.list_page_at(stop, path, filters, n)).buffer_unordered(PAGES_AT_ONCE);
+            futures_util::stream::iter(from..=to).map(|n| self.page(stop, path, filters, n, Mode::Normal)).buffer_unordered(PAGES_AT_ONCE);
         let mut ok = true;
         while let Some(page) = pages.next().await {
             let mut g = lock(&group.state);
             match page {
-                Ok((items, total_pages)) => {
+                Ok(page) => {
                     g.pages_done += 1;
                     if from == 1 {
-                        g.total_pages = total_pages.unwrap_or(if items.len() as u32 >= MAX_PAGE_SIZE { u64::MAX } else { 1 });
+                        // Without `meta`, a full page says only that more may follow.
+                        g.total_pages = page.total_pages.unwrap_or(if page.next.is_some() { u64::MAX } else { 1 });
                     }
-                    for item in items {
+                    for item in page.items {
                         if let Some(id) = item.get("id").and_then(Json::as_str) {
                             g.items.insert(id.to_string(), item);
                         }
@@ -324,21 +344,6 @@ impl Client {
         tracing::debug!(path, pages = g.pages_done, total_pages = g.total_pages, objects = g.items.len(), phase = ?g.phase, "batched reads: listing fetched");
         drop(g);
         group.changed.send_modify(|v| *v += 1);
-    }
-
-    /// Page `n` of a listing at the largest page size: its objects and `meta.total_pages`.
-    async fn list_page_at(
-        &self,
-        stop: &CancellationToken,
-        path: &str,
-        filters: &[(String, String)],
-        n: u64,
-    ) -> Result<(Vec<Json>, Option<u64>), ApiError> {
-        let mut q: Vec<(String, String)> = filters.to_vec();
-        q.push(("page[number]".into(), n.to_string()));
-        q.push(("page[size]".into(), MAX_PAGE_SIZE.to_string()));
-        let body = self.call(stop, Method::GET, path, &q, None, Mode::Normal).await?;
-        list_page_meta(body, path)
     }
 }
 

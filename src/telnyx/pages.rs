@@ -41,46 +41,59 @@ impl Client {
         let mut out = Vec::new();
         let mut page: u64 = 1;
         loop {
-            let mut q: Vec<(String, String)> = filters.to_vec();
-            q.push(("page[number]".into(), page.to_string()));
-            q.push(("page[size]".into(), MAX_PAGE_SIZE.to_string()));
-            let body = self.call(stop, Method::GET, path, &q, None, mode).await?;
-            let (items, next) = list_page(body, page, path)?;
-            out.extend(items);
-            match next {
+            let p = self.page(stop, path, filters, page, mode).await?;
+            out.extend(p.items);
+            match p.next {
                 Some(next) => page = next,
                 None => return Ok(out),
             }
         }
     }
-}
 
-/// One page of a list answer (asked for as page `page`): its objects, and the number of the
-/// page to ask for next (`None`: this was the last).
-pub(crate) fn list_page(body: Json, page: u64, path: &str) -> Result<(Vec<Json>, Option<u64>), ApiError> {
-    let meta = body.get("meta").cloned();
-    let (items, total_pages) = list_page_meta(body, path)?;
-    let n = items.len();
-    let meta = meta.as_ref();
-    let page_number = meta.and_then(|m| m.get("page_number")).and_then(Json::as_u64).unwrap_or(page);
-    let next = match total_pages {
-        Some(t) if page_number < t && n > 0 => page_number + 1,
-        // Without meta, keep going while pages come back full.
-        None if n as u32 >= MAX_PAGE_SIZE => page + 1,
-        _ => return Ok((items, None)),
-    };
-    if next > 100_000 {
-        return Err(decode_error("GET", path, "pagination did not end"));
+    /// Page `n` of a listing matching `filters`, at the largest page size.
+    pub(super) async fn page(
+        &self,
+        stop: &CancellationToken,
+        path: &str,
+        filters: &[(String, String)],
+        n: u64,
+        mode: Mode,
+    ) -> Result<Page, ApiError> {
+        let mut q: Vec<(String, String)> = filters.to_vec();
+        q.push(("page[number]".into(), n.to_string()));
+        q.push(("page[size]".into(), MAX_PAGE_SIZE.to_string()));
+        let body = self.call(stop, Method::GET, path, &q, None, mode).await?;
+        list_page(body, n, path)
     }
-    Ok((items, Some(next)))
 }
 
-/// A list answer's objects and its `meta.total_pages` (if it says).
-pub(crate) fn list_page_meta(mut body: Json, path: &str) -> Result<(Vec<Json>, Option<u64>), ApiError> {
+/// One page of a list answer.
+#[derive(Debug)]
+pub(crate) struct Page {
+    pub items: Vec<Json>,
+    /// `meta.total_pages`, if the answer says.
+    pub total_pages: Option<u64>,
+    /// The number of the page to ask for next (`None`: this was the last).
+    pub next: Option<u64>,
+}
+
+/// One page of a list answer, asked for as page `page`.
+pub(crate) fn list_page(mut body: Json, page: u64, path: &str) -> Result<Page, ApiError> {
     let items = match body.get_mut("data").map(Json::take) {
         Some(Json::Array(items)) => items,
         _ => return Err(decode_error("GET", path, "a list response without a `data` array")),
     };
-    let total_pages = body.get("meta").and_then(|m| m.get("total_pages")).and_then(Json::as_u64);
-    Ok((items, total_pages))
+    let meta = body.get("meta");
+    let total_pages = meta.and_then(|m| m.get("total_pages")).and_then(Json::as_u64);
+    let page_number = meta.and_then(|m| m.get("page_number")).and_then(Json::as_u64).unwrap_or(page);
+    let next = match total_pages {
+        Some(t) if page_number < t && !items.is_empty() => Some(page_number + 1),
+        // Without meta, keep going while pages come back full.
+        None if items.len() as u32 >= MAX_PAGE_SIZE => Some(page + 1),
+        _ => None,
+    };
+    if next.is_some_and(|n| n > 100_000) {
+        return Err(decode_error("GET", path, "pagination did not end"));
+    }
+    Ok(Page { items, total_pages, next })
 }

@@ -66,6 +66,12 @@ pub fn null_write_only(attrs: &[Attribute], v: &Value) -> Value {
     Value::Object(out)
 }
 
+/// A value the provider answers as a state (read, imported, listed): no unknowns, no
+/// write-only values.
+pub fn as_stored(attrs: &[Attribute], v: &Value) -> Value {
+    null_write_only(attrs, &strip_unknowns(v))
+}
+
 /// `state` as a configuration: computed-only and write-only attributes null, at every depth.
 pub fn config_from_state(attrs: &[Attribute], state: &Value) -> Value {
     let Value::Object(m) = state else { return state.clone() };

@@ -709,7 +709,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 }
                 let client = inner.client()?;
                 let (new_state, mut d) = match e.imp.read(client, &inner.ctx(), &current).await {
-                    Ok(Some(v)) => (plan::null_write_only(&e.schema.attributes, &plan::strip_unknowns(&v)), Diagnostics::new()),
+                    Ok(Some(v)) => (plan::as_stored(&e.schema.attributes, &v), Diagnostics::new()),
                     Ok(None) => (Value::Null, Diagnostics::new()),
                     Err(f) => {
                         let (d, partial) = split(f);
@@ -895,7 +895,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 } else {
                     e.imp.import(client, &inner.ctx(), &req.id).await.map_err(|f| f.diags)?
                 };
-                let state = plan::null_write_only(&e.schema.attributes, &plan::strip_unknowns(&state));
+                let state = plan::as_stored(&e.schema.attributes, &state);
                 Ok(pb::import_resource_state::Response {
                     imported_resources: vec![pb::import_resource_state::ImportedResource {
                         type_name: req.type_name.clone(),
@@ -1083,7 +1083,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 found.truncate(limit);
                 let mut events = Vec::with_capacity(found.len());
                 for o in found {
-                    let state = plan::null_write_only(&e.schema.attributes, &plan::strip_unknowns(&o.state));
+                    let state = plan::as_stored(&e.schema.attributes, &o.state);
                     let identity = e.identity_of(&state)?.ok_or_else(|| {
                         Diagnostics::from(Diagnostic::error(
                             "Internal error: no identity",
