@@ -153,12 +153,7 @@ pub struct Writing<'a> {
 impl Drop for Writing<'_> {
     fn drop(&mut self) {
         if let Some(object) = self.object.take() {
-            let mut m = lock(&self.batcher.marks);
-            m.seq += 1;
-            let seq = m.seq;
-            let w = m.writes.entry(object).or_default();
-            w.in_flight = w.in_flight.saturating_sub(1);
-            w.ended = seq;
+            self.batcher.ended(object, 1);
         }
     }
 }
@@ -183,7 +178,17 @@ impl Batcher {
 
     /// Records a write that has ended (a create, once its answer names the object).
     pub fn wrote(&self, object: &str) {
-        drop(Writing { batcher: self, object: Some(object.to_string()) });
+        self.ended(object.to_string(), 0);
+    }
+
+    /// A write of `object` ended, of which `in_flight` (0 or 1) had been marked under way.
+    fn ended(&self, object: String, in_flight: u32) {
+        let mut m = lock(&self.marks);
+        m.seq += 1;
+        let seq = m.seq;
+        let w = m.writes.entry(object).or_default();
+        w.in_flight -= in_flight;
+        w.ended = seq;
     }
 
     /// The object is read on its own from now on (an imported object).
