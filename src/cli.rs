@@ -8,7 +8,7 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use crate::tfplug::transport::MAGIC_COOKIE_KEY;
+use tfplug::transport::MAGIC_COOKIE_KEY;
 
 const NAME: &str = env!("CARGO_PKG_NAME");
 const VERSION: &str = env!("CARGO_PKG_VERSION");

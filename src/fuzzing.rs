@@ -28,10 +28,10 @@ use crate::telnyx::client::{self, Client, Envelope};
 use crate::telnyx::error::{self, ApiError};
 use crate::telnyx::timestamp;
 use crate::telnyx::{pages, transport};
-use crate::tfplug::schema::{Attribute, Identity, Kind, Nesting, Schema};
-use crate::tfplug::server::{upgrade_identity_json, upgrade_json_state};
-use crate::tfplug::validate::validate_config;
-use crate::tfplug::{AttrPath, DataSource, Diagnostics, Provider, Resource, Type, Value, msgpack};
+use tfplug::schema::{Attribute, Identity, Kind, Nesting, Schema};
+use tfplug::server::{upgrade_identity_json, upgrade_json_state};
+use tfplug::validate::validate_config;
+use tfplug::{AttrPath, DataSource, Diagnostics, Provider, Resource, Type, Value, msgpack};
 
 /// What declares a schema.
 enum Owner {
@@ -272,14 +272,14 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
         }
         "upgrade_state" => {
             for (i, d) in upgradable().enumerate() {
-                let v = crate::tfplug::json::to_json(&example(&d.ty, false)).to_string();
+                let v = tfplug::json::to_json(&example(&d.ty, false)).to_string();
                 out.push(with(i, Some(0), v.as_bytes()));
                 out.push(with(i, Some(0), br#"{"id":"1","removed_attribute":true}"#));
             }
         }
         "api_response" => {
             for (i, (_, _, ty)) in absorbers().iter().enumerate() {
-                let mut obj = crate::tfplug::json::to_json(&example(ty, false));
+                let mut obj = tfplug::json::to_json(&example(ty, false));
                 if let Some(o) = obj.as_object_mut() {
                     o.insert("created_at".into(), Json::from("2026-11-22T13:37:00.123+01:00"));
                     o.insert("record_type".into(), Json::from("fuzz"));

@@ -1,11 +1,10 @@
 //! terraform-provider-telnyx: a Terraform / OpenTofu provider for Telnyx SIP configuration.
 //!
-//! * [`tfplug`] — the plugin protocol (knows nothing of Telnyx);
+//! * [`tfplug`] — the plugin protocol, a crate of its own (knows nothing of Telnyx);
 //! * [`telnyx`] — the Telnyx REST client (knows nothing of Terraform): transport, retries,
 //!   pagination, typed errors;
 //! * [`resources`] — one file per Telnyx object family, plus the registry, the value ↔ JSON
 //!   mapping and how API errors read as diagnostics: where the two meet;
-//! * [`json_bounds`] — bounded JSON parsing, which both of them use;
 //! * [`provider`] — the provider block and client configuration;
 //! * [`cli`] — the binary run by a person: `--help`, `--version`, subcommands.
 
@@ -13,11 +12,11 @@ pub mod cli;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod json_bounds;
 pub mod provider;
 pub mod resources;
 pub mod telnyx;
-pub mod tfplug;
+
+pub use tfplug;
 
 /// The provider's address in the public registry.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/telnyx/telnyx";

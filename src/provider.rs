@@ -8,9 +8,9 @@ use serde::Deserialize;
 
 use crate::resources;
 use crate::telnyx::client::{Client, Secret, Settings};
-use crate::tfplug::schema::{bool, int, string};
-use crate::tfplug::validate::Validator;
-use crate::tfplug::{DataSource, Diagnostic, Diagnostics, Provider, Resource, Schema, Value, convert};
+use tfplug::schema::{bool, int, string};
+use tfplug::validate::Validator;
+use tfplug::{DataSource, Diagnostic, Diagnostics, Provider, Resource, Schema, Value, convert};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.telnyx.com/v2";
 

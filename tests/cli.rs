@@ -66,7 +66,7 @@ fn under_terraform_arguments_are_not_read_as_commands() {
     // serves, even if an argument looks like a command. A wrong protocol proves it did not print help.
     let out = Command::new(BIN)
         .arg("--help")
-        .env("TF_PLUGIN_MAGIC_COOKIE", terraform_provider_telnyx::tfplug::transport::MAGIC_COOKIE_VALUE)
+        .env("TF_PLUGIN_MAGIC_COOKIE", tfplug::transport::MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "5")
         .stdin(Stdio::null())
         .output()

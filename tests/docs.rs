@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use terraform_provider_telnyx::provider::TelnyxProvider;
-use terraform_provider_telnyx::tfplug::Provider;
-use terraform_provider_telnyx::tfplug::docs::{Page, PageKind, render_page, render_schema};
+use tfplug::Provider;
+use tfplug::docs::{Page, PageKind, render_page, render_schema};
 
 const PROVIDER_NAME: &str = "terraform-provider-telnyx";
 

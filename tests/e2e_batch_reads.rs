@@ -12,7 +12,7 @@ use serde_json::{Value as Json, json};
 use support::{API_KEY, Emulator, Tf};
 use terraform_provider_telnyx::telnyx::batch::BatchRead;
 use terraform_provider_telnyx::telnyx::client::{Client, Envelope, Secret, Settings};
-use terraform_provider_telnyx::tfplug::Ctx;
+use tfplug::Ctx;
 use tokio_util::sync::CancellationToken;
 
 fn client(emu: &Emulator, batch_reads: bool, max_retries: u32) -> Client {
@@ -470,14 +470,14 @@ mod plugin;
 /// reads that fetch a listing, an update of one object, then reads of it and of a neighbour.
 #[test]
 fn over_the_protocol_a_read_after_an_update_is_never_answered_from_the_older_listing() {
-    use terraform_provider_telnyx::tfplug::proto::tfplugin6 as pb;
-    use terraform_provider_telnyx::tfplug::{Provider as _, Value, msgpack};
+    use tfplug::proto::tfplugin6 as pb;
+    use tfplug::{Provider as _, Value, msgpack};
     let emu = Emulator::start();
     let (_, ids) = records(&emu, "protocol", 12);
     let provider_ty = terraform_provider_telnyx::provider::TelnyxProvider.schema().ty();
     let (resources, _) = terraform_provider_telnyx::resources::registry();
     let ip_ty = resources.iter().find(|r| r.type_name() == "telnyx_ip").unwrap().schema().ty();
-    fn dv(v: &Value, ty: &terraform_provider_telnyx::tfplug::Type) -> Option<pb::DynamicValue> {
+    fn dv(v: &Value, ty: &tfplug::Type) -> Option<pb::DynamicValue> {
         Some(pb::DynamicValue { msgpack: msgpack::encode(v, ty).unwrap(), json: Vec::new() })
     }
     let rt = runtime();

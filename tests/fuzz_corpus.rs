@@ -51,7 +51,7 @@ fn every_schema_is_reachable_by_a_first_byte() {
 fn nesting_bound_is_far_above_every_schema() {
     let deepest = fuzzing::deepest_schema();
     assert_eq!(deepest, 6, "the deepest schema changed: update fuzz/README.md and src/tfplug/limits.rs");
-    assert!(deepest + 32 <= terraform_provider_telnyx::tfplug::limits::MAX_DEPTH);
+    assert!(deepest + 32 <= tfplug::limits::MAX_DEPTH);
 }
 
 /// The schema-made seeds pass through every entry point; with `FUZZ_SEEDS=<dir>` they are

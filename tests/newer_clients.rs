@@ -57,11 +57,11 @@ use std::time::{Duration, Instant};
 use plugin::Plugin;
 use serde_json::{Value as Json, json};
 use support::{API_KEY, Emulator};
-use terraform_provider_telnyx::tfplug::proto::plugin as gp;
-use terraform_provider_telnyx::tfplug::proto::tfplugin6 as pb;
-use terraform_provider_telnyx::tfplug::proto::tfplugin6::provider_client::ProviderClient;
-use terraform_provider_telnyx::tfplug::value::Unknown;
-use terraform_provider_telnyx::tfplug::{Type, Value, json as tfjson, msgpack};
+use tfplug::proto::plugin as gp;
+use tfplug::proto::tfplugin6 as pb;
+use tfplug::proto::tfplugin6::provider_client::ProviderClient;
+use tfplug::value::Unknown;
+use tfplug::{Type, Value, json as tfjson, msgpack};
 use tonic::transport::Channel;
 
 const OVP: &str = "telnyx_outbound_voice_profile";

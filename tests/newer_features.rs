@@ -16,10 +16,10 @@ mod support;
 
 use serde_json::{Value as Json, json};
 use terraform_provider_telnyx::provider::TelnyxProvider;
-use terraform_provider_telnyx::tfplug::proto::tfplugin6 as pb;
-use terraform_provider_telnyx::tfplug::proto::tfplugin6::provider_server::Provider as _;
-use terraform_provider_telnyx::tfplug::server::ProviderService;
-use terraform_provider_telnyx::tfplug::{Provider, Type, Value, json as tfjson, msgpack};
+use tfplug::proto::tfplugin6 as pb;
+use tfplug::proto::tfplugin6::provider_server::Provider as _;
+use tfplug::server::ProviderService;
+use tfplug::{Provider, Type, Value, json as tfjson, msgpack};
 use tonic::Request;
 
 use support::{API_KEY, Emulator};
@@ -494,7 +494,7 @@ fn generated_configuration_plans_cleanly_for_every_resource() {
         let config = tfjson::to_json(&value(&ty, r.config.as_ref()));
         let schema = TelnyxProvider.resources().into_iter().find(|x| x.type_name() == *tn).unwrap().schema();
         for a in &schema.attributes {
-            if a.presence == terraform_provider_telnyx::tfplug::schema::Presence::Computed || a.write_only {
+            if a.presence == tfplug::schema::Presence::Computed || a.write_only {
                 assert!(config[&a.name].is_null(), "{tn}.{}: computed-only or write-only in {config}", a.name);
             }
         }

@@ -10,16 +10,16 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use plugin::{BIN, client_identity, connect, launch, serving};
-use terraform_provider_telnyx::tfplug::proto::plugin::grpc_controller_client::GrpcControllerClient;
-use terraform_provider_telnyx::tfplug::proto::tfplugin6 as pb;
-use terraform_provider_telnyx::tfplug::proto::tfplugin6::provider_client::ProviderClient;
-use terraform_provider_telnyx::tfplug::transport::MAGIC_COOKIE_VALUE;
-use terraform_provider_telnyx::tfplug::{Type, Value, msgpack};
+use tfplug::proto::plugin::grpc_controller_client::GrpcControllerClient;
+use tfplug::proto::tfplugin6 as pb;
+use tfplug::proto::tfplugin6::provider_client::ProviderClient;
+use tfplug::transport::MAGIC_COOKIE_VALUE;
+use tfplug::{Type, Value, msgpack};
 
 /// The state type of `telnyx_outbound_voice_profile` and its attribute types.
 fn profile_type() -> (Type, std::collections::BTreeMap<String, Type>) {
     use terraform_provider_telnyx::provider::TelnyxProvider;
-    use terraform_provider_telnyx::tfplug::Provider as _;
+    use tfplug::Provider as _;
 
     let resource = TelnyxProvider.resources().into_iter().find(|r| r.type_name() == "telnyx_outbound_voice_profile").unwrap();
     let ty = resource.schema().ty();
@@ -82,7 +82,7 @@ async fn handshake_mtls_schema_and_shutdown() {
 
     // Shutdown ends the process promptly (Terraform kills it after 2 s otherwise).
     let start = Instant::now();
-    GrpcControllerClient::new(ch).shutdown(terraform_provider_telnyx::tfplug::proto::plugin::Empty {}).await.unwrap();
+    GrpcControllerClient::new(ch).shutdown(tfplug::proto::plugin::Empty {}).await.unwrap();
     loop {
         if let Some(st) = p.child.try_wait().unwrap() {
             assert!(st.success());
@@ -274,7 +274,7 @@ async fn a_failed_apply_returns_the_prior_state() {
 #[tokio::test]
 async fn an_unknown_provider_configuration_makes_no_api_call() {
     use terraform_provider_telnyx::provider::TelnyxProvider;
-    use terraform_provider_telnyx::tfplug::Provider as _;
+    use tfplug::Provider as _;
 
     let (_plugin, mut client) = serving().await;
     let provider_ty = TelnyxProvider.schema().ty();

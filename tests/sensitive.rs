@@ -4,9 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use terraform_provider_telnyx::provider::TelnyxProvider;
-use terraform_provider_telnyx::tfplug::schema::{Attribute, Kind, Nesting};
-use terraform_provider_telnyx::tfplug::validate::validate_config;
-use terraform_provider_telnyx::tfplug::{AttrPath, Diagnostics, Provider as _, Type, Value};
+use tfplug::schema::{Attribute, Kind, Nesting};
+use tfplug::validate::validate_config;
+use tfplug::{AttrPath, Diagnostics, Provider as _, Type, Value};
 
 /// Values that break length, format and range validators, each easy to spot in a message.
 fn bad_values(ty: &Type) -> Vec<Value> {

@@ -3,8 +3,8 @@
 
 use serde_json::Value as Json;
 
-use crate::tfplug::Value;
-use crate::tfplug::json::to_json;
+use tfplug::Value;
+use tfplug::json::to_json;
 
 /// One attribute of a body: a name and what stands right of `=`.
 #[derive(Debug, Clone, PartialEq)]

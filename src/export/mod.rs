@@ -26,7 +26,7 @@ use crate::resources::{
     phone_number::PhoneNumber,
 };
 use crate::telnyx::client::{Client, Secret, Settings};
-use crate::tfplug::{Ctx, Schema};
+use tfplug::{Ctx, Schema};
 
 pub use render::PASSWORD_PLACEHOLDER;
 
@@ -37,7 +37,7 @@ struct Family {
     path: &'static str,
     schema: fn() -> Schema,
     /// The family's own configuration checks (beyond each attribute's validators).
-    validate: fn(&crate::tfplug::Value) -> crate::tfplug::Diagnostics,
+    validate: fn(&tfplug::Value) -> tfplug::Diagnostics,
     /// The field that names an object (its natural key's first attribute).
     name_field: &'static str,
     sub_view: Option<SubView>,

@@ -16,10 +16,10 @@ use serde_json::Value as Json;
 
 use super::hcl::{self, Item};
 use crate::resources::mapping::absorb;
-use crate::tfplug::json::to_json;
-use crate::tfplug::schema::{Attribute, Kind, Nesting, Presence};
-use crate::tfplug::validate::validate_config;
-use crate::tfplug::{AttrPath, Diagnostics, Schema, Value};
+use tfplug::json::to_json;
+use tfplug::schema::{Attribute, Kind, Nesting, Presence};
+use tfplug::validate::validate_config;
+use tfplug::{AttrPath, Diagnostics, Schema, Value};
 
 pub use crate::resources::common::EXPORT_PLACEHOLDER as PASSWORD_PLACEHOLDER;
 
@@ -162,9 +162,7 @@ fn same(v: &Value, d: &Json, a: &Attribute) -> bool {
         (Json::Array(x), Json::Array(y)) if matches!(v, Value::Set(_)) => x.len() == y.len() && x.iter().all(|e| y.contains(e)),
         _ => {
             j == *d
-                || a.equivalent.is_some_and(|eq| {
-                    crate::tfplug::json::from_json(d, &a.ty(), crate::tfplug::json::Extra::Drop).is_ok_and(|dv| eq(v, &dv))
-                })
+                || a.equivalent.is_some_and(|eq| tfplug::json::from_json(d, &a.ty(), tfplug::json::Extra::Drop).is_ok_and(|dv| eq(v, &dv)))
         }
     }
 }

@@ -16,9 +16,9 @@ use super::common::{created_at, id, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
 use super::rest::{Batch, NaturalKey, RestObject};
 use crate::telnyx::client::Envelope;
-use crate::tfplug::schema::string;
-use crate::tfplug::validate::Validator;
-use crate::tfplug::{Schema, Value};
+use tfplug::schema::string;
+use tfplug::validate::Validator;
+use tfplug::{Schema, Value};
 
 /// The family's shape (type name, path, envelope, schema, natural key).
 #[derive(Debug)]
@@ -108,7 +108,7 @@ impl Listed for AccessIpRange {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplug::plan::plan;
+    use tfplug::plan::plan;
 
     fn state(status: &str) -> Value {
         let mut v = Value::null_object(&AccessIpRange::schema().ty());

@@ -8,9 +8,9 @@ use super::rest::SchemaCell;
 
 use super::mapping::absorb;
 use crate::telnyx::client::{Client, Envelope};
-use crate::tfplug::schema::{Attribute, bool, set, string};
-use crate::tfplug::types::Type;
-use crate::tfplug::{Ctx, DataSource, Failure, Schema, Value};
+use tfplug::schema::{Attribute, bool, set, string};
+use tfplug::types::Type;
+use tfplug::{Ctx, DataSource, Failure, Schema, Value};
 
 /// The fields of the generic Connection object, read-only (shared with `telnyx_connections`).
 pub fn view_attributes() -> Vec<Attribute> {

@@ -8,8 +8,8 @@
 use super::common::{created_at, id, record_type, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
 use super::rest::{Batch, NaturalKey, RestObject};
-use crate::tfplug::schema::string;
-use crate::tfplug::{Schema, Value};
+use tfplug::schema::string;
+use tfplug::{Schema, Value};
 
 #[derive(Debug)]
 pub struct BillingGroup;

@@ -1,12 +1,12 @@
 //! Attributes that many Telnyx objects share, declared once.
 
-use crate::tfplug::schema::{set, string};
-use crate::tfplug::types::Type;
-use crate::tfplug::{Attribute, Value};
+use tfplug::schema::{set, string};
+use tfplug::types::Type;
+use tfplug::{Attribute, Value};
 
 /// The resource identity (Terraform ≥ 1.12) of an object named by its Telnyx id alone.
-pub fn id_identity() -> crate::tfplug::schema::Identity {
-    crate::tfplug::schema::Identity::new().required("id", ID_IDENTITY)
+pub fn id_identity() -> tfplug::schema::Identity {
+    tfplug::schema::Identity::new().required("id", ID_IDENTITY)
 }
 
 /// How the `id` identity attribute is described.
@@ -46,18 +46,13 @@ pub fn is_country_code(v: &Value) -> bool {
 pub const EXPORT_PLACEHOLDER: &str = "SET-ME-exported-placeholder";
 
 /// Errors for every secret (at any depth) the plan would send as [`EXPORT_PLACEHOLDER`].
-pub fn placeholder_secrets(
-    attrs: &[crate::tfplug::Attribute],
-    prior: &Value,
-    planned: &Value,
-    path: &crate::tfplug::AttrPath,
-) -> crate::tfplug::Diagnostics {
-    let mut d = crate::tfplug::Diagnostics::new();
+pub fn placeholder_secrets(attrs: &[tfplug::Attribute], prior: &Value, planned: &Value, path: &tfplug::AttrPath) -> tfplug::Diagnostics {
+    let mut d = tfplug::Diagnostics::new();
     for a in attrs {
         let (p, v) = (path.join(&a.name), planned.get(&a.name));
         if a.sensitive && v.as_str() == Some(EXPORT_PLACEHOLDER) && prior.get(&a.name) != v {
             d.push(
-                crate::tfplug::Diagnostic::error(
+                tfplug::Diagnostic::error(
                     "Secret not set",
                     format!(
                         "`{p}` is the placeholder that `terraform-provider-telnyx export` writes for a secret Telnyx does not return. \

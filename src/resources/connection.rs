@@ -18,12 +18,12 @@ use serde_json::json;
 use super::common::{created_at, id, is_country_code, record_type, tags, updated_at};
 use super::list::{FilterField, FilterKind, ListFilter};
 use super::rest::NaturalKey;
-use crate::tfplug::diag::AttrPath;
-use crate::tfplug::plan::Planned;
-use crate::tfplug::schema::{Attribute, bool, int, list, nested, string};
-use crate::tfplug::types::Type;
-use crate::tfplug::validate::Validator;
-use crate::tfplug::{Diagnostic, Diagnostics, PlanRequest, Schema, Value};
+use tfplug::diag::AttrPath;
+use tfplug::plan::Planned;
+use tfplug::schema::{Attribute, bool, int, list, nested, string};
+use tfplug::types::Type;
+use tfplug::validate::Validator;
+use tfplug::{Diagnostic, Diagnostics, PlanRequest, Schema, Value};
 
 /// A field with a server default (or one `null` cannot clear): unset means "what Telnyx has".
 pub fn server_default(a: Attribute) -> Attribute {

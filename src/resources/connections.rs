@@ -11,8 +11,8 @@ use super::connection::{FQDN, NAME_CONTAINS, PROFILE};
 use super::list::{FilterField, ListFilter, list_filtered};
 use super::mapping::absorb;
 use crate::telnyx::client::Client;
-use crate::tfplug::schema::{Attribute, nested_list, string};
-use crate::tfplug::{Ctx, DataSource, Failure, Schema, Value};
+use tfplug::schema::{Attribute, nested_list, string};
+use tfplug::{Ctx, DataSource, Failure, Schema, Value};
 
 #[derive(Debug, Default)]
 pub struct Connections {

@@ -11,11 +11,11 @@ use super::connection::{self, Shape, ani_override, clearable, localization, outb
 use super::connection::{CONNECTION_FILTER_FIELDS, CONNECTION_KEY, FQDN, NAME_CONTAINS, PROFILE};
 use super::list::{FilterField, ListFilter, Listed};
 use super::rest::{Batch, NaturalKey, RestObject};
-use crate::tfplug::PlanRequest;
-use crate::tfplug::plan::Planned;
-use crate::tfplug::schema::{int, string};
-use crate::tfplug::validate::Validator;
-use crate::tfplug::{AttrPath, Diagnostic, Diagnostics, Schema, Value};
+use tfplug::PlanRequest;
+use tfplug::plan::Planned;
+use tfplug::schema::{int, string};
+use tfplug::validate::Validator;
+use tfplug::{AttrPath, Diagnostic, Diagnostics, Schema, Value};
 
 #[derive(Debug)]
 pub struct CredentialConnection;

@@ -3,7 +3,7 @@
 //! `source.pointer` becomes the attribute path.
 
 use crate::telnyx::error::{ApiError, ApiErrorKind};
-use crate::tfplug::{AttrPath, Diagnostic, Diagnostics};
+use tfplug::{AttrPath, Diagnostic, Diagnostics};
 
 /// [`ApiError`] as diagnostics.
 pub trait ToDiagnostics {

@@ -6,10 +6,10 @@
 use super::common::{created_at, id, record_type, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
 use super::rest::{Batch, NaturalKey, RestObject};
-use crate::tfplug::plan::Planned;
-use crate::tfplug::schema::{int, string};
-use crate::tfplug::validate::Validator;
-use crate::tfplug::{AttrPath, Diagnostic, Diagnostics, PlanRequest, Schema, Value};
+use tfplug::plan::Planned;
+use tfplug::schema::{int, string};
+use tfplug::validate::Validator;
+use tfplug::{AttrPath, Diagnostic, Diagnostics, PlanRequest, Schema, Value};
 
 #[derive(Debug)]
 pub struct Fqdn;
@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn port_is_kept_unless_the_record_type_changes() {
-        use crate::tfplug::plan::{check_plan, plan};
+        use tfplug::plan::{check_plan, plan};
         let attrs = Fqdn::schema().attributes;
         let mut prior = Value::null_object(&Fqdn::schema().ty());
         for (k, v) in [("id", "1"), ("connection_id", "c"), ("fqdn", "sip.example.com"), ("dns_record_type", "a")] {

@@ -14,10 +14,10 @@ use super::connection::{
 use super::connection::{CONNECTION_FILTER_FIELDS, CONNECTION_KEY, FQDN, NAME_CONTAINS, PROFILE};
 use super::list::{FilterField, ListFilter, Listed};
 use super::rest::{Batch, NaturalKey, RestObject};
-use crate::tfplug::PlanRequest;
-use crate::tfplug::plan::Planned;
-use crate::tfplug::schema::{Attribute, bool, int, string};
-use crate::tfplug::{Diagnostics, Schema, Value};
+use tfplug::PlanRequest;
+use tfplug::plan::Planned;
+use tfplug::schema::{Attribute, bool, int, string};
+use tfplug::{Diagnostics, Schema, Value};
 
 #[derive(Debug)]
 pub struct FqdnConnection;

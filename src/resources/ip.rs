@@ -8,10 +8,10 @@ use serde_json::json;
 use super::common::{created_at, id, record_type, updated_at};
 use super::list::{FilterKind, ListFilter, Listed};
 use super::rest::{Batch, NaturalKey, RestObject};
-use crate::tfplug::Schema;
-use crate::tfplug::Value;
-use crate::tfplug::schema::{int, string};
-use crate::tfplug::validate::Validator;
+use tfplug::Schema;
+use tfplug::Value;
+use tfplug::schema::{int, string};
+use tfplug::validate::Validator;
 
 #[derive(Debug)]
 pub struct Ip;

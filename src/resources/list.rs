@@ -21,10 +21,10 @@ use super::mapping::{absorb, terraform_only};
 use super::rest::{RestObject, SchemaCell, item_path};
 use crate::telnyx::client::Client;
 use crate::telnyx::error::ApiError;
-use crate::tfplug::json::to_json;
-use crate::tfplug::schema::{Attribute, Presence, int, nested_list, string};
-use crate::tfplug::validate::Validator;
-use crate::tfplug::{AttrPath, Ctx, DataSource, Diagnostic, Diagnostics, Failure, ListedObject, Schema, Value};
+use tfplug::json::to_json;
+use tfplug::schema::{Attribute, Presence, int, nested_list, string};
+use tfplug::validate::Validator;
+use tfplug::{AttrPath, Ctx, DataSource, Diagnostic, Diagnostics, Failure, ListedObject, Schema, Value};
 
 /// What values a list filter takes.
 #[derive(Clone, Copy, Debug)]
@@ -579,7 +579,7 @@ impl<T: Listed> DataSource<Client> for Find<T> {
             set.iter().filter_map(|(_, arg, v)| T::FILTERS.iter().find(|f| f.arg == *arg)?.query_for(v)).collect();
         let items = client.list_all(&ctx.stop, T::PATH, &filters).await.map_err(list_error)?;
         let found: Vec<&Json> = items.iter().filter(|o| set.iter().all(|(k, _, v)| holds(o.get(*k), v))).collect();
-        let what = set.iter().map(|(k, _, v)| format!("{k} = {}", crate::tfplug::validate::show(v))).collect::<Vec<_>>().join(" and ");
+        let what = set.iter().map(|(k, _, v)| format!("{k} = {}", tfplug::validate::show(v))).collect::<Vec<_>>().join(" and ");
         if let ([one], Some(_)) = (found.as_slice(), T::SUB_VIEW) {
             let obj = with_sub_view::<T>(client, ctx, (*one).clone()).await.map_err(list_error)?;
             return Self::one(attrs, &[&obj], &what);
@@ -612,8 +612,7 @@ mod tests {
         let items = item_attributes(CredentialConnection::schema());
         assert!(items.iter().all(|a| a.name != "password"));
         fn all_computed(a: &[Attribute]) -> bool {
-            a.iter()
-                .all(|x| x.presence == crate::tfplug::schema::Presence::Computed && x.validators.is_empty() && all_computed(x.children()))
+            a.iter().all(|x| x.presence == tfplug::schema::Presence::Computed && x.validators.is_empty() && all_computed(x.children()))
         }
         assert!(all_computed(&items));
         assert!(items.iter().any(|a| a.name == "inbound" && !a.children().is_empty()));

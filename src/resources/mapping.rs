@@ -23,10 +23,10 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::tfplug::json::{Extra, from_json, to_json};
-use crate::tfplug::schema::{Attribute, Kind, Nesting, Presence};
-use crate::tfplug::types::Type;
-use crate::tfplug::value::Value;
+use tfplug::json::{Extra, from_json, to_json};
+use tfplug::schema::{Attribute, Kind, Nesting, Presence};
+use tfplug::types::Type;
+use tfplug::value::Value;
 
 /// Builds a create (`prior` null) or update body. `omit` lists dotted attribute paths never
 /// sent in this kind of request (e.g. create-only or update-only fields).
@@ -159,9 +159,9 @@ pub fn absorb(attrs: &[Attribute], api: &Json, prior: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplug::schema::{int, nested, set, string};
-    use crate::tfplug::types::Type;
     use serde_json::json;
+    use tfplug::schema::{int, nested, set, string};
+    use tfplug::types::Type;
 
     fn attrs() -> Vec<Attribute> {
         vec![
@@ -179,7 +179,7 @@ mod tests {
 
     fn v(j: &Json) -> Value {
         let a = attrs();
-        from_json(j, &crate::tfplug::schema::Schema::new("x").attrs(a).ty(), Extra::Reject).unwrap()
+        from_json(j, &tfplug::schema::Schema::new("x").attrs(a).ty(), Extra::Reject).unwrap()
     }
 
     #[test]
@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn clearing_sends_what_the_api_accepts() {
         let attrs = clearable_attrs();
-        let ty = crate::tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
+        let ty = tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
         let val = |j: Json| from_json(&j, &ty, Extra::Reject).unwrap();
         let prior =
             val(json!({"id": "1", "note": "n", "tags": ["a"], "outbound": {"profile_id": "p1", "numbers": ["+13125550100"], "limit": 3}}));
@@ -241,7 +241,7 @@ mod tests {
     #[test]
     fn empty_api_collections_are_null_for_unset_optional_attributes() {
         let attrs = clearable_attrs();
-        let ty = crate::tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
+        let ty = tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
         let api = json!({"id": "1", "note": null, "tags": [], "outbound": {"profile_id": null, "numbers": [], "limit": null}});
         // Unset (null prior, or no prior at all after an import): stays null.
         for prior in [Value::Null, from_json(&json!({"id": "1", "tags": null}), &ty, Extra::Drop).unwrap()] {
@@ -286,7 +286,7 @@ mod tests {
             .optional_computed()
             .desc("o"),
         ];
-        let ty = crate::tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
+        let ty = tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
         let prior = from_json(&json!({"outbound": {"ip_authentication_token": "tok-1", "channel_limit": 2}}), &ty, Extra::Reject).unwrap();
         for api in [json!({"outbound": {"ip_authentication_token": "****", "channel_limit": 3}}), json!({"outbound": {"channel_limit": 3}})]
         {
@@ -312,7 +312,7 @@ mod tests {
                 .desc("w"),
             string("plain").optional_computed().desc("p"),
         ];
-        let ty = crate::tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
+        let ty = tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
         let prior = from_json(&json!({"start": "ab", "window": {"end": "cd"}, "plain": "ef"}), &ty, Extra::Reject).unwrap();
         let s = absorb(&attrs, &json!({"start": "AB", "window": {"end": "CD"}, "plain": "EF"}), &prior);
         assert_eq!(s.get("start"), &Value::string("ab"), "equivalent: the prior form stays");

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::telnyx::client::Client;
-use crate::tfplug::{DataSource, Resource};
+use tfplug::{DataSource, Resource};
 
 pub mod access_ip_range;
 pub mod any_connection;

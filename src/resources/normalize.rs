@@ -6,7 +6,7 @@
 //!   `HH:MM`, the spec's examples answer `"08:00:00.00Z"` (reference §10: unverified).
 //! * Decimal amounts as strings (`daily_spend_limit`): `"100"` and `"100.00"` are one amount.
 
-use crate::tfplug::Value;
+use tfplug::Value;
 
 /// A UTC time of day as (hours, minutes, seconds, fraction digits without trailing zeros):
 /// `HH:MM`, `HH:MM:SS`, `HH:MM:SS.fff`, each optionally followed by `Z`.

@@ -6,10 +6,10 @@ use super::common::{created_at, id, is_country_code, record_type, tags, updated_
 use super::list::{ListFilter, Listed};
 use super::normalize::{same_decimal, same_time_of_day};
 use super::rest::{Batch, NaturalKey, RestObject};
-use crate::tfplug::schema::{bool, int, nested, number, set, string};
-use crate::tfplug::types::Type;
-use crate::tfplug::validate::Validator;
-use crate::tfplug::{Schema, Value};
+use tfplug::schema::{bool, int, nested, number, set, string};
+use tfplug::types::Type;
+use tfplug::validate::Validator;
+use tfplug::{Schema, Value};
 
 #[derive(Debug)]
 pub struct OutboundVoiceProfile;

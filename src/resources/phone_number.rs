@@ -32,9 +32,9 @@ use super::rest::{Batch, RestObject, SchemaCell, urlencode};
 use crate::telnyx::batch::BatchRead;
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
-use crate::tfplug::schema::{Attribute, Identity, bool, nested, string};
-use crate::tfplug::validate::Validator;
-use crate::tfplug::{AttrPath, Ctx, Diagnostic, Diagnostics, Failure, ListedObject, Resource, Schema, Value};
+use tfplug::schema::{Attribute, Identity, bool, nested, string};
+use tfplug::validate::Validator;
+use tfplug::{AttrPath, Ctx, Diagnostic, Diagnostics, Failure, ListedObject, Resource, Schema, Value};
 
 /// The family's shape (schema, list filters); [`PhoneNumberResource`] is its resource.
 #[derive(Debug)]
@@ -585,7 +585,7 @@ mod tests {
         let ty = PhoneNumber::schema().ty();
         let config = |cnam: Json| {
             let j = serde_json::json!({"phone_number": "+13125550100", "voice": {"cnam_listing": cnam}});
-            crate::tfplug::json::from_json(&j, &ty, crate::tfplug::json::Extra::Reject).unwrap()
+            tfplug::json::from_json(&j, &ty, tfplug::json::Extra::Reject).unwrap()
         };
         let d = PhoneNumber::validate(&config(serde_json::json!({"cnam_listing_enabled": true, "cnam_listing_details": ""})));
         assert_eq!(d.0.len(), 1);

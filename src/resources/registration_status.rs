@@ -9,8 +9,8 @@ use super::rest::SchemaCell;
 
 use super::mapping::absorb;
 use crate::telnyx::client::{Client, Envelope};
-use crate::tfplug::schema::{int, string};
-use crate::tfplug::{Ctx, DataSource, Failure, Schema, Value};
+use tfplug::schema::{int, string};
+use tfplug::{Ctx, DataSource, Failure, Schema, Value};
 
 #[derive(Debug, Default)]
 pub struct RegistrationStatus {

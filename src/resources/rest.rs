@@ -21,10 +21,10 @@ use crate::telnyx::batch::BatchRead;
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
 use crate::telnyx::timestamp;
-use crate::tfplug::plan::Planned;
-use crate::tfplug::provider::id_only_state;
-use crate::tfplug::schema::{Attribute, Schema};
-use crate::tfplug::{Ctx, Diagnostic, Diagnostics, Failure, ListedObject, PlanRequest, Resource, Value};
+use tfplug::plan::Planned;
+use tfplug::provider::id_only_state;
+use tfplug::schema::{Attribute, Schema};
+use tfplug::{Ctx, Diagnostic, Diagnostics, Failure, ListedObject, PlanRequest, Resource, Value};
 
 /// A Telnyx object family with the standard REST shape.
 pub trait RestObject: Send + Sync + 'static {
@@ -270,7 +270,7 @@ impl<T: Listed> Resource<Client> for Rest<T> {
     fn validate(&self, config: &Value) -> Diagnostics {
         T::validate(config)
     }
-    fn identity(&self) -> Option<crate::tfplug::schema::Identity> {
+    fn identity(&self) -> Option<tfplug::schema::Identity> {
         Some(super::common::id_identity())
     }
     fn list_schema(&self) -> Option<Schema> {
@@ -286,7 +286,7 @@ impl<T: Listed> Resource<Client> for Rest<T> {
     }
     fn modify_plan(&self, req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
         let mut d = T::modify_plan(req, planned);
-        d.0.extend(super::common::placeholder_secrets(self.attrs(), req.prior, &planned.state, &crate::tfplug::AttrPath::root()).0);
+        d.0.extend(super::common::placeholder_secrets(self.attrs(), req.prior, &planned.state, &tfplug::AttrPath::root()).0);
         d
     }
 

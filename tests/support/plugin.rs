@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
-use terraform_provider_telnyx::tfplug::proto::tfplugin6::provider_client::ProviderClient;
-use terraform_provider_telnyx::tfplug::transport::MAGIC_COOKIE_VALUE;
+use tfplug::proto::tfplugin6::provider_client::ProviderClient;
+use tfplug::transport::MAGIC_COOKIE_VALUE;
 use tokio::net::UnixStream;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-telnyx");

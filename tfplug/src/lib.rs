@@ -12,6 +12,7 @@ pub mod convert;
 pub mod diag;
 pub mod docs;
 pub mod json;
+pub mod json_bounds;
 pub mod limits;
 pub mod log;
 pub mod msgpack;

@@ -345,8 +345,8 @@ pub fn strip_unknowns(v: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplug::schema::{int, nested, set, string};
-    use crate::tfplug::types::Type;
+    use crate::schema::{int, nested, set, string};
+    use crate::types::Type;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
         Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())

@@ -273,7 +273,7 @@ pub fn show(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplug::schema::{int, nested, string};
+    use crate::schema::{int, nested, string};
 
     #[test]
     fn validators() {
@@ -297,7 +297,7 @@ mod tests {
         assert!(!Validator::TimeOfDay.check(&"25:00".into()));
         assert!(Validator::MultipleOf(10).check(&Value::int(30)));
         assert!(!Validator::MultipleOf(10).check(&Value::int(35)));
-        assert!(!Validator::Integer.check(&Value::Number(crate::tfplug::value::Number::Float(1.5))));
+        assert!(!Validator::Integer.check(&Value::Number(crate::value::Number::Float(1.5))));
         assert!(Validator::Unique.check(&Value::List(vec!["a".into(), "b".into()])));
         assert!(!Validator::Unique.check(&Value::List(vec!["a".into(), "a".into()])));
         assert!(Validator::Unique.check(&Value::List(vec![Value::unknown(), Value::unknown(), "a".into()])), "unknowns may differ");

@@ -1135,7 +1135,7 @@ fn server_capabilities() -> pb::ServerCapabilities {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplug::schema::{int, string};
+    use crate::schema::{int, string};
 
     /// A resource that only has a schema (the upgrade path calls nothing else).
     struct Plain;

@@ -69,7 +69,7 @@ pub struct PlanRequest<'a> {
 }
 
 /// The state of an imported object before its first read: `id` set, everything else null.
-pub fn id_only_state(ty: &crate::tfplug::Type, id: &str) -> Result<Value, Failure> {
+pub fn id_only_state(ty: &crate::Type, id: &str) -> Result<Value, Failure> {
     if id.trim().is_empty() {
         return Err(Diagnostic::error("Invalid import id", "The import id must not be empty.").into());
     }

@@ -223,7 +223,7 @@ fn type_name(t: &Type) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplug::schema::{int, nested, set, string};
+    use crate::schema::{int, nested, set, string};
 
     #[test]
     fn page_layout() {
