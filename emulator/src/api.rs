@@ -8,6 +8,8 @@ use crate::families::{self, Cmp, Family, Filter, Match, OnDelete, SubView, View,
 use crate::spec::{self, Op, errors};
 use crate::store::Store;
 
+pub mod jobs;
+
 pub struct Outcome {
     pub status: u16,
     pub body: Json,
@@ -77,6 +79,13 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
                 None => not_found("connection"),
             },
             _ => method_not_allowed(method, path),
+        };
+    }
+    if segs.len() >= 2 && segs[0] == "phone_numbers" && segs[1] == "jobs" {
+        let parsed = if body.is_empty() { Ok(json!({})) } else { serde_json::from_slice::<Json>(body) };
+        return match parsed {
+            Ok(b) => jobs::dispatch(st, page_size_cap, method, &segs[2..], query, &b),
+            Err(e) => out(400, errors("10002", "Invalid JSON", &format!("The request body is not valid JSON: {e}"), None)),
         };
     }
     let Some(fam) = segs.first().and_then(|s| family(s)) else {

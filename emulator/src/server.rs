@@ -364,6 +364,11 @@ fn control(shared: &Shared, method: &Method, rest: &str, body: &Bytes) -> Respon
             st.log.clear();
             respond(200, &json!({"data": []}))
         }
+        ("GET", "jobs") => respond(200, &json!({"data": api::jobs::settings_json(&st.store)})),
+        ("POST", "jobs") => match serde_json::from_slice::<Json>(body).map_err(|e| e.to_string()).and_then(|j| st.store.jobs.update(&j)) {
+            Ok(()) => respond(200, &json!({"data": api::jobs::settings_json(&st.store)})),
+            Err(e) => respond(422, &json!({"error": e})),
+        },
         ("GET", "faults") => respond(200, &json!({"data": st.faults})),
         ("DELETE", "faults") => {
             st.faults.clear();

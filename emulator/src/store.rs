@@ -9,6 +9,8 @@ use serde_json::Value as Json;
 #[derive(Debug, Default)]
 pub struct Store {
     families: BTreeMap<&'static str, Vec<Json>>,
+    /// How bulk phone-number jobs behave (`POST /_emulator/jobs`).
+    pub jobs: crate::api::jobs::Settings,
 }
 
 impl Store {

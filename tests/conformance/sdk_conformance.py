@@ -91,7 +91,9 @@ class Exchange:
 
 
 # Second path segments that name a sub-collection, not an object (`GET /phone_numbers/voice`).
-SUB_COLLECTIONS = {"voice"}
+SUB_COLLECTIONS = {"voice", "jobs"}
+# Third segments under /phone_numbers/jobs that name an action, not a job.
+JOB_ACTIONS = {"update_phone_numbers", "delete_phone_numbers", "update_emergency_settings"}
 
 
 def template(path: str) -> str:
@@ -99,7 +101,8 @@ def template(path: str) -> str:
     segs = [s for s in path.split("/") if s][1:]  # drop the version segment
     out = []
     for i, s in enumerate(segs):
-        out.append("{id}" if i == 1 and s not in SUB_COLLECTIONS else s)
+        is_id = (i == 1 and s not in SUB_COLLECTIONS) or (i == 2 and segs[1] == "jobs" and s not in JOB_ACTIONS)
+        out.append("{id}" if is_id else s)
     return "/" + "/".join(out)
 
 
@@ -1339,6 +1342,31 @@ def exercise_phone_numbers(ctx: Ctx, served: set) -> None:
     bad = ctx.bad_client.phone_numbers
     ctx.expect_error("list (wrong API key)", telnyx.AuthenticationError, lambda: bad.with_raw_response.list(), 401)
     ctx.expect_error("voice list (wrong API key)", telnyx.AuthenticationError, lambda: bad.voice.with_raw_response.list(), 401)
+
+    # bulk jobs (voice-apps-and-e911.md §4): an update job over two numbers, polled to its end
+    jraw = c.phone_numbers.jobs.with_raw_response
+    pair = [seeds[1]["phone_number"], seeds[2]["phone_number"]]
+    body = ctx.call("jobs update_batch", lambda: jraw.update_batch(phone_numbers=pair, connection_id=cred.id, tags=[tag, "job"]), None, 202)
+    job = body["data"]
+    ctx.expect((job.get("status"), job.get("type"), job.get("record_type")) == ("pending", "update_phone_numbers", "phone_numbers_job"),
+               "POST /phone_numbers/jobs/update_phone_numbers", f"$.data: expected a pending update_phone_numbers job, got {job!r}")
+    for _ in range(50):
+        job = ctx.call("jobs retrieve", lambda: jraw.retrieve(job["id"]), None, 200)["data"]
+        if job.get("status") in ("completed", "failed", "expired"):
+            break
+    done = sorted(o.get("phone_number") for o in job.get("successful_operations") or [])
+    ctx.expect((job.get("status"), done, job.get("pending_operations")) == ("completed", sorted(pair), []), "GET /phone_numbers/jobs/{id}",
+               f"expected a completed job with both numbers successful, got {job!r}")
+    for oid in ids[1:3]:
+        got = ctx.call("retrieve (after a job)", lambda o=oid: raw.retrieve(o), number_ref, 200)["data"]
+        ctx.expect((got.get("connection_id"), got.get("tags")) == (cred.id, [tag, "job"]), f"GET {item}", f"the job's settings did not stick: {got!r}")
+    body = ctx.call("jobs list", lambda: jraw.list(filter={"type": "update_phone_numbers"}, page_size=250), None, 200)
+    ctx.expect(any(j.get("id") == job["id"] for j in body["data"]), "GET /phone_numbers/jobs", "the job is not listed under its type")
+    ctx.expect_error("jobs update_batch (a number not owned)", telnyx.UnprocessableEntityError,
+                     lambda: jraw.update_batch(phone_numbers=[f"+1312{d}8"], tags=["x"]), 422, "/phone_numbers")
+    ctx.expect_error("jobs update_batch (no updateable field)", telnyx.UnprocessableEntityError,
+                     lambda: jraw.update_batch(phone_numbers=pair), 422, "/updateable_fields")
+    ctx.expect_error("jobs retrieve (unknown)", telnyx.NotFoundError, lambda: jraw.retrieve("42587e44-0000-4000-8000-000000000000"), 404)
 
     # DELETE releases: the answer is the number's final form (status "deleted"), then it is gone
     final = {ids[0]: v2}
