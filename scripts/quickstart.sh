@@ -65,7 +65,8 @@ tf() {
 # totals, warnings other than the dev_overrides one).
 summary() {
   [ "$VERBOSE" = 1 ] && return 0
-  grep -E '^  # |^(Plan|Apply complete|Destroy complete|No changes)|^(Warning|Error): |^Note: |^Outputs:|^[a-z_]+ = ' "$WORK/$1" |
+  # Outputs are printed whole by `terraform output` after the apply (a grep would cut a map).
+  grep -E '^  # |^(Plan|Apply complete|Destroy complete|No changes)|^(Warning|Error): |^Note: ' "$WORK/$1" |
     grep -v 'Provider development overrides' || true
 }
 
@@ -118,6 +119,10 @@ summary plan.log
 step "terraform apply (the saved plan)"
 tf apply.log apply -input=false tfplan
 summary apply.log
+if [ "$VERBOSE" != 1 ]; then
+  step "terraform output"
+  "$TF" output -no-color
+fi
 
 step "The objects"
 "$TF" show -json -no-color > state.json

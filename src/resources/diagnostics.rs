@@ -2,6 +2,7 @@
 //! and the object, the detail Telnyx's own words, what to check, and the request; a 422's
 //! `source.pointer` becomes the attribute path.
 
+use crate::provider::DEFAULT_BASE_URL;
 use crate::telnyx::error::{ApiError, ApiErrorKind};
 use tfplug::{AttrPath, Diagnostic, Diagnostics};
 
@@ -29,6 +30,12 @@ impl ToDiagnostics for ApiError {
             }
             ApiErrorKind::Unauthorized => "Authentication failed: check the provider's `api_key` (or TELNYX_API_KEY): it must be a valid, active Telnyx API v2 key for this account.".to_string(),
             ApiErrorKind::Forbidden => "The API key is valid but not allowed to do this: check the key's account permissions (sub-accounts and restricted keys cannot manage every object).".to_string(),
+            // A collection (a create, a listing) is never missing at Telnyx: the base URL is wrong.
+            ApiErrorKind::NotFound if id.is_none() => format!(
+                "The API at the configured base URL has no `{} {}`: check the provider's `base_url` (or TELNYX_BASE_URL). \
+                 Telnyx's API is at {DEFAULT_BASE_URL}: a base URL must include the `/v2`.",
+                self.method, self.path
+            ),
             ApiErrorKind::NotFound => format!("The {target} does not exist (or is not visible to this API key)."),
             ApiErrorKind::Validation if self.status.is_none() => format!("{}.", self.message),
             ApiErrorKind::Validation => "Telnyx refused the request as invalid.".to_string(),
@@ -207,5 +214,18 @@ mod tests {
         assert!(d.0[0].detail.contains("interrupted") && d.0[0].detail.contains("HTTP 429"), "{}", d.0[0].detail);
         let none = full(ApiErrorKind::Cancelled, None, "POST", "/v2/fqdns", "{}", "");
         assert!(none.to_diagnostics("create", "telnyx_fqdn", None).0[0].detail.contains("no request was sent"));
+    }
+
+    #[test]
+    fn a_missing_collection_points_at_the_base_url() {
+        let e = full(ApiErrorKind::NotFound, Some(404), "POST", "/billing_groups", r#"{"errors":[]}"#, "");
+        let d = e.to_diagnostics("create", "telnyx_billing_group", None);
+        let detail = &d.iter().next().unwrap().detail;
+        assert!(detail.contains("`base_url`") && detail.contains("TELNYX_BASE_URL") && detail.contains("/v2"), "{detail}");
+        assert!(!detail.contains("does not exist"), "{detail}");
+        // An object of a collection that exists is simply gone.
+        let e = full(ApiErrorKind::NotFound, Some(404), "GET", "/v2/billing_groups/7", r#"{"errors":[]}"#, "");
+        let d = e.to_diagnostics("read", "telnyx_billing_group", Some("7"));
+        assert!(!d.iter().next().unwrap().detail.contains("base_url"));
     }
 }
