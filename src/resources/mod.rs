@@ -23,6 +23,7 @@ pub mod mapping;
 pub mod normalize;
 pub mod outbound_voice_profile;
 pub mod phone_number;
+pub mod phone_numbers_routing;
 pub mod registration_status;
 pub mod rest;
 
@@ -63,6 +64,9 @@ pub fn registry() -> (Resources, DataSources) {
         phone_number::PhoneNumber => phone_number::PhoneNumberResource,
     );
     // Data sources that are not one family's: any connection, all connections, registration status.
+    r.push(Arc::new(phone_numbers_routing::PhoneNumbersRouting::default()));
+    d.push(Arc::new(phone_numbers_routing::RoutingData));
+    d.push(Arc::new(phone_numbers_routing::RoutingsData));
     d.push(Arc::new(any_connection::AnyConnection::default()));
     d.push(Arc::new(connections::Connections::default()));
     d.push(Arc::new(registration_status::RegistrationStatus::default()));

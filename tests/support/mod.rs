@@ -114,7 +114,6 @@ impl Emulator {
         state.get(family).and_then(Json::as_array).cloned().unwrap_or_default()
     }
 
-    /// Total number of stored objects across all families.
     /// Objects of the account, not counting bulk phone-number jobs: those are history Telnyx
     /// keeps (and nobody deletes), not objects a configuration makes.
     pub fn object_count(&self) -> usize {

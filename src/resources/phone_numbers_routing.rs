@@ -1,0 +1,690 @@
+//! `telnyx_phone_numbers_routing` — many numbers the account owns, routed to one connection
+//! with shared settings, changed through Telnyx's bulk jobs instead of one PATCH per number.
+//! Endpoints: `GET /phone_numbers` (the account's numbers, and those of one connection),
+//! `POST /phone_numbers/jobs/update_phone_numbers`, `GET /phone_numbers/jobs/{id}`
+//! (voice-apps-and-e911.md §4).
+//!
+//! * Numbers are never bought or released: the release job (`…/delete_phone_numbers`) and a
+//!   number's `DELETE` are refused by the REST client itself (`telnyx::retry::never_sent`).
+//! * Before any write, the numbers to change are looked up in the account's listing: numbers
+//!   it does not own fail the apply, each named, and nothing is sent.
+//! * A change is one job per 1,000 numbers (the API's limit) and per distinct body, polled with
+//!   backoff until it ends (`job_timeout`), honouring Ctrl-C. Numbers a job could not change
+//!   are named in diagnostics with Telnyx's words and left out of state; those it changed are
+//!   kept, so the next apply sends only the rest. On the first apply (a create) they are
+//!   warnings and the refresh before the next plan drops them: a failed create is tainted by
+//!   Terraform, and its replacement would unroute every number the jobs did change.
+//! * Numbers removed from the set, and every number at destroy, are given back as the resource
+//!   found them, by job: the `connection_id`, and for the settings it manages the billing group,
+//!   customer reference and tags each number had before (recorded in `found`; a number that
+//!   had none is unrouted and cleared, `""` clearing as for `PATCH /phone_numbers/{id}`).
+//! * Read lists the connection's numbers (one request per 250): a number routed elsewhere, or
+//!   whose managed settings changed, drops out of `phone_numbers`, so the plan puts it back.
+//! * Import by connection id (every number routed to it, with the settings they all share) or by
+//!   a comma-separated list of E.164 numbers (which must share one connection). What an imported
+//!   number held before is not known: it is given back unrouted, with its own tags (those not
+//!   shared by every number) and no billing group or reference.
+//!
+//! Voice settings stay with `telnyx_phone_number` for now. A number managed here and by a
+//! `telnyx_phone_number` too is a mistake: the two would undo each other's changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use serde_json::{Value as Json, json};
+
+use super::diagnostics::ToDiagnostics;
+use super::outbound_voice_profile::is_e164;
+use super::rest::SchemaCell;
+use crate::provider::parse_duration;
+use crate::telnyx::client::{Client, Envelope};
+use crate::telnyx::error::ApiError;
+use tfplug::schema::{Attribute, Identity, map, nested_list, set, string};
+use tfplug::validate::Validator;
+use tfplug::{AttrPath, Ctx, DataSource, Diagnostic, Diagnostics, Failure, ListedObject, Resource, Schema, Type, Value};
+
+pub const TYPE_NAME: &str = "telnyx_phone_numbers_routing";
+const JOB: &str = "/phone_numbers/jobs/update_phone_numbers";
+/// §4.4: at most 1000 numbers per job.
+const PER_JOB: usize = 1000;
+const DEFAULT_JOB_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The settings a number is given or given back (what this resource manages of a number).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Settings {
+    connection_id: String,
+    billing_group_id: Option<String>,
+    customer_reference: Option<String>,
+    tags: Option<BTreeSet<String>>,
+}
+
+impl Settings {
+    /// A job body for these settings (`""` clears, as the PATCH takes it).
+    fn body(&self, numbers: &[String]) -> Json {
+        let mut b = json!({"phone_numbers": numbers, "connection_id": self.connection_id});
+        if let Some(g) = &self.billing_group_id {
+            b["billing_group_id"] = json!(g);
+        }
+        if let Some(r) = &self.customer_reference {
+            b["customer_reference"] = json!(r);
+        }
+        if let Some(t) = &self.tags {
+            b["tags"] = json!(t);
+        }
+        b
+    }
+}
+
+/// What a number held before this resource changed it, for what the resource manages.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Found {
+    connection_id: String,
+    billing_group_id: String,
+    customer_reference: String,
+    tags: BTreeSet<String>,
+}
+
+impl Found {
+    fn of(number: &Json) -> Found {
+        let s = |k: &str| number[k].as_str().unwrap_or_default().to_string();
+        Found {
+            connection_id: s("connection_id"),
+            billing_group_id: s("billing_group_id"),
+            customer_reference: s("customer_reference"),
+            tags: number["tags"].as_array().into_iter().flatten().filter_map(Json::as_str).map(str::to_string).collect(),
+        }
+    }
+    fn is_clean(&self) -> bool {
+        *self == Found::default()
+    }
+    fn from_value(v: &Value) -> Found {
+        let s = |k: &str| v.get(k).as_str().unwrap_or_default().to_string();
+        Found {
+            connection_id: s("connection_id"),
+            billing_group_id: s("billing_group_id"),
+            customer_reference: s("customer_reference"),
+            tags: strings(v.get("tags")),
+        }
+    }
+    fn to_value(&self) -> Value {
+        let mut m = BTreeMap::new();
+        m.insert("connection_id".to_string(), Value::string(&self.connection_id));
+        m.insert("billing_group_id".to_string(), Value::string(&self.billing_group_id));
+        m.insert("customer_reference".to_string(), Value::string(&self.customer_reference));
+        m.insert("tags".to_string(), Value::Set(self.tags.iter().map(Value::string).collect()));
+        Value::Object(m)
+    }
+}
+
+fn found_type() -> Type {
+    Type::object([
+        ("connection_id", Type::String),
+        ("billing_group_id", Type::String),
+        ("customer_reference", Type::String),
+        ("tags", Type::set(Type::String)),
+    ])
+}
+
+/// The strings of a set or list value.
+fn strings(v: &Value) -> BTreeSet<String> {
+    v.elements().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
+}
+
+fn string_set(items: impl IntoIterator<Item = String>) -> Value {
+    Value::Set(items.into_iter().map(Value::string).collect())
+}
+
+#[derive(Debug, Default)]
+pub struct PhoneNumbersRouting {
+    schema: SchemaCell,
+}
+
+fn schema() -> Schema {
+    Schema::new(
+        "Many phone numbers the account owns, routed to one connection with shared settings. Changes are sent as \
+         Telnyx's bulk jobs (one per 1,000 numbers) and refreshed from the connection's listing, so a thousand numbers \
+         take a handful of requests. Numbers are never bought or released: removed numbers (and every number on destroy) \
+         are given back as they were found.",
+    )
+    .attr(string("id").computed().keep_state().desc("The connection id the resource was created or imported with: a handle only."))
+    .attr(
+        set("phone_numbers", Type::String)
+            .required()
+            .validate(Validator::Length { min: 1, max: 100_000 })
+            .validate(Validator::Each(Box::new(Validator::Check { describe: "an E.164 number such as +13125550100", check: is_e164 })))
+            .desc("The numbers (E.164) routed to `connection_id`; every one must be owned by the account."),
+    )
+    .attr(string("connection_id").required().length(1, usize::MAX).desc("The connection or application the numbers are routed to."))
+    .attr(
+        string("billing_group_id")
+            .optional()
+            .validate(Validator::Uuid)
+            .desc("The billing group of every number. Unset: the numbers keep the group they have."),
+    )
+    .attr(
+        string("customer_reference")
+            .optional()
+            .length(1, 255)
+            .desc("The customer reference of every number. Unset: the numbers keep theirs."),
+    )
+    .attr(set("tags", Type::String).optional().desc(
+        "Tags every number carries, besides those it had before. Unset: the numbers' tags are left alone.",
+    ))
+    .attr(
+        string("job_timeout")
+            .optional()
+            .validate(Validator::Check { describe: "a duration such as `10m` or `1h`", check: |v| v.as_str().and_then(parse_duration).is_some() })
+            .desc("How long an apply waits for Telnyx's jobs to end (default `10m`). Numbers a job has not changed by then are left out of state; the next apply sends them again."),
+    )
+    .attr(map("found", found_type()).computed().desc(
+        "What each number held before this resource changed it (only numbers that were not unrouted and bare): what it is given back on removal.",
+    ))
+}
+
+/// The settings the configuration (or state) asks every number to have. `found` adds what a
+/// number had before to the tags it keeps.
+fn desired(v: &Value, found: Option<&Found>) -> Settings {
+    let opt = |k: &str| v.get(k).as_str().map(str::to_string);
+    Settings {
+        connection_id: opt("connection_id").unwrap_or_default(),
+        billing_group_id: opt("billing_group_id"),
+        customer_reference: opt("customer_reference"),
+        tags: v.get("tags").elements().map(|_| {
+            let mut t = strings(v.get("tags"));
+            if let Some(f) = found {
+                t.extend(f.tags.iter().cloned());
+            }
+            t
+        }),
+    }
+}
+
+/// What a number removed from the resource is given back.
+fn given_back(managed: &Value, found: &Found) -> Settings {
+    Settings {
+        connection_id: found.connection_id.clone(),
+        billing_group_id: managed.get("billing_group_id").as_str().map(|_| found.billing_group_id.clone()),
+        customer_reference: managed.get("customer_reference").as_str().map(|_| found.customer_reference.clone()),
+        tags: managed.get("tags").elements().map(|_| found.tags.clone()),
+    }
+}
+
+/// Whether a listed number holds the settings the state says it was given.
+fn holds(number: &Json, want: &Settings) -> bool {
+    let s = |k: &str| number[k].as_str().unwrap_or_default();
+    s("connection_id") == want.connection_id
+        && want.billing_group_id.as_deref().is_none_or(|g| s("billing_group_id") == g)
+        && want.customer_reference.as_deref().is_none_or(|r| s("customer_reference") == r)
+        && want.tags.as_ref().is_none_or(|t| {
+            let have: BTreeSet<&str> = number["tags"].as_array().into_iter().flatten().filter_map(Json::as_str).collect();
+            t.iter().all(|x| have.contains(x.as_str()))
+        })
+}
+
+fn found_map(state: &Value) -> BTreeMap<String, Found> {
+    state.get("found").entries().into_iter().flatten().map(|(k, v)| (k.clone(), Found::from_value(v))).collect()
+}
+
+fn api_failure(e: &ApiError, verb: &str) -> Failure {
+    Failure::new(e.to_diagnostics(verb, TYPE_NAME, None))
+}
+
+/// One job's outcome per number.
+#[derive(Debug, Default)]
+struct Outcome {
+    ok: BTreeSet<String>,
+    failed: Vec<(String, String)>,
+    /// Numbers whose job did not end in time, or was stopped.
+    unfinished: BTreeSet<String>,
+}
+
+/// Sends one job per body and 1,000 numbers, then polls them all until they end.
+async fn run_jobs(client: &Client, ctx: &Ctx, groups: BTreeMap<Settings, Vec<String>>, timeout: Duration) -> Result<Outcome, Failure> {
+    let mut out = Outcome::default();
+    let mut open: Vec<(String, Vec<String>)> = Vec::new();
+    for (settings, numbers) in groups {
+        for chunk in numbers.chunks(PER_JOB) {
+            let job = client.create(&ctx.stop, JOB, &settings.body(chunk), Envelope::Data).await.map_err(|e| {
+                let mut f = api_failure(&e, "update the numbers of");
+                if !open.is_empty() || !out.ok.is_empty() {
+                    f.diags.push(Diagnostic::warning(
+                        "Some jobs were sent",
+                        "Jobs sent before this error go on at Telnyx; the next plan shows what they changed.",
+                    ));
+                }
+                f
+            })?;
+            let id = job["id"].as_str().unwrap_or_default().to_string();
+            tracing::debug!(job = %id, numbers = chunk.len(), "phone numbers job sent");
+            open.push((id, chunk.to_vec()));
+        }
+    }
+    let started = Instant::now();
+    let mut wait = Duration::from_millis(200);
+    while !open.is_empty() {
+        if ctx.is_stopping() || started.elapsed() >= timeout {
+            break;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = ctx.stop.cancelled() => break,
+        }
+        wait = (wait * 3 / 2).min(Duration::from_secs(5));
+        let mut still = Vec::new();
+        for (id, numbers) in open {
+            let job = match client.get(&ctx.stop, &format!("/phone_numbers/jobs/{id}"), Envelope::Data).await {
+                Ok(j) => j,
+                Err(e) if ctx.is_stopping() => {
+                    tracing::debug!(job = %id, error = %e.message, "job poll stopped");
+                    still.push((id, numbers));
+                    continue;
+                }
+                Err(e) => return Err(api_failure(&e, "follow a job for")),
+            };
+            match job["status"].as_str() {
+                Some("completed" | "failed" | "expired") => {
+                    let ops = |k: &str| job[k].as_array().cloned().unwrap_or_default();
+                    for op in ops("successful_operations") {
+                        if let Some(n) = op["phone_number"].as_str() {
+                            out.ok.insert(n.to_string());
+                        }
+                    }
+                    for op in ops("failed_operations") {
+                        let why: Vec<String> = op["errors"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .map(|e| {
+                                let part = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+                                [part("title"), part("detail")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(": ")
+                            })
+                            .collect();
+                        out.failed.push((op["phone_number"].as_str().unwrap_or_default().to_string(), why.join("; ")));
+                    }
+                    // A number the job neither changed nor failed (an expired job): not done.
+                    for n in numbers {
+                        if !out.ok.contains(&n) && !out.failed.iter().any(|(f, _)| *f == n) {
+                            out.unfinished.insert(n);
+                        }
+                    }
+                }
+                _ => still.push((id, numbers)),
+            }
+        }
+        open = still;
+    }
+    for (_, numbers) in open {
+        out.unfinished.extend(numbers);
+    }
+    Ok(out)
+}
+
+/// Every number of the account, by E.164 (one listing walk: one request per 250 numbers).
+async fn account_numbers(client: &Client, ctx: &Ctx) -> Result<BTreeMap<String, Json>, Failure> {
+    let all = client.list_all(&ctx.stop, "/phone_numbers", &[]).await.map_err(|e| api_failure(&e, "list the numbers for"))?;
+    Ok(all.into_iter().filter_map(|n| Some((n["phone_number"].as_str()?.to_string(), n))).collect())
+}
+
+/// The numbers routed to one connection, by E.164.
+async fn routed_to(client: &Client, ctx: &Ctx, connection_id: &str) -> Result<BTreeMap<String, Json>, Failure> {
+    let all = client
+        .list_all(&ctx.stop, "/phone_numbers", &[("filter[connection_id]".to_string(), connection_id.to_string())])
+        .await
+        .map_err(|e| api_failure(&e, "read"))?;
+    Ok(all.into_iter().filter_map(|n| Some((n["phone_number"].as_str()?.to_string(), n))).collect())
+}
+
+/// The state of the numbers routed to one connection, with the settings they all share (a
+/// setting that differs between them is left unmanaged, null).
+fn state_of(ty: &Type, connection_id: &str, numbers: &BTreeMap<String, Json>) -> Value {
+    let shared = |k: &str| -> Value {
+        let vals: BTreeSet<&str> = numbers.values().map(|n| n[k].as_str().unwrap_or_default()).collect();
+        match vals.into_iter().collect::<Vec<_>>().as_slice() {
+            [v] if !v.is_empty() => Value::string(*v),
+            _ => Value::Null,
+        }
+    };
+    let common_tags = numbers.values().map(|n| Found::of(n).tags).reduce(|a, b| a.intersection(&b).cloned().collect()).unwrap_or_default();
+    let mut v = Value::null_object(ty);
+    v.set("id", Value::string(connection_id));
+    v.set("connection_id", Value::string(connection_id));
+    v.set("phone_numbers", string_set(numbers.keys().cloned()));
+    v.set("billing_group_id", shared("billing_group_id"));
+    v.set("customer_reference", shared("customer_reference"));
+    v.set("tags", if common_tags.is_empty() { Value::Null } else { string_set(common_tags.iter().cloned()) });
+    // What each number holds besides what the resource now manages is what it is given
+    // back: tags of its own (the shared ones are the resource's), no connection, no group.
+    let found: BTreeMap<String, Value> = numbers
+        .iter()
+        .filter_map(|(n, obj)| {
+            let own: BTreeSet<String> = Found::of(obj).tags.difference(&common_tags).cloned().collect();
+            (!own.is_empty()).then(|| (n.clone(), Found { tags: own, ..Found::default() }.to_value()))
+        })
+        .collect();
+    v.set("found", Value::Map(found));
+    v
+}
+
+/// The routings of the account: every connection that numbers are routed to, with its numbers
+/// (one connection's only, when `connection_id` is given).
+async fn routings(client: &Client, ctx: &Ctx, connection_id: Option<&str>) -> Result<BTreeMap<String, BTreeMap<String, Json>>, Failure> {
+    let numbers = match connection_id {
+        Some(c) => routed_to(client, ctx, c).await?,
+        None => account_numbers(client, ctx).await?,
+    };
+    let mut out: BTreeMap<String, BTreeMap<String, Json>> = BTreeMap::new();
+    for (n, obj) in numbers {
+        if let Some(c) = obj["connection_id"].as_str().filter(|c| !c.is_empty()) {
+            out.entry(c.to_string()).or_default().insert(n, obj);
+        }
+    }
+    Ok(out)
+}
+
+impl PhoneNumbersRouting {
+    /// Create and update: route what is new or changed, give back what was removed.
+    async fn apply(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure> {
+        let timeout = planned.get("job_timeout").as_str().and_then(parse_duration).unwrap_or(DEFAULT_JOB_TIMEOUT);
+        let want = strings(planned.get("phone_numbers"));
+        let held = strings(prior.get("phone_numbers"));
+        let mut found = found_map(prior);
+        let settings_changed = ["connection_id", "billing_group_id", "customer_reference", "tags"]
+            .iter()
+            .any(|k| !prior.is_null() && prior.get(k) != planned.get(k));
+        let to_route: BTreeSet<String> = if settings_changed { want.clone() } else { want.difference(&held).cloned().collect() };
+        let to_release: BTreeSet<String> = held.difference(&want).cloned().collect();
+
+        // Before any write: every number to change must be the account's; what it holds now
+        // is what it is given back later (numbers already held keep their first record).
+        if !to_route.is_empty() {
+            let account = account_numbers(client, ctx).await?;
+            let missing: Vec<&String> = to_route.iter().filter(|n| !account.contains_key(*n)).collect();
+            if !missing.is_empty() {
+                let mut d = Diagnostics::new();
+                for n in missing {
+                    d.push(
+                        Diagnostic::error(
+                            "Number not owned",
+                            format!(
+                                "The account does not own {n}: this resource routes numbers the account owns and never buys one. \
+                                 Remove it from `phone_numbers`, or order it first. Nothing was sent."
+                            ),
+                        )
+                        .at(AttrPath::attr("phone_numbers")),
+                    );
+                }
+                return Err(Failure::new(d));
+            }
+            for n in to_route.iter().filter(|n| !held.contains(*n)) {
+                let f = Found::of(&account[n]);
+                if f.is_clean() {
+                    found.remove(n);
+                } else {
+                    found.insert(n.clone(), f);
+                }
+            }
+        }
+
+        let mut groups: BTreeMap<Settings, Vec<String>> = BTreeMap::new();
+        for n in &to_route {
+            groups.entry(desired(planned, found.get(n))).or_default().push(n.clone());
+        }
+        let manager = if prior.is_null() { planned } else { prior };
+        for n in &to_release {
+            groups.entry(given_back(manager, &found.get(n).cloned().unwrap_or_default())).or_default().push(n.clone());
+        }
+        let outcome = run_jobs(client, ctx, groups, timeout).await?;
+
+        // In state: numbers held before and not touched, numbers routed now, and numbers
+        // whose release did not go through (so the next plan removes them again).
+        let mut in_state: BTreeSet<String> = if settings_changed { BTreeSet::new() } else { held.intersection(&want).cloned().collect() };
+        in_state.extend(to_route.iter().filter(|n| outcome.ok.contains(*n)).cloned());
+        in_state.extend(to_release.iter().filter(|n| !outcome.ok.contains(*n)).cloned());
+        // A create that fails is tainted by Terraform, and the replacement it then plans would
+        // unroute every number the jobs did change. So a create records every number and
+        // reports what did not go through as warnings: the refresh before the next plan drops
+        // those numbers from state, and the plan sends them again.
+        let creating = prior.is_null();
+        if creating {
+            in_state = want.clone();
+        }
+        found.retain(|n, _| in_state.contains(n) || to_route.contains(n));
+        let mut state = planned.clone();
+        if state.get("id").is_unknown() || state.get("id").is_null() {
+            state.set("id", planned.get("connection_id").clone());
+        }
+        state.set("phone_numbers", string_set(in_state));
+        state.set("found", Value::Map(found.iter().map(|(k, f)| (k.clone(), f.to_value())).collect()));
+        self.finish(state, &outcome, &to_release, creating)
+    }
+
+    /// The state, or the diagnostics of what did not go through with the state that did.
+    fn finish(&self, state: Value, outcome: &Outcome, released: &BTreeSet<String>, creating: bool) -> Result<Value, Failure> {
+        let mut d = Diagnostics::new();
+        let problem = |summary: String, detail: String| {
+            if creating { Diagnostic::warning(summary, detail) } else { Diagnostic::error(summary, detail) }
+        };
+        for (n, why) in &outcome.failed {
+            let verb = if released.contains(n) { "give back" } else { "route" };
+            d.push(
+                problem(
+                    format!("Could not {verb} {n}"),
+                    format!(
+                        "Telnyx's job did not change {n}: {why}. The numbers that changed are recorded; the next apply sends only the rest."
+                    ),
+                )
+                .at(AttrPath::attr("phone_numbers")),
+            );
+        }
+        if !outcome.unfinished.is_empty() {
+            let list: Vec<&str> = outcome.unfinished.iter().map(String::as_str).take(20).collect();
+            d.push(problem(
+                "Jobs did not end".to_string(),
+                format!(
+                    "Telnyx's jobs had not changed {} number(s) ({}{}) when the apply stopped waiting (`job_timeout`, or Ctrl-C). \
+                     They go on at Telnyx; the next plan reads where each number is and sends only what is still needed.",
+                    outcome.unfinished.len(),
+                    list.join(", "),
+                    if outcome.unfinished.len() > list.len() { ", …" } else { "" }
+                ),
+            ));
+        }
+        if d.is_empty() { Ok(state) } else { Err(Failure::new(d).with_state(state)) }
+    }
+
+    /// A state for an import id: a connection id, or E.164 numbers separated by commas.
+    async fn import_state(&self, client: &Client, ctx: &Ctx, id: &str) -> Result<Value, Failure> {
+        let id = id.trim();
+        let (connection_id, numbers) = if id.starts_with('+') {
+            let wanted: BTreeSet<String> = id.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            let account = account_numbers(client, ctx).await?;
+            let mut conns = BTreeSet::new();
+            let mut got = BTreeMap::new();
+            for n in &wanted {
+                let Some(obj) = account.get(n) else {
+                    return Err(Diagnostic::error("Cannot import", format!("The account does not own {n}.")).into());
+                };
+                conns.insert(obj["connection_id"].as_str().unwrap_or_default().to_string());
+                got.insert(n.clone(), obj.clone());
+            }
+            match conns.into_iter().collect::<Vec<_>>().as_slice() {
+                [c] if !c.is_empty() => (c.clone(), got),
+                _ => {
+                    return Err(Diagnostic::error(
+                        "Cannot import",
+                        "The numbers must all be routed to one connection (an unrouted number has nothing to import).",
+                    )
+                    .into());
+                }
+            }
+        } else {
+            (id.to_string(), routed_to(client, ctx, id).await?)
+        };
+        if numbers.is_empty() {
+            return Err(Diagnostic::error("Cannot import", format!("No number of the account is routed to {connection_id:?}.")).into());
+        }
+        let mut v = state_of(&self.schema().ty(), &connection_id, &numbers);
+        v.set("id", Value::string(id));
+        Ok(v)
+    }
+}
+
+#[async_trait]
+impl Resource<Client> for PhoneNumbersRouting {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        self.schema.get(schema).clone()
+    }
+
+    async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {
+        self.apply(client, ctx, &Value::Null, planned).await
+    }
+
+    /// The connection's listing: numbers no longer routed here with the managed settings drop
+    /// out of `phone_numbers`, so the plan routes them back.
+    async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
+        let Some(conn) = state.get("connection_id").as_str() else { return Ok(Some(state.clone())) };
+        let listed = routed_to(client, ctx, conn).await?;
+        let found = found_map(state);
+        let keep: Vec<String> = strings(state.get("phone_numbers"))
+            .into_iter()
+            .filter(|n| listed.get(n).is_some_and(|obj| holds(obj, &desired(state, found.get(n)))))
+            .collect();
+        let mut s = state.clone();
+        s.set("phone_numbers", string_set(keep));
+        Ok(Some(s))
+    }
+
+    async fn update(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure> {
+        self.apply(client, ctx, prior, planned).await
+    }
+
+    /// Every number is given back as it was found, by job; none is released.
+    async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {
+        let timeout = state.get("job_timeout").as_str().and_then(parse_duration).unwrap_or(DEFAULT_JOB_TIMEOUT);
+        let found = found_map(state);
+        let mut groups: BTreeMap<Settings, Vec<String>> = BTreeMap::new();
+        let numbers = strings(state.get("phone_numbers"));
+        for n in &numbers {
+            groups.entry(given_back(state, &found.get(n).cloned().unwrap_or_default())).or_default().push(n.clone());
+        }
+        let outcome = run_jobs(client, ctx, groups, timeout).await?;
+        let left: BTreeSet<String> = numbers.iter().filter(|n| !outcome.ok.contains(*n)).cloned().collect();
+        if left.is_empty() {
+            return Ok(());
+        }
+        let mut s = state.clone();
+        s.set("phone_numbers", string_set(left));
+        self.finish(s, &outcome, &numbers, false).map(drop)
+    }
+
+    async fn import(&self, client: &Client, ctx: &Ctx, id: &str) -> Result<Value, Failure> {
+        self.import_state(client, ctx, id).await
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Some(super::common::id_identity())
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(Schema::new("The routings of the account: one per connection that numbers are routed to.").attr(list_filter()))
+    }
+
+    async fn list(&self, client: &Client, ctx: &Ctx, config: &Value, limit: usize) -> Result<Vec<ListedObject>, Failure> {
+        let ty = self.schema().ty();
+        let all = routings(client, ctx, config.get("connection_id").as_str()).await?;
+        Ok(all
+            .iter()
+            .take(limit)
+            .map(|(c, numbers)| ListedObject { display_name: format!("{c} ({} numbers)", numbers.len()), state: state_of(&ty, c, numbers) })
+            .collect())
+    }
+}
+
+fn list_filter() -> Attribute {
+    string("connection_id").optional().desc("Only the numbers routed to this connection.")
+}
+
+/// The settings shared by numbers routed to one connection, as a data source reads them.
+fn routing_attrs() -> Vec<Attribute> {
+    vec![
+        string("connection_id").computed().desc("The connection the numbers are routed to."),
+        set("phone_numbers", Type::String).computed().desc("The numbers (E.164) routed to it."),
+        string("billing_group_id").computed().desc("The billing group every one of them has; null when they differ or have none."),
+        string("customer_reference").computed().desc("The customer reference every one of them has; null when they differ or have none."),
+        set("tags", Type::String).computed().desc("The tags every one of them carries; null when none is shared."),
+    ]
+}
+
+/// `telnyx_phone_numbers_routing` data source: the numbers routed to one connection.
+#[derive(Debug, Default)]
+pub struct RoutingData;
+
+#[async_trait]
+impl DataSource<Client> for RoutingData {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        let mut attrs = routing_attrs();
+        attrs[0] = string("connection_id").required().length(1, usize::MAX).desc("The connection whose numbers are read.");
+        Schema::new("The numbers routed to one connection, with the settings they share (an empty set when none is routed).")
+            .attr(string("id").computed().desc("The connection id."))
+            .attrs(attrs)
+    }
+
+    async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
+        let conn = config.get("connection_id").as_str().unwrap_or_default().to_string();
+        let numbers = routed_to(client, ctx, &conn).await?;
+        let full = state_of(&schema().ty(), &conn, &numbers);
+        let mut v = config.clone();
+        v.set("id", Value::string(&conn));
+        for k in ["phone_numbers", "billing_group_id", "customer_reference", "tags"] {
+            v.set(k, full.get(k).clone());
+        }
+        Ok(v)
+    }
+}
+
+/// `telnyx_phone_numbers_routings` data source: every routing of the account.
+#[derive(Debug, Default)]
+pub struct RoutingsData;
+
+#[async_trait]
+impl DataSource<Client> for RoutingsData {
+    fn type_name(&self) -> &'static str {
+        "telnyx_phone_numbers_routings"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new("The routings of the account: for each connection that numbers are routed to, its numbers and the settings they share.")
+            .attr(string("id").computed().desc("Always `routings`."))
+            .attr(list_filter())
+            .attr(nested_list("routings", routing_attrs()).computed().desc("One per connection, ordered by connection id."))
+    }
+
+    async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
+        let all = routings(client, ctx, config.get("connection_id").as_str()).await?;
+        let ty = schema().ty();
+        let items: Vec<Value> = all
+            .iter()
+            .map(|(c, numbers)| {
+                let full = state_of(&ty, c, numbers);
+                let mut m = BTreeMap::new();
+                for k in ["connection_id", "phone_numbers", "billing_group_id", "customer_reference", "tags"] {
+                    m.insert(k.to_string(), full.get(k).clone());
+                }
+                Value::Object(m)
+            })
+            .collect();
+        let mut v = config.clone();
+        v.set("id", Value::string("routings"));
+        v.set("routings", Value::List(items));
+        Ok(v)
+    }
+}

@@ -1,0 +1,253 @@
+//! telnyx_phone_numbers_routing through the real terraform binary against the emulator: many
+//! owned numbers routed to one connection by bulk jobs (one job per change), refreshed from the
+//! connection's listing, drift planned back, per-number job failures named and finished by the
+//! next apply, a number not owned refused before any write, import by connection id and by
+//! numbers, destroy that gives every number back as found and never releases one.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use reqwest::Method;
+use serde_json::{Value as Json, json};
+use support::{Emulator, Tf};
+
+fn e164(i: usize) -> String {
+    format!("+1312555{i:04}")
+}
+
+fn number(emu: &Emulator, n: &str) -> Json {
+    emu.objects("phone_numbers").into_iter().find(|o| o["phone_number"] == n).unwrap_or_else(|| panic!("{n} is gone"))
+}
+
+fn jobs_settings(emu: &Emulator, body: &Json) {
+    let r = reqwest::blocking::Client::new().post(format!("{}/_emulator/jobs", emu.url)).json(body).send().unwrap();
+    assert!(r.status().is_success(), "{}", r.text().unwrap_or_default());
+}
+
+fn config(numbers: &[String], extra: &str) -> String {
+    let list: Vec<String> = numbers.iter().map(|n| format!("\"{n}\"")).collect();
+    format!(
+        r#"
+provider "telnyx" {{}}
+
+resource "telnyx_fqdn_connection" "trunk" {{ connection_name = "e2e-routing" }}
+resource "telnyx_billing_group" "ops" {{ name = "e2e routing ops" }}
+
+resource "telnyx_phone_numbers_routing" "trunk" {{
+  phone_numbers    = [{}]
+  connection_id    = telnyx_fqdn_connection.trunk.id
+  billing_group_id = telnyx_billing_group.ops.id
+  tags             = ["trunk"]
+  {extra}
+}}
+"#,
+        list.join(", ")
+    )
+}
+
+/// POSTs of the job endpoint, and any request that would release a number.
+fn job_posts(emu: &Emulator) -> usize {
+    emu.count("POST", "/v2/phone_numbers/jobs/update_phone_numbers")
+}
+
+fn no_release(emu: &Emulator) {
+    let released: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|(m, p, _)| (m == "DELETE" && p.starts_with("/v2/phone_numbers")) || p.contains("delete_phone_numbers"))
+        .collect();
+    assert!(released.is_empty(), "a release was sent: {released:?}");
+}
+
+#[test]
+fn many_numbers_are_routed_by_jobs_kept_in_step_and_given_back_as_found() {
+    let emu = Emulator::start();
+    // 40 numbers; +13125550000 carries a tag of its own, which it keeps throughout.
+    let seed: Vec<Json> = (0..40)
+        .map(|i| if i == 0 { json!({"phone_number": e164(i), "tags": ["legacy"]}) } else { json!({"phone_number": e164(i)}) })
+        .collect();
+    emu.seed(&json!({"phone_numbers": seed}));
+    let tf = Tf::new(&emu);
+    let first: Vec<String> = (0..30).map(e164).collect();
+
+    // 30 numbers: one job, and one more for the number whose own tag it keeps (a job's tags
+    // replace a number's: Unknown 12, decided so in the emulator).
+    tf.config(&config(&first, ""));
+    emu.clear_requests();
+    tf.apply().ok();
+    assert_eq!(job_posts(&emu), 2, "{:?}", emu.requests());
+    let conn = tf.state_values("telnyx_fqdn_connection.trunk")["id"].as_str().unwrap().to_string();
+    let group = tf.state_values("telnyx_billing_group.ops")["id"].as_str().unwrap().to_string();
+    for n in &first {
+        let o = number(&emu, n);
+        assert_eq!((o["connection_id"].as_str(), o["billing_group_id"].as_str()), (Some(conn.as_str()), Some(group.as_str())), "{n}");
+    }
+    assert_eq!(number(&emu, &e164(0))["tags"], json!(["legacy", "trunk"]));
+    assert_eq!(number(&emu, &e164(1))["tags"], json!(["trunk"]));
+    // The refresh reads the connection's numbers from its listing, not one request per number.
+    emu.clear_requests();
+    tf.assert_no_changes();
+    let reads = emu.count("GET", "/v2/phone_numbers");
+    assert!(reads <= 4, "{reads} reads of numbers: {:?}", emu.requests());
+
+    // Add 5, remove 5: one job each way; the removed are unrouted and bare again.
+    let second: Vec<String> = std::iter::once(0).chain(6..35).map(e164).collect();
+    tf.config(&config(&second, ""));
+    emu.clear_requests();
+    tf.apply().ok();
+    assert_eq!(job_posts(&emu), 2, "{:?}", emu.requests());
+    tf.assert_no_changes();
+    let gone = number(&emu, &e164(1));
+    assert_eq!((gone["connection_id"].as_str(), gone["billing_group_id"].as_str(), gone["tags"].clone()), (None, None, json!([])));
+    assert!(number(&emu, &e164(5))["connection_id"].is_null());
+    assert_eq!(number(&emu, &e164(34))["connection_id"], conn.as_str());
+
+    // A number moved out of band shows in the plan and is routed back.
+    let moved = number(&emu, &e164(10));
+    let (status, _) =
+        emu.api(Method::PATCH, &format!("/phone_numbers/{}", moved["id"].as_str().unwrap()), Some(json!({"connection_id": ""})));
+    assert_eq!(status, 200);
+    let plan = tf.plan();
+    assert!(plan.stdout.contains("1 to change") && plan.stdout.contains(&e164(10)), "{}", plan.all());
+    tf.apply().ok();
+    assert_eq!(number(&emu, &e164(10))["connection_id"], conn.as_str());
+    tf.assert_no_changes();
+
+    // A job in which 3 numbers fail: those are named, the rest are in state, and the next
+    // apply sends only the three.
+    let third: Vec<String> = std::iter::once(0).chain(6..40).map(e164).collect();
+    let failing = [e164(36), e164(37), e164(38)];
+    jobs_settings(
+        &emu,
+        &json!({"fail": {failing[0].clone(): "HD voice is not available", failing[1].clone(): "HD voice is not available", failing[2].clone(): "HD voice is not available"}}),
+    );
+    tf.config(&config(&third, ""));
+    let r = tf.apply();
+    assert_ne!(r.code, 0, "{}", r.all());
+    for n in &failing {
+        assert!(r.all().contains(&format!("Could not route {n}")), "{}", r.all());
+    }
+    let held: Vec<String> = tf.state_values("telnyx_phone_numbers_routing.trunk")["phone_numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert!(held.contains(&e164(35)) && held.contains(&e164(39)) && !held.iter().any(|n| failing.contains(n)), "{held:?}");
+    jobs_settings(&emu, &json!({"fail": {}}));
+    emu.clear_requests();
+    tf.apply().ok();
+    let sent: Vec<_> = emu.requests().into_iter().filter(|(m, p, _)| m == "POST" && p.contains("/jobs/")).collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(number(&emu, &e164(37))["connection_id"], conn.as_str());
+    tf.assert_no_changes();
+
+    // Import by connection id, then by numbers: both plan clean.
+    tf.state_rm("telnyx_phone_numbers_routing.trunk").ok();
+    tf.import("telnyx_phone_numbers_routing.trunk", &conn).ok();
+    tf.assert_no_changes();
+    tf.state_rm("telnyx_phone_numbers_routing.trunk").ok();
+    let by_numbers: Vec<String> = std::iter::once(0).chain(6..40).map(e164).collect();
+    tf.import("telnyx_phone_numbers_routing.trunk", &by_numbers.join(",")).ok();
+    tf.assert_no_changes();
+
+    // Destroy: every number still owned, unrouted, its own tags kept; nothing released.
+    tf.destroy().ok();
+    let numbers = emu.objects("phone_numbers");
+    assert_eq!(numbers.len(), 40);
+    assert!(numbers.iter().all(|o| o["connection_id"].is_null() && o["billing_group_id"].is_null()), "{numbers:?}");
+    assert!(numbers.iter().all(|o| o["tags"] == json!([]) || o["phone_number"] == e164(0)), "{numbers:?}");
+    assert_eq!(number(&emu, &e164(0))["tags"], json!(["legacy"]), "its own tag survives import and destroy");
+    no_release(&emu);
+}
+
+#[test]
+fn a_number_the_account_does_not_own_is_refused_before_any_write() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": [{"phone_number": e164(1)}]}));
+    let tf = Tf::new(&emu);
+    tf.config(&config(&[e164(1), "+13125559999".to_string()], ""));
+    let r = tf.apply();
+    assert_ne!(r.code, 0);
+    assert!(r.all().contains("does not own +13125559999"), "{}", r.all());
+    assert_eq!(job_posts(&emu), 0);
+    assert!(number(&emu, &e164(1))["connection_id"].is_null());
+    tf.destroy().ok();
+    no_release(&emu);
+}
+
+#[test]
+fn invalid_numbers_fail_at_plan_without_api_calls() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    tf.config(&config(&["3125550100".to_string()], r#"job_timeout = "soon""#));
+    let r = tf.plan();
+    assert_ne!(r.code, 0);
+    assert!(r.all().contains("phone_numbers") && r.all().contains("E.164"), "{}", r.all());
+    assert!(r.all().contains("job_timeout"), "{}", r.all());
+    assert!(emu.requests().is_empty(), "{:?}", emu.requests());
+}
+
+#[test]
+fn data_sources_read_the_routings_of_the_account() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": (0..4).map(|i| json!({"phone_number": e164(i)})).collect::<Vec<_>>()}));
+    let tf = Tf::new(&emu);
+    let routed: Vec<String> = (0..3).map(e164).collect();
+    let data = r#"
+  }
+
+data "telnyx_phone_numbers_routing" "trunk" {
+  connection_id = telnyx_phone_numbers_routing.trunk.connection_id
+  depends_on    = [telnyx_phone_numbers_routing.trunk]
+}
+
+data "telnyx_phone_numbers_routings" "all" {
+  depends_on = [telnyx_phone_numbers_routing.trunk]
+}
+
+output "routed" {
+  value = sort(data.telnyx_phone_numbers_routing.trunk.phone_numbers)
+}
+
+output "per_connection" {
+  value = { for r in data.telnyx_phone_numbers_routings.all.routings : r.connection_id => length(r.phone_numbers) }
+}
+
+output "shared_group" {
+  value = data.telnyx_phone_numbers_routing.trunk.billing_group_id
+"#;
+    // The extra text closes the resource block early and opens the outputs (config() appends "}").
+    tf.config(&config(&routed, data));
+    tf.apply().ok();
+    let out: Json = serde_json::from_str(&tf.run(&["output", "-json"]).ok().stdout).unwrap();
+    assert_eq!(out["routed"]["value"], json!(routed));
+    let conn = tf.state_values("telnyx_fqdn_connection.trunk")["id"].as_str().unwrap().to_string();
+    assert_eq!(out["per_connection"]["value"], json!({conn: 3}));
+    assert_eq!(out["shared_group"]["value"], tf.state_values("telnyx_billing_group.ops")["id"]);
+    tf.destroy().ok();
+}
+
+#[test]
+fn a_job_that_outlasts_job_timeout_loses_nothing_and_the_next_apply_finishes() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": (0..5).map(|i| json!({"phone_number": e164(i)})).collect::<Vec<_>>()}));
+    let tf = Tf::new(&emu);
+    let numbers: Vec<String> = (0..5).map(e164).collect();
+    jobs_settings(&emu, &json!({"duration_ms": 600_000}));
+    tf.config(&config(&numbers, r#"job_timeout = "2s""#));
+    // A create that did not finish warns (an error would taint the resource, and its
+    // replacement would unroute what the jobs did change) and records every number; the
+    // refresh before the next plan drops those the job has not changed yet.
+    let r = tf.apply();
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.all().contains("Jobs did not end") && r.all().contains("job_timeout"), "{}", r.all());
+    jobs_settings(&emu, &json!({"duration_ms": 0}));
+    let plan = tf.plan();
+    assert!(plan.stdout.contains("1 to change") && !plan.stdout.contains("replace"), "{}", plan.all());
+    tf.apply().ok();
+    tf.assert_no_changes();
+    assert!(numbers.iter().all(|n| !number(&emu, n)["connection_id"].is_null()));
+    tf.destroy().ok();
+    no_release(&emu);
+}
