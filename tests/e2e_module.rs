@@ -52,7 +52,8 @@ fn module_used_twice_applies_plans_empty_and_destroys() {
     }
     let dc = &emu.objects("ip_connections")[0];
     assert_eq!(on("+13125550102")["connection_id"], dc["id"]);
-    assert_eq!(on("+13125550102")["tags"], serde_json::json!(["datacenter"]));
+    // The number keeps a tag of its own beside the trunk's, and gets it back alone on destroy.
+    assert_eq!(on("+13125550102")["tags"], serde_json::json!(["datacenter", "legacy"]));
     tf.assert_no_changes();
 
     let out = tf.run(&["output", "-json"]);
@@ -60,11 +61,14 @@ fn module_used_twice_applies_plans_empty_and_destroys() {
     let j: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(j["hq_connection_id"]["value"], conn["id"]);
     assert_eq!(j["datacenter_ip_ids"]["value"].as_object().unwrap().len(), 2);
-    assert_eq!(j["hq_numbers"]["value"].as_object().unwrap().len(), 2);
+    assert_eq!(j["hq_numbers"]["value"], serde_json::json!(["+13125550100", "+13125550101"]));
 
     tf.destroy().ok();
     assert_eq!(emu.object_count(), emu.objects("phone_numbers").len(), "only the account's numbers are left");
     assert!(emu.objects("phone_numbers").iter().all(|n| n["connection_id"].is_null()), "unrouted");
+    let legacy = emu.objects("phone_numbers").into_iter().find(|n| n["phone_number"] == "+13125550102").unwrap();
+    assert_eq!(legacy["tags"], serde_json::json!(["legacy"]), "given back as found");
+    assert_eq!(emu.count("POST", "/v2/phone_numbers/jobs/delete_phone_numbers"), 0, "never released");
     assert_eq!(emu.count("DELETE", "/v2/phone_numbers"), 0, "never released");
 }
 

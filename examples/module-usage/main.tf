@@ -61,5 +61,5 @@ output "datacenter_ip_ids" {
 }
 
 output "hq_numbers" {
-  value = module.hq.phone_number_ids
+  value = module.hq.phone_numbers
 }

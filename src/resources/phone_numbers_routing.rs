@@ -95,6 +95,23 @@ impl Found {
             tags: number["tags"].as_array().into_iter().flatten().filter_map(Json::as_str).map(str::to_string).collect(),
         }
     }
+    /// What a number holds besides what `managed` gives it: a number already routed where the
+    /// resource routes it (adopted from per-number resources, say) is given back unrouted.
+    fn besides(mut self, managed: &Value) -> Found {
+        let same = |have: &str, k: &str| !have.is_empty() && managed.get(k).as_str() == Some(have);
+        if same(&self.connection_id, "connection_id") {
+            self.connection_id.clear();
+        }
+        if same(&self.billing_group_id, "billing_group_id") {
+            self.billing_group_id.clear();
+        }
+        if same(&self.customer_reference, "customer_reference") {
+            self.customer_reference.clear();
+        }
+        let ours = strings(managed.get("tags"));
+        self.tags.retain(|t| !ours.contains(t));
+        self
+    }
     fn is_clean(&self) -> bool {
         *self == Found::default()
     }
@@ -417,7 +434,7 @@ impl PhoneNumbersRouting {
                 return Err(Failure::new(d));
             }
             for n in to_route.iter().filter(|n| !held.contains(*n)) {
-                let f = Found::of(&account[n]);
+                let f = Found::of(&account[n]).besides(planned);
                 if f.is_clean() {
                     found.remove(n);
                 } else {
@@ -686,5 +703,47 @@ impl DataSource<Client> for RoutingsData {
         v.set("id", Value::string("routings"));
         v.set("routings", Value::List(items));
         Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn managed() -> Value {
+        let mut v = Value::null_object(&schema().ty());
+        v.set("connection_id", Value::string("c1"));
+        v.set("billing_group_id", Value::string("g1"));
+        v.set("tags", string_set(["trunk".to_string()]));
+        v
+    }
+
+    #[test]
+    fn a_number_is_given_back_what_it_held_besides_what_the_resource_sets() {
+        // Adopted where the resource routes it (from per-number resources, say): given back unrouted.
+        let adopted = Found::of(&json!({"connection_id": "c1", "billing_group_id": "g1", "tags": ["trunk", "legacy"]})).besides(&managed());
+        assert_eq!(adopted, Found { tags: BTreeSet::from(["legacy".to_string()]), ..Found::default() });
+        // Found elsewhere: given back there.
+        let elsewhere = Found::of(&json!({"connection_id": "c9", "billing_group_id": "g9", "customer_reference": "r", "tags": []}));
+        assert_eq!(elsewhere.clone().besides(&managed()), elsewhere);
+        let back = given_back(&managed(), &elsewhere);
+        assert_eq!(
+            back.body(&["+13125550100".to_string()]),
+            json!({"phone_numbers": ["+13125550100"], "connection_id": "c9", "billing_group_id": "g9", "tags": []})
+        );
+        // A setting the resource does not manage is never sent.
+        let mut unmanaged = managed();
+        unmanaged.set("billing_group_id", Value::Null);
+        unmanaged.set("tags", Value::Null);
+        assert_eq!(given_back(&unmanaged, &Found::default()).body(&[]), json!({"phone_numbers": [], "connection_id": ""}));
+    }
+
+    #[test]
+    fn a_listed_number_holds_the_settings_when_it_carries_at_least_the_managed_tags() {
+        let want = desired(&managed(), None);
+        assert!(holds(&json!({"connection_id": "c1", "billing_group_id": "g1", "tags": ["trunk", "legacy"]}), &want));
+        assert!(!holds(&json!({"connection_id": "c1", "billing_group_id": "g1", "tags": ["legacy"]}), &want));
+        assert!(!holds(&json!({"connection_id": "c2", "billing_group_id": "g1", "tags": ["trunk"]}), &want));
+        assert!(!holds(&json!({"connection_id": "c1", "billing_group_id": null, "tags": ["trunk"]}), &want));
     }
 }

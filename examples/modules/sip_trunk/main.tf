@@ -71,12 +71,13 @@ resource "telnyx_ip" "this" {
   port          = each.value
 }
 
-# Numbers the account already owns, routed to the trunk's connection (never bought; destroying
-# the trunk unroutes them and leaves them in the account).
-resource "telnyx_phone_number" "this" {
-  for_each         = var.phone_numbers
-  phone_number     = each.value
+# Numbers the account already owns, routed to the trunk's connection by Telnyx's bulk jobs
+# (never bought; destroying the trunk gives them back as found and leaves them in the account).
+# Each number keeps tags of its own beside the trunk's.
+resource "telnyx_phone_numbers_routing" "this" {
+  count            = length(var.phone_numbers) > 0 ? 1 : 0
+  phone_numbers    = var.phone_numbers
   connection_id    = local.connection_id
   billing_group_id = var.billing_group_id
-  tags             = var.tags
+  tags             = length(var.tags) > 0 ? var.tags : null
 }

@@ -23,7 +23,7 @@ output "ip_ids" {
   value       = { for k, v in telnyx_ip.this : k => v.id }
 }
 
-output "phone_number_ids" {
-  description = "Ids of the routed phone numbers, by number."
-  value       = { for k, v in telnyx_phone_number.this : k => v.id }
+output "phone_numbers" {
+  description = "The numbers routed to the trunk (E.164): those the last apply routed and a refresh found in place."
+  value       = length(telnyx_phone_numbers_routing.this) > 0 ? telnyx_phone_numbers_routing.this[0].phone_numbers : toset([])
 }
