@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
+pub mod plugin;
+
 pub const API_KEY: &str = "e2e-test-key";
 
 pub fn workspace_root() -> PathBuf {
@@ -191,8 +193,9 @@ impl Run {
     pub fn all(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
+    /// Asserts that the command exited 0 (the output is in the message otherwise); returns the run.
     #[track_caller]
-    pub fn ok(&self) -> &Self {
+    pub fn assert_success(&self) -> &Self {
         assert_eq!(self.code, 0, "terraform failed:\n{}", self.all());
         self
     }

@@ -6,15 +6,13 @@
 //! emulator's request log.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::support::{Emulator, Tf};
 use serde_json::{Value as Json, json};
-use support::{Emulator, Tf};
 
 const TYPE: &str = "telnyx_outbound_voice_profile";
 const COLLECTION: &str = "/v2/outbound_voice_profiles";
@@ -428,7 +426,7 @@ fn request_logs_show_each_call_and_never_the_key() {
     let r2 = tf.apply();
     r2.ok();
     for out in [r.all(), r2.all()] {
-        assert!(!out.contains(support::API_KEY), "the API key leaked into the logs");
+        assert!(!out.contains(crate::support::API_KEY), "the API key leaked into the logs");
     }
     let log = r2.all();
     let calls: Vec<&str> = log.lines().filter(|l| l.contains("telnyx api call")).collect();

@@ -47,16 +47,13 @@
 //! | `StopProvider` | all, on interrupt (Ctrl-C), then waits for in-flight calls | error logged | empty `Error` = stopped |
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/plugin.rs"]
-mod plugin;
-mod support;
-
+use crate::support::plugin;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use crate::support::{API_KEY, Emulator};
 use plugin::Plugin;
 use serde_json::{Value as Json, json};
-use support::{API_KEY, Emulator};
 use tfplug::proto::plugin as gp;
 use tfplug::proto::tfplugin6 as pb;
 use tfplug::proto::tfplugin6::provider_client::ProviderClient;

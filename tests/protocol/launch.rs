@@ -3,8 +3,7 @@
 //! magic-cookie check. No Terraform here: a Rust gRPC client plays its part.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/plugin.rs"]
-mod plugin;
+use crate::support::plugin;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

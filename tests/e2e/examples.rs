@@ -8,12 +8,10 @@
 //! every cross-reference is checked.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use support::{Emulator, Tf, workspace_root};
+use crate::support::{Emulator, Tf, workspace_root};
 
 fn read(rel: &str) -> Option<String> {
     std::fs::read_to_string(workspace_root().join(rel)).ok()

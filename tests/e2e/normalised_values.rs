@@ -3,11 +3,9 @@
 //! state: no diff, no "inconsistent result", through the real terraform binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::json;
-use support::{Emulator, Tf};
 
 fn config(start: &str, limit: &str) -> String {
     format!(

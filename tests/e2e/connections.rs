@@ -4,11 +4,9 @@
 //! validation, secrets kept out of logs, references to outbound voice profiles, data sources.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{Emulator, Tf};
 
 const PASSWORD: &str = "Sup3r-Secret-Passw0rd";
 const NEW_PASSWORD: &str = "An0ther-Secret-Passw0rd";

@@ -4,12 +4,10 @@
 //! `terraform` binary: a plan over objects changed and deleted out of band.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod support;
-
+use crate::support::{API_KEY, Emulator, Tf};
 use futures_util::StreamExt as _;
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{API_KEY, Emulator, Tf};
 use terraform_provider_telnyx::telnyx::batch::BatchRead;
 use terraform_provider_telnyx::telnyx::client::{Client, Envelope, Secret, Settings};
 use tfplug::Ctx;
@@ -461,8 +459,7 @@ fn a_small_state_in_a_large_account_and_a_failed_listing_through_terraform() {
 
 // ---- over the plugin protocol: a write, then a read, in one provider process -------------------
 
-#[path = "support/plugin.rs"]
-mod plugin;
+use crate::support::plugin;
 
 /// Terraform runs each walk (plan, apply) in provider processes of its own, so no command of
 /// Terraform 1.0.3 reads an object after writing it in one process; a Terraform client may

@@ -3,11 +3,9 @@
 //! authentication errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::json;
-use support::{Emulator, Tf};
 
 const FULL: &str = r#"
 provider "telnyx" {}

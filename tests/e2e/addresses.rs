@@ -4,11 +4,9 @@
 //! configuration with 50 IPs and 10 FQDNs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{Emulator, Tf};
 
 fn fqdn_config(conn: &str, fqdn: &str, port: u16) -> String {
     format!(

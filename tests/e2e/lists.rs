@@ -5,13 +5,11 @@
 //! at most 2 objects a page), and plan-time validation of the filter arguments.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{Emulator, Tf};
 
 fn created(emu: &Emulator, path: &str, body: Json) -> String {
     let (st, b) = emu.api(Method::POST, path, Some(body));

@@ -3,11 +3,9 @@
 //! its input validation failing at plan with no API call.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::path::Path;
 
-use support::{Emulator, Tf, workspace_root};
+use crate::support::{Emulator, Tf, workspace_root};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

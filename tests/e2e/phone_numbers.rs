@@ -4,11 +4,9 @@
 //! validation, destroy that unroutes and never releases; billing group lifecycle; data sources.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{Emulator, Tf};
 
 const NUMBERS: [&str; 3] = ["+13125550100", "+13125550101", "+13125550102"];
 
