@@ -108,7 +108,7 @@ output "all_ranges" {{ value = length(data.telnyx_access_ip_ranges.all.access_ip
         fqdn_conn = fc[0],
         ip_conn = ic[0],
     ));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let out: Json = serde_json::from_str(&tf.run(&["output", "-json"]).stdout).unwrap();
     let got = |name: &str| ids(&out[name]["value"]);
     assert_eq!(got("profiles"), set(&[&p[0], &p[1], &p[2]]));
@@ -314,7 +314,7 @@ output "any_all" {{ value = [for c in data.telnyx_connections.all.connections : 
         }
         tf.config(&config);
         emu.clear_requests();
-        tf.apply().ok();
+        tf.apply().assert_success();
         let out: Json = serde_json::from_str(&tf.run(&["output", "-json"]).stdout).unwrap();
         let got = |name: &str| ids(&out[name]["value"]);
         assert_eq!(got("cred_p"), set(&[&cred_p]), "ignoring filters: {ignoring}");

@@ -701,7 +701,7 @@ fn terraform_1_0_refuses_a_write_only_password_and_keeps_working_with_password()
     assert!(emu.requests().is_empty(), "no API call: {:?}", emu.requests());
 
     tf.config(&connection(r#"password        = "stored-secret-1""#));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let state = tf.state_values("telnyx_credential_connection.pbx");
     assert!(state["password_wo"].is_null() && state["password_wo_version"].is_null(), "{state}");
     assert_eq!(emu.objects("credential_connections")[0]["password"], "stored-secret-1");

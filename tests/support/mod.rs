@@ -298,7 +298,7 @@ impl Tf {
     /// `terraform show -json` of the state: the resource's values, by address.
     pub fn state_values(&self, addr: &str) -> Json {
         let r = self.run(&["show", "-json", "-no-color"]);
-        r.ok();
+        r.assert_success();
         let j: Json = serde_json::from_str(&r.stdout).unwrap();
         let resources = j["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
         resources.into_iter().find(|x| x["address"] == addr).map(|x| x["values"].clone()).unwrap_or(Json::Null)
@@ -342,7 +342,7 @@ impl Tf {
     /// The ids of every object of `type_name` in the state (`terraform show -json`), sorted.
     pub fn state_ids(&self, type_name: &str) -> Vec<String> {
         let r = self.run(&["show", "-json", "-no-color"]);
-        r.ok();
+        r.assert_success();
         let j: Json = serde_json::from_str(&r.stdout).unwrap();
         let resources = j["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
         let mut ids: Vec<String> = resources
