@@ -261,8 +261,9 @@ fn slow_api_trips_request_timeout_with_a_clear_error_and_no_orphan() {
     assert!(out.contains("terraform import"), "{out}");
     // 1 s per attempt, not the API's 3 s: the create, the lookup and its one retry.
     assert!(r.duration < Duration::from_secs(20), "{:?}", r.duration);
-    // Whatever the API holds is in state: here the client gave up before the API acted.
-    std::thread::sleep(Duration::from_millis(3200));
+    // Whatever the API holds is in state: here the client gave up before the API acted. The
+    // abandoned requests enter the log when the emulator drops them.
+    emu.wait_idle();
     let counts = call_counts(&emu, "slow api");
     assert_eq!(n(&counts, "create", 0), 1, "one create, abandoned by the client");
     assert_eq!(n(&counts, "list", 0), 2, "the lookup and its one retry (max_retries = 1)");
@@ -283,7 +284,8 @@ fn timeout_after_the_work_is_adopted() {
     tf.config(&profiles(1, "late", FAST_TIMEOUT));
     tf.apply().assert_success();
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 1, "the timed-out create's object is in state");
-    std::thread::sleep(Duration::from_millis(2500));
+    // The create's entry is written when its late answer is dropped or sent.
+    emu.wait_idle();
     let counts = call_counts(&emu, "timeout after commit");
     assert_eq!(n(&counts, "create", 200), 1, "one create (answered too late)");
     assert_eq!(n(&counts, "list", 200), 1, "found by name");

@@ -319,6 +319,38 @@ impl Emulator {
         log["data"].as_array().cloned().unwrap_or_default()
     }
 
+    /// Polls the request log until `done` holds for it; returns that log. Fails after 60 s,
+    /// naming `what` (what the test was waiting for).
+    #[track_caller]
+    pub fn wait_for_log(&self, what: &str, done: impl Fn(&[Json]) -> bool) -> Vec<Json> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let log = self.request_log();
+            if done(&log) {
+                return log;
+            }
+            assert!(Instant::now() < deadline, "waited 60 s for {what}; request log: {log:#?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until every request the emulator received has ended and is in the request log
+    /// (one a client gave up on ends when the emulator notices, or when its latency is over).
+    /// Fails after 60 s.
+    #[track_caller]
+    pub fn wait_idle(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let log: Json = self.http.get(format!("{}/_emulator/requests", self.url)).send().unwrap().json().unwrap();
+            let in_flight = log["in_flight"].as_u64().expect("the emulator reports in_flight");
+            if in_flight == 0 {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{in_flight} requests still in flight after 60 s");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Drops every queued fault rule.
     pub fn clear_faults(&self) {
         let r = self.http.delete(format!("{}/_emulator/faults", self.url)).send().unwrap();
