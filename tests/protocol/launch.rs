@@ -126,7 +126,7 @@ async fn clients_without_the_pinned_certificate_are_refused() {
 
 /// A launcher that sets the cookie variable but not Terraform's value is not Terraform: the
 /// plugin explains itself and refuses (run by a person, without the variable, it prints its
-/// help: tests/cli.rs).
+/// help: cli.rs).
 #[test]
 fn with_a_wrong_magic_cookie_it_explains_and_exits_1() {
     let out = Command::new(BIN).env("TF_PLUGIN_MAGIC_COOKIE", "not-terraform").stdin(Stdio::null()).output().unwrap();

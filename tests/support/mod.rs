@@ -309,7 +309,7 @@ impl Tf {
     }
 }
 
-// ---- fault-injection helpers (tests/e2e_faults.rs) -------------------------------------------
+// ---- fault-injection helpers (tests/e2e/faults.rs) -------------------------------------------
 
 impl Emulator {
     /// The full request log, one entry per `/v2` request: method, path, query, status (0: no
