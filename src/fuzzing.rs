@@ -1,5 +1,5 @@
 //! Entry points of the fuzz targets in `fuzz/` (cargo fuzz, nightly), kept in the library so
-//! that `tests/fuzz_corpus.rs` replays the committed corpus through the very same code on
+//! that `tests/offline/fuzz_corpus.rs` replays the committed corpus through the very same code on
 //! stable Rust. Each takes arbitrary bytes, must never panic, hang or allocate without bound,
 //! and panics (an assertion) only where the provider itself is wrong.
 //!
@@ -251,7 +251,7 @@ fn read_twice(name: &str, attrs: &[Attribute], ty: &Type, obj: &Json) {
 
 /// Starting inputs for a target (`msgpack_value`, `upgrade_state`, `api_response`), made from
 /// the schemas themselves: for each, a null value, an example filling every attribute, and
-/// (msgpack) the same with unknowns. `tests/fuzz_corpus.rs` writes them out on request.
+/// (msgpack) the same with unknowns. `tests/offline/fuzz_corpus.rs` writes them out on request.
 pub fn seeds(target: &str) -> Vec<Vec<u8>> {
     let with = |i: usize, mode: Option<u8>, body: &[u8]| {
         let mut out = vec![u8::try_from(i).unwrap_or(u8::MAX)];

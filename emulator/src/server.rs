@@ -13,6 +13,8 @@
 //! `at_ms` (arrival, milliseconds since the emulator started), `done_ms` (answered or
 //! abandoned), `conn` (connection number: keep-alive reuse shows as repeats), `user_agent`,
 //! `accept_encoding`, and `client_gone` when the client left before the answer. Never bodies.
+//! An entry is written when its request ends; `in_flight` next to the log counts requests
+//! received and not yet ended.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -87,6 +89,8 @@ pub struct State {
     pub store: Store,
     pub faults: VecDeque<Fault>,
     pub log: Vec<Json>,
+    /// `/v2` requests received and not yet in the log (being served, or waiting out latency).
+    pub in_flight: usize,
 }
 
 #[derive(Debug)]
@@ -167,6 +171,7 @@ async fn handle(shared: Arc<Shared>, abort: Arc<Notify>, conn: u64, req: Request
     let response = if let Some(rest) = path.strip_prefix("/_emulator/") {
         control(&shared, &method, rest, &body)
     } else if path == "/v2" || path.starts_with("/v2/") {
+        shared.lock().in_flight += 1;
         let log = RequestLog { shared: &shared, entry, fault: None, due: 0, logged: false };
         let mut r = api_call(&shared, log, &abort, &method, &path, &query, &auth, &body).await;
         // Like Telnyx, every answer carries a request id (for support tickets and logs).
@@ -229,6 +234,7 @@ impl RequestLog<'_> {
         let mut e = self.entry.take();
         let done_ms = self.shared.now_ms();
         let mut st = self.shared.lock();
+        st.in_flight = st.in_flight.saturating_sub(1);
         let seq = st.log.len() + 1;
         if let Json::Object(m) = &mut e {
             m.insert("seq".into(), json!(seq));
@@ -359,7 +365,7 @@ fn control(shared: &Shared, method: &Method, rest: &str, body: &Bytes) -> Respon
                 Err(e) => respond(422, &json!({"error": e})),
             }
         }
-        ("GET", "requests") => respond(200, &json!({"data": st.log})),
+        ("GET", "requests") => respond(200, &json!({"data": st.log, "in_flight": st.in_flight})),
         ("DELETE", "requests") => {
             st.log.clear();
             respond(200, &json!({"data": []}))

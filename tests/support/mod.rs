@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
+pub mod plugin;
+
 pub const API_KEY: &str = "e2e-test-key";
 
 pub fn workspace_root() -> PathBuf {
@@ -195,8 +197,9 @@ impl Run {
     pub fn all(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
+    /// Asserts that the command exited 0 (the output is in the message otherwise); returns the run.
     #[track_caller]
-    pub fn ok(&self) -> &Self {
+    pub fn assert_success(&self) -> &Self {
         assert_eq!(self.code, 0, "terraform failed:\n{}", self.all());
         self
     }
@@ -299,7 +302,7 @@ impl Tf {
     /// `terraform show -json` of the state: the resource's values, by address.
     pub fn state_values(&self, addr: &str) -> Json {
         let r = self.run(&["show", "-json", "-no-color"]);
-        r.ok();
+        r.assert_success();
         let j: Json = serde_json::from_str(&r.stdout).unwrap();
         let resources = j["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
         resources.into_iter().find(|x| x["address"] == addr).map(|x| x["values"].clone()).unwrap_or(Json::Null)
@@ -310,7 +313,7 @@ impl Tf {
     }
 }
 
-// ---- fault-injection helpers (tests/e2e_faults.rs) -------------------------------------------
+// ---- fault-injection helpers (tests/e2e/faults.rs) -------------------------------------------
 
 impl Emulator {
     /// The full request log, one entry per `/v2` request: method, path, query, status (0: no
@@ -318,6 +321,38 @@ impl Emulator {
     pub fn request_log(&self) -> Vec<Json> {
         let log: Json = self.http.get(format!("{}/_emulator/requests", self.url)).send().unwrap().json().unwrap();
         log["data"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Polls the request log until `done` holds for it; returns that log. Fails after 60 s,
+    /// naming `what` (what the test was waiting for).
+    #[track_caller]
+    pub fn wait_for_log(&self, what: &str, done: impl Fn(&[Json]) -> bool) -> Vec<Json> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let log = self.request_log();
+            if done(&log) {
+                return log;
+            }
+            assert!(Instant::now() < deadline, "waited 60 s for {what}; request log: {log:#?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until every request the emulator received has ended and is in the request log
+    /// (one a client gave up on ends when the emulator notices, or when its latency is over).
+    /// Fails after 60 s.
+    #[track_caller]
+    pub fn wait_idle(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let log: Json = self.http.get(format!("{}/_emulator/requests", self.url)).send().unwrap().json().unwrap();
+            let in_flight = log["in_flight"].as_u64().expect("the emulator reports in_flight");
+            if in_flight == 0 {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{in_flight} requests still in flight after 60 s");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Drops every queued fault rule.
@@ -343,7 +378,7 @@ impl Tf {
     /// The ids of every object of `type_name` in the state (`terraform show -json`), sorted.
     pub fn state_ids(&self, type_name: &str) -> Vec<String> {
         let r = self.run(&["show", "-json", "-no-color"]);
-        r.ok();
+        r.assert_success();
         let j: Json = serde_json::from_str(&r.stdout).unwrap();
         let resources = j["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
         let mut ids: Vec<String> = resources

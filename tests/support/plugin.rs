@@ -1,7 +1,7 @@
 //! The provider binary launched as Terraform's go-plugin client launches it: the environment,
 //! the handshake line on stdout, AutoMTLS with a pinned client certificate, gRPC over the unix
-//! socket with ALPN h2, and the go-plugin side services. Shared by tests/protocol.rs and
-//! tests/newer_clients.rs (each includes it with `#[path]`).
+//! socket with ALPN h2, and the go-plugin side services. Used by the protocol tests and
+//! one end-to-end test (`support::plugin`).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};

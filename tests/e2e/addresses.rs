@@ -4,11 +4,9 @@
 //! configuration with 50 IPs and 10 FQDNs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{Emulator, Tf};
 
 fn fqdn_config(conn: &str, fqdn: &str, port: u16) -> String {
     format!(
@@ -31,7 +29,7 @@ resource "telnyx_fqdn" "f" {{
 #[track_caller]
 fn assert_changes(tf: &Tf, summary: &str) {
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains(summary), "expected {summary:?}:\n{}", r.stdout);
 }
 
@@ -39,8 +37,8 @@ fn assert_changes(tf: &Tf, summary: &str) {
 #[track_caller]
 fn import_verify(tf: &Tf, addr: &str, id: &str) {
     let before = tf.state_values(addr);
-    tf.state_rm(addr).ok();
-    tf.import(addr, id).ok();
+    tf.state_rm(addr).assert_success();
+    tf.import(addr, id).assert_success();
     let after = tf.state_values(addr);
     assert_eq!(before, after, "import verify: state after import differs");
     tf.assert_no_changes();
@@ -63,7 +61,7 @@ fn fqdn_lifecycle() {
     let tf = Tf::new(&emu);
 
     tf.config(&fqdn_config("a", "sip.example.com", 5080));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let conn_a = emu.objects("fqdn_connections").iter().find(|c| c["connection_name"] == "e2e-fqdn-conn-a").unwrap()["id"].clone();
     let records = emu.objects("fqdns");
     assert_eq!(records.len(), 1);
@@ -101,7 +99,7 @@ fn fqdn_lifecycle() {
     out_of_band_delete(&emu, &tf, "fqdns", &id, "telnyx_fqdn.f");
     tf.assert_no_changes();
 
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -120,7 +118,7 @@ resource "telnyx_fqdn" "f" {
 }
 "#,
     );
-    tf.apply().ok();
+    tf.apply().assert_success();
     let v = tf.state_values("telnyx_fqdn.f");
     assert_eq!(v["port"], 5060, "the server's value lands in state");
     tf.assert_no_changes();
@@ -139,13 +137,13 @@ resource "telnyx_fqdn" "f" {
 "#,
     );
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("1 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     let moved = tf.state_values("telnyx_fqdn.f");
     assert_eq!((&moved["id"], &moved["fqdn"]), (&v["id"], &json!("_sip._tcp.example.com")));
     assert_eq!(moved["connection_id"], tf.state_values("telnyx_fqdn_connection.d")["id"]);
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -178,7 +176,7 @@ resource "telnyx_fqdn" "f" {{
         )
     };
     tf.config(&config("sip.example.com", "a", Some(5080)));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(tf.state_values("telnyx_fqdn.f")["port"], 5080);
 
     // Port left to Telnyx from now on, and the host name changes: the plan shows that change
@@ -211,7 +209,7 @@ resource "telnyx_fqdn" "f" {{
     assert_changes(&tf, "0 added, 1 changed, 0 destroyed");
     assert_eq!(emu.objects("fqdns")[0]["port"], 5090);
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -239,7 +237,7 @@ fn ip_lifecycle() {
 
     // Port unset: the server default lands in state, and the plan stays empty.
     tf.config(&ip_config("a", "192.0.2.10", None));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let ips = emu.objects("ips");
     assert_eq!(ips.len(), 1);
     let id = ips[0]["id"].as_str().unwrap().to_string();
@@ -272,7 +270,7 @@ fn ip_lifecycle() {
     out_of_band_delete(&emu, &tf, "ips", &id, "telnyx_ip.i");
     tf.assert_no_changes();
 
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -294,7 +292,7 @@ fn access_ip_range_lifecycle() {
     let tf = Tf::new(&emu);
 
     tf.config(&range_config("203.0.113.0/24", "office"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let ranges = emu.objects("access_ip_ranges");
     assert_eq!(ranges.len(), 1);
     let id = ranges[0]["id"].as_str().unwrap().to_string();
@@ -304,7 +302,7 @@ fn access_ip_range_lifecycle() {
 
     // The sync finishes (pending -> added): no diff, and a refresh records it.
     tf.assert_no_changes();
-    tf.run(&["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]).ok();
+    tf.run(&["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]).assert_success();
     assert_eq!(tf.state_values("telnyx_access_ip_range.r")["status"], "added");
     tf.assert_no_changes();
 
@@ -339,13 +337,13 @@ fn access_ip_range_lifecycle() {
 
     // Import by id (the API has no GET by id: the provider finds it by listing). Refresh
     // first, so the state compared holds the settled status, as the import reads it.
-    tf.run(&["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]).ok();
+    tf.run(&["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]).assert_success();
     import_verify(&tf, "telnyx_access_ip_range.r", &id);
 
     out_of_band_delete(&emu, &tf, "access_ip_ranges", &id, "telnyx_access_ip_range.r");
     tf.assert_no_changes();
 
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
     // Never a call the API does not have.
     assert_eq!(emu.count("GET", "/v2/access_ip_ranges/"), 0);
@@ -446,7 +444,7 @@ output "range_by_cidr" {{ value = data.telnyx_access_ip_range.by_cidr.id }}
 output "range_by_id" {{ value = data.telnyx_access_ip_range.by_id.description }}
 "#
     ));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let out: Json = serde_json::from_str(&tf.run(&["output", "-json"]).stdout).unwrap();
     assert_eq!(out["fqdn_by_key"]["value"], f2.as_str());
     assert_eq!(out["fqdn_by_id_port"]["value"], 5061);
@@ -512,7 +510,7 @@ resource "telnyx_fqdn" "host" {
 "#,
     );
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("62 added, 0 changed, 0 destroyed"), "{}", r.stdout);
     assert_eq!(emu.count("POST", "/v2/ips"), 50);
     assert_eq!(emu.count("POST", "/v2/fqdns"), 10);
@@ -526,7 +524,7 @@ resource "telnyx_fqdn" "host" {
     assert_eq!(hosts.len(), 10, "no duplicates");
     tf.assert_no_changes();
     assert_eq!(emu.count("POST", "/v2/"), 62, "planning again created nothing");
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -557,7 +555,7 @@ resource "telnyx_ip" "i" {
 resource "telnyx_access_ip_range" "r" { cidr_block = "192.0.2.0/28" }
 "#,
     );
-    tf.apply().ok();
+    tf.apply().assert_success();
     for (family, path) in [("fqdns", "/v2/fqdns"), ("ips", "/v2/ips"), ("access_ip_ranges", "/v2/access_ip_ranges")] {
         assert_eq!(emu.count("POST", path), 1, "{path}: the create was not sent again");
         let objs = emu.objects(family);
@@ -567,7 +565,7 @@ resource "telnyx_access_ip_range" "r" { cidr_block = "192.0.2.0/28" }
     assert_eq!(tf.state_values("telnyx_ip.i")["id"], emu.objects("ips")[0]["id"]);
     assert_eq!(tf.state_values("telnyx_access_ip_range.r")["id"], emu.objects("access_ip_ranges")[0]["id"]);
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 

@@ -3,11 +3,9 @@
 //! state: no diff, no "inconsistent result", through the real terraform binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::json;
-use support::{Emulator, Tf};
 
 fn config(start: &str, limit: &str) -> String {
     format!(
@@ -31,7 +29,7 @@ fn times_and_amounts_in_the_api_form_are_no_change() {
     let tf = Tf::new(&emu);
     tf.config(&config("08:00", "100"));
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(!r.all().contains("Remote value differs"), "{}", r.all());
     let held = &emu.objects("outbound_voice_profiles")[0];
     assert_eq!(
@@ -47,15 +45,15 @@ fn times_and_amounts_in_the_api_form_are_no_change() {
     // A real change is one: in the configuration, and behind Terraform's back.
     tf.config(&config("09:30", "100.5"));
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     assert!(!r.all().contains("Remote value differs"), "{}", r.all());
     assert_eq!(emu.objects("outbound_voice_profiles")[0]["calling_window"]["start_time"], "09:30:00.00Z");
     tf.assert_no_changes();
     let id = v["id"].as_str().unwrap();
     // An import reads Telnyx's forms; the configured forms plan no change against them.
-    tf.state_rm("telnyx_outbound_voice_profile.p").ok();
-    tf.import("telnyx_outbound_voice_profile.p", id).ok();
+    tf.state_rm("telnyx_outbound_voice_profile.p").assert_success();
+    tf.import("telnyx_outbound_voice_profile.p", id).assert_success();
     let imported = tf.state_values("telnyx_outbound_voice_profile.p");
     assert_eq!((&imported["calling_window"]["start_time"], &imported["daily_spend_limit"]), (&json!("09:30:00.00Z"), &json!("100.50")));
     tf.assert_no_changes();
@@ -68,9 +66,9 @@ fn times_and_amounts_in_the_api_form_are_no_change() {
     let r = tf.plan();
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stdout.contains(r#""101.00" -> "100.5""#), "{}", r.stdout);
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -87,24 +85,24 @@ fn decimals_keep_their_exact_value() {
         )
     };
     tf.config(&config("0.1"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(emu.objects("outbound_voice_profiles")[0]["max_destination_rate"], json!(0.1));
     tf.assert_no_changes();
     tf.config(&config("0.15"));
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     assert_eq!(emu.objects("outbound_voice_profiles")[0]["max_destination_rate"], json!(0.15));
     tf.assert_no_changes();
     let id = tf.state_values("telnyx_outbound_voice_profile.p")["id"].as_str().unwrap().to_string();
-    tf.state_rm("telnyx_outbound_voice_profile.p").ok();
-    tf.import("telnyx_outbound_voice_profile.p", &id).ok();
+    tf.state_rm("telnyx_outbound_voice_profile.p").assert_success();
+    tf.import("telnyx_outbound_voice_profile.p", &id).assert_success();
     tf.assert_no_changes();
     tf.config(&config("1e400"));
     let r = tf.plan();
     assert_eq!(r.code, 1, "out of range: {}", r.all());
     assert!(r.all().contains("max_destination_rate"), "{}", r.all());
     tf.config(&config("0.1"));
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }

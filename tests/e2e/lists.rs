@@ -5,13 +5,11 @@
 //! at most 2 objects a page), and plan-time validation of the filter arguments.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{Emulator, Tf};
 
 fn created(emu: &Emulator, path: &str, body: Json) -> String {
     let (st, b) = emu.api(Method::POST, path, Some(body));
@@ -110,7 +108,7 @@ output "all_ranges" {{ value = length(data.telnyx_access_ip_ranges.all.access_ip
         fqdn_conn = fc[0],
         ip_conn = ic[0],
     ));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let out: Json = serde_json::from_str(&tf.run(&["output", "-json"]).stdout).unwrap();
     let got = |name: &str| ids(&out[name]["value"]);
     assert_eq!(got("profiles"), set(&[&p[0], &p[1], &p[2]]));
@@ -316,7 +314,7 @@ output "any_all" {{ value = [for c in data.telnyx_connections.all.connections : 
         }
         tf.config(&config);
         emu.clear_requests();
-        tf.apply().ok();
+        tf.apply().assert_success();
         let out: Json = serde_json::from_str(&tf.run(&["output", "-json"]).stdout).unwrap();
         let got = |name: &str| ids(&out[name]["value"]);
         assert_eq!(got("cred_p"), set(&[&cred_p]), "ignoring filters: {ignoring}");

@@ -3,8 +3,7 @@
 //! magic-cookie check. No Terraform here: a Rust gRPC client plays its part.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/plugin.rs"]
-mod plugin;
+use crate::support::plugin;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -127,7 +126,7 @@ async fn clients_without_the_pinned_certificate_are_refused() {
 
 /// A launcher that sets the cookie variable but not Terraform's value is not Terraform: the
 /// plugin explains itself and refuses (run by a person, without the variable, it prints its
-/// help: tests/cli.rs).
+/// help: cli.rs).
 #[test]
 fn with_a_wrong_magic_cookie_it_explains_and_exits_1() {
     let out = Command::new(BIN).env("TF_PLUGIN_MAGIC_COOKIE", "not-terraform").stdin(Stdio::null()).output().unwrap();
@@ -159,6 +158,8 @@ async fn sigint_does_not_stop_a_plugin_under_terraform() {
     let (pem, der, key) = client_identity();
     let p = launch(&pem);
     let _ = Command::new("kill").args(["-INT", &p.child.id().to_string()]).status();
+    // A duration, not a wait for an event: a plugin that SIGINT stops would have stopped
+    // within 200 ms, and there is no event to wait for when it rightly does not.
     tokio::time::sleep(Duration::from_millis(200)).await;
     let ch = connect(&p, Some((&der, &key))).await.expect("still serving after SIGINT");
     let schema = ProviderClient::new(ch).max_decoding_message_size(64 << 20).get_provider_schema(pb::get_provider_schema::Request {}).await;
@@ -210,10 +211,13 @@ fn an_orphaned_plugin_exits() {
     let handshake = dir.join("handshake");
     let sockets = dir.join("sockets");
     std::fs::create_dir_all(&sockets).unwrap();
-    // The shell starts the plugin in the background and exits soon after (as a killed
-    // Terraform would, after the plugin started): the plugin's parent is gone.
+    // The shell starts the plugin in the background and exits once the plugin has written its
+    // handshake (as a killed Terraform would, after the plugin started): the plugin's parent
+    // is gone. The shell gives up waiting after 5 s; the handshake check below then fails.
+    let script =
+        r#""$0" > "$1" 2>/dev/null < /dev/null & echo $!; i=0; while [ ! -s "$1" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done"#;
     let out = Command::new("sh")
-        .args(["-c", r#""$0" > "$1" 2>/dev/null < /dev/null & echo $!; sleep 1"#, BIN, handshake.to_str().unwrap()])
+        .args(["-c", script, BIN, handshake.to_str().unwrap()])
         .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "6")
         .env("PLUGIN_CLIENT_CERT", &pem)

@@ -5,11 +5,9 @@
 //! numbers, destroy that gives every number back as found and never releases one.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{Emulator, Tf};
+use crate::support::{Emulator, Tf};
 
 fn e164(i: usize) -> String {
     format!("+1312555{i:04}")
@@ -74,7 +72,7 @@ fn many_numbers_are_routed_by_jobs_kept_in_step_and_given_back_as_found() {
     // replace a number's: Unknown 12, decided so in the emulator).
     tf.config(&config(&first, ""));
     emu.clear_requests();
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(job_posts(&emu), 2, "{:?}", emu.requests());
     let conn = tf.state_values("telnyx_fqdn_connection.trunk")["id"].as_str().unwrap().to_string();
     let group = tf.state_values("telnyx_billing_group.ops")["id"].as_str().unwrap().to_string();
@@ -94,7 +92,7 @@ fn many_numbers_are_routed_by_jobs_kept_in_step_and_given_back_as_found() {
     let second: Vec<String> = std::iter::once(0).chain(6..35).map(e164).collect();
     tf.config(&config(&second, ""));
     emu.clear_requests();
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(job_posts(&emu), 2, "{:?}", emu.requests());
     tf.assert_no_changes();
     let gone = number(&emu, &e164(1));
@@ -109,7 +107,7 @@ fn many_numbers_are_routed_by_jobs_kept_in_step_and_given_back_as_found() {
     assert_eq!(status, 200);
     let plan = tf.plan();
     assert!(plan.stdout.contains("1 to change") && plan.stdout.contains(&e164(10)), "{}", plan.all());
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(number(&emu, &e164(10))["connection_id"], conn.as_str());
     tf.assert_no_changes();
 
@@ -136,23 +134,23 @@ fn many_numbers_are_routed_by_jobs_kept_in_step_and_given_back_as_found() {
     assert!(held.contains(&e164(35)) && held.contains(&e164(39)) && !held.iter().any(|n| failing.contains(n)), "{held:?}");
     jobs_settings(&emu, &json!({"fail": {}}));
     emu.clear_requests();
-    tf.apply().ok();
+    tf.apply().assert_success();
     let sent: Vec<_> = emu.requests().into_iter().filter(|(m, p, _)| m == "POST" && p.contains("/jobs/")).collect();
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(number(&emu, &e164(37))["connection_id"], conn.as_str());
     tf.assert_no_changes();
 
     // Import by connection id, then by numbers: both plan clean.
-    tf.state_rm("telnyx_phone_numbers_routing.trunk").ok();
-    tf.import("telnyx_phone_numbers_routing.trunk", &conn).ok();
+    tf.state_rm("telnyx_phone_numbers_routing.trunk").assert_success();
+    tf.import("telnyx_phone_numbers_routing.trunk", &conn).assert_success();
     tf.assert_no_changes();
-    tf.state_rm("telnyx_phone_numbers_routing.trunk").ok();
+    tf.state_rm("telnyx_phone_numbers_routing.trunk").assert_success();
     let by_numbers: Vec<String> = std::iter::once(0).chain(6..40).map(e164).collect();
-    tf.import("telnyx_phone_numbers_routing.trunk", &by_numbers.join(",")).ok();
+    tf.import("telnyx_phone_numbers_routing.trunk", &by_numbers.join(",")).assert_success();
     tf.assert_no_changes();
 
     // Destroy: every number still owned, unrouted, its own tags kept; nothing released.
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     let numbers = emu.objects("phone_numbers");
     assert_eq!(numbers.len(), 40);
     assert!(numbers.iter().all(|o| o["connection_id"].is_null() && o["billing_group_id"].is_null()), "{numbers:?}");
@@ -172,7 +170,7 @@ fn a_number_the_account_does_not_own_is_refused_before_any_write() {
     assert!(r.all().contains("does not own +13125559999"), "{}", r.all());
     assert_eq!(job_posts(&emu), 0);
     assert!(number(&emu, &e164(1))["connection_id"].is_null());
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     no_release(&emu);
 }
 
@@ -219,13 +217,13 @@ output "shared_group" {
 "#;
     // The extra text closes the resource block early and opens the outputs (config() appends "}").
     tf.config(&config(&routed, data));
-    tf.apply().ok();
-    let out: Json = serde_json::from_str(&tf.run(&["output", "-json"]).ok().stdout).unwrap();
+    tf.apply().assert_success();
+    let out: Json = serde_json::from_str(&tf.run(&["output", "-json"]).assert_success().stdout).unwrap();
     assert_eq!(out["routed"]["value"], json!(routed));
     let conn = tf.state_values("telnyx_fqdn_connection.trunk")["id"].as_str().unwrap().to_string();
     assert_eq!(out["per_connection"]["value"], json!({conn: 3}));
     assert_eq!(out["shared_group"]["value"], tf.state_values("telnyx_billing_group.ops")["id"]);
-    tf.destroy().ok();
+    tf.destroy().assert_success();
 }
 
 #[test]
@@ -245,9 +243,9 @@ fn a_job_that_outlasts_job_timeout_loses_nothing_and_the_next_apply_finishes() {
     jobs_settings(&emu, &json!({"duration_ms": 0}));
     let plan = tf.plan();
     assert!(plan.stdout.contains("1 to change") && !plan.stdout.contains("replace"), "{}", plan.all());
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.assert_no_changes();
     assert!(numbers.iter().all(|n| !number(&emu, n)["connection_id"].is_null()));
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     no_release(&emu);
 }

@@ -4,11 +4,9 @@
 //! validation, destroy that unroutes and never releases; billing group lifecycle; data sources.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{Emulator, Tf};
 
 const NUMBERS: [&str; 3] = ["+13125550100", "+13125550101", "+13125550102"];
 
@@ -78,7 +76,7 @@ fn numbers_are_routed_moved_imported_and_unrouted_never_released() {
     // Route three numbers with a billing group and changed voice settings.
     tf.config(&trunk_config("main", "+13125559999"));
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("6 added, 0 changed, 0 destroyed"), "{}", r.stdout);
     let main = emu.objects("fqdn_connections").into_iter().find(|c| c["connection_name"] == "e2e-numbers-main").unwrap()["id"].clone();
     let group = emu.objects("billing_groups")[0]["id"].clone();
@@ -100,7 +98,7 @@ fn numbers_are_routed_moved_imported_and_unrouted_never_released() {
     emu.clear_requests();
     tf.config(&trunk_config("backup", "+13125559999"));
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     let backup = emu.objects("fqdn_connections").into_iter().find(|c| c["connection_name"] == "e2e-numbers-backup").unwrap()["id"].clone();
     assert_eq!(number(&emu, NUMBERS[1])["connection_id"], backup);
@@ -111,20 +109,20 @@ fn numbers_are_routed_moved_imported_and_unrouted_never_released() {
     emu.clear_requests();
     tf.config(&trunk_config("backup", "+13125558888"));
     let r = tf.apply();
-    assert!(r.ok().stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
+    assert!(r.assert_success().stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     assert_eq!(writes(&emu), [("PATCH".to_string(), format!("/v2/phone_numbers/{}/voice", ids[0]))]);
     assert_eq!(number(&emu, NUMBERS[0])["voice"]["call_forwarding"]["forwards_to"], "+13125558888");
     tf.assert_no_changes();
 
     // Import by E.164 number: the same state, an empty plan.
     let before = tf.state_values("telnyx_phone_number.n2");
-    tf.state_rm("telnyx_phone_number.n2").ok();
-    tf.import("telnyx_phone_number.n2", NUMBERS[2]).ok();
+    tf.state_rm("telnyx_phone_number.n2").assert_success();
+    tf.import("telnyx_phone_number.n2", NUMBERS[2]).assert_success();
     assert_eq!(tf.state_values("telnyx_phone_number.n2"), before);
     tf.assert_no_changes();
     // And by id.
-    tf.state_rm("telnyx_phone_number.n2").ok();
-    tf.import("telnyx_phone_number.n2", &ids[2]).ok();
+    tf.state_rm("telnyx_phone_number.n2").assert_success();
+    tf.import("telnyx_phone_number.n2", &ids[2]).assert_success();
     tf.assert_no_changes();
 
     // Routed elsewhere behind Terraform's back: the plan routes it back.
@@ -134,14 +132,14 @@ fn numbers_are_routed_moved_imported_and_unrouted_never_released() {
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stdout.contains("telnyx_phone_number.n2 will be updated in-place"), "{}", r.stdout);
     assert!(r.stdout.contains("1 to change"), "{}", r.stdout);
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(number(&emu, NUMBERS[2])["connection_id"], main);
     assert_eq!(number(&emu, NUMBERS[2])["tags"], json!([]));
     tf.assert_no_changes();
 
     // Destroy: every number still in the account, unrouted, no number DELETE ever sent.
     emu.clear_requests();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     for n in NUMBERS {
         let o = number(&emu, n);
         assert_eq!((&o["connection_id"], &o["billing_group_id"], &o["customer_reference"]), (&Json::Null, &Json::Null, &Json::Null), "{n}");
@@ -181,7 +179,7 @@ fn a_number_released_outside_terraform_plans_a_create_that_fails_clearly() {
     let ids = seed_numbers(&emu);
     let tf = Tf::new(&emu);
     tf.config(&format!("provider \"telnyx\" {{}}\nresource \"telnyx_phone_number\" \"n\" {{ phone_number = \"{}\" }}\n", NUMBERS[0]));
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.assert_no_changes();
     // Released by someone else (the portal): gone from the account.
     let (st, _) = emu.api(Method::DELETE, &format!("/phone_numbers/{}", ids[0]), None);
@@ -283,9 +281,9 @@ output "groups" {{ value = length(data.telnyx_billing_groups.all.billing_groups)
         )
     };
     tf.config(&config("e2e group"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let out = tf.run(&["output", "-json"]);
-    let o: Json = serde_json::from_str(&out.ok().stdout).unwrap();
+    let o: Json = serde_json::from_str(&out.assert_success().stdout).unwrap();
     assert_eq!(o["routed"]["value"], json!([NUMBERS[0]]));
     assert_eq!(o["by_digits"]["value"], json!([NUMBERS[0]]));
     assert_eq!(o["one_forwarding"]["value"], true, "voice settings read by the data source");
@@ -304,21 +302,21 @@ output "groups" {{ value = length(data.telnyx_billing_groups.all.billing_groups)
     };
     tf.config(&plain("e2e group renamed"));
     let r = tf.apply();
-    assert!(r.ok().stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
+    assert!(r.assert_success().stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     assert_eq!(emu.objects("billing_groups")[0]["id"], id.as_str());
     tf.assert_no_changes();
-    tf.state_rm("telnyx_billing_group.g").ok();
-    tf.import("telnyx_billing_group.g", &id).ok();
+    tf.state_rm("telnyx_billing_group.g").assert_success();
+    tf.import("telnyx_billing_group.g", &id).assert_success();
     tf.assert_no_changes();
     let (st, _) = emu.api(Method::PATCH, &format!("/billing_groups/{id}"), Some(json!({"name": "portal name"})));
     assert_eq!(st, 200);
     let r = tf.plan();
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stdout.contains("\"portal name\" -> \"e2e group renamed\""), "{}", r.stdout);
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.assert_no_changes();
 
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert!(emu.objects("billing_groups").is_empty());
     assert_eq!(number(&emu, NUMBERS[0])["billing_group_id"], Json::Null);
 }

@@ -1,5 +1,5 @@
 //! `docs/` is generated from the provider's schemas and `examples/`: this test fails when it
-//! is stale. Regenerate with `scripts/gen-docs.sh` (UPDATE_DOCS=1 cargo test --test docs).
+//! is stale. Regenerate with `scripts/gen-docs.sh` (UPDATE_DOCS=1 cargo test --test offline docs::).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use std::collections::BTreeMap;

@@ -3,11 +3,9 @@
 //! its input validation failing at plan with no API call.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::path::Path;
 
-use support::{Emulator, Tf, workspace_root};
+use crate::support::{Emulator, Tf, workspace_root};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -24,7 +22,7 @@ fn workspace(emu: &Emulator, main_tf: &str) -> Tf {
     copy_dir(&workspace_root().join("examples/modules/sip_trunk"), &tf.path().join("modules/sip_trunk"));
     std::fs::write(tf.path().join("main.tf"), main_tf.replace("\"../modules/sip_trunk\"", "\"./modules/sip_trunk\"")).unwrap();
     // `get` installs the modules only: with dev_overrides there is no provider to install.
-    tf.run(&["get", "-no-color"]).ok();
+    tf.run(&["get", "-no-color"]).assert_success();
     tf
 }
 
@@ -33,7 +31,7 @@ fn module_used_twice_applies_plans_empty_and_destroys() {
     let emu = Emulator::start_with(&["--seed", workspace_root().join("examples/emulator-seed.json").to_str().unwrap()]);
     let usage = std::fs::read_to_string(workspace_root().join("examples/module-usage/main.tf")).unwrap();
     let tf = workspace(&emu, &usage);
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(emu.objects("outbound_voice_profiles").len(), 2);
     assert_eq!(emu.objects("credential_connections").len(), 1);
     assert_eq!(emu.objects("ip_connections").len(), 1);
@@ -57,13 +55,13 @@ fn module_used_twice_applies_plans_empty_and_destroys() {
     tf.assert_no_changes();
 
     let out = tf.run(&["output", "-json"]);
-    out.ok();
+    out.assert_success();
     let j: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(j["hq_connection_id"]["value"], conn["id"]);
     assert_eq!(j["datacenter_ip_ids"]["value"].as_object().unwrap().len(), 2);
     assert_eq!(j["hq_numbers"]["value"], serde_json::json!(["+13125550100", "+13125550101"]));
 
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), emu.objects("phone_numbers").len(), "only the account's numbers are left");
     assert!(emu.objects("phone_numbers").iter().all(|n| n["connection_id"].is_null()), "unrouted");
     let legacy = emu.objects("phone_numbers").into_iter().find(|n| n["phone_number"] == "+13125550102").unwrap();

@@ -3,11 +3,9 @@
 //! authentication errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::json;
-use support::{Emulator, Tf};
 
 const FULL: &str = r#"
 provider "telnyx" {}
@@ -48,7 +46,7 @@ fn full_lifecycle() {
 
     // Create with every argument, then the plan is empty.
     tf.config(FULL);
-    tf.apply().ok();
+    tf.apply().assert_success();
     let profiles = emu.objects("outbound_voice_profiles");
     assert_eq!(profiles.len(), 1);
     let p = &profiles[0];
@@ -67,7 +65,7 @@ fn full_lifecycle() {
             .replace("concurrent_call_limit     = 10", "concurrent_call_limit     = 20"),
     );
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     let p = &emu.objects("outbound_voice_profiles")[0];
     assert_eq!(p["id"], id.as_str());
@@ -80,14 +78,14 @@ fn full_lifecycle() {
     // Removing an optional argument clears it on the server.
     let without_limit = FULL.replace("  concurrent_call_limit     = 10\n", "");
     tf.config(&without_limit);
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert!(emu.objects("outbound_voice_profiles")[0]["concurrent_call_limit"].is_null());
     tf.assert_no_changes();
 
     // Import: forget it, import by id, verify the state matches and the plan is empty.
     let before = tf.state_values("telnyx_outbound_voice_profile.p");
-    tf.state_rm("telnyx_outbound_voice_profile.p").ok();
-    tf.import("telnyx_outbound_voice_profile.p", &id).ok();
+    tf.state_rm("telnyx_outbound_voice_profile.p").assert_success();
+    tf.import("telnyx_outbound_voice_profile.p", &id).assert_success();
     let after = tf.state_values("telnyx_outbound_voice_profile.p");
     // An import has no configured form to keep: the times come back as Telnyx writes them,
     // which the plan takes as the configured "08:00" / "20:00" (no change, checked below).
@@ -103,7 +101,7 @@ fn full_lifecycle() {
     let r = tf.plan();
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stdout.contains("~ enabled") && r.stdout.contains("false -> true"), "{}", r.stdout);
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(emu.objects("outbound_voice_profiles")[0]["enabled"], true);
 
     // Deleted behind Terraform's back: the plan shows a create.
@@ -112,11 +110,11 @@ fn full_lifecycle() {
     let r = tf.plan();
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stdout.contains("will be created"), "{}", r.stdout);
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(emu.objects("outbound_voice_profiles").len(), 1);
 
     // Destroy: nothing left.
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -125,7 +123,7 @@ fn minimal_configuration_has_no_perpetual_diff() {
     let emu = Emulator::start();
     let tf = Tf::new(&emu);
     tf.config("provider \"telnyx\" {}\nresource \"telnyx_outbound_voice_profile\" \"p\" {\n  name = \"e2e-minimal\"\n}\n");
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.assert_no_changes();
     // Server defaults landed in state.
     let v = tf.state_values("telnyx_outbound_voice_profile.p");
@@ -136,9 +134,9 @@ fn minimal_configuration_has_no_perpetual_diff() {
     tf.config(
         "provider \"telnyx\" {}\nresource \"telnyx_outbound_voice_profile\" \"p\" {\n  name = \"e2e-minimal\"\n  call_recording = { call_recording_type = \"all\" }\n}\n",
     );
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -187,7 +185,7 @@ output "id_by_name" {{ value = data.telnyx_outbound_voice_profile.by_name.id }}
 output "limit_by_id" {{ value = data.telnyx_outbound_voice_profile.by_id.concurrent_call_limit }}
 "#
     ));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let out = tf.run(&["output", "-json"]);
     let j: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(j["id_by_name"]["value"], id.as_str());
@@ -235,7 +233,7 @@ fn tags_and_calling_window_members_clear_when_removed() {
     tf.config(&cfg(
         "  tags = [\"x\"]\n  concurrent_call_limit = 5000000\n  calling_window = { calls_per_cld = 7, start_time = \"08:00\", end_time = \"20:00\" }\n  call_recording = { call_recording_type = \"by_caller_phone_number\", call_recording_caller_phone_numbers = [\"+13125550100\"] }\n",
     ));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let p = || emu.objects("outbound_voice_profiles")[0].clone();
     assert_eq!(p()["tags"], json!(["x"]));
     assert_eq!(p()["calling_window"]["calls_per_cld"], 7);
@@ -248,7 +246,7 @@ fn tags_and_calling_window_members_clear_when_removed() {
         "  calling_window = { start_time = \"08:00\", end_time = \"20:00\" }\n  call_recording = { call_recording_type = \"all\" }\n",
     ));
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     let o = p();
     assert_eq!(o["tags"], json!([]), "{o}");
@@ -269,7 +267,7 @@ fn tags_and_calling_window_members_clear_when_removed() {
     assert!(r.all().contains("`calling_window.calls_per_cld` must be"), "{}", r.all());
     assert_eq!(emu.count("PATCH", "/v2/"), 0);
     tf.config(&cfg(""));
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -307,16 +305,16 @@ output "connections_count" {
     );
     let notes = ["changed outside of Terraform", "has been changed", "Note: Objects have changed"];
     let apply = tf.apply();
-    apply.ok();
+    apply.assert_success();
     let plan = tf.plan();
     assert_eq!(plan.code, 0, "expected an empty plan:\n{}", plan.all());
     for note in notes {
         assert!(!plan.all().contains(note), "plan after apply reports {note:?}:\n{}", plan.all());
     }
     let out = tf.run(&["output", "-json", "connections_count"]);
-    assert_eq!(out.ok().stdout.trim(), "1", "the data source counts the connection");
+    assert_eq!(out.assert_success().stdout.trim(), "1", "the data source counts the connection");
     let destroy = tf.destroy();
-    destroy.ok();
+    destroy.assert_success();
     for note in notes {
         assert!(!destroy.all().contains(note), "destroy reports {note:?}:\n{}", destroy.all());
     }

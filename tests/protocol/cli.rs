@@ -2,8 +2,6 @@
 //! an unknown argument; the same questions to `telnyx-emulator`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-telnyx");
@@ -78,7 +76,7 @@ fn under_terraform_arguments_are_not_read_as_commands() {
 
 #[test]
 fn the_emulator_answers_version_and_help() {
-    let emulator = support::emulator_bin();
+    let emulator = crate::support::emulator_bin();
     let out = run(&emulator, &["--version"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let s = text(&out.stdout);

@@ -6,13 +6,11 @@
 //! driven through the SDK like the rest. A missing SDK fails these tests (they never skip).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod support;
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use crate::support::{API_KEY, Emulator, workspace_root};
 use serde_json::json;
-use support::{API_KEY, Emulator, workspace_root};
 
 /// Families the emulator must serve; the script also covers any other family it finds.
 const REQUIRED: &[&str] = &[

@@ -4,11 +4,9 @@
 //! validation, secrets kept out of logs, references to outbound voice profiles, data sources.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{Emulator, Tf};
 
 const PASSWORD: &str = "Sup3r-Secret-Passw0rd";
 const NEW_PASSWORD: &str = "An0ther-Secret-Passw0rd";
@@ -190,7 +188,7 @@ fn full_lifecycle(kind: &str, config: &str, check_created: impl Fn(&Json), secre
     let tf = Tf::new(&emu);
 
     tf.config(config);
-    tf.apply().ok();
+    tf.apply().assert_success();
     let objs = emu.objects(&family);
     assert_eq!(objs.len(), 1);
     let o = &objs[0];
@@ -204,7 +202,7 @@ fn full_lifecycle(kind: &str, config: &str, check_created: impl Fn(&Json), secre
     // the other members keep their values (the emulator replaces nested objects wholesale).
     tf.config(&config.replace("channel_limit               = 10", "channel_limit               = 20"));
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     let o = &emu.objects(&family)[0];
     assert_eq!(o["id"], id.as_str());
@@ -219,8 +217,8 @@ fn full_lifecycle(kind: &str, config: &str, check_created: impl Fn(&Json), secre
 
     // Import by id; the state matches, apart from what the API never reveals on reads.
     let before = tf.state_values(&addr);
-    tf.state_rm(&addr).ok();
-    tf.import(&addr, &id).ok();
+    tf.state_rm(&addr).assert_success();
+    tf.import(&addr, &id).assert_success();
     let after = tf.state_values(&addr);
     if secret_after_import.is_empty() {
         assert_eq!(before, after, "import verify: state after import differs");
@@ -239,7 +237,7 @@ fn full_lifecycle(kind: &str, config: &str, check_created: impl Fn(&Json), secre
             "{}",
             r.stdout
         );
-        tf.apply().ok();
+        tf.apply().assert_success();
         tf.assert_no_changes();
         assert_eq!(emu.objects(&family)[0]["password"], PASSWORD);
     } else {
@@ -253,7 +251,7 @@ fn full_lifecycle(kind: &str, config: &str, check_created: impl Fn(&Json), secre
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stdout.contains(&format!("{addr} will be created")), "{}", r.stdout);
 
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0, "{:?}", emu.objects(&family));
 }
 
@@ -329,7 +327,7 @@ resource "telnyx_fqdn_connection" "g" {{
 "#
     );
     tf.config(&minimal);
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.assert_no_changes();
     // Server defaults landed in state, per type.
     let c = tf.state_values("telnyx_credential_connection.c");
@@ -365,7 +363,7 @@ resource "telnyx_fqdn_connection" "g" {{
     let unknowns: Vec<&str> = p.stdout.lines().filter(|l| l.contains("(known after apply)")).collect();
     assert!(unknowns.len() == 2 && unknowns.iter().all(|l| l.contains("updated_at")), "{unknowns:#?}\n{}", p.stdout);
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("0 added, 2 changed, 0 destroyed"), "{}", r.stdout);
     tf.assert_no_changes();
     let c = &emu.objects("credential_connections")[0];
@@ -376,13 +374,13 @@ resource "telnyx_fqdn_connection" "g" {{
     tf.config(&minimal);
     tf.assert_no_changes();
     tf.config(&partial.replace("inbound = { channel_limit = 10 }", "inbound = {}"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let c = &emu.objects("credential_connections")[0];
     assert!(c["inbound"]["channel_limit"].is_null(), "{c}");
     assert_eq!(c["inbound"]["timeout_2xx_secs"], 90, "the rest of the nested object is kept");
     tf.assert_no_changes();
 
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -396,7 +394,7 @@ fn password_change_is_an_update_and_masked_reads_are_not_drift() {
         )
     };
     tf.config(&cfg(PASSWORD));
-    tf.apply().ok();
+    tf.apply().assert_success();
     // Every read returns the password masked; that is not drift.
     let (_, got) = emu.api(
         Method::GET,
@@ -410,10 +408,10 @@ fn password_change_is_an_update_and_masked_reads_are_not_drift() {
     assert_eq!(r.code, 2);
     assert!(r.stdout.contains("~ password") && r.stdout.contains("(sensitive value)"), "{}", r.stdout);
     assert!(!r.all().contains(NEW_PASSWORD) && !r.all().contains(PASSWORD));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(emu.objects("credential_connections")[0]["password"], NEW_PASSWORD);
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
 }
 
 #[test]
@@ -588,7 +586,7 @@ resource "telnyx_credential_connection" "c" {{
         )
     };
     tf.config(&cfg("one"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let profile = emu.objects("outbound_voice_profiles")[0].clone();
     let pid = profile["id"].as_str().unwrap();
     // The API refuses to delete a profile in use.
@@ -599,7 +597,7 @@ resource "telnyx_credential_connection" "c" {{
 
     // Swap the profile: the new one is created, the connections move to it, then the old one goes.
     tf.config(&cfg("two"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let profiles = emu.objects("outbound_voice_profiles");
     assert_eq!(profiles.len(), 1);
     assert_eq!(profiles[0]["name"], "e2e-two");
@@ -607,7 +605,7 @@ resource "telnyx_credential_connection" "c" {{
     tf.assert_no_changes();
 
     // Destroy: connections first, then the profile (the emulator would refuse otherwise).
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -672,7 +670,7 @@ output "reg_user" {{ value = data.telnyx_credential_connection_registration_stat
 output "reg_type" {{ value = data.telnyx_credential_connection_registration_status.r.record_type }}
 "#
     ));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let out = tf.run(&["output", "-json"]);
     let j: Json = serde_json::from_str(&out.stdout).unwrap();
     let v = |k: &str| j[k]["value"].clone();
@@ -740,7 +738,7 @@ resource "telnyx_fqdn_connection" "f" {{
 }}
 "#
     ));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let creds = emu.objects("credential_connections");
     let fqdns = emu.objects("fqdn_connections");
     assert_eq!((creds.len(), fqdns.len()), (1, 1), "no duplicates");
@@ -752,7 +750,7 @@ resource "telnyx_fqdn_connection" "f" {{
     assert!(lists.contains(&"/v2/credential_connections".to_string()) && lists.contains(&"/v2/fqdn_connections".to_string()), "{lists:?}");
     // The adopted password (masked in the listing) is the configured one: nothing to change.
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -766,7 +764,7 @@ fn ip_connection_default_ips_are_set_by_update() {
         )
     };
     tf.config(&cfg("channel_limit = 4"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let cid = emu.objects("ip_connections")[0]["id"].as_str().unwrap().to_string();
     let mut ips = Vec::new();
     for addr in ["192.0.2.10", "192.0.2.11"] {
@@ -779,7 +777,7 @@ fn ip_connection_default_ips_are_set_by_update() {
         "channel_limit = 4\n    default_primary_ip_id = \"{}\"\n    default_secondary_ip_id = \"{}\"",
         ips[0], ips[1]
     )));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let o = &emu.objects("ip_connections")[0];
     assert_eq!(o["inbound"]["default_primary_ip_id"], ips[0].as_str());
     assert_eq!(o["inbound"]["default_secondary_ip_id"], ips[1].as_str());
@@ -793,7 +791,7 @@ fn ip_connection_default_ips_are_set_by_update() {
     for id in &ips {
         emu.api(Method::DELETE, &format!("/ips/{id}"), None);
     }
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -815,7 +813,7 @@ fn a_connection_detaches_from_a_profile_removed_in_the_same_apply() {
         )
     };
     tf.config(&cfg(true));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let pid = emu.objects("outbound_voice_profiles")[0]["id"].clone();
     assert_eq!(emu.objects("credential_connections")[0]["outbound"]["outbound_voice_profile_id"], pid);
 
@@ -825,13 +823,13 @@ fn a_connection_detaches_from_a_profile_removed_in_the_same_apply() {
     // after the profile left the configuration); without it, the destroy comes first and
     // Telnyx refuses it (see the attribute's description).
     tf.config(&cfg(false));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert!(emu.objects("outbound_voice_profiles").is_empty());
     let c = &emu.objects("credential_connections")[0];
     assert!(c["outbound"]["outbound_voice_profile_id"].is_null(), "{c}");
     assert_eq!(c["outbound"]["channel_limit"], 3, "the rest of outbound is kept");
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -855,26 +853,26 @@ fn ip_connection_default_ips_clear_and_outlive_their_ips() {
     };
     let two = ["192.0.2.20", "192.0.2.21"];
     tf.config(&cfg("channel_limit = 2", &two, "[\"a\"]"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let ip_id = |addr: &str| emu.objects("ips").iter().find(|o| o["ip_address"] == addr).unwrap()["id"].as_str().unwrap().to_string();
     let (first, second) = (ip_id(two[0]), ip_id(two[1]));
     let both = format!("channel_limit = 2\n    default_primary_ip_id = \"{first}\"\n    default_secondary_ip_id = \"{second}\"");
     tf.config(&cfg(&both, &two, "[\"a\"]"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let inbound = || emu.objects("ip_connections")[0]["inbound"].clone();
     assert_eq!(inbound()["default_secondary_ip_id"], second.as_str());
     tf.assert_no_changes();
 
     // Removing a default id clears it (left out of the whole `inbound`: the API takes no null).
     tf.config(&cfg(&format!("channel_limit = 2\n    default_primary_ip_id = \"{first}\""), &two, "[\"a\"]"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert!(inbound()["default_secondary_ip_id"].is_null(), "{}", inbound());
     assert_eq!(inbound()["default_primary_ip_id"], first.as_str());
     tf.assert_no_changes();
 
     // The default IP and the reference go in one apply, with another change to the connection.
     tf.config(&cfg("channel_limit = 2", &two[1..], "[\"b\"]"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(emu.objects("ips").len(), 1);
     assert!(inbound()["default_primary_ip_id"].is_null(), "{}", inbound());
     tf.assert_no_changes();
@@ -883,16 +881,16 @@ fn ip_connection_default_ips_clear_and_outlive_their_ips() {
     // can still be updated, and the plan shows the default to set again (on the remaining IP).
     let both = format!("channel_limit = 2\n    default_primary_ip_id = \"{second}\"");
     tf.config(&cfg(&both, &two[1..], "[\"b\"]"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let (st, body) = emu.api(Method::DELETE, &format!("/ips/{second}"), None);
     assert_eq!(st, 200, "{body}");
     assert!(inbound()["default_primary_ip_id"].is_null());
     tf.config(&cfg("channel_limit = 4", &[], "[\"c\"]"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(inbound()["channel_limit"], 4);
     assert_eq!(emu.objects("ip_connections")[0]["tags"], json!(["c"]));
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -904,7 +902,7 @@ fn removed_tags_are_cleared_and_a_removed_webhook_url_is_kept() {
         format!("provider \"telnyx\" {{}}\nresource \"telnyx_fqdn_connection\" \"f\" {{\n  connection_name = \"tags\"\n{extra}}}\n")
     };
     tf.config(&cfg("  tags = [\"x\", \"y\"]\n  webhook_event_url = \"https://example.com/hook\"\n"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(emu.objects("fqdn_connections")[0]["tags"], json!(["x", "y"]));
     tf.assert_no_changes();
 
@@ -913,7 +911,7 @@ fn removed_tags_are_cleared_and_a_removed_webhook_url_is_kept() {
     // cleared (the API refuses null): removing it keeps the URL, with no diff.
     tf.config(&cfg(""));
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     let f = &emu.objects("fqdn_connections")[0];
     assert_eq!(f["tags"], json!([]), "{f}");
@@ -924,9 +922,9 @@ fn removed_tags_are_cleared_and_a_removed_webhook_url_is_kept() {
 
     // Empty tags configured explicitly are kept as configured.
     tf.config(&cfg("  tags = []\n"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
 
@@ -943,7 +941,7 @@ fn a_kept_value_that_clashes_with_a_configured_one_fails_at_plan() {
         )
     };
     tf.config(&config("UDP", "  outbound = { encrypted_media = \"SRTP\" }\n"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.config(&config("TLS", ""));
     emu.clear_requests();
     let r = tf.plan();
@@ -952,9 +950,9 @@ fn a_kept_value_that_clashes_with_a_configured_one_fails_at_plan() {
     assert_eq!((emu.count("PATCH", "/v2/"), emu.count("POST", "/v2/")), (0, 0));
     // Configured away, it applies.
     tf.config(&config("TLS", "  outbound = {}\n"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert!(emu.objects("fqdn_connections")[0]["outbound"]["encrypted_media"].is_null());
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }

@@ -47,16 +47,13 @@
 //! | `StopProvider` | all, on interrupt (Ctrl-C), then waits for in-flight calls | error logged | empty `Error` = stopped |
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/plugin.rs"]
-mod plugin;
-mod support;
-
+use crate::support::plugin;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use crate::support::{API_KEY, Emulator};
 use plugin::Plugin;
 use serde_json::{Value as Json, json};
-use support::{API_KEY, Emulator};
 use tfplug::proto::plugin as gp;
 use tfplug::proto::tfplugin6 as pb;
 use tfplug::proto::tfplugin6::provider_client::ProviderClient;
@@ -1474,9 +1471,11 @@ async fn interrupt(w: &World<'_>) {
         planned_private: extra.private.clone(),
         ..Default::default()
     };
+    let refused = |log: &[Json]| log.iter().filter(|e| e["method"] == "POST" && e["status"] == 429).count();
+    let refused_before = blocking(|| refused(&emu.request_log()));
     let started = Instant::now();
     let apply = tokio::spawn(async move { inflight.apply_resource_change(req).await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    blocking(|| emu.wait_for_log("the create's 429", |log| refused(log) > refused_before));
     assert!(!apply.is_finished(), "the create should still be waiting out Retry-After");
     let stop = tokio::time::timeout(Duration::from_secs(2), p.p.stop_provider(pb::stop_provider::Request {})).await;
     let stop = stop.expect("StopProvider waited for the in-flight apply").expect("StopProvider").into_inner();

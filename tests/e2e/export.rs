@@ -6,14 +6,12 @@
 //! exactly one in-place update; and every relation is a reference.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::process::Command;
 
+use crate::support::{API_KEY, Emulator, Tf, provider_bin};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{API_KEY, Emulator, Tf, provider_bin};
 
 fn post(emu: &Emulator, path: &str, body: Json) -> String {
     let (st, b) = emu.api(Method::POST, path, Some(body));

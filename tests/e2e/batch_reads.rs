@@ -4,12 +4,10 @@
 //! `terraform` binary: a plan over objects changed and deleted out of band.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod support;
-
+use crate::support::{API_KEY, Emulator, Tf};
 use futures_util::StreamExt as _;
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use support::{API_KEY, Emulator, Tf};
 use terraform_provider_telnyx::telnyx::batch::BatchRead;
 use terraform_provider_telnyx::telnyx::client::{Client, Envelope, Secret, Settings};
 use tfplug::Ctx;
@@ -275,7 +273,7 @@ fn a_plan_reads_a_batch_and_still_sees_every_change_and_deletion() {
     let emu = Emulator::start();
     let tf = Tf::new(&emu);
     tf.config(&config(true));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let ids = tf.state_ids("telnyx_ip");
     assert_eq!(ids.len(), 12);
     let by_index = |i: usize| tf.state_values(&format!("telnyx_ip.r[{i}]"))["id"].as_str().unwrap().to_string();
@@ -303,7 +301,7 @@ fn a_plan_reads_a_batch_and_still_sees_every_change_and_deletion() {
         }
     }
     tf.config(&config(true));
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.assert_no_changes();
     assert_eq!(emu.objects("ips").len(), 12);
 }
@@ -328,7 +326,7 @@ resource "telnyx_phone_number" "n" {{
 "#,
         numbers = serde_json::to_string(&numbers).unwrap()
     ));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let id_of = |n: &str| tf.state_values(&format!("telnyx_phone_number.n[\"{n}\"]"))["id"].as_str().unwrap().to_string();
     let (moved, edited) = (id_of(&numbers[4]), id_of(&numbers[6]));
     // Out of band: one number moves to another connection, another's reference changes.
@@ -353,7 +351,7 @@ resource "telnyx_phone_number" "n" {{
         "the number missing from its connection's listing is read on its own: {singles:?}"
     );
     assert!(singles.len() <= 3, "{singles:?}");
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.assert_no_changes();
 }
 
@@ -430,7 +428,7 @@ fn a_small_state_in_a_large_account_and_a_failed_listing_through_terraform() {
     emu.seed(&json!({"outbound_voice_profiles": (0..1_000).map(|i| json!({"name": format!("theirs-{i}")})).collect::<Vec<_>>()}));
     let tf = Tf::new(&emu);
     tf.config(&profiles_config(8));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let gone = tf.state_values("telnyx_outbound_voice_profile.p[2]")["id"].as_str().unwrap().to_string();
     assert_eq!(emu.api(Method::DELETE, &format!("/outbound_voice_profiles/{gone}"), None).0, 200);
     for failing in [false, true] {
@@ -455,14 +453,13 @@ fn a_small_state_in_a_large_account_and_a_failed_listing_through_terraform() {
         }
     }
     emu.clear_faults();
-    tf.apply().ok();
+    tf.apply().assert_success();
     tf.assert_no_changes();
 }
 
 // ---- over the plugin protocol: a write, then a read, in one provider process -------------------
 
-#[path = "support/plugin.rs"]
-mod plugin;
+use crate::support::plugin;
 
 /// Terraform runs each walk (plan, apply) in provider processes of its own, so no command of
 /// Terraform 1.0.3 reads an object after writing it in one process; a Terraform client may

@@ -8,12 +8,10 @@
 //! every cross-reference is checked.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use support::{Emulator, Tf, workspace_root};
+use crate::support::{Emulator, Tf, workspace_root};
 
 fn read(rel: &str) -> Option<String> {
     std::fs::read_to_string(workspace_root().join(rel)).ok()
@@ -148,7 +146,7 @@ fn the_quickstart_example_applies_plans_empty_and_destroys() {
     let emu = seeded_emulator();
     let tf = Tf::new(&emu);
     std::fs::write(tf.path().join("main.tf"), read("examples/quickstart/main.tf").unwrap()).unwrap();
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(emu.objects("outbound_voice_profiles").len(), 1);
     assert_eq!(emu.objects("fqdn_connections").len(), 1);
     assert_eq!(emu.objects("fqdns").len(), 1);
@@ -157,7 +155,7 @@ fn the_quickstart_example_applies_plans_empty_and_destroys() {
     assert_eq!(routed.len(), 1, "the quick start routes one number");
     assert_eq!(routed[0]["phone_number"], "+13125550100");
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), emu.objects("phone_numbers").len(), "only the account's numbers are left");
     assert!(emu.objects("phone_numbers").iter().all(|n| n["connection_id"].is_null()), "destroy unroutes");
 }

@@ -6,15 +6,13 @@
 //! emulator's request log.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::support::{Emulator, Tf};
 use serde_json::{Value as Json, json};
-use support::{Emulator, Tf};
 
 const TYPE: &str = "telnyx_outbound_voice_profile";
 const COLLECTION: &str = "/v2/outbound_voice_profiles";
@@ -84,7 +82,7 @@ fn rate_limit_storm_honours_retry_after() {
     let tf = Tf::new(&emu);
     tf.config(&profiles(20, "storm", ""));
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 20);
 
     let counts = call_counts(&emu, "429 storm");
@@ -118,7 +116,7 @@ fn retry_after_ms_takes_precedence_over_retry_after() {
     let tf = Tf::new(&emu);
     tf.config(&profiles(4, "ms", ""));
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 4);
     let counts = call_counts(&emu, "retry-after-ms");
     assert_eq!(n(&counts, "create", 429), 4);
@@ -140,7 +138,7 @@ fn server_errors_before_the_work_are_retried() {
     // finds nothing, and creates it again.
     emu.fault(&json!({"kind": "error_before", "method": "POST", "status": 500}));
     tf.config(&profiles(1, "before", ""));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 1);
     let counts = call_counts(&emu, "5xx before commit: create");
     assert_eq!(n(&counts, "create", 500), 1);
@@ -152,7 +150,7 @@ fn server_errors_before_the_work_are_retried() {
     emu.fault(&json!({"kind": "error_before", "method": "GET", "path_prefix": "/v2/outbound_voice_profiles/", "status": 502, "count": 2}));
     emu.fault(&json!({"kind": "error_before", "method": "PATCH", "status": 503, "count": 2}));
     tf.config(&profiles(1, "before", "").replace("count = 1\n", "count = 1\n  concurrent_call_limit = 3\n"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(emu.objects("outbound_voice_profiles")[0]["concurrent_call_limit"], 3);
     let counts = call_counts(&emu, "5xx before commit: refresh + update");
     assert_eq!(n(&counts, "GET item", 502), 2);
@@ -162,7 +160,7 @@ fn server_errors_before_the_work_are_retried() {
 
     emu.clear_requests();
     emu.fault(&json!({"kind": "error_before", "method": "DELETE", "status": 500}));
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     let counts = call_counts(&emu, "5xx before commit: delete");
     assert_eq!(n(&counts, "DELETE item", 500), 1);
     assert_eq!(n(&counts, "DELETE item", 200), 1);
@@ -176,7 +174,7 @@ fn server_errors_after_the_work_never_duplicate_a_create() {
     emu.fault(&json!({"kind": "error_after", "method": "POST", "count": 3}));
     let tf = Tf::new(&emu);
     tf.config(&profiles(3, "after", ""));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 3, "exactly one object per resource, each in state");
     let counts = call_counts(&emu, "5xx after commit: create");
     assert_eq!(n(&counts, "create", 500), 3);
@@ -188,7 +186,7 @@ fn server_errors_after_the_work_never_duplicate_a_create() {
     emu.clear_requests();
     emu.fault(&json!({"kind": "error_after", "method": "PATCH", "count": 1}));
     tf.config(&profiles(3, "after", "").replace("count = 3\n", "count = 3\n  concurrent_call_limit = 9\n"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let counts = call_counts(&emu, "5xx after commit: update");
     assert_eq!(n(&counts, "PATCH item", 500), 1);
     assert_eq!(n(&counts, "PATCH item", 200), 3);
@@ -205,7 +203,7 @@ fn dropped_connections_neither_fail_nor_duplicate() {
     // absent, sent again.
     emu.fault(&json!({"kind": "drop", "method": "POST", "count": 2}));
     tf.config(&profiles(1, "drop", ""));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 1);
     let counts = call_counts(&emu, "drop x2: create");
     assert_eq!((n(&counts, "create", 0), n(&counts, "list", 200), n(&counts, "create", 200)), (2, 2, 1));
@@ -214,7 +212,7 @@ fn dropped_connections_neither_fail_nor_duplicate() {
     emu.clear_requests();
     emu.fault(&json!({"kind": "drop_after", "method": "POST"}));
     tf.config(&profiles(2, "drop", ""));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 2);
     let counts = call_counts(&emu, "drop_after: create");
     assert_eq!((n(&counts, "create", 0), n(&counts, "list", 200), n(&counts, "create", 200)), (1, 1, 0));
@@ -226,7 +224,7 @@ fn dropped_connections_neither_fail_nor_duplicate() {
     emu.fault(&json!({"kind": "drop_after", "method": "PATCH"}));
     emu.fault(&json!({"kind": "drop", "method": "PATCH"}));
     tf.config(&profiles(2, "drop", "").replace("count = 2\n", "count = 2\n  enabled = false\n"));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert!(emu.objects("outbound_voice_profiles").iter().all(|o| o["enabled"] == false));
     let counts = call_counts(&emu, "drop: refresh + update");
     assert_eq!(n(&counts, "GET item", 0), 1);
@@ -237,7 +235,7 @@ fn dropped_connections_neither_fail_nor_duplicate() {
     // A delete dropped after the API acted: the retry gets 404, which counts as deleted.
     emu.clear_requests();
     emu.fault(&json!({"kind": "drop_after", "method": "DELETE"}));
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     let counts = call_counts(&emu, "drop_after: delete");
     assert_eq!((n(&counts, "DELETE item", 0), n(&counts, "DELETE item", 404), n(&counts, "DELETE item", 200)), (1, 1, 1));
     assert_eq!(emu.object_count(), 0);
@@ -263,8 +261,9 @@ fn slow_api_trips_request_timeout_with_a_clear_error_and_no_orphan() {
     assert!(out.contains("terraform import"), "{out}");
     // 1 s per attempt, not the API's 3 s: the create, the lookup and its one retry.
     assert!(r.duration < Duration::from_secs(20), "{:?}", r.duration);
-    // Whatever the API holds is in state: here the client gave up before the API acted.
-    std::thread::sleep(Duration::from_millis(3200));
+    // Whatever the API holds is in state: here the client gave up before the API acted. The
+    // abandoned requests enter the log when the emulator drops them.
+    emu.wait_idle();
     let counts = call_counts(&emu, "slow api");
     assert_eq!(n(&counts, "create", 0), 1, "one create, abandoned by the client");
     assert_eq!(n(&counts, "list", 0), 2, "the lookup and its one retry (max_retries = 1)");
@@ -272,7 +271,7 @@ fn slow_api_trips_request_timeout_with_a_clear_error_and_no_orphan() {
 
     // The API is fast again: the next apply creates the object.
     emu.clear_faults();
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 1);
 }
 
@@ -283,9 +282,10 @@ fn timeout_after_the_work_is_adopted() {
     emu.fault(&json!({"kind": "latency_after", "method": "POST", "latency_ms": 3000}));
     let tf = Tf::new(&emu);
     tf.config(&profiles(1, "late", FAST_TIMEOUT));
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 1, "the timed-out create's object is in state");
-    std::thread::sleep(Duration::from_millis(2500));
+    // The create's entry is written when its late answer is dropped or sent.
+    emu.wait_idle();
     let counts = call_counts(&emu, "timeout after commit");
     assert_eq!(n(&counts, "create", 200), 1, "one create (answered too late)");
     assert_eq!(n(&counts, "list", 200), 1, "found by name");
@@ -337,7 +337,7 @@ fn interrupt_ends_rate_limit_waits_at_once() {
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 0);
 
     emu.clear_faults();
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 5);
 }
 
@@ -371,7 +371,7 @@ fn interrupt_mid_apply_leaves_every_created_object_in_state() {
     assert_eq!(n(&counts, "create", 0), 0, "no create was abandoned mid-request");
 
     // The next apply completes the rest, without duplicates.
-    tf.apply().ok();
+    tf.apply().assert_success();
     assert_eq!(assert_state_matches_emulator(&tf, &emu), 30);
     let counts = call_counts(&emu, "interrupt + completing apply");
     assert_eq!(n(&counts, "create", 200), 30, "exactly one successful create per object over both applies");
@@ -423,12 +423,12 @@ fn request_logs_show_each_call_and_never_the_key() {
     emu.fault(&json!({"kind": "error_before", "method": "GET", "path_prefix": "/v2/outbound_voice_profiles/", "status": 503}));
     tf.config(&profiles(1, "logs", ""));
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     // Refresh on a second apply: a 503 then a retry, both logged with attempt numbers.
     let r2 = tf.apply();
-    r2.ok();
+    r2.assert_success();
     for out in [r.all(), r2.all()] {
-        assert!(!out.contains(support::API_KEY), "the API key leaked into the logs");
+        assert!(!out.contains(crate::support::API_KEY), "the API key leaked into the logs");
     }
     let log = r2.all();
     let calls: Vec<&str> = log.lines().filter(|l| l.contains("telnyx api call")).collect();
@@ -458,7 +458,7 @@ fn an_older_object_sharing_the_name_is_never_adopted() {
     emu.fault(&json!({"kind": "error_before", "method": "POST", "status": 503, "count": 1}));
     let tf = Tf::new(&emu);
     tf.config(&profiles(1, "shared", ""));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let ours = tf.state_ids(TYPE);
     assert_eq!(ours.len(), 1);
     assert_ne!(ours[0], theirs, "someone else's object was adopted");
@@ -473,7 +473,7 @@ fn an_older_object_sharing_the_name_is_never_adopted() {
     emu.fault(&json!({"kind": "error_after", "method": "POST", "count": 1}));
     let tf2 = Tf::new(&emu);
     tf2.config(&profiles(1, "skewed", ""));
-    tf2.apply().ok();
+    tf2.apply().assert_success();
     let counts = call_counts(&emu, "server clock 90 s behind");
     assert_eq!((n(&counts, "create", 500), n(&counts, "list", 200), n(&counts, "create", 200)), (1, 1, 0));
     assert_eq!(emu.objects("outbound_voice_profiles").len(), 3);
@@ -512,13 +512,13 @@ resource "telnyx_credential_connection" "c" {
     assert_eq!((&v["id"], &v["conversation_persistence"]), (&held[0]["id"], &json!(false)), "state holds what Telnyx holds");
     let r = tf.plan();
     assert!(r.stdout.contains("is tainted, so must be replaced"), "{}", r.stdout);
-    tf.run(&["untaint", "telnyx_credential_connection.c"]).ok();
+    tf.run(&["untaint", "telnyx_credential_connection.c"]).assert_success();
     let r = tf.apply();
-    r.ok();
+    r.assert_success();
     assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     let held = emu.objects("credential_connections");
     assert_eq!((held.len(), &held[0]["conversation_persistence"]), (1, &json!(true)));
     tf.assert_no_changes();
-    tf.destroy().ok();
+    tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }

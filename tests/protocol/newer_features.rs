@@ -12,8 +12,6 @@
 //! non-replace plans; `node_resource_plan_instance.go`: an import by identity must return one).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod support;
-
 use serde_json::{Value as Json, json};
 use terraform_provider_telnyx::provider::TelnyxProvider;
 use tfplug::proto::tfplugin6 as pb;
@@ -22,7 +20,7 @@ use tfplug::server::ProviderService;
 use tfplug::{Provider, Type, Value, json as tfjson, msgpack};
 use tonic::Request;
 
-use support::{API_KEY, Emulator};
+use crate::support::{API_KEY, Emulator};
 
 /// The provider service, configured against a running emulator, and a runtime to call it on.
 struct Plugin {
@@ -275,7 +273,7 @@ fn identity_is_in_every_response_and_never_changes() {
 /// must name the number with that id.
 #[test]
 fn a_phone_numbers_identity_holds_its_number() {
-    let seed = support::workspace_root().join("examples/emulator-seed.json");
+    let seed = crate::support::workspace_root().join("examples/emulator-seed.json");
     let p = Plugin::start(&["--seed", seed.to_str().unwrap()]);
     let tn = "telnyx_phone_number";
     let (ty, ity) = (Plugin::ty(tn), Plugin::identity_ty(tn));
@@ -455,7 +453,7 @@ fn a_write_only_argument_is_refused_where_the_client_would_store_it() {
 /// computed-only, write-only or default-valued attribute, and plans no change.
 #[test]
 fn generated_configuration_plans_cleanly_for_every_resource() {
-    let seed = support::workspace_root().join("examples/emulator-seed.json");
+    let seed = crate::support::workspace_root().join("examples/emulator-seed.json");
     let p = Plugin::start(&["--seed", seed.to_str().unwrap()]);
     let caps = p.rt.block_on(p.svc.get_provider_schema(Request::new(pb::get_provider_schema::Request {}))).unwrap().into_inner();
     assert!(caps.server_capabilities.unwrap().generate_resource_config);
@@ -585,7 +583,7 @@ fn every_resource_type_is_a_list_resource_with_its_documented_filters() {
 
 #[test]
 fn list_streams_identities_names_and_states_within_the_limit() {
-    let seed = support::workspace_root().join("examples/emulator-seed.json");
+    let seed = crate::support::workspace_root().join("examples/emulator-seed.json");
     let p = Plugin::start(&["--seed", seed.to_str().unwrap()]);
     let tn = "telnyx_fqdn_connection";
     let (ty, ity) = (Plugin::ty(tn), Plugin::identity_ty(tn));
@@ -689,7 +687,7 @@ fn a_failed_apply_returns_the_prior_identity() {
 #[test]
 fn terraform_1_0_refuses_a_write_only_password_and_keeps_working_with_password() {
     let emu = Emulator::start();
-    let tf = support::Tf::new(&emu);
+    let tf = crate::support::Tf::new(&emu);
     let connection = |password: &str| {
         format!(
             "resource \"telnyx_credential_connection\" \"pbx\" {{\n  connection_name = \"old-client\"\n  user_name       = \"oldclient1\"\n  {password}\n}}"
@@ -704,7 +702,7 @@ fn terraform_1_0_refuses_a_write_only_password_and_keeps_working_with_password()
     assert!(emu.requests().is_empty(), "no API call: {:?}", emu.requests());
 
     tf.config(&connection(r#"password        = "stored-secret-1""#));
-    tf.apply().ok();
+    tf.apply().assert_success();
     let state = tf.state_values("telnyx_credential_connection.pbx");
     assert!(state["password_wo"].is_null() && state["password_wo_version"].is_null(), "{state}");
     assert_eq!(emu.objects("credential_connections")[0]["password"], "stored-secret-1");

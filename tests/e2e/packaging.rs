@@ -3,11 +3,9 @@
 //! no registry — after which the provider works against the emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::process::Command;
 
-use support::{API_KEY, Emulator, provider_bin, terraform_bin, workspace_root};
+use crate::support::{API_KEY, Emulator, provider_bin, terraform_bin, workspace_root};
 
 #[test]
 fn terraform_init_installs_the_package_from_a_filesystem_mirror() {

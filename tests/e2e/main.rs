@@ -1,0 +1,25 @@
+//! End-to-end tests, one test binary: the built provider and emulator driven by real clients —
+//! the `terraform` binary (resources, data sources, export, examples, packaging, faults) and
+//! the official Telnyx Python SDK (emulator conformance). One binary links the provider and
+//! its TLS and HTTP stacks once instead of once per file; each file is a module.
+//!
+//! The tests run in parallel threads: each starts its own emulator (a port of its own) and
+//! works in a temporary directory of its own; none changes this process's environment.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod addresses;
+mod batch_reads;
+mod connections;
+mod examples;
+mod export;
+mod faults;
+mod lists;
+mod module;
+mod normalised_values;
+mod numbers_routing;
+mod outbound_voice_profile;
+mod packaging;
+mod phone_numbers;
+mod sdk_conformance;
