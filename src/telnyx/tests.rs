@@ -406,3 +406,31 @@ async fn answers_are_read_up_to_the_cap() {
     assert_eq!(got["id"], "big");
     assert_eq!(got["pad"].as_str().map(str::len), Some(MAX_BODY_BYTES - 30));
 }
+
+/// The layers of `mod.rs`, bottom first: a module may name (`super::x`) only those of a lower
+/// rank. Test code is left out (a test may build any layer).
+#[test]
+fn no_module_imports_one_above_it() {
+    let layers: [(&str, u32, &str); 9] = [
+        ("error", 0, include_str!("error.rs")),
+        ("redact", 0, include_str!("redact.rs")),
+        ("timestamp", 0, include_str!("timestamp.rs")),
+        ("transport", 1, include_str!("transport.rs")),
+        ("retry", 2, include_str!("retry.rs")),
+        ("api", 3, include_str!("api.rs")),
+        ("pages", 4, include_str!("pages.rs")),
+        ("batch", 5, include_str!("batch.rs")),
+        ("client", 6, include_str!("client.rs")),
+    ];
+    let rank = |name: &str| layers.iter().find(|(n, ..)| *n == name).map(|(_, r, _)| *r);
+    for (module, r, text) in layers {
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or(text);
+        for line in code.lines().map(str::trim).filter(|l| !l.starts_with("//")) {
+            for used in line.split("super::").skip(1) {
+                let name: String = used.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                let used_rank = rank(&name).unwrap_or_else(|| panic!("{module} names super::{name}, a module not in the layers"));
+                assert!(used_rank < r, "{module} (layer {r}) imports {name} (layer {used_rank}): {line}");
+            }
+        }
+    }
+}
