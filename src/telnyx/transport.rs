@@ -4,6 +4,7 @@
 //! redacted, and the wait an answer asks for (`Retry-After`). Whether a failure goes again is
 //! the business of the layer above, [`super::retry`]; this one knows nothing of it.
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::{Method, StatusCode};
@@ -92,20 +93,18 @@ impl Transport {
         build: impl FnOnce() -> Result<reqwest::Client, HttpClientError> + Send + 'static,
     ) -> Result<Transport, HttpClientError> {
         let (tx, http) = watch::channel(None);
-        let build = std::sync::Arc::new(std::sync::Mutex::new(Some(build)));
+        // Shared so that, should no thread start, the builder is still here to run.
+        let build = Arc::new(Mutex::new(Some(build)));
         let on_thread = build.clone();
         let spawned = std::thread::Builder::new().name("http-client-init".into()).spawn(move || {
-            let build = on_thread.lock().ok().and_then(|mut b| b.take());
-            if let Some(build) = build {
+            if let Some(build) = on_thread.lock().ok().and_then(|mut b| b.take()) {
                 tx.send_replace(Some(build()));
             }
         });
         if spawned.is_err() {
             // No thread to spare: build it here, and report a failure now.
             let build = build.lock().ok().and_then(|mut b| b.take()).ok_or(HttpClientError::Lost)?;
-            let built = build()?;
-            let (tx, http) = watch::channel(Some(Ok(built)));
-            drop(tx);
+            let (_, http) = watch::channel(Some(Ok(build()?)));
             return Ok(Transport { http, opts });
         }
         Ok(Transport { http, opts })
@@ -366,7 +365,6 @@ fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
     use std::sync::atomic::{AtomicU32, Ordering};
 
     use super::*;
