@@ -24,7 +24,8 @@ use serde_json::Value as Json;
 use crate::provider::TelnyxProvider;
 use crate::resources::diagnostics::ToDiagnostics;
 use crate::resources::mapping::absorb;
-use crate::telnyx::client::{self, Client, Envelope};
+use crate::telnyx::api;
+use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::{self, ApiError};
 use crate::telnyx::timestamp;
 use crate::telnyx::{pages, transport};
@@ -203,7 +204,7 @@ pub fn api_response(data: &[u8]) {
         m @ (0 | 1) => {
             let env = if m == 0 { Envelope::Data } else { Envelope::Bare };
             let Ok(json) = transport::parse_body(text) else { return };
-            if let Ok(obj) = client::unwrap(json, env, "GET", "/fuzz") {
+            if let Ok(obj) = api::unwrap(json, env, "GET", "/fuzz") {
                 read_twice(name, attrs, ty, &obj);
             }
         }

@@ -179,7 +179,7 @@ impl Provider for TelnyxProvider {
             s.user_agent.push_str(&format!(" terraform/{terraform_version}"));
         }
         tracing::debug!(base_url = %s.base_url, max_retries = s.max_retries, request_timeout_ms = s.request_timeout.as_millis() as u64, batch_reads = s.batch_reads, api_key_set = !s.api_key.is_empty(), "provider configured");
-        Client::new(s).map_err(|e| Diagnostic::error("Could not create the HTTP client", e).into())
+        Client::new(s).map_err(|e| Diagnostic::error("Could not create the HTTP client", e.to_string()).into())
     }
 }
 

@@ -181,7 +181,7 @@ async fn run(opts: Options) -> Result<(), String> {
         settings.base_url = u;
     }
     settings.user_agent = format!("terraform-provider-telnyx/{} (export)", env!("CARGO_PKG_VERSION"));
-    let client = Client::new(settings)?;
+    let client = Client::new(settings).map_err(|e| e.to_string())?;
 
     // Ctrl-C stops between requests (the client checks the token before each one).
     let ctx = Ctx::default();

@@ -278,28 +278,56 @@ pub async fn list_filtered(
     config: &Value,
     extra: &[(&str, &str)],
 ) -> Result<Vec<Json>, crate::telnyx::error::ApiError> {
+    list_filtered_upto(client, ctx, path, filters, fields, config, extra, usize::MAX).await
+}
+
+/// One configured filter, as a test of one listed object.
+type ObjectTest = Box<dyn Fn(&Json) -> bool + Send + Sync>;
+
+/// [`list_filtered`] that stops fetching pages once `limit` objects pass the filters.
+#[allow(clippy::too_many_arguments)]
+async fn list_filtered_upto(
+    client: &Client,
+    ctx: &Ctx,
+    path: &str,
+    filters: &[ListFilter],
+    fields: &[(&str, FilterField)],
+    config: &Value,
+    extra: &[(&str, &str)],
+    limit: usize,
+) -> Result<Vec<Json>, crate::telnyx::error::ApiError> {
     let mut q = query(filters, config);
     q.extend(extra.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())));
-    let mut items = client.list_all(&ctx.stop, path, &q).await?;
+    // Each configured filter, as a test of one object; a linked filter lists its link first.
+    let mut tests: Vec<ObjectTest> = Vec::new();
     for f in filters {
         let want = config.get(f.arg);
         if want.is_null() || !want.is_known() {
             continue;
         }
         let Some((own, how)) = f.recheck() else { continue };
+        let want = want.clone();
         match fields.iter().find(|(arg, _)| *arg == f.arg).map_or(FilterField::Path(own), |(_, w)| *w) {
-            FilterField::Path(field) => items.retain(|o| passes(at(o, field), want, how)),
-            FilterField::Member(field) => {
-                items.retain(|o| at(o, field).and_then(Json::as_array).is_some_and(|xs| xs.iter().any(|x| passes(Some(x), want, how))));
-            }
+            FilterField::Path(field) => tests.push(Box::new(move |o| passes(at(o, field), &want, how))),
+            FilterField::Member(field) => tests.push(Box::new(move |o| {
+                at(o, field).and_then(Json::as_array).is_some_and(|xs| xs.iter().any(|x| passes(Some(x), &want, how)))
+            })),
             FilterField::Linked { list, link } => {
-                let linked = client.list_all(&ctx.stop, list, &[(f.query.to_string(), query_value(want).unwrap_or_default())]).await?;
-                let ids: Vec<&Json> = linked.iter().filter(|r| passes(r.get(own), want, how)).filter_map(|r| r.get(link)).collect();
-                items.retain(|o| o.get("id").is_some_and(|id| ids.contains(&id)));
+                let linked = client.list_all(&ctx.stop, list, &[(f.query.to_string(), query_value(&want).unwrap_or_default())]).await?;
+                let ids: Vec<Json> =
+                    linked.iter().filter(|r| passes(r.get(own), &want, how)).filter_map(|r| r.get(link).cloned()).collect();
+                tests.push(Box::new(move |o| o.get("id").is_some_and(|id| ids.contains(id))));
             }
             FilterField::Unchecked => {}
         }
     }
+    let mut items = Vec::new();
+    let mut pages = client.pages(&ctx.stop, path, &q);
+    while items.len() < limit {
+        let Some(page) = pages.next().await? else { break };
+        items.extend(page.into_iter().filter(|o| tests.iter().all(|t| t(o))));
+    }
+    items.truncate(limit);
     Ok(items)
 }
 
@@ -362,12 +390,11 @@ impl<T: Listed> DataSource<Client> for List<T> {
     }
 }
 
-/// The objects of a family that the list `config` (its filter arguments) selects, all pages
-/// walked, at most `limit` of them, with their sub-view's settings: what the plural data
+/// The objects of a family that the list `config` (its filter arguments) selects, at most
+/// `limit` of them (pages are fetched until that many are found, or all are walked), with their sub-view's settings: what the plural data
 /// source and the list resource both report.
 async fn listed_objects<T: Listed>(client: &Client, ctx: &Ctx, config: &Value, limit: usize) -> Result<Vec<Json>, ApiError> {
-    let mut items = list_filtered(client, ctx, T::PATH, T::FILTERS, T::FILTER_FIELDS, config, &[]).await?;
-    items.truncate(limit);
+    let items = list_filtered_upto(client, ctx, T::PATH, T::FILTERS, T::FILTER_FIELDS, config, &[], limit).await?;
     let (Some(sv), false) = (T::SUB_VIEW, items.is_empty()) else { return Ok(items) };
     if items.len() <= FEW {
         // A few objects: their own GETs, not a listing of the whole account's settings.
@@ -683,5 +710,26 @@ mod tests {
         assert!(holds(Some(&serde_json::json!("a")), &Value::string("a")));
         assert!(!holds(None, &Value::string("a")));
         assert_eq!(query_value(&Value::int(5060)).as_deref(), Some("5060"));
+    }
+
+    /// Bug: a list resource's `limit` was applied after every page had been fetched. Three
+    /// pages of 10 profiles; a limit of 5 needs the first page alone.
+    #[tokio::test]
+    async fn a_list_limit_stops_fetching_pages() {
+        use crate::telnyx::testserver::{Script, json_reply};
+        let s = Script::serve(|seen| {
+            let n: u64 = seen.target.split(['?', '&']).find_map(|kv| kv.strip_prefix("page%5Bnumber%5D=")?.parse().ok()).unwrap_or(0);
+            let data: Vec<Json> = (0..10).map(|i| serde_json::json!({"id": format!("{n}-{i}"), "name": format!("p{n}-{i}")})).collect();
+            json_reply(200, &serde_json::json!({"data": data, "meta": {"page_number": n, "total_pages": 3}}).to_string())
+        })
+        .await;
+        let client = s.client(0, std::time::Duration::from_secs(5));
+        let attrs = OutboundVoiceProfile::schema().attributes;
+        let got = list_states::<OutboundVoiceProfile>(&client, &Ctx::default(), &Value::Null, 5, &attrs).await.unwrap();
+        assert_eq!(got.iter().map(|o| o.display_name.as_str()).collect::<Vec<_>>(), ["p1-0", "p1-1", "p1-2", "p1-3", "p1-4"]);
+        assert_eq!(s.seen().len(), 1, "one page holds the 5 objects asked for");
+        // Without a limit every page is walked.
+        let all = list_states::<OutboundVoiceProfile>(&client, &Ctx::default(), &Value::Null, usize::MAX, &attrs).await.unwrap();
+        assert_eq!(all.len(), 30);
     }
 }

@@ -1,10 +1,7 @@
-//! The Telnyx REST client: bearer auth, envelopes, typed errors, retries with backoff that
-//! honour `Retry-After`, pagination, and request logs with secrets redacted.
-//!
-//! The client is in rooms: this file is its face (settings, the calls the resources make,
-//! envelopes); [`super::transport`] sends one request and reads its answer (auth, user agent,
-//! redacted logs, timeouts); [`super::retry`] decides whether and when a failed attempt goes
-//! again, and which requests are never sent; [`super::pages`] walks list endpoints.
+//! The Telnyx REST client as the provider and the export subcommand hold it: the settings, and
+//! the layers of [`super`] stacked once ([`Client::new`]). Every call goes down the chain:
+//! batched reads ([`super::batch`]) → verbs, envelopes and pages ([`super::api`],
+//! [`super::pages`]) → retry policy ([`super::retry`]) → one request ([`super::transport`]).
 //!
 //! Stopping (the caller's cancellation token, e.g. cancelled on Ctrl-C): a
 //! backoff wait ends at once and no new request starts, but a request already sent runs to
@@ -12,49 +9,22 @@
 //! it. The one exception is [`Client::list_all_to_reconcile`]: the lookup that settles
 //! whether an interrupted create took effect runs once even after a stop.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Method;
 use serde_json::Value as Json;
 use tokio_util::sync::CancellationToken;
 
-use super::batch::Batcher;
-use super::error::{ApiError, ApiErrorKind};
-pub use super::pages::MAX_PAGE_SIZE;
-use super::retry::Mode;
+use super::api::Api;
+use super::batch::{BatchRead, Batcher};
+use super::error::ApiError;
+use super::retry::{Mode, Policy};
+use super::transport::{HttpClientError, Options, Transport};
+
+pub use super::api::{Envelope, path_segment};
+pub use super::pages::{MAX_PAGE_SIZE, Pages};
 pub use super::retry::never_sent;
-
-/// How single objects are wrapped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Envelope {
-    /// `{"data": {...}}`
-    Data,
-    /// The object itself (access IP ranges).
-    Bare,
-}
-
-/// A secret that never shows in Debug output or logs.
-#[derive(Clone, Default)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_empty() { "Secret(<empty>)" } else { "Secret(<redacted>)" })
-    }
-}
+pub use super::transport::Secret;
 
 /// Client settings (the provider configuration, or the export subcommand's options).
 #[derive(Clone, Debug)]
@@ -84,30 +54,32 @@ impl Default for Settings {
     }
 }
 
-/// One pooled keep-alive HTTP client per provider instance.
-///
-/// Building the HTTP client loads the platform's root certificates, which takes a few
-/// milliseconds: it happens on a helper thread started by [`Client::new`], so
-/// creating a client (the provider's `ConfigureProvider`) answers at once and the work
-/// overlaps the caller's next steps.
+/// One pooled keep-alive HTTP client per provider instance, with its retry policy and its
+/// batched reads. Cloning shares all three.
 #[derive(Clone)]
 pub struct Client {
-    pub(super) http: Arc<OnceLock<Result<reqwest::Client, String>>>,
-    pub(super) settings: Settings,
-    pub(super) batch: Arc<Batcher>,
+    api: Api,
+    batch: Arc<Batcher>,
+    settings: Settings,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("settings", &self.settings).field("http_ready", &self.http.get().is_some()).finish()
+        f.debug_struct("Client").field("settings", &self.settings).field("http_ready", &self.api.transport().ready()).finish()
     }
 }
 
 impl Client {
-    pub fn new(settings: Settings) -> Result<Client, String> {
-        let http = super::transport::start_building(&settings)?;
-        let batch = Arc::new(Batcher::new(settings.batch_reads));
-        Ok(Client { http, settings, batch })
+    /// Stacks the layers. The HTTP client is built on a helper thread ([`Transport`]); this
+    /// fails only when no thread can be started and building it here fails too.
+    pub fn new(settings: Settings) -> Result<Client, HttpClientError> {
+        let s = &settings;
+        let transport =
+            Transport::new(Options { api_key: s.api_key.clone(), user_agent: s.user_agent.clone(), request_timeout: s.request_timeout })?;
+        let policy = Policy { max_retries: s.max_retries, operation_timeout: s.operation_timeout };
+        let api = Api::new(transport, policy, s.base_url.clone());
+        let batch = Arc::new(Batcher::new(s.batch_reads));
+        Ok(Client { api, batch, settings })
     }
 
     pub fn settings(&self) -> &Settings {
@@ -116,90 +88,74 @@ impl Client {
 
     /// GET one object.
     pub async fn get(&self, stop: &CancellationToken, path: &str, env: Envelope) -> Result<Json, ApiError> {
-        let body = self.call(stop, Method::GET, path, &[], None, Mode::Normal).await?;
-        unwrap(body, env, "GET", path)
+        self.api.get(stop, path, env).await
     }
 
     /// POST a new object; returns the created object.
     pub async fn create(&self, stop: &CancellationToken, path: &str, body: &Json, env: Envelope) -> Result<Json, ApiError> {
-        let out = self.call(stop, Method::POST, path, &[], Some(body), Mode::Normal).await?;
-        let created = unwrap(out, env, "POST", path)?;
-        if let Some(id) = created.get("id").and_then(Json::as_str) {
-            self.batch.wrote(&format!("{path}/{}", path_segment(id)));
-        }
-        Ok(created)
+        self.api.create(stop, path, body, env).await
     }
 
     /// POST an action without a body; returns the result object.
     pub async fn action(&self, stop: &CancellationToken, path: &str, env: Envelope) -> Result<Json, ApiError> {
-        let _writing = self.batch.writing(path);
-        let out = self.call(stop, Method::POST, path, &[], None, Mode::Normal).await?;
-        unwrap(out, env, "POST", path)
+        self.api.action(stop, path, env).await
     }
 
     /// PATCH an object; returns the updated object.
     pub async fn update(&self, stop: &CancellationToken, path: &str, body: &Json, env: Envelope) -> Result<Json, ApiError> {
-        let _writing = self.batch.writing(path);
-        let out = self.call(stop, Method::PATCH, path, &[], Some(body), Mode::Normal).await?;
-        unwrap(out, env, "PATCH", path)
+        self.api.update(stop, path, body, env).await
     }
 
     /// DELETE an object. An object already gone counts as deleted.
     pub async fn delete(&self, stop: &CancellationToken, path: &str) -> Result<(), ApiError> {
-        let _writing = self.batch.writing(path);
-        match self.call(stop, Method::DELETE, path, &[], None, Mode::Normal).await {
-            Ok(_) => Ok(()),
-            Err(e) if e.is_not_found() => Ok(()),
-            Err(e) => Err(e),
-        }
+        self.api.delete(stop, path).await
     }
 
-    /// "/v2" from "https://api.telnyx.com/v2": the base URL's path, as messages name it.
-    pub(super) fn base_path(&self) -> String {
-        let b = self.settings.base_url.trim_end_matches('/');
-        match b.find("://") {
-            Some(i) => b[i + 3..].find('/').map(|j| b[i + 3 + j..].to_string()).unwrap_or_default(),
-            None => String::new(),
-        }
+    /// Every object of a list endpoint matching `filters`, all pages walked
+    /// ([`super::pages`]).
+    pub async fn list_all(&self, stop: &CancellationToken, path: &str, filters: &[(String, String)]) -> Result<Vec<Json>, ApiError> {
+        self.api.list_all(stop, path, filters).await
     }
-}
 
-/// Percent-encodes an id for a path segment (ids are opaque strings).
-pub fn path_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+    /// [`Client::list_all`] for the lookup that settles whether an uncertain create took
+    /// effect: it runs even after a stop, each page then getting one attempt.
+    pub async fn list_all_to_reconcile(
+        &self,
+        stop: &CancellationToken,
+        path: &str,
+        filters: &[(String, String)],
+    ) -> Result<Vec<Json>, ApiError> {
+        self.api.list_all_to_reconcile(stop, path, filters).await
     }
-    out
-}
 
-/// The object of a single-object answer, out of its envelope.
-pub(crate) fn unwrap(body: Json, env: Envelope, method: &str, path: &str) -> Result<Json, ApiError> {
-    match env {
-        Envelope::Bare if body.is_object() => Ok(body),
-        Envelope::Data => match body {
-            Json::Object(mut o) => match o.remove("data") {
-                Some(d @ Json::Object(_)) => Ok(d),
-                _ => Err(decode_error(method, path, "a response without a `data` object")),
-            },
-            _ => Err(decode_error(method, path, "a response that is not a JSON object")),
-        },
-        Envelope::Bare => Err(decode_error(method, path, "a response that is not a JSON object")),
+    /// The pages of a listing one at a time, for a caller that may stop early.
+    pub fn pages<'a>(&'a self, stop: &'a CancellationToken, path: &'a str, filters: &'a [(String, String)]) -> Pages<'a> {
+        self.api.pages(stop, path, filters, Mode::Normal)
     }
-}
 
-pub(super) fn decode_error(method: &str, path: &str, what: &str) -> ApiError {
-    ApiError {
-        kind: ApiErrorKind::Decode,
-        status: None,
-        method: method.into(),
-        path: path.into(),
-        errors: Vec::new(),
-        message: format!("unexpected {what}"),
+    /// The object at `path` (`None`: there is none, a 404), answered from a listing where
+    /// `listed` says one may hold it ([`Client::read_batched`]), else by its own `GET`.
+    pub async fn read(
+        &self,
+        stop: &CancellationToken,
+        path: &str,
+        env: Envelope,
+        listed: Option<&BatchRead<'_>>,
+    ) -> Result<Option<Json>, ApiError> {
+        self.batch.read(&self.api, stop, path, env, listed).await
+    }
+
+    /// The object `read` names, from a listing, or `None`: read it on its own (`GET`), as
+    /// when batching is off, the object was written or imported here, the listing failed, or
+    /// the object is not in it (maybe gone: only its own read can tell).
+    pub async fn read_batched(&self, stop: &CancellationToken, read: &BatchRead<'_>) -> Option<Json> {
+        self.batch.read_batched(&self.api, stop, read).await
+    }
+
+    /// From now on `object` (its path, `/ips/123`) is read on its own, never from a listing:
+    /// for an imported object, whose first read must be its own.
+    pub fn read_alone(&self, object: &str) {
+        self.batch.read_alone(object);
     }
 }
 
@@ -211,14 +167,7 @@ mod tests {
     fn secrets_do_not_debug_print() {
         let s = Settings { api_key: Secret::new("KEY123"), ..Settings::default() };
         assert!(!format!("{s:?}").contains("KEY123"));
-    }
-
-    #[test]
-    fn envelopes() {
-        let d = serde_json::json!({"data": {"id": "1"}});
-        assert_eq!(unwrap(d, Envelope::Data, "GET", "/x").unwrap()["id"], "1");
-        let b = serde_json::json!({"id": "2"});
-        assert_eq!(unwrap(b.clone(), Envelope::Bare, "GET", "/x").unwrap()["id"], "2");
-        assert!(unwrap(b, Envelope::Data, "GET", "/x").is_err());
+        let c = Client::new(s).unwrap();
+        assert!(!format!("{c:?}").contains("KEY123"));
     }
 }

@@ -1,7 +1,6 @@
 //! Typed errors of the Telnyx REST API (how they read as diagnostics is the resources' side:
 //! `resources::diagnostics`).
 
-use std::fmt;
 use std::time::Duration;
 
 /// One entry of Telnyx's `{"errors": [...]}` envelope.
@@ -70,7 +69,9 @@ pub enum ApiErrorKind {
     Cancelled,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A failed call: `GET /v2/things/1 → HTTP 404; [10005] Not found; <detail>` as it reads.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{method} {path}{}", self.tail())]
 pub struct ApiError {
     pub kind: ApiErrorKind,
     /// HTTP status, when there was a response.
@@ -98,6 +99,22 @@ impl ApiError {
         }
     }
 
+    /// What follows the method and path when displayed: the status, Telnyx's messages, and
+    /// the transport or decode detail.
+    fn tail(&self) -> String {
+        let mut s = String::new();
+        if let Some(status) = self.status {
+            s.push_str(&format!(" → HTTP {status}"));
+        }
+        for m in self.api_messages() {
+            s.push_str(&format!("; {m}"));
+        }
+        if !self.message.is_empty() {
+            s.push_str(&format!("; {}", self.message));
+        }
+        s
+    }
+
     /// Telnyx's own words: "title: detail" for each error entry.
     pub fn api_messages(&self) -> Vec<String> {
         self.errors
@@ -119,24 +136,6 @@ impl ApiError {
     }
 }
 
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.method, self.path)?;
-        if let Some(s) = self.status {
-            write!(f, " → HTTP {s}")?;
-        }
-        for m in self.api_messages() {
-            write!(f, "; {m}")?;
-        }
-        if !self.message.is_empty() {
-            write!(f, "; {}", self.message)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ApiError {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +143,15 @@ mod tests {
     fn full(kind: ApiErrorKind, status: Option<u16>, method: &str, path: &str, body: &str, message: &str) -> ApiError {
         let b: ErrorBody = serde_json::from_str(body).unwrap();
         ApiError { kind, status, method: method.into(), path: path.into(), errors: b.errors, message: message.into() }
+    }
+
+    #[test]
+    fn displayed() {
+        let body = r#"{"errors":[{"code":"10005","title":"Not found","detail":"No such thing"}]}"#;
+        let e = full(ApiErrorKind::NotFound, Some(404), "GET", "/v2/things/1", body, "");
+        assert_eq!(e.to_string(), "GET /v2/things/1 → HTTP 404; [10005] Not found: No such thing");
+        let e = full(ApiErrorKind::Decode, None, "GET", "/v2/things", "{}", "unexpected pagination: more than 3 pages");
+        assert_eq!(e.to_string(), "GET /v2/things; unexpected pagination: more than 3 pages");
     }
 
     #[test]

@@ -1,30 +1,29 @@
-//! When a failed attempt goes again, one place for every call:
+//! The second layer: when a failed attempt goes again, one policy for every call, over any
+//! "send once" (the transport below, or a closure in a test):
 //! * GET, PATCH and DELETE retry on 408, 429, 5xx and transport errors;
 //! * POST retries only when the API cannot have acted: 429, and connections that failed
 //!   before the request was sent. Any other failure of a POST is returned with
 //!   `may_have_been_applied`, so the caller can look for the object before creating again.
-//! * The wait before a retry is the answer's `retry-after-ms`, else its `Retry-After`
-//!   (seconds or an HTTP date), else exponential backoff with full jitter; retries end after
-//!   `max_retries` or when the next wait would pass the operation's deadline.
+//! * The wait before a retry is the one the answer asked for (`retry-after-ms`, else
+//!   `Retry-After`, read by [`super::transport`]), else exponential backoff with full jitter;
+//!   retries end after `max_retries` or when the next wait would pass the operation's deadline.
 //! * A stop (the caller's cancellation token) ends a wait at once, and no new attempt starts,
-//!   except the first of a call that finishes an operation under way
-//!   ([`Client::list_all_to_reconcile`]).
+//!   except the first of a call that finishes an operation under way ([`Mode::Finishing`]).
 //!
 //! And which requests are never sent at all ([`never_sent`]).
 
-use std::time::{Duration, Instant, SystemTime};
+use std::future::Future;
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
-use serde_json::Value as Json;
 use tokio_util::sync::CancellationToken;
 
-use super::client::Client;
 use super::error::{ApiError, ApiErrorKind};
-use super::transport::{Failed, Request};
+use super::transport::Failed;
 
 /// Whether a call may start after the caller asked to stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Mode {
+pub enum Mode {
     /// Stops before any request once stopping (no new work).
     Normal,
     /// Finishes an operation already under way: the first attempt runs even when stopping;
@@ -80,36 +79,49 @@ fn verdict(method: &Method, failed: Failed) -> (bool, Option<Duration>, ApiError
     }
 }
 
-impl Client {
-    /// One API call with retries. Returns the parsed JSON body of a 2xx answer.
-    pub(super) async fn call(
+/// How many times, and for how long, a call is tried.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// Bounds one call, all attempts and waits included.
+    pub operation_timeout: Duration,
+}
+
+impl Policy {
+    /// Runs `send` (one attempt, numbered from 1) until it succeeds or the policy gives up.
+    /// `method` decides what may go again; `shown` (the request's path) names a call that was
+    /// stopped before its first attempt.
+    pub async fn run<T, F, Fut>(
         &self,
+        method: &Method,
+        shown: &str,
         stop: &CancellationToken,
-        method: Method,
-        path: &str,
-        query: &[(String, String)],
-        body: Option<&Json>,
         mode: Mode,
-    ) -> Result<Json, ApiError> {
-        let url = format!("{}{}", self.settings.base_url.trim_end_matches('/'), path);
-        let req = Request { method, url, shown: format!("{}{}", self.base_path(), path), query, body };
-        if self.settings.api_key.is_empty() {
-            return Err(req.error(ApiErrorKind::NoApiKey, None, Vec::new(), String::new()));
-        }
-        if let Some(why) = never_sent(&req.method, path) {
-            let message = format!("this provider never sends {} {path}: {why}", req.method);
-            return Err(req.error(ApiErrorKind::Validation, None, Vec::new(), message));
-        }
-        let deadline = Instant::now() + self.settings.operation_timeout;
+        mut send: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = Result<T, Failed>>,
+    {
+        let deadline = Instant::now() + self.operation_timeout;
         let mut attempt: u32 = 0;
         loop {
             if stop.is_cancelled() && !(mode == Mode::Finishing && attempt == 0) {
-                return Err(req.error(ApiErrorKind::Cancelled, None, Vec::new(), String::new()));
+                let (method, path) = (method.as_str().to_string(), shown.to_string());
+                return Err(ApiError {
+                    kind: ApiErrorKind::Cancelled,
+                    status: None,
+                    method,
+                    path,
+                    errors: Vec::new(),
+                    message: String::new(),
+                });
             }
             attempt += 1;
-            match self.send_once(&req, attempt).await {
-                Ok(json) => return Ok(json),
-                Err(failed) => self.wait_to_retry(verdict(&req.method, failed), stop, attempt, deadline).await?,
+            match send(attempt).await {
+                Ok(out) => return Ok(out),
+                Err(failed) => self.wait_to_retry(verdict(method, failed), stop, attempt, deadline).await?,
             }
         }
     }
@@ -122,7 +134,7 @@ impl Client {
         attempt: u32,
         deadline: Instant,
     ) -> Result<(), ApiError> {
-        if !retryable || attempt > self.settings.max_retries {
+        if !retryable || attempt > self.max_retries {
             return Err(error);
         }
         let stopped = |error: ApiError| {
@@ -158,33 +170,11 @@ fn backoff_with(attempt: u32, unit: f64) -> Duration {
     Duration::from_millis((ceiling * unit.clamp(0.0, 1.0)) as u64)
 }
 
-/// The longest wait a `Retry-After` can ask for; the operation's deadline still bounds it.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
-
-/// `retry-after-ms` (milliseconds), else `Retry-After` (seconds or an HTTP date).
-pub fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
-    if let Some(ms) = h.get("retry-after-ms").and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<f64>().ok()) {
-        if ms.is_finite() && ms >= 0.0 {
-            return Some(Duration::from_millis(ms.min(MAX_RETRY_AFTER.as_millis() as f64) as u64));
-        }
-    }
-    let v = h.get("retry-after")?.to_str().ok()?.trim();
-    parse_retry_after(v, SystemTime::now())
-}
-
-fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
-    if let Ok(secs) = v.parse::<f64>() {
-        // Capped before the conversion: a huge value would not fit a Duration.
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(MAX_RETRY_AFTER.as_secs_f64())));
-    }
-    let at = httpdate::parse_http_date(v).ok()?;
-    Some(at.duration_since(now).unwrap_or_default().min(MAX_RETRY_AFTER))
-}
-
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+
     use super::*;
-    use crate::telnyx::client::{Secret, Settings};
 
     #[test]
     fn requests_that_release_or_buy_numbers_are_never_sent() {
@@ -210,16 +200,6 @@ mod tests {
         ] {
             assert!(never_sent(&m, p).is_none(), "{m} {p}");
         }
-    }
-
-    #[tokio::test]
-    async fn a_release_is_refused_before_any_network_use() {
-        // An unreachable base URL: a request that were sent would fail with a transport error.
-        let c =
-            Client::new(Settings { api_key: Secret::new("k"), base_url: "http://127.0.0.1:9/v2".into(), ..Settings::default() }).unwrap();
-        let e = c.delete(&CancellationToken::new(), "/phone_numbers/42").await.unwrap_err();
-        assert_eq!(e.kind, ApiErrorKind::Validation);
-        assert!(e.message.contains("never sends DELETE /phone_numbers/42"), "{}", e.message);
     }
 
     #[test]
@@ -258,45 +238,134 @@ mod tests {
         assert!((400.0..600.0).contains(&mean), "mean {mean}");
     }
 
-    #[test]
-    fn retry_after_forms() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after("0", now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
-        // Huge values are capped, never a panic (found by black-box testing).
-        assert_eq!(parse_retry_after("99999999999999999999", now), Some(MAX_RETRY_AFTER));
-        assert_eq!(parse_retry_after("1e308", now), Some(MAX_RETRY_AFTER));
-        assert_eq!(retry_after(&headers(&[("retry-after-ms", "1e300")])), Some(MAX_RETRY_AFTER));
-        let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(7)));
-        let past = httpdate::fmt_http_date(now - Duration::from_secs(7));
-        assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
-        let far = httpdate::fmt_http_date(now + Duration::from_secs(86_400));
-        assert_eq!(parse_retry_after(&far, now), Some(Duration::from_secs(300)));
-        for garbage in ["soon", "-1", "", "NaN", "inf", "1e400", "3 seconds", "Tue, 99 Foo 2024 00:00:00 GMT"] {
-            assert_eq!(parse_retry_after(garbage, now), None, "{garbage:?}");
-        }
-        assert_eq!(parse_retry_after("99999", now), Some(Duration::from_secs(300)));
+    fn error(kind: ApiErrorKind, status: Option<u16>) -> ApiError {
+        ApiError { kind, status, method: "X".into(), path: "/v2/things".into(), errors: Vec::new(), message: String::new() }
     }
 
-    fn headers(pairs: &[(&'static str, &str)]) -> reqwest::header::HeaderMap {
-        let mut h = reqwest::header::HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, v.parse().unwrap());
-        }
-        h
+    fn status(code: u16, retry_after: Option<Duration>) -> Failed {
+        let kind = if code == 429 { ApiErrorKind::RateLimited { retry_after } } else { ApiErrorKind::Server };
+        Failed::Status { status: code, retry_after, error: error(kind, Some(code)) }
     }
 
-    #[test]
-    fn retry_after_ms_takes_precedence() {
-        assert_eq!(retry_after(&headers(&[("retry-after", "9"), ("retry-after-ms", "1500")])), Some(Duration::from_millis(1500)));
-        assert_eq!(retry_after(&headers(&[("retry-after-ms", "250.7")])), Some(Duration::from_millis(250)));
-        // A garbage retry-after-ms falls back to Retry-After.
-        assert_eq!(retry_after(&headers(&[("retry-after", "2"), ("retry-after-ms", "soon")])), Some(Duration::from_secs(2)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "2"), ("retry-after-ms", "-5")])), Some(Duration::from_secs(2)));
-        assert_eq!(retry_after(&headers(&[("retry-after-ms", "999999999")])), Some(Duration::from_secs(300)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "later")])), None);
-        assert_eq!(retry_after(&headers(&[])), None);
+    fn wire(before_send: bool) -> Failed {
+        Failed::Wire { before_send, error: error(ApiErrorKind::Transport { may_have_been_applied: !before_send }, None) }
+    }
+
+    const POLICY: Policy = Policy { max_retries: 5, operation_timeout: Duration::from_secs(60) };
+
+    /// Runs `policy` over a send that fails with `failures` in turn, then succeeds; returns the
+    /// outcome and the number of attempts.
+    async fn run(
+        policy: Policy,
+        method: Method,
+        stop: &CancellationToken,
+        mode: Mode,
+        failures: Vec<Failed>,
+    ) -> (Result<u32, ApiError>, u32) {
+        let failures = Mutex::new(failures.into_iter());
+        let attempts = Mutex::new(0);
+        let out = policy
+            .run(&method, "/v2/things", stop, mode, |attempt| {
+                *attempts.lock().unwrap() = attempt;
+                let next = failures.lock().unwrap().next();
+                async move { next.map_or(Ok(attempt), Err) }
+            })
+            .await;
+        let n = *attempts.lock().unwrap();
+        (out, n)
+    }
+
+    #[tokio::test]
+    async fn the_wait_an_answer_asks_for_is_honoured() {
+        let t0 = Instant::now();
+        let (out, n) =
+            run(POLICY, Method::POST, &CancellationToken::new(), Mode::Normal, vec![status(429, Some(Duration::from_millis(300)))]).await;
+        assert_eq!((out.unwrap(), n), (2, 2));
+        assert!(t0.elapsed() >= Duration::from_millis(300), "waited only {:?}", t0.elapsed());
+        // Without one, the wait is the backoff: at most 250 ms after a first attempt.
+        let t0 = Instant::now();
+        let (out, _) = run(POLICY, Method::GET, &CancellationToken::new(), Mode::Normal, vec![status(503, None)]).await;
+        assert!(out.is_ok());
+        assert!(t0.elapsed() < Duration::from_millis(250 + 200), "{:?}", t0.elapsed());
+    }
+
+    #[tokio::test]
+    async fn a_wait_past_the_deadline_gives_up_at_once() {
+        let policy = Policy { max_retries: 5, operation_timeout: Duration::from_secs(1) };
+        let t0 = Instant::now();
+        let (out, n) =
+            run(policy, Method::GET, &CancellationToken::new(), Mode::Normal, vec![status(429, Some(Duration::from_secs(5)))]).await;
+        assert_eq!(out.unwrap_err().status, Some(429));
+        assert_eq!(n, 1);
+        assert!(t0.elapsed() < Duration::from_millis(500));
+    }
+
+    /// A create goes again only when the API cannot have acted on it.
+    #[tokio::test]
+    async fn a_create_is_retried_only_when_it_cannot_have_taken_effect() {
+        let go = CancellationToken::new();
+        let attempts = |failed: Failed, method: Method| {
+            let go = go.clone();
+            async move { run(POLICY, method, &go, Mode::Normal, vec![failed]).await.1 }
+        };
+        let unread = || Failed::Unread(error(ApiErrorKind::Transport { may_have_been_applied: true }, Some(200)));
+        let final_ = || Failed::Final(error(ApiErrorKind::Decode, Some(200)));
+        // Retried: nothing was done.
+        assert_eq!(attempts(status(429, Some(Duration::ZERO)), Method::POST).await, 2);
+        assert_eq!(attempts(wire(true), Method::POST).await, 2);
+        // Not retried: the API may have created it.
+        assert_eq!(attempts(status(500, None), Method::POST).await, 1);
+        assert_eq!(attempts(status(408, None), Method::POST).await, 1);
+        assert_eq!(attempts(wire(false), Method::POST).await, 1);
+        assert_eq!(attempts(unread(), Method::POST).await, 1);
+        // The same failures of a read or an update are retried, except a final one.
+        for m in [Method::GET, Method::PATCH, Method::DELETE] {
+            assert_eq!(attempts(status(408, Some(Duration::ZERO)), m.clone()).await, 2, "{m}");
+            assert_eq!(attempts(wire(false), m.clone()).await, 2, "{m}");
+            assert_eq!(attempts(unread(), m.clone()).await, 2, "{m}");
+            assert_eq!(attempts(final_(), m.clone()).await, 1, "{m}");
+        }
+        // A refusal is never retried.
+        let refused = Failed::Status { status: 422, retry_after: None, error: error(ApiErrorKind::Validation, Some(422)) };
+        assert_eq!(attempts(refused, Method::GET).await, 1);
+    }
+
+    #[tokio::test]
+    async fn a_stop_ends_a_wait_at_once() {
+        let stop = CancellationToken::new();
+        let later = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            later.cancel();
+        });
+        let t0 = Instant::now();
+        let (out, n) = run(POLICY, Method::GET, &stop, Mode::Normal, vec![status(429, Some(Duration::from_secs(30)))]).await;
+        assert!(t0.elapsed() < Duration::from_secs(1), "the 30 s wait did not end on stop: {:?}", t0.elapsed());
+        let e = out.unwrap_err();
+        assert_eq!((e.kind, e.status, n), (ApiErrorKind::Cancelled, Some(429), 1));
+        assert!(e.message.starts_with("the last attempt ended with: X /v2/things → HTTP 429"), "{}", e.message);
+    }
+
+    #[tokio::test]
+    async fn after_a_stop_only_a_finishing_call_makes_one_attempt() {
+        let stopped = CancellationToken::new();
+        stopped.cancel();
+        let (out, n) = run(POLICY, Method::GET, &stopped, Mode::Normal, Vec::new()).await;
+        assert_eq!((out.unwrap_err().kind, n), (ApiErrorKind::Cancelled, 0));
+        let (out, n) = run(POLICY, Method::GET, &stopped, Mode::Finishing, Vec::new()).await;
+        assert_eq!((out.unwrap(), n), (1, 1));
+        let (out, n) = run(POLICY, Method::GET, &stopped, Mode::Finishing, vec![status(503, None)]).await;
+        assert_eq!((out.unwrap_err().kind, n), (ApiErrorKind::Cancelled, 1));
+    }
+
+    #[tokio::test]
+    async fn max_retries_bounds_the_attempts() {
+        let policy = Policy { max_retries: 2, operation_timeout: Duration::from_secs(60) };
+        let fails = || (0..10).map(|_| status(502, Some(Duration::ZERO))).collect::<Vec<_>>();
+        let (out, n) = run(policy, Method::PATCH, &CancellationToken::new(), Mode::Normal, fails()).await;
+        assert_eq!((out.unwrap_err().status, n), (Some(502), 3), "1 attempt + max_retries 2");
+        let policy = Policy { max_retries: 0, ..policy };
+        let (_, n) = run(policy, Method::GET, &CancellationToken::new(), Mode::Normal, fails()).await;
+        assert_eq!(n, 1);
     }
 }

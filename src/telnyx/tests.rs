@@ -1,132 +1,14 @@
 //! The client as a whole (transport, retries, pagination, stopping) against a scripted
 //! HTTP/1.1 server on 127.0.0.1.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 
 use super::client::{Client, Envelope, Secret, Settings};
 use super::error::ApiErrorKind;
-
-/// What the scripted server does with one request.
-#[derive(Clone)]
-enum Reply {
-    /// Status, extra headers, body.
-    Answer(u16, Vec<(&'static str, String)>, Vec<u8>),
-    /// Wait, then answer.
-    Slow(u64, Box<Reply>),
-    /// Close the connection without answering.
-    Drop,
-}
-
-fn json_reply(status: u16, body: &str) -> Reply {
-    Reply::Answer(status, Vec::new(), body.as_bytes().to_vec())
-}
-
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    target: String,
-    headers: String,
-    conn: usize,
-    at: Instant,
-}
-
-struct Script {
-    url: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    connections: Arc<Mutex<usize>>,
-}
-
-impl Script {
-    /// Serves `replies` in order, then `{"data": {"id": "1"}}` with 200.
-    async fn start(replies: Vec<Reply>) -> Script {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/v2", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let connections = Arc::new(Mutex::new(0usize));
-        let queue = Arc::new(Mutex::new(VecDeque::from(replies)));
-        let (seen2, conns2) = (seen.clone(), connections.clone());
-        tokio::spawn(async move {
-            loop {
-                let Ok((mut sock, _)) = listener.accept().await else { return };
-                let conn = {
-                    let mut n = conns2.lock().unwrap();
-                    *n += 1;
-                    *n
-                };
-                let (seen, queue) = (seen2.clone(), queue.clone());
-                tokio::spawn(async move {
-                    let mut buf = Vec::new();
-                    loop {
-                        // One request: headers, then Content-Length bytes of body.
-                        let head_end = loop {
-                            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                                break i + 4;
-                            }
-                            let mut chunk = [0u8; 4096];
-                            match sock.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
-                        };
-                        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                        let len: usize = head
-                            .lines()
-                            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
-                            .unwrap_or(0);
-                        while buf.len() < head_end + len {
-                            let mut chunk = [0u8; 4096];
-                            match sock.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
-                        }
-                        buf.drain(..head_end + len);
-                        let mut first = head.lines().next().unwrap_or("").split(' ');
-                        let (method, target) = (first.next().unwrap_or("").to_string(), first.next().unwrap_or("").to_string());
-                        seen.lock().unwrap().push(Seen { method, target, headers: head.to_ascii_lowercase(), conn, at: Instant::now() });
-                        let mut reply = queue.lock().unwrap().pop_front().unwrap_or_else(|| json_reply(200, r#"{"data":{"id":"1"}}"#));
-                        while let Reply::Slow(ms, next) = reply {
-                            tokio::time::sleep(Duration::from_millis(ms)).await;
-                            reply = *next;
-                        }
-                        let Reply::Answer(status, extra, body) = reply else { return };
-                        let mut out =
-                            format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n", body.len());
-                        for (k, v) in extra {
-                            out.push_str(&format!("{k}: {v}\r\n"));
-                        }
-                        out.push_str("\r\n");
-                        let mut bytes = out.into_bytes();
-                        bytes.extend_from_slice(&body);
-                        if sock.write_all(&bytes).await.is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-        Script { url, seen, connections }
-    }
-
-    fn client(&self, max_retries: u32, request_timeout: Duration) -> Client {
-        Client::new(Settings { api_key: Secret::new("k"), base_url: self.url.clone(), max_retries, request_timeout, ..Settings::default() })
-            .unwrap()
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-
-    fn methods(&self) -> Vec<String> {
-        self.seen().into_iter().map(|s| s.method).collect()
-    }
-}
+use super::testserver::{Reply, Script, json_reply};
 
 const SECOND: Duration = Duration::from_secs(1);
 const OBJ: &str = r#"{"name":"p"}"#;
@@ -387,4 +269,168 @@ async fn undecodable_success_may_have_been_applied() {
     assert_eq!(e.kind, ApiErrorKind::Decode);
     assert!(e.may_have_been_applied());
     assert_eq!(s.methods(), ["POST"]);
+}
+
+/// A list answer: `ids` as objects, with `meta`.
+fn list_answer(ids: &[String], page_number: u64, total_pages: u64) -> Reply {
+    let data: Vec<Json> = ids.iter().map(|i| serde_json::json!({"id": i})).collect();
+    json_reply(200, &serde_json::json!({"data": data, "meta": {"page_number": page_number, "total_pages": total_pages}}).to_string())
+}
+
+/// The `page[number]` a request asked for.
+fn asked_page(target: &str) -> u64 {
+    target.split(['?', '&']).find_map(|kv| kv.strip_prefix("page%5Bnumber%5D=")).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// A walk that never ends fails the test instead of hanging it.
+async fn walk(s: &Script) -> Result<Vec<Json>, super::error::ApiError> {
+    let (client, stop) = (s.client(0, SECOND), CancellationToken::new());
+    let listing = client.list_all(&stop, "/things", &[]);
+    tokio::time::timeout(Duration::from_secs(5), listing).await.expect("the walk did not end within 5 s")
+}
+
+/// Bug: a server that answers page 1 whatever is asked (`page_number: 1`, `total_pages: 3`)
+/// made the walk ask for page 2 for ever.
+#[tokio::test]
+async fn a_server_stuck_on_one_page_ends_the_walk() {
+    let s = Script::serve(|_| list_answer(&["a".into()], 1, 3)).await;
+    let e = walk(&s).await.unwrap_err();
+    assert_eq!(e.kind, ApiErrorKind::Decode);
+    assert_eq!(e.message, "unexpected pagination: asked for page 2, the answer is page 1");
+    assert_eq!(s.seen().len(), 2);
+}
+
+/// Bug: a server that always claims one more page, and answers every page alike, was walked
+/// for ever.
+#[tokio::test]
+async fn a_page_repeating_the_previous_one_ends_the_walk() {
+    let s = Script::serve(|seen| {
+        let n = asked_page(&seen.target);
+        list_answer(&["a".into(), "b".into()], n, n + 1)
+    })
+    .await;
+    let e = walk(&s).await.unwrap_err();
+    assert_eq!(e.kind, ApiErrorKind::Decode);
+    assert!(e.message.contains("page 2 repeats page 1"), "{}", e.message);
+    assert_eq!(s.seen().len(), 2);
+}
+
+/// A page number going backwards is a page other than the one asked.
+#[tokio::test]
+async fn a_page_number_going_backwards_ends_the_walk() {
+    let s = Script::serve(|seen| {
+        let n = asked_page(&seen.target);
+        list_answer(&[format!("p{n}")], if n == 3 { 1 } else { n }, 5)
+    })
+    .await;
+    let e = walk(&s).await.unwrap_err();
+    assert!(e.message.contains("asked for page 3, the answer is page 1"), "{}", e.message);
+    assert_eq!(s.seen().len(), 3);
+}
+
+/// An empty page ends a listing, whatever `total_pages` says.
+#[tokio::test]
+async fn an_empty_page_ends_the_walk() {
+    let s = Script::serve(|seen| {
+        let n = asked_page(&seen.target);
+        list_answer(&if n < 3 { vec![format!("p{n}")] } else { Vec::new() }, n, 1_000_000)
+    })
+    .await;
+    let got = walk(&s).await.unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(s.seen().len(), 3);
+}
+
+/// A server that always claims one more page, each new: the walk ends at the page limit.
+#[tokio::test]
+async fn a_listing_that_never_ends_stops_at_the_page_limit() {
+    let s = Script::serve(|seen| {
+        let n = asked_page(&seen.target);
+        list_answer(&[format!("p{n}")], n, n + 1)
+    })
+    .await;
+    let (client, stop) = (s.client(0, SECOND), CancellationToken::new());
+    let e = client.pages(&stop, "/things", &[]).at_most(4).all().await.unwrap_err();
+    assert_eq!(e.kind, ApiErrorKind::Decode);
+    assert!(e.message.contains("more than 4 pages"), "{}", e.message);
+    assert_eq!(s.seen().len(), 4);
+}
+
+/// A caller may stop after any page: no further page is fetched.
+#[tokio::test]
+async fn pages_are_fetched_only_when_asked_for() {
+    let s = Script::serve(|seen| {
+        let n = asked_page(&seen.target);
+        list_answer(&[format!("p{n}")], n, 3)
+    })
+    .await;
+    let (client, stop) = (s.client(0, SECOND), CancellationToken::new());
+    let mut pages = client.pages(&stop, "/things", &[]);
+    assert_eq!(pages.next().await.unwrap().unwrap()[0]["id"], "p1");
+    assert_eq!(s.seen().len(), 1);
+    assert_eq!(pages.next().await.unwrap().unwrap()[0]["id"], "p2");
+    assert_eq!(pages.next().await.unwrap().unwrap()[0]["id"], "p3");
+    assert!(pages.next().await.unwrap().is_none());
+    assert_eq!(s.seen().len(), 3);
+}
+
+#[tokio::test]
+async fn a_release_is_refused_before_any_network_use() {
+    // An unreachable base URL: a request that were sent would fail with a transport error.
+    let c = Client::new(Settings { api_key: Secret::new("k"), base_url: "http://127.0.0.1:9/v2".into(), ..Settings::default() }).unwrap();
+    let e = c.delete(&CancellationToken::new(), "/phone_numbers/42").await.unwrap_err();
+    assert_eq!(e.kind, ApiErrorKind::Validation);
+    assert!(e.message.contains("never sends DELETE /phone_numbers/42"), "{}", e.message);
+}
+
+/// A success answer of `len` bytes: `{"data":{"id":"big","pad":"xxx…"}}`.
+fn answer_of(len: usize) -> Reply {
+    let (head, tail) = (r#"{"data":{"id":"big","pad":""#, r#""}}"#);
+    let body = format!("{head}{}{tail}", "x".repeat(len - head.len() - tail.len()));
+    assert_eq!(body.len(), len);
+    json_reply(200, &body)
+}
+
+/// Answers longer than 8 MiB are refused while they stream in; one just under is read.
+#[tokio::test]
+async fn answers_are_read_up_to_the_cap() {
+    use super::transport::MAX_BODY_BYTES;
+    let s = Script::start(vec![answer_of(9 << 20), answer_of(MAX_BODY_BYTES)]).await;
+    let c = s.client(3, Duration::from_secs(10));
+    let e = c.get(&CancellationToken::new(), "/things/1", Envelope::Data).await.unwrap_err();
+    assert_eq!(e.kind, ApiErrorKind::Decode);
+    assert_eq!(e.status, Some(200));
+    assert_eq!(e.message, "the answer is longer than 8 MiB, the most the provider reads");
+    assert_eq!(s.methods(), ["GET"], "a long answer is not asked for again");
+    let got = c.get(&CancellationToken::new(), "/things/1", Envelope::Data).await.unwrap();
+    assert_eq!(got["id"], "big");
+    assert_eq!(got["pad"].as_str().map(str::len), Some(MAX_BODY_BYTES - 30));
+}
+
+/// The layers of `mod.rs`, bottom first: a module may name (`super::x`) only those of a lower
+/// rank. Test code is left out (a test may build any layer).
+#[test]
+fn no_module_imports_one_above_it() {
+    let layers: [(&str, u32, &str); 9] = [
+        ("error", 0, include_str!("error.rs")),
+        ("redact", 0, include_str!("redact.rs")),
+        ("timestamp", 0, include_str!("timestamp.rs")),
+        ("transport", 1, include_str!("transport.rs")),
+        ("retry", 2, include_str!("retry.rs")),
+        ("api", 3, include_str!("api.rs")),
+        ("pages", 4, include_str!("pages.rs")),
+        ("batch", 5, include_str!("batch.rs")),
+        ("client", 6, include_str!("client.rs")),
+    ];
+    let rank = |name: &str| layers.iter().find(|(n, ..)| *n == name).map(|(_, r, _)| *r);
+    for (module, r, text) in layers {
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or(text);
+        for line in code.lines().map(str::trim).filter(|l| !l.starts_with("//")) {
+            for used in line.split("super::").skip(1) {
+                let name: String = used.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                let used_rank = rank(&name).unwrap_or_else(|| panic!("{module} names super::{name}, a module not in the layers"));
+                assert!(used_rank < r, "{module} (layer {r}) imports {name} (layer {used_rank}): {line}");
+            }
+        }
+    }
 }

@@ -1,14 +1,16 @@
-//! One request on the wire: the pooled HTTP client (user agent, timeouts, gzip), bearer
-//! auth, reading the answer, typed errors with secrets scrubbed, and request logs with
-//! secrets redacted. Whether a failure goes again is [`super::retry`]'s business.
+//! The bottom layer: one request on the wire. The pooled HTTP client (user agent, timeouts,
+//! gzip), built on a helper thread and awaited, bearer auth, reading the answer (at most
+//! [`MAX_BODY_BYTES`]), typed errors with secrets scrubbed, request logs with secrets
+//! redacted, and the wait an answer asks for (`Retry-After`). Whether a failure goes again is
+//! the business of the layer above, [`super::retry`]; this one knows nothing of it.
 
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value as Json;
+use tokio::sync::watch;
 
-use super::client::{Client, Settings};
 use super::error::{ApiError, ApiErrorItem, ApiErrorKind, items_of};
 use super::redact::{redact_json, scrub, secret_values};
 
@@ -17,95 +19,125 @@ use super::redact::{redact_json, scrub, secret_values};
 /// serde_json's recursion limit (128), which answers with an error, never a stack overflow.
 pub const MAX_BODY_BYTES: usize = 8 << 20;
 
-/// Reads a body of at most `cap` bytes, chunk by chunk: `Ok(None)` when it is longer.
-async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Option<String>, reqwest::Error> {
-    let mut buf = Vec::with_capacity(resp.content_length().map_or(0, |n| (n as usize).min(cap)).min(1 << 20));
-    while let Some(chunk) = resp.chunk().await? {
-        if buf.len() + chunk.len() > cap {
-            return Ok(None);
+/// A secret that never shows in Debug output or logs.
+#[derive(Clone, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "Secret(<empty>)" } else { "Secret(<redacted>)" })
+    }
+}
+
+/// Why there is no HTTP client to send with.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HttpClientError {
+    /// reqwest could not build it (its message: the TLS roots, a proxy setting).
+    #[error("{0}")]
+    Build(String),
+    /// The helper thread building it ended without an answer.
+    #[error("the thread building it ended without an answer")]
+    Lost,
+}
+
+/// An answer that does not read as JSON.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid JSON: {0}")]
+pub struct InvalidJson(#[from] serde_json::Error);
+
+/// What the transport needs of the settings.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub api_key: Secret,
+    pub user_agent: String,
+    pub request_timeout: Duration,
+}
+
+type Built = Option<Result<reqwest::Client, HttpClientError>>;
+
+/// Sends one request at a time over one pooled keep-alive HTTP client.
+///
+/// Building the HTTP client loads the platform's root certificates, which takes a few
+/// milliseconds: it happens on a helper thread started by [`Transport::new`], so creating a
+/// client (the provider's `ConfigureProvider`) answers at once. A request that comes before
+/// it is ready awaits it (a watch channel), leaving the runtime's thread to other tasks.
+#[derive(Clone, Debug)]
+pub struct Transport {
+    http: watch::Receiver<Built>,
+    opts: Options,
+}
+
+impl Transport {
+    /// Starts building the HTTP client on a helper thread. Fails only when no thread can be
+    /// started and building it here fails too.
+    pub fn new(opts: Options) -> Result<Transport, HttpClientError> {
+        let o = opts.clone();
+        Transport::with_builder(opts, move || build_http(&o))
+    }
+
+    /// [`Transport::new`] with the HTTP client made by `build`.
+    pub(crate) fn with_builder(
+        opts: Options,
+        build: impl FnOnce() -> Result<reqwest::Client, HttpClientError> + Send + 'static,
+    ) -> Result<Transport, HttpClientError> {
+        let (tx, http) = watch::channel(None);
+        // Shared so that, should no thread start, the builder is still here to run.
+        let build = Arc::new(Mutex::new(Some(build)));
+        let on_thread = build.clone();
+        let spawned = std::thread::Builder::new().name("http-client-init".into()).spawn(move || {
+            if let Some(build) = on_thread.lock().ok().and_then(|mut b| b.take()) {
+                tx.send_replace(Some(build()));
+            }
+        });
+        if spawned.is_err() {
+            // No thread to spare: build it here, and report a failure now.
+            let build = build.lock().ok().and_then(|mut b| b.take()).ok_or(HttpClientError::Lost)?;
+            let (_, http) = watch::channel(Some(Ok(build()?)));
+            return Ok(Transport { http, opts });
         }
-        buf.extend_from_slice(&chunk);
+        Ok(Transport { http, opts })
     }
-    Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
-}
 
-/// Connecting gets at most 15 s, and never more than a whole request.
-fn connect_timeout(request_timeout: Duration) -> Duration {
-    Duration::from_secs(15).min(request_timeout)
-}
-
-fn build_http(settings: &Settings) -> Result<reqwest::Client, String> {
-    let started = Instant::now();
-    let built = reqwest::Client::builder()
-        .user_agent(settings.user_agent.clone())
-        .connect_timeout(connect_timeout(settings.request_timeout))
-        .timeout(settings.request_timeout)
-        .pool_idle_timeout(Duration::from_secs(60))
-        .gzip(true)
-        .build()
-        .map_err(|e| e.to_string());
-    tracing::debug!(duration_ms = started.elapsed().as_secs_f64() * 1000.0, ok = built.is_ok(), "HTTP client built");
-    built
-}
-
-/// Starts building the HTTP client on a helper thread (see [`Client`]).
-pub(super) fn start_building(settings: &Settings) -> Result<Arc<OnceLock<Result<reqwest::Client, String>>>, String> {
-    let http = Arc::new(OnceLock::new());
-    let (cell, s) = (http.clone(), settings.clone());
-    let spawned = std::thread::Builder::new().name("http-client-init".into()).spawn(move || {
-        cell.get_or_init(|| build_http(&s));
-    });
-    if spawned.is_err() {
-        // No thread to spare: build it here, and report a failure now.
-        http.get_or_init(|| build_http(settings)).as_ref().map_err(Clone::clone)?;
+    /// Whether the HTTP client is built.
+    pub fn ready(&self) -> bool {
+        self.http.borrow().is_some()
     }
-    Ok(http)
-}
 
-/// One request to send (as many times as [`super::retry`] decides).
-pub(super) struct Request<'a> {
-    pub method: Method,
-    pub url: String,
-    /// The base URL's path and the request's, as logs and errors name it.
-    pub shown: String,
-    pub query: &'a [(String, String)],
-    pub body: Option<&'a Json>,
-}
-
-impl Request<'_> {
-    /// An error about this request.
-    pub(super) fn error(&self, kind: ApiErrorKind, status: Option<u16>, errors: Vec<ApiErrorItem>, message: String) -> ApiError {
-        ApiError { kind, status, method: self.method.as_str().to_string(), path: self.shown.clone(), errors, message }
+    /// Whether an API key is set.
+    pub fn has_api_key(&self) -> bool {
+        !self.opts.api_key.is_empty()
     }
-}
 
-/// How one attempt failed.
-pub(super) enum Failed {
-    /// Not worth another attempt whatever the method: no HTTP client, or a success answer
-    /// that does not read as JSON.
-    Final(ApiError),
-    /// The status arrived but the rest of the answer could not be read.
-    Unread(ApiError),
-    /// An answer with an error status, and the wait it asked for, if any.
-    Status { status: u16, retry_after: Option<Duration>, error: ApiError },
-    /// The request failed on the wire; `before_send`: nothing reached the API.
-    Wire { before_send: bool, error: ApiError },
-}
-
-impl Client {
-    /// The HTTP client; waits for the helper thread if it is still building it.
-    fn http(&self) -> Result<&reqwest::Client, String> {
-        self.http.get_or_init(|| build_http(&self.settings)).as_ref().map_err(|e| format!("could not create the HTTP client: {e}"))
+    /// The HTTP client; awaits the helper thread if it is still building it.
+    async fn http(&self) -> Result<reqwest::Client, HttpClientError> {
+        let mut rx = self.http.clone();
+        match rx.wait_for(Option::is_some).await {
+            Ok(built) => built.as_ref().cloned().unwrap_or(Err(HttpClientError::Lost)),
+            Err(_) => Err(HttpClientError::Lost),
+        }
     }
 
     /// Sends `req` once. Returns the parsed JSON body of a 2xx answer (`null` if empty).
-    pub(super) async fn send_once(&self, req: &Request<'_>, attempt: u32) -> Result<Json, Failed> {
+    pub async fn send_once(&self, req: &Request<'_>, attempt: u32) -> Result<Json, Failed> {
         let (m, full_path) = (req.method.as_str(), &req.shown);
-        let http = self.http().map_err(|message| {
+        let http = self.http().await.map_err(|e| {
+            let message = format!("could not create the HTTP client: {e}");
             Failed::Final(req.error(ApiErrorKind::Transport { may_have_been_applied: false }, None, Vec::new(), message))
         })?;
         let mut rb =
-            http.request(req.method.clone(), &req.url).bearer_auth(self.settings.api_key.expose()).header("Accept", "application/json");
+            http.request(req.method.clone(), &req.url).bearer_auth(self.opts.api_key.expose()).header("Accept", "application/json");
         if !req.query.is_empty() {
             rb = rb.query(req.query);
         }
@@ -120,7 +152,7 @@ impl Client {
             Ok(resp) => {
                 let status = resp.status();
                 let request_id = resp.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-                let retry_after = super::retry::retry_after(resp.headers());
+                let retry_after = retry_after(resp.headers());
                 let text = read_capped(resp, MAX_BODY_BYTES).await;
                 tracing::debug!(method = %m, path = %full_path, status = status.as_u16(), duration_ms = elapsed_ms, attempt, request_id = %request_id, "telnyx api call");
                 let text = match text {
@@ -148,7 +180,7 @@ impl Client {
                     }
                     tracing::trace!(method = %m, path = %full_path, status = status.as_u16(), body = %redact_text(&text), "response body");
                     return parse_body(&text)
-                        .map_err(|e| Failed::Final(req.error(ApiErrorKind::Decode, Some(status.as_u16()), Vec::new(), e)));
+                        .map_err(|e| Failed::Final(req.error(ApiErrorKind::Decode, Some(status.as_u16()), Vec::new(), e.to_string())));
                 }
                 let mut errors = items_of(&text);
                 // An answer may quote what was sent: never let a secret reach a diagnostic.
@@ -179,15 +211,78 @@ impl Client {
             return error_chain(e);
         }
         let (what, limit) = if before_send {
-            ("could not connect", connect_timeout(self.settings.request_timeout))
+            ("could not connect", connect_timeout(self.opts.request_timeout))
         } else {
-            ("no answer", self.settings.request_timeout)
+            ("no answer", self.opts.request_timeout)
         };
         format!(
             "timed out: {what} within the request timeout of {} (provider argument `request_timeout`, or TELNYX_REQUEST_TIMEOUT)",
             fmt_duration(limit)
         )
     }
+}
+
+/// Reads a body of at most `cap` bytes, chunk by chunk: `Ok(None)` when it is longer.
+async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Option<String>, reqwest::Error> {
+    let mut buf = Vec::with_capacity(resp.content_length().map_or(0, |n| (n as usize).min(cap)).min(1 << 20));
+    while let Some(chunk) = resp.chunk().await? {
+        if buf.len() + chunk.len() > cap {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
+}
+
+/// Connecting gets at most 15 s, and never more than a whole request.
+fn connect_timeout(request_timeout: Duration) -> Duration {
+    Duration::from_secs(15).min(request_timeout)
+}
+
+fn build_http(opts: &Options) -> Result<reqwest::Client, HttpClientError> {
+    let started = Instant::now();
+    let built = reqwest::Client::builder()
+        .user_agent(opts.user_agent.clone())
+        .connect_timeout(connect_timeout(opts.request_timeout))
+        .timeout(opts.request_timeout)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .gzip(true)
+        .build()
+        .map_err(|e| HttpClientError::Build(e.to_string()));
+    tracing::debug!(duration_ms = started.elapsed().as_secs_f64() * 1000.0, ok = built.is_ok(), "HTTP client built");
+    built
+}
+
+/// One request to send (as many times as the layer above decides).
+#[derive(Debug)]
+pub struct Request<'a> {
+    pub method: Method,
+    pub url: String,
+    /// The base URL's path and the request's, as logs and errors name it.
+    pub shown: String,
+    pub query: &'a [(String, String)],
+    pub body: Option<&'a Json>,
+}
+
+impl Request<'_> {
+    /// An error about this request.
+    pub fn error(&self, kind: ApiErrorKind, status: Option<u16>, errors: Vec<ApiErrorItem>, message: String) -> ApiError {
+        ApiError { kind, status, method: self.method.as_str().to_string(), path: self.shown.clone(), errors, message }
+    }
+}
+
+/// How one attempt failed.
+#[derive(Debug)]
+pub enum Failed {
+    /// Not worth another attempt whatever the method: no HTTP client, or a success answer
+    /// that does not read as JSON (or is too long).
+    Final(ApiError),
+    /// The status arrived but the rest of the answer could not be read.
+    Unread(ApiError),
+    /// An answer with an error status, and the wait it asked for, if any.
+    Status { status: u16, retry_after: Option<Duration>, error: ApiError },
+    /// The request failed on the wire; `before_send`: nothing reached the API.
+    Wire { before_send: bool, error: ApiError },
 }
 
 /// The typed kind of an error status.
@@ -203,8 +298,8 @@ pub(crate) fn kind_for(status: StatusCode, retry_after: Option<Duration>) -> Api
 }
 
 /// The JSON body of a successful answer (at most [`MAX_BODY_BYTES`], read by [`read_capped`]).
-pub(crate) fn parse_body(text: &str) -> Result<Json, String> {
-    serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
+pub(crate) fn parse_body(text: &str) -> Result<Json, InvalidJson> {
+    Ok(serde_json::from_str(text)?)
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -244,9 +339,77 @@ fn redact_text(t: &str) -> String {
     }
 }
 
+/// The longest wait a `Retry-After` can ask for; the operation's deadline still bounds it.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
+
+/// The wait an answer asks for: `retry-after-ms` (milliseconds), else `Retry-After` (seconds
+/// or an HTTP date), at most [`MAX_RETRY_AFTER`].
+pub fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
+    if let Some(ms) = h.get("retry-after-ms").and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<f64>().ok()) {
+        if ms.is_finite() && ms >= 0.0 {
+            return Some(Duration::from_millis(ms.min(MAX_RETRY_AFTER.as_millis() as f64) as u64));
+        }
+    }
+    let v = h.get("retry-after")?.to_str().ok()?.trim();
+    parse_retry_after(v, SystemTime::now())
+}
+
+fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
+    if let Ok(secs) = v.parse::<f64>() {
+        // Capped before the conversion: a huge value would not fit a Duration.
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(MAX_RETRY_AFTER.as_secs_f64())));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    Some(at.duration_since(now).unwrap_or_default().min(MAX_RETRY_AFTER))
+}
+
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
     use super::*;
+
+    fn opts() -> Options {
+        Options { api_key: Secret::new("k"), user_agent: "test".into(), request_timeout: Duration::from_secs(1) }
+    }
+
+    /// Waiting for the HTTP client being built on the helper thread must not block the
+    /// runtime's thread: a timer task on the same current-thread runtime keeps ticking.
+    #[tokio::test(flavor = "current_thread")]
+    async fn waiting_for_the_http_client_lets_other_tasks_run() {
+        let o = opts();
+        let t = Transport::with_builder(opts(), move || {
+            std::thread::sleep(Duration::from_millis(200));
+            build_http(&o)
+        })
+        .unwrap();
+        let ticks = Arc::new(AtomicU32::new(0));
+        let counter = ticks.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        tokio::task::yield_now().await;
+        assert!(!t.ready());
+        assert!(t.http().await.is_ok());
+        assert!(t.ready());
+        let ticked = ticks.load(Ordering::Relaxed);
+        assert!(ticked >= 5, "the runtime stalled while the client was built: {ticked} ticks in 200 ms");
+    }
+
+    #[tokio::test]
+    async fn a_failed_build_is_an_error_at_the_first_request() {
+        let t = Transport::with_builder(opts(), || Err(HttpClientError::Build("no roots".into()))).unwrap();
+        let req = Request { method: Method::GET, url: "http://127.0.0.1:9/x".into(), shown: "/x".into(), query: &[], body: None };
+        match t.send_once(&req, 1).await {
+            Err(Failed::Final(e)) => assert_eq!(e.message, "could not create the HTTP client: no roots"),
+            other => panic!("{other:?}"),
+        }
+        let t = Transport::with_builder(opts(), || panic!("builder died")).unwrap();
+        assert_eq!(t.http().await.unwrap_err(), HttpClientError::Lost);
+    }
 
     #[test]
     fn durations_read_like_the_arguments() {
@@ -261,7 +424,49 @@ mod tests {
     fn deep_answers_are_an_error_not_a_stack_overflow() {
         let at = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
         assert!(parse_body(&at(127)).is_ok());
-        let e = parse_body(&at(200_000)).unwrap_err();
+        let e = parse_body(&at(200_000)).unwrap_err().to_string();
         assert!(e.starts_with("invalid JSON: recursion limit exceeded"), "{e}");
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after("0", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
+        // Huge values are capped, never a panic (found by black-box testing).
+        assert_eq!(parse_retry_after("99999999999999999999", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("1e308", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "1e300")])), Some(MAX_RETRY_AFTER));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
+        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(7)));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(7));
+        assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
+        let far = httpdate::fmt_http_date(now + Duration::from_secs(86_400));
+        assert_eq!(parse_retry_after(&far, now), Some(Duration::from_secs(300)));
+        for garbage in ["soon", "-1", "", "NaN", "inf", "1e400", "3 seconds", "Tue, 99 Foo 2024 00:00:00 GMT"] {
+            assert_eq!(parse_retry_after(garbage, now), None, "{garbage:?}");
+        }
+        assert_eq!(parse_retry_after("99999", now), Some(Duration::from_secs(300)));
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> reqwest::header::HeaderMap {
+        let mut h = reqwest::header::HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn retry_after_ms_takes_precedence() {
+        assert_eq!(retry_after(&headers(&[("retry-after", "9"), ("retry-after-ms", "1500")])), Some(Duration::from_millis(1500)));
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "250.7")])), Some(Duration::from_millis(250)));
+        // A garbage retry-after-ms falls back to Retry-After.
+        assert_eq!(retry_after(&headers(&[("retry-after", "2"), ("retry-after-ms", "soon")])), Some(Duration::from_secs(2)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "2"), ("retry-after-ms", "-5")])), Some(Duration::from_secs(2)));
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "999999999")])), Some(Duration::from_secs(300)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "later")])), None);
+        assert_eq!(retry_after(&headers(&[])), None);
     }
 }
