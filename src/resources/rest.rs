@@ -14,8 +14,8 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use serde_json::Value as Json;
 
+use super::Exported;
 use super::diagnostics::ToDiagnostics;
-use super::list::Listed;
 use super::mapping::{absorb, request_body};
 use crate::telnyx::batch::BatchRead;
 use crate::telnyx::client::{Client, Envelope};
@@ -291,7 +291,7 @@ impl<T: RestObject> Rest<T> {
 }
 
 #[async_trait]
-impl<T: Listed> Resource<Client> for Rest<T> {
+impl<T: Exported> Resource<Client> for Rest<T> {
     fn type_name(&self) -> &'static str {
         T::TYPE_NAME
     }
@@ -313,7 +313,7 @@ impl<T: Listed> Resource<Client> for Rest<T> {
     /// What `export` would write for the object: also without attributes equal to Telnyx's
     /// documented defaults.
     fn generate_config(&self, state: &Value) -> Value {
-        crate::export::configuration(T::TYPE_NAME, self.schema.get(T::schema), T::validate, state)
+        super::configuration::configuration(self.schema.get(T::schema), T::validate, &T::defaults(), state)
     }
     fn modify_plan(&self, req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
         let mut d = T::modify_plan(req, planned);
