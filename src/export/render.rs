@@ -88,6 +88,15 @@ pub fn files(objects: &[Object<'_>]) -> Vec<(String, String)> {
     out
 }
 
+/// Why an id stays literal: a reference to the object it names would be a dependency cycle
+/// (written as a comment above the id).
+#[derive(Debug, thiserror::Error)]
+#[error("{type_name}.{label} (literal id: that record names this object, so a reference would be a cycle)")]
+struct Cycle<'a> {
+    type_name: &'a str,
+    label: &'a str,
+}
+
 /// Rendering context of one object.
 struct Cx<'a> {
     ids: &'a HashMap<&'a str, (&'a str, &'a str, &'a Json)>,
@@ -140,8 +149,8 @@ impl Cx<'_> {
                 }
                 (_, Value::String(s)) if a.name.ends_with("_id") => match self.reference(s) {
                     Ok(r) => out.push(Item::Line(a.name.clone(), r)),
-                    Err(why) => {
-                        out.push(Item::Comment(why));
+                    Err(cycle) => {
+                        out.push(Item::Comment(cycle.to_string()));
                         out.push(Item::Line(a.name.clone(), hcl::string(s)));
                     }
                 },
@@ -151,14 +160,14 @@ impl Cx<'_> {
         out
     }
 
-    /// `telnyx_x.label.id` for the id of another exported object; `Err` (with the reason, for
-    /// a comment) where that would be a cycle: the other object refers to this one.
-    fn reference(&self, id: &str) -> Result<String, String> {
+    /// `telnyx_x.label.id` for the id of another exported object (a literal id for any other);
+    /// `Err` where a reference would be a cycle: the other object refers to this one.
+    fn reference(&self, id: &str) -> Result<String, Cycle<'_>> {
         let Some((t, label, target)) = self.ids.get(id) else { return Ok(hcl::string(id)) };
         let this_id = self.this.api.get("id").and_then(Json::as_str).unwrap_or_default();
         let points_back = target.as_object().is_some_and(|m| m.values().any(|v| v.as_str() == Some(this_id)));
         if points_back {
-            return Err(format!("{t}.{label} (literal id: that record names this object, so a reference would be a cycle)"));
+            return Err(Cycle { type_name: t, label });
         }
         Ok(format!("{t}.{label}.id"))
     }
