@@ -102,7 +102,7 @@ fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Command,
     while let Some(arg) = p.next()? {
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
-            Long("out") => out = Some(PathBuf::from(p.value()?)),
+            Long("out") => out = Some(PathBuf::from(p.value()?)).filter(|o| !o.as_os_str().is_empty()),
             Long("type") => o.types.push(p.value()?.string()?),
             Long("name-contains") => o.name_contains = Some(p.value()?.string()?),
             Long("api-key") => o.api_key = Some(p.value()?.string()?),
@@ -381,6 +381,7 @@ mod tests {
         let err = |args: &[&str]| parse(args).err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(err(&[]), "--out DIR is required");
         assert_eq!(err(&["--type", "fqdn"]), "--out DIR is required");
+        assert_eq!(err(&["--out="]), "--out DIR is required");
         assert!(err(&["--out"]).contains("missing argument for option '--out'"), "{}", err(&["--out"]));
         assert!(err(&["--out=o", "--type"]).contains("'--type'"), "{}", err(&["--out=o", "--type"]));
         assert!(err(&["--out=o", "--frobnicate"]).contains("--frobnicate"), "{}", err(&["--out=o", "--frobnicate"]));
