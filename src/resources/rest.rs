@@ -461,6 +461,13 @@ mod tests {
         ] {
             assert_reads_well(&d);
         }
+        // A secret left at export's placeholder (common.rs), at the top level and nested.
+        let attrs = crate::resources::credential_connection::CredentialConnection::schema().attributes;
+        let placeholder = Value::string(crate::resources::common::EXPORT_PLACEHOLDER);
+        let planned = Value::Object([("password".to_string(), placeholder)].into_iter().collect());
+        let d = crate::resources::common::placeholder_secrets(&attrs, &Value::Null, &planned, &tfplug::AttrPath::root());
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        d.0.iter().for_each(assert_reads_well);
         let incomplete = incomplete_create("telnyx_fqdn_connection", "42", &["a", "b"]);
         assert!(incomplete.detail.starts_with("Telnyx accepts `a`, `b` only on update"), "{}", incomplete.detail);
     }
