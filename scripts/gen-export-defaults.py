@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Writes src/export/defaults.json: the server-side defaults of every optional+computed
-attribute `terraform-provider-telnyx export` may leave out, by resource type.
+"""Prints, by resource type, the server-side defaults of every optional+computed attribute
+that a generated configuration (`export`, GenerateResourceConfig) may leave out: what each
+family declares in its `Exported::defaults` (src/resources/<family>.rs). Entries for
+optional-only attributes are never used; the registry test refuses them, so leave them out.
 
 Source: the create-schema `default` keywords of shared/telnyx-api/objects.json (connection
 families, profiles, FQDNs, IPs) and, for phone numbers' voice settings, the defaults table of
@@ -64,9 +66,7 @@ def main():
     for family, type_name in TYPES.items():
         table[type_name] = defaults(facts["families"][family]["create"]["fields"])
     table["telnyx_phone_number"] = PHONE_NUMBER
-    out = ROOT / "src" / "export" / "defaults.json"
-    out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {out.relative_to(ROOT)} ({len(table)} types)")
+    print(json.dumps(table, indent=4, sort_keys=True))
 
 
 if __name__ == "__main__":

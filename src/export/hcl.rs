@@ -1,8 +1,6 @@
 //! HCL text in the layout `terraform fmt` produces: two-space indentation, the `=` of
 //! consecutive one-line attributes aligned, a blank line around every multi-line attribute.
 
-use serde_json::Value as Json;
-
 use tfplug::Value;
 use tfplug::json::to_json;
 
@@ -19,9 +17,30 @@ pub enum Item {
     Comment(String),
 }
 
-/// A string literal: JSON escapes, and template sequences (`${`, `%{`) escaped.
+/// A quoted string literal with HCL's escapes only: `\n \r \t \" \\`, any other control
+/// character as `\uNNNN` (HCL has no `\b` or `\f`), and the template sequences `${` and `%{`
+/// as `$${` and `%%{`.
 pub fn string(s: &str) -> String {
-    Json::String(s.to_string()).to_string().replace("${", "$${").replace("%{", "%%{")
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A value as an HCL expression on one line (objects are written by [`Item::Object`]).
@@ -104,6 +123,15 @@ mod tests {
         assert_eq!(string("a\"b\\c"), r#""a\"b\\c""#);
         assert_eq!(string("${x} %{if}"), r#""$${x} %%{if}""#);
         assert_eq!(string("línea\n"), "\"línea\\n\"");
+    }
+
+    /// HCL has no `\b` or `\f` escape (JSON's): a control character is `\uNNNN`.
+    #[test]
+    fn strings_use_only_hcl_escapes() {
+        assert_eq!(string("a\u{8}b\u{c}c"), r#""a\u0008b\u000Cc""#);
+        assert_eq!(string("\u{1}\u{1f}\u{7f}\t\r\n"), r#""\u0001\u001F\u007F\t\r\n""#);
+        assert_eq!(string("${x} %{x} $${x} 100% $5"), r#""$${x} %%{x} $$${x} 100% $5""#);
+        assert_eq!(string("ünïcode ☎"), "\"ünïcode ☎\"");
     }
 
     #[test]

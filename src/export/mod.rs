@@ -8,76 +8,24 @@
 mod hcl;
 mod render;
 
-/// The configuration of one object from its state (also GenerateResourceConfig's answer).
-pub use render::configuration;
-
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use serde_json::Value as Json;
 
-use crate::resources::list::{Listed, SubView};
-use crate::resources::rest::RestObject as _;
-use crate::resources::{
-    access_ip_range::AccessIpRange, billing_group::BillingGroup, credential_connection::CredentialConnection, fqdn::Fqdn,
-    fqdn_connection::FqdnConnection, ip::Ip, ip_connection::IpConnection, outbound_voice_profile::OutboundVoiceProfile,
-    phone_number::PhoneNumber,
-};
+use crate::resources::{Exporter, families};
 use crate::telnyx::client::{Client, Secret, Settings};
+use crate::telnyx::error::ApiError;
 use tfplug::{Ctx, Schema};
 
 pub use render::PASSWORD_PLACEHOLDER;
 
-/// One resource type as the exporter sees it.
-#[derive(Clone, Copy)]
-struct Family {
-    type_name: &'static str,
-    path: &'static str,
-    schema: fn() -> Schema,
-    /// The family's own configuration checks (beyond each attribute's validators).
-    validate: fn(&tfplug::Value) -> tfplug::Diagnostics,
-    /// The field that names an object (its natural key's first attribute).
-    name_field: &'static str,
-    sub_view: Option<SubView>,
-    combine: fn(Json, Option<&Json>) -> Json,
-    /// What a resource label starts with when the name cannot (empty, or a leading digit).
-    prefix: &'static str,
-}
-
-impl std::fmt::Debug for Family {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.type_name)
-    }
-}
-
-fn family<T: Listed>(prefix: &'static str) -> Family {
-    Family {
-        type_name: T::TYPE_NAME,
-        path: T::PATH,
-        schema: T::schema,
-        validate: T::validate,
-        name_field: T::KEY.first().map_or("id", |(k, _)| *k),
-        sub_view: T::SUB_VIEW,
-        combine: T::combine,
-        prefix,
-    }
-}
-
-/// Every exported type, referenced types first.
-fn families() -> Vec<Family> {
-    vec![
-        family::<BillingGroup>("group"),
-        family::<OutboundVoiceProfile>("profile"),
-        family::<CredentialConnection>("connection"),
-        family::<FqdnConnection>("connection"),
-        family::<IpConnection>("connection"),
-        family::<Fqdn>("fqdn"),
-        family::<Ip>("ip"),
-        family::<AccessIpRange>("range"),
-        family::<PhoneNumber>("number"),
-    ]
+/// Every exported family, in the registry's order (referenced types first).
+fn exported() -> Vec<Exporter> {
+    families().into_iter().filter_map(|f| f.export.ok()).collect()
 }
 
 const USAGE: &str = "usage: terraform-provider-telnyx export --out DIR [--type TYPE]... [--name-contains TEXT]
@@ -86,6 +34,7 @@ const USAGE: &str = "usage: terraform-provider-telnyx export --out DIR [--type T
 Writes Terraform configuration for the objects of a Telnyx account into DIR: one .tf file per
 resource type, imports.tf (import blocks, Terraform >= 1.5 / OpenTofu), import.sh (terraform
 import, any Terraform), versions.tf, variables.tf and README.md. Only reads the account.
+A value follows its option after a space or an equals sign (--out DIR, --out=DIR).
 
   --out DIR             where to write (created; must be empty unless --force)
   --type TYPE           only this resource type (repeatable), e.g. telnyx_fqdn_connection or fqdn_connection
@@ -95,9 +44,16 @@ import, any Terraform), versions.tf, variables.tf and README.md. Only reads the 
   --force               write into a DIR that already holds files";
 
 /// What the command line asked for.
-#[derive(Debug, Default)]
+#[derive(Debug, PartialEq)]
+enum Command {
+    Help,
+    Run(Options),
+}
+
+/// The options of an export.
+#[derive(Debug, Default, PartialEq)]
 struct Options {
-    out: Option<PathBuf>,
+    out: PathBuf,
     types: Vec<String>,
     name_contains: Option<String>,
     api_key: Option<String>,
@@ -105,36 +61,68 @@ struct Options {
     force: bool,
 }
 
-fn parse(args: &[String]) -> Result<Options, String> {
+/// A command line `export` cannot run.
+#[derive(Debug, thiserror::Error)]
+enum UsageError {
+    /// An unknown option, a missing value, a value where none belongs.
+    #[error(transparent)]
+    Args(#[from] lexopt::Error),
+    #[error("--out DIR is required")]
+    NoOut,
+}
+
+/// Why an export stopped.
+#[derive(Debug, thiserror::Error)]
+enum ExportError {
+    #[error("unknown --type {given:?}; known: {known}")]
+    UnknownType { given: String, known: String },
+    #[error("{action} {}: {source}", path.display())]
+    Dir { action: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("{} already holds Terraform files; choose an empty directory or pass --force", .0.display())]
+    NotEmpty(PathBuf),
+    #[error("no API key: set TELNYX_API_KEY or pass --api-key")]
+    NoApiKey,
+    /// The HTTP client could not be built (its settings).
+    #[error("{0}")]
+    Client(Box<dyn std::error::Error + Send + Sync>),
+    #[error("listing {what}: {source}")]
+    Listing { what: &'static str, source: Box<ApiError> },
+    #[error("writing {}: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Runtime(std::io::Error),
+}
+
+/// Reads `export`'s arguments (what follows `export`).
+fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Command, UsageError> {
+    use lexopt::prelude::*;
+    let mut p = lexopt::Parser::from_args(args);
     let mut o = Options::default();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
-        match a.as_str() {
-            "--out" => o.out = Some(PathBuf::from(value("--out")?)),
-            "--type" => o.types.push(value("--type")?),
-            "--name-contains" => o.name_contains = Some(value("--name-contains")?),
-            "--api-key" => o.api_key = Some(value("--api-key")?),
-            "--base-url" => o.base_url = Some(value("--base-url")?),
-            "--force" => o.force = true,
-            other => return Err(format!("unknown argument {other:?}")),
+    let mut out = None;
+    while let Some(arg) = p.next()? {
+        match arg {
+            Short('h') | Long("help") => return Ok(Command::Help),
+            Long("out") => out = Some(PathBuf::from(p.value()?)).filter(|o| !o.as_os_str().is_empty()),
+            Long("type") => o.types.push(p.value()?.string()?),
+            Long("name-contains") => o.name_contains = Some(p.value()?.string()?),
+            Long("api-key") => o.api_key = Some(p.value()?.string()?),
+            Long("base-url") => o.base_url = Some(p.value()?.string()?),
+            Long("force") => o.force = true,
+            _ => return Err(arg.unexpected().into()),
         }
     }
-    Ok(o)
+    o.out = out.ok_or(UsageError::NoOut)?;
+    Ok(Command::Run(o))
 }
 
 /// The subcommand's entry point (`args`: what follows `export`).
 #[allow(clippy::print_stderr)]
-pub fn main(args: &[String]) -> ExitCode {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        eprintln!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
+pub fn main(args: Vec<OsString>) -> ExitCode {
     let opts = match parse(args) {
-        Ok(o) if o.out.is_some() => o,
-        Ok(_) => {
-            eprintln!("export: --out DIR is required\n\n{USAGE}");
-            return ExitCode::from(2);
+        Ok(Command::Run(o)) => o,
+        Ok(Command::Help) => {
+            eprintln!("{USAGE}");
+            return ExitCode::SUCCESS;
         }
         Err(e) => {
             eprintln!("export: {e}\n\n{USAGE}");
@@ -144,7 +132,7 @@ pub fn main(args: &[String]) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("export: {e}");
+            eprintln!("export: {}", ExportError::Runtime(e));
             return ExitCode::FAILURE;
         }
     };
@@ -159,29 +147,29 @@ pub fn main(args: &[String]) -> ExitCode {
 
 /// One listed object.
 struct Found {
-    family: Family,
+    family: Exporter,
     obj: Json,
     label: String,
 }
 
 #[allow(clippy::print_stderr)]
-async fn run(opts: Options) -> Result<(), String> {
+async fn run(opts: Options) -> Result<(), ExportError> {
     let started = Instant::now();
-    let out = opts.out.clone().unwrap_or_default();
+    let out = opts.out.clone();
     let chosen = select(&opts.types)?;
     prepare_dir(&out, opts.force)?;
 
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let api_key = opts.api_key.clone().or_else(|| env("TELNYX_API_KEY")).unwrap_or_default();
     if api_key.is_empty() {
-        return Err("no API key: set TELNYX_API_KEY or pass --api-key".into());
+        return Err(ExportError::NoApiKey);
     }
     let mut settings = Settings { api_key: Secret::new(api_key), ..Settings::default() };
     if let Some(u) = opts.base_url.clone().or_else(|| env("TELNYX_BASE_URL")) {
         settings.base_url = u;
     }
     settings.user_agent = format!("terraform-provider-telnyx/{} (export)", env!("CARGO_PKG_VERSION"));
-    let client = Client::new(settings).map_err(|e| e.to_string())?;
+    let client = Client::new(settings).map_err(|e| ExportError::Client(e.into()))?;
 
     // Ctrl-C stops between requests (the client checks the token before each one).
     let ctx = Ctx::default();
@@ -197,15 +185,19 @@ async fn run(opts: Options) -> Result<(), String> {
     let mut found: Vec<Found> = Vec::new();
     for fam in &chosen {
         let t0 = Instant::now();
-        let mut objs = client.list_all(&ctx.stop, fam.path, &[]).await.map_err(|e| format!("listing {}: {e}", fam.type_name))?;
-        if fam.type_name == PhoneNumber::TYPE_NAME {
-            objs.retain(|o| !matches!(o.get("status").and_then(Json::as_str), Some("deleted" | "ported-out")));
-        }
+        let mut objs = client
+            .list_all(&ctx.stop, fam.path, &[])
+            .await
+            .map_err(|source| ExportError::Listing { what: fam.type_name, source: Box::new(source) })?;
+        objs.retain(fam.keep);
         if let Some(n) = &needle {
-            objs.retain(|o| name_of(fam, o).to_lowercase().contains(n.as_str()));
+            objs.retain(|o| (fam.name)(o).to_lowercase().contains(n.as_str()));
         }
         if let (Some(sv), false) = (fam.sub_view, objs.is_empty()) {
-            let subs = client.list_all(&ctx.stop, sv.list_path, &[]).await.map_err(|e| format!("listing {}: {e}", sv.list_path))?;
+            let subs = client
+                .list_all(&ctx.stop, sv.list_path, &[])
+                .await
+                .map_err(|source| ExportError::Listing { what: sv.list_path, source: Box::new(source) })?;
             let by_id: HashMap<&str, &Json> = subs.iter().filter_map(|s| Some((s.get("id")?.as_str()?, s))).collect();
             objs = objs
                 .into_iter()
@@ -220,20 +212,25 @@ async fn run(opts: Options) -> Result<(), String> {
     }
     label(&mut found);
 
-    let schemas: HashMap<&str, Schema> = chosen.iter().map(|f| (f.type_name, (f.schema)())).collect();
+    let schemas: HashMap<&str, (Schema, Json)> = chosen.iter().map(|f| (f.type_name, ((f.schema)(), (f.defaults)()))).collect();
     let objects: Vec<render::Object<'_>> = found
         .iter()
-        .map(|f| render::Object {
-            type_name: f.family.type_name,
-            schema: &schemas[f.family.type_name],
-            validate: f.family.validate,
-            label: &f.label,
-            api: &f.obj,
+        .filter_map(|f| {
+            let (schema, defaults) = schemas.get(f.family.type_name)?;
+            Some(render::Object {
+                type_name: f.family.type_name,
+                schema,
+                validate: f.family.validate,
+                defaults,
+                label: &f.label,
+                api: &f.obj,
+            })
         })
         .collect();
     let files = render::files(&objects);
     for (name, text) in &files {
-        std::fs::write(out.join(name), text).map_err(|e| format!("writing {}: {e}", out.join(name).display()))?;
+        let path = out.join(name);
+        std::fs::write(&path, text).map_err(|source| ExportError::Write { path, source })?;
     }
     set_executable(&out.join("import.sh"));
     eprintln!(
@@ -247,8 +244,8 @@ async fn run(opts: Options) -> Result<(), String> {
 }
 
 /// The families `--type` names (all when none), refusing unknown names.
-fn select(types: &[String]) -> Result<Vec<Family>, String> {
-    let all = families();
+fn select(types: &[String]) -> Result<Vec<Exporter>, ExportError> {
+    let all = exported();
     if types.is_empty() {
         return Ok(all);
     }
@@ -256,10 +253,11 @@ fn select(types: &[String]) -> Result<Vec<Family>, String> {
     for t in types {
         let full = if t.starts_with("telnyx_") { t.clone() } else { format!("telnyx_{t}") };
         match all.iter().find(|f| f.type_name == full) {
-            Some(f) if !chosen.iter().any(|c: &Family| c.type_name == f.type_name) => chosen.push(*f),
+            Some(f) if !chosen.iter().any(|c: &Exporter| c.type_name == f.type_name) => chosen.push(*f),
             Some(_) => {}
             None => {
-                return Err(format!("unknown --type {t:?}; known: {}", all.iter().map(|f| f.type_name).collect::<Vec<_>>().join(", ")));
+                let known = all.iter().map(|f| f.type_name).collect::<Vec<_>>().join(", ");
+                return Err(ExportError::UnknownType { given: t.clone(), known });
             }
         }
     }
@@ -268,15 +266,16 @@ fn select(types: &[String]) -> Result<Vec<Family>, String> {
     Ok(chosen)
 }
 
-fn prepare_dir(out: &Path, force: bool) -> Result<(), String> {
-    std::fs::create_dir_all(out).map_err(|e| format!("creating {}: {e}", out.display()))?;
-    let busy = std::fs::read_dir(out).map_err(|e| format!("reading {}: {e}", out.display()))?.flatten().any(|e| {
+fn prepare_dir(out: &Path, force: bool) -> Result<(), ExportError> {
+    let dir = |action| move |source| ExportError::Dir { action, path: out.to_path_buf(), source };
+    std::fs::create_dir_all(out).map_err(dir("creating"))?;
+    let busy = std::fs::read_dir(out).map_err(dir("reading"))?.flatten().any(|e| {
         let n = e.file_name();
         let n = n.to_string_lossy();
         n.ends_with(".tf") || n == "import.sh"
     });
     if busy && !force {
-        return Err(format!("{} already holds Terraform files; choose an empty directory or pass --force", out.display()));
+        return Err(ExportError::NotEmpty(out.to_path_buf()));
     }
     Ok(())
 }
@@ -290,27 +289,13 @@ fn set_executable(p: &Path) {
 #[cfg(not(unix))]
 fn set_executable(_: &Path) {}
 
-/// What names an object: its natural key's first field (an IP adds its port when not 5060).
-fn name_of(fam: &Family, obj: &Json) -> String {
-    let field = |k: &str| match obj.get(k) {
-        Some(Json::String(s)) => s.clone(),
-        Some(Json::Number(n)) => n.to_string(),
-        _ => String::new(),
-    };
-    let mut name = field(fam.name_field);
-    if fam.type_name == Ip::TYPE_NAME && obj.get("port").and_then(Json::as_i64).is_some_and(|p| p != 5060) {
-        name = format!("{name}_{}", field("port"));
-    }
-    name
-}
-
 /// Gives every object a resource label: its name as a Terraform identifier (lower case,
 /// runs of anything else turned into `_`, a prefix where it would not start with a letter),
 /// unique within its type (`_2`, `_3`, … in listing order).
 fn label(found: &mut [Found]) {
     let mut taken: BTreeMap<(&str, String), usize> = BTreeMap::new();
     for f in found.iter_mut() {
-        let base = identifier(&name_of(&f.family, &f.obj), f.family.prefix);
+        let base = identifier(&(f.family.name)(&f.obj), f.family.label_prefix);
         let n = taken.entry((f.family.type_name, base.clone())).or_insert(0);
         *n += 1;
         f.label = if *n == 1 { base } else { format!("{base}_{n}") };
@@ -356,7 +341,7 @@ mod tests {
         assert_eq!(identifier("---", "profile"), "profile");
         assert_eq!(identifier("203.0.113.0/24", "range"), "range_203_0_113_0_24");
         assert_eq!(identifier("Zürich trunk", "connection"), "z_rich_trunk");
-        let fam = families()[1];
+        let fam = exported()[1];
         let mut found: Vec<Found> = ["a b", "a-b", "a_b_2", "", "9lives"]
             .iter()
             .map(|n| Found { family: fam, obj: serde_json::json!({"name": n}), label: String::new() })
@@ -365,6 +350,43 @@ mod tests {
         let labels: Vec<&str> = found.iter().map(|f| f.label.as_str()).collect();
         assert_eq!(labels, ["a_b", "a_b_2", "a_b_2_2", "profile", "profile_9lives"]);
         assert!(labels.iter().all(|l| hcl::is_identifier(l)));
+    }
+
+    #[test]
+    fn out_takes_its_value_after_a_space_or_an_equals_sign() {
+        for args in [&["--out", "dir"][..], &["--out=dir"]] {
+            let Ok(Command::Run(o)) = parse(args) else { panic!("{args:?}: {:?}", parse(args)) };
+            assert_eq!(o.out, PathBuf::from("dir"), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn every_option_reads_both_forms_and_repeats_where_it_may() {
+        let args = ["--type=fqdn", "--type", "ip", "--name-contains=PBX", "--api-key", "k", "--base-url=http://x", "--force", "--out=o"];
+        let want = Options {
+            out: "o".into(),
+            types: vec!["fqdn".into(), "ip".into()],
+            name_contains: Some("PBX".into()),
+            api_key: Some("k".into()),
+            base_url: Some("http://x".into()),
+            force: true,
+        };
+        assert_eq!(parse(args).unwrap(), Command::Run(want));
+        assert_eq!(parse(["--out", "o", "-h"]).unwrap(), Command::Help);
+        assert_eq!(parse(["--help"]).unwrap(), Command::Help);
+    }
+
+    #[test]
+    fn wrong_command_lines_say_what_is_wrong() {
+        let err = |args: &[&str]| parse(args).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(err(&[]), "--out DIR is required");
+        assert_eq!(err(&["--type", "fqdn"]), "--out DIR is required");
+        assert_eq!(err(&["--out="]), "--out DIR is required");
+        assert!(err(&["--out"]).contains("missing argument for option '--out'"), "{}", err(&["--out"]));
+        assert!(err(&["--out=o", "--type"]).contains("'--type'"), "{}", err(&["--out=o", "--type"]));
+        assert!(err(&["--out=o", "--frobnicate"]).contains("--frobnicate"), "{}", err(&["--out=o", "--frobnicate"]));
+        assert!(err(&["--out=o", "--force=yes"]).contains("--force"), "{}", err(&["--out=o", "--force=yes"]));
+        assert!(err(&["--out=o", "stray"]).contains("stray"), "{}", err(&["--out=o", "stray"]));
     }
 
     #[test]

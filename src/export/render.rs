@@ -1,25 +1,22 @@
 //! From listed objects to the files `export` writes.
 //!
 //! Each object is read into state exactly as the resource would read it (`absorb`), then cut
-//! down to a configuration: computed-only attributes go, optional ones that are unset go,
-//! optional+computed ones equal to Telnyx's documented default (`defaults.json`) go (left
-//! out, they keep what Telnyx holds, so the plan stays empty either way), and anything the
-//! resource's own validation would refuse at plan time goes when leaving it out keeps it.
-//! Secrets are never written: a required or clearable secret becomes a sensitive variable
+//! down to the configuration GenerateResourceConfig would answer for it
+//! ([`crate::resources::configuration`]: no computed-only attribute, no unset optional one, no
+//! value equal to Telnyx's documented default, nothing the resource would refuse at plan time
+//! where leaving it out keeps it). Secrets are never written: a required or clearable secret becomes a sensitive variable
 //! and `lifecycle { ignore_changes = [...] }`. Ids of other exported objects become
 //! references, except where a reference would be a dependency cycle.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
 use super::hcl::{self, Item};
+use crate::resources::configuration::configuration;
 use crate::resources::mapping::absorb;
-use tfplug::json::to_json;
 use tfplug::schema::{Attribute, Kind, Nesting, Presence};
-use tfplug::validate::validate_config;
-use tfplug::{AttrPath, Diagnostics, Schema, Value};
+use tfplug::{Diagnostics, Schema, Value};
 
 pub use crate::resources::common::EXPORT_PLACEHOLDER as PASSWORD_PLACEHOLDER;
 
@@ -28,13 +25,10 @@ pub struct Object<'a> {
     pub type_name: &'static str,
     pub schema: &'a Schema,
     pub validate: fn(&Value) -> Diagnostics,
+    /// Telnyx's documented defaults for the type ([`crate::resources::Exported::defaults`]).
+    pub defaults: &'a Json,
     pub label: &'a str,
     pub api: &'a Json,
-}
-
-fn defaults() -> &'static Json {
-    static D: OnceLock<Json> = OnceLock::new();
-    D.get_or_init(|| serde_json::from_str(include_str!("defaults.json")).unwrap_or(Json::Null))
 }
 
 /// A sensitive variable the configuration needs.
@@ -52,7 +46,7 @@ pub fn files(objects: &[Object<'_>]) -> Vec<(String, String)> {
     let mut imports = Vec::new();
     for o in objects {
         let state = absorb(&o.schema.attributes, o.api, &Value::Null);
-        let config = configuration(o.type_name, o.schema, o.validate, &state);
+        let config = configuration(o.schema, o.validate, o.defaults, &state);
         // Secrets the resource's own validation asks for (one of two ways to give a password).
         let demanded = (o.validate)(&config).0.iter().filter(|d| d.is_error()).filter_map(|d| Some(d.path.as_ref()?.to_string())).collect();
         let mut cx = Cx { ids: &ids, this: o, vars: Vec::new(), ignore: Vec::new(), demanded };
@@ -94,96 +88,13 @@ pub fn files(objects: &[Object<'_>]) -> Vec<(String, String)> {
     out
 }
 
-/// The state cut down to what the configuration states (see the module comment): the
-/// configuration `export` writes, and what GenerateResourceConfig answers (Terraform ≥ 1.14,
-/// `-generate-config-out`), for a resource of `type_name` with `schema` and cross-attribute
-/// `validate`.
-pub fn configuration(type_name: &str, schema: &Schema, validate: fn(&Value) -> Diagnostics, state: &Value) -> Value {
-    let d = defaults().get(type_name).unwrap_or(&Json::Null);
-    let mut config = keep(&schema.attributes, state, d);
-    // What the resource would refuse at plan time (a port on an SRV record, values the API
-    // holds outside the documented ranges): left out where leaving it out keeps it.
-    for _ in 0..16 {
-        let mut diags = Diagnostics::new();
-        validate_config(&schema.attributes, &config, &AttrPath::root(), &mut diags);
-        diags.0.extend(validate(&config).0);
-        let removable: Vec<String> = diags
-            .0
-            .iter()
-            .filter_map(|d| d.path.as_ref().map(ToString::to_string))
-            .map(|p| p.split('[').next().unwrap_or_default().to_string())
-            .filter(|p| presence_at(&schema.attributes, p).is_some_and(|pr| pr == Presence::OptionalComputed))
-            .collect();
-        if removable.is_empty() {
-            break;
-        }
-        for p in removable {
-            clear_at(&mut config, &p);
-        }
-    }
-    config
-}
-
-/// The configurable attributes worth writing, others null.
-fn keep(attrs: &[Attribute], state: &Value, defaults: &Json) -> Value {
-    let mut out = BTreeMap::new();
-    for a in attrs {
-        let v = state.get(&a.name);
-        let d = defaults.get(&a.name);
-        let kept = match (&a.kind, a.presence) {
-            (_, Presence::Computed) => Value::Null,
-            _ if a.write_only => Value::Null,
-            (_, _) if a.sensitive => v.clone(),
-            (Kind::Nested(Nesting::Single, children), _) if matches!(v, Value::Object(_)) => {
-                let inner = keep(children, v, d.unwrap_or(&Json::Null));
-                let any = matches!(&inner, Value::Object(m) if m.values().any(|x| !x.is_null()));
-                if any { inner } else { Value::Null }
-            }
-            (_, Presence::Required) => v.clone(),
-            (_, Presence::Optional) if is_empty(v) => Value::Null,
-            (_, Presence::Optional) => v.clone(),
-            (_, Presence::OptionalComputed) if d.is_some_and(|d| same(v, d, a)) => Value::Null,
-            (_, Presence::OptionalComputed) => v.clone(),
-        };
-        out.insert(a.name.clone(), kept);
-    }
-    Value::Object(out)
-}
-
-fn is_empty(v: &Value) -> bool {
-    matches!(v, Value::Null | Value::Unknown(_)) || matches!(v, Value::List(x) | Value::Set(x) if x.is_empty())
-}
-
-/// Whether a state value is the documented default (numbers by value, sets in any order).
-fn same(v: &Value, d: &Json, a: &Attribute) -> bool {
-    let j = to_json(v);
-    match (&j, d) {
-        (Json::Number(x), Json::Number(y)) => x.as_f64() == y.as_f64(),
-        (Json::Array(x), Json::Array(y)) if matches!(v, Value::Set(_)) => x.len() == y.len() && x.iter().all(|e| y.contains(e)),
-        _ => {
-            j == *d
-                || a.equivalent.is_some_and(|eq| tfplug::json::from_json(d, &a.ty(), tfplug::json::Extra::Drop).is_ok_and(|dv| eq(v, &dv)))
-        }
-    }
-}
-
-fn presence_at(attrs: &[Attribute], dotted: &str) -> Option<Presence> {
-    let (head, rest) = dotted.split_once('.').unwrap_or((dotted, ""));
-    let a = attrs.iter().find(|a| a.name == head)?;
-    if rest.is_empty() { Some(a.presence) } else { presence_at(a.children(), rest) }
-}
-
-fn clear_at(v: &mut Value, dotted: &str) {
-    let (head, rest) = dotted.split_once('.').unwrap_or((dotted, ""));
-    if let Value::Object(m) = v {
-        if let Some(x) = m.get_mut(head) {
-            if rest.is_empty() {
-                *x = Value::Null;
-            } else {
-                clear_at(x, rest);
-            }
-        }
-    }
+/// Why an id stays literal: a reference to the object it names would be a dependency cycle
+/// (written as a comment above the id).
+#[derive(Debug, thiserror::Error)]
+#[error("{type_name}.{label} (literal id: that record names this object, so a reference would be a cycle)")]
+struct Cycle<'a> {
+    type_name: &'a str,
+    label: &'a str,
 }
 
 /// Rendering context of one object.
@@ -238,8 +149,8 @@ impl Cx<'_> {
                 }
                 (_, Value::String(s)) if a.name.ends_with("_id") => match self.reference(s) {
                     Ok(r) => out.push(Item::Line(a.name.clone(), r)),
-                    Err(why) => {
-                        out.push(Item::Comment(why));
+                    Err(cycle) => {
+                        out.push(Item::Comment(cycle.to_string()));
                         out.push(Item::Line(a.name.clone(), hcl::string(s)));
                     }
                 },
@@ -249,14 +160,14 @@ impl Cx<'_> {
         out
     }
 
-    /// `telnyx_x.label.id` for the id of another exported object; `Err` (with the reason, for
-    /// a comment) where that would be a cycle: the other object refers to this one.
-    fn reference(&self, id: &str) -> Result<String, String> {
+    /// `telnyx_x.label.id` for the id of another exported object (a literal id for any other);
+    /// `Err` where a reference would be a cycle: the other object refers to this one.
+    fn reference(&self, id: &str) -> Result<String, Cycle<'_>> {
         let Some((t, label, target)) = self.ids.get(id) else { return Ok(hcl::string(id)) };
         let this_id = self.this.api.get("id").and_then(Json::as_str).unwrap_or_default();
         let points_back = target.as_object().is_some_and(|m| m.values().any(|v| v.as_str() == Some(this_id)));
         if points_back {
-            return Err(format!("{t}.{label} (literal id: that record names this object, so a reference would be a cycle)"));
+            return Err(Cycle { type_name: t, label });
         }
         Ok(format!("{t}.{label}.id"))
     }
@@ -316,6 +227,7 @@ fn readme(n: usize, has_variables: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::Exported as _;
     use crate::resources::fqdn::Fqdn;
     use crate::resources::fqdn_connection::FqdnConnection;
     use crate::resources::rest::RestObject;
@@ -328,15 +240,24 @@ mod tests {
         let conn = json!({"id": "111", "connection_name": "PBX", "transport_protocol": "UDP", "active": true, "anchorsite_override": "Chicago, IL",
             "inbound": {"channel_limit": 10, "default_primary_fqdn_id": "222"}, "tags": []});
         let srv = json!({"id": "222", "connection_id": "111", "fqdn": "example.com", "dns_record_type": "srv", "port": 5060});
+        let (conn_defaults, fqdn_defaults) = (FqdnConnection::defaults(), Fqdn::defaults());
         let objects = [
             Object {
                 type_name: FqdnConnection::TYPE_NAME,
                 schema: &conn_schema,
                 validate: FqdnConnection::validate,
+                defaults: &conn_defaults,
                 label: "pbx",
                 api: &conn,
             },
-            Object { type_name: Fqdn::TYPE_NAME, schema: &fqdn_schema, validate: Fqdn::validate, label: "example_com", api: &srv },
+            Object {
+                type_name: Fqdn::TYPE_NAME,
+                schema: &fqdn_schema,
+                validate: Fqdn::validate,
+                defaults: &fqdn_defaults,
+                label: "example_com",
+                api: &srv,
+            },
         ];
         let files: BTreeMap<String, String> = files(&objects).into_iter().collect();
         let c = &files["telnyx_fqdn_connection.tf"];

@@ -105,6 +105,10 @@ impl Listed for AccessIpRange {
     const KEY: &'static [(&'static str, &'static str)] = &[("cidr_block", "cidr_block")];
 }
 
+impl super::Exported for AccessIpRange {
+    const LABEL_PREFIX: &'static str = "range";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,3 +57,7 @@ impl Listed for BillingGroup {
     }];
     const KEY: &'static [(&'static str, &'static str)] = &[("name", "name_contains")];
 }
+
+impl super::Exported for BillingGroup {
+    const LABEL_PREFIX: &'static str = "group";
+}

@@ -83,10 +83,51 @@ pub fn pointer_to_path(pointer: &str) -> AttrPath {
     p
 }
 
+/// Panics where a diagnostic's text shows a layout artefact of its source: a run of three or
+/// more spaces, or a line that starts with a space (a string literal continued without `\`).
+#[cfg(test)]
+pub(crate) fn assert_reads_well(d: &Diagnostic) {
+    for text in [&d.summary, &d.detail] {
+        assert!(!text.contains("   "), "a run of spaces in {text:?}");
+        assert!(!text.contains("\n "), "an indented line in {text:?}");
+        assert!(!text.starts_with(' ') && !text.ends_with(' '), "padding around {text:?}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::telnyx::error::{ApiErrorKind, ErrorBody};
+
+    /// Every kind of API error, with and without Telnyx's own words, with and without an id.
+    #[test]
+    fn every_api_error_diagnostic_reads_well() {
+        let kinds = [
+            ApiErrorKind::NoApiKey,
+            ApiErrorKind::Unauthorized,
+            ApiErrorKind::Forbidden,
+            ApiErrorKind::NotFound,
+            ApiErrorKind::Validation,
+            ApiErrorKind::RateLimited { retry_after: None },
+            ApiErrorKind::Server,
+            ApiErrorKind::Transport { may_have_been_applied: true },
+            ApiErrorKind::Decode,
+            ApiErrorKind::Cancelled,
+        ];
+        let bodies = ["{}", r#"{"errors":[{"code":"10015","title":"Invalid value","detail":"too long","source":{"pointer":"/name"}}]}"#];
+        for kind in kinds {
+            for status in [None, Some(404), Some(503)] {
+                for body in bodies {
+                    for message in ["", "connection reset"] {
+                        let e = full(kind.clone(), status, "PATCH", "/v2/fqdns/7", body, message);
+                        for id in [None, Some("7")] {
+                            e.to_diagnostics("update", "telnyx_fqdn", id).0.iter().for_each(assert_reads_well);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     fn err(kind: ApiErrorKind, status: u16, body: &str) -> ApiError {
         let b: ErrorBody = serde_json::from_str(body).unwrap();

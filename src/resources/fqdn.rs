@@ -123,6 +123,17 @@ impl Listed for Fqdn {
     const KEY: &'static [(&'static str, &'static str)] = &[("fqdn", "fqdn"), ("connection_id", "connection_id")];
 }
 
+impl super::Exported for Fqdn {
+    const LABEL_PREFIX: &'static str = "fqdn";
+
+    /// Telnyx's documented defaults (what a new object holds when the create leaves them out).
+    fn defaults() -> serde_json::Value {
+        serde_json::json!({
+            "port": 5060
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

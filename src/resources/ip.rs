@@ -67,3 +67,23 @@ impl Listed for Ip {
     const KEY: &'static [(&'static str, &'static str)] =
         &[("ip_address", "ip_address"), ("connection_id", "connection_id"), ("port", "port")];
 }
+
+impl super::Exported for Ip {
+    const LABEL_PREFIX: &'static str = "ip";
+
+    /// Telnyx's documented defaults (what a new object holds when the create leaves them out).
+    fn defaults() -> serde_json::Value {
+        serde_json::json!({
+            "port": 5060
+        })
+    }
+
+    /// The address, and the port where it is not SIP's 5060.
+    fn export_name(obj: &serde_json::Value) -> String {
+        let name = super::text_of(obj, "ip_address");
+        match obj.get("port").and_then(serde_json::Value::as_i64) {
+            Some(p) if p != 5060 => format!("{name}_{p}"),
+            _ => name,
+        }
+    }
+}

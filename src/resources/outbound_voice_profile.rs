@@ -173,3 +173,24 @@ impl Listed for OutboundVoiceProfile {
         OutboundVoiceProfile::read_schema()
     }
 }
+
+impl super::Exported for OutboundVoiceProfile {
+    const LABEL_PREFIX: &'static str = "profile";
+
+    /// Telnyx's documented defaults (what a new object holds when the create leaves them out).
+    fn defaults() -> serde_json::Value {
+        serde_json::json!({
+            "call_recording": {
+                "call_recording_channels": "single",
+                "call_recording_format": "wav"
+            },
+            "calling_window": {},
+            "daily_spend_limit_enabled": false,
+            "enabled": true,
+            "service_plan": "global",
+            "traffic_type": "conversational",
+            "usage_payment_method": "rate-deck",
+            "whitelisted_destinations": ["US", "CA"]
+        })
+    }
+}

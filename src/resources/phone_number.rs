@@ -23,6 +23,7 @@
 use async_trait::async_trait;
 use serde_json::Value as Json;
 
+use super::Exported as _;
 use super::common::{created_at, id, record_type, tags, updated_at};
 use super::diagnostics::ToDiagnostics;
 use super::list::{FilterField, FilterKind, ListFilter, Listed, SubView};
@@ -306,6 +307,48 @@ impl Listed for PhoneNumber {
     }
 }
 
+impl super::Exported for PhoneNumber {
+    const LABEL_PREFIX: &'static str = "number";
+
+    /// Telnyx's documented defaults (what a new object holds when the create leaves them out).
+    fn defaults() -> serde_json::Value {
+        serde_json::json!({
+            "hd_voice_enabled": false,
+            "voice": {
+                "call_forwarding": {
+                    "call_forwarding_enabled": true,
+                    "forwarding_type": null,
+                    "forwards_to": null
+                },
+                "call_recording": {
+                    "inbound_call_recording_channels": "single",
+                    "inbound_call_recording_enabled": false,
+                    "inbound_call_recording_format": "wav"
+                },
+                "caller_id_name_enabled": false,
+                "cnam_listing": {
+                    "cnam_listing_details": null,
+                    "cnam_listing_enabled": false
+                },
+                "inbound_call_screening": "disabled",
+                "media_features": {
+                    "accept_any_rtp_packets_enabled": false,
+                    "rtp_auto_adjust_enabled": true,
+                    "t38_fax_gateway_enabled": false
+                },
+                "tech_prefix_enabled": false,
+                "translated_number": "",
+                "usage_payment_method": "pay-per-minute"
+            }
+        })
+    }
+
+    /// A number being released (`deleted`, `ported-out`) is no longer the account's to manage.
+    fn exports(obj: &Json) -> bool {
+        !obj.get("status").and_then(Json::as_str).is_some_and(|s| GONE.contains(&s))
+    }
+}
+
 /// The number object and its voice settings as one object shaped like the schema: the voice
 /// view under `voice`, with the `caller_id_name_enabled` that only the number reports.
 pub fn combine(mut number: Json, voice: Option<&Json>) -> Json {
@@ -445,7 +488,7 @@ impl Resource<Client> for PhoneNumberResource {
     }
 
     fn generate_config(&self, state: &Value) -> Value {
-        crate::export::configuration(PhoneNumber::TYPE_NAME, self.schema.get(PhoneNumber::schema), PhoneNumber::validate, state)
+        super::configuration::configuration(self.schema.get(PhoneNumber::schema), PhoneNumber::validate, &PhoneNumber::defaults(), state)
     }
 
     /// The Telnyx id, and the number (both fixed for the resource's life: a new number is a

@@ -157,6 +157,18 @@ pub struct PhoneNumbersRouting {
     schema: SchemaCell,
 }
 
+/// The family: the resource, its data sources (one connection's routing, every routing), and
+/// why `export` does not write it.
+pub fn family() -> super::Family {
+    super::Family {
+        resource: std::sync::Arc::new(PhoneNumbersRouting::default()),
+        data_sources: [std::sync::Arc::new(RoutingData), std::sync::Arc::new(RoutingsData)],
+        export: Err(
+            "export writes each number as a telnyx_phone_number; writing numbers that share settings as this resource (`--group-numbers`) is not built yet",
+        ),
+    }
+}
+
 fn schema() -> Schema {
     Schema::new(
         "Many phone numbers the account owns, routed to one connection with shared settings. Changes are sent as \

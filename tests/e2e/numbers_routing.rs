@@ -5,9 +5,9 @@
 //! numbers, destroy that gives every number back as found and never releases one.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
-use crate::support::{Emulator, Tf};
 
 fn e164(i: usize) -> String {
     format!("+1312555{i:04}")
