@@ -331,9 +331,10 @@ fn normalise_decimal(t: &str) -> Option<String> {
         return None;
     }
     let digits: String = format!("{int_part}{frac_part}");
-    let point = int_part.len() as i64 + exp; // position of the decimal point in `digits`
-    // Beyond any value an attribute can mean (f64 ends near 1e308 and 1e-324): refused rather
-    // than written out digit by digit.
+    // The position of the decimal point in `digits`. Beyond any value an attribute can mean
+    // (f64 ends near 1e308 and 1e-324), or beyond i64: refused rather than written out digit
+    // by digit.
+    let point = i64::try_from(int_part.len()).ok()?.checked_add(exp)?;
     if !(-MAX_DECIMAL_EXPONENT..=MAX_DECIMAL_EXPONENT).contains(&point) {
         return None;
     }
@@ -429,6 +430,20 @@ mod tests {
         assert_eq!(Number::parse(&big.to_string()), Some(Number::from_u64(big)));
         assert_eq!(Number::from_u64(1 << 63), Number::Float((1u64 << 63) as f64));
         assert_eq!(Number::from_u64(u64::MAX), Number::Big(u64::MAX.to_string()));
+    }
+
+    /// An exponent near the i64 bounds is refused (or read) cleanly, never an overflow: the
+    /// decimal point's position `digits before the point + exponent` once overflowed i64 on
+    /// `1e9223372036854775807` (a panic in debug builds, a wrap in release ones).
+    #[test]
+    fn exponents_near_the_i64_bounds() {
+        assert_eq!(Number::parse("1e9223372036854775807"), None);
+        assert_eq!(Number::parse("12.5e9223372036854775807"), None);
+        assert_eq!(Number::parse("-1e-9223372036854775808"), None);
+        assert_eq!(Number::parse("1e9223372036854775806"), None);
+        assert_eq!(Number::parse("0e9223372036854775807"), None);
+        assert_eq!(Number::parse("1e9223372036854775808"), None, "exponent past i64");
+        assert_eq!(Number::parse("1e4095"), Some(Number::Big(format!("1{}", "0".repeat(4095)))));
     }
 
     #[test]
