@@ -799,7 +799,7 @@ pub fn strip_unknowns(v: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{int, nested, set, string};
+    use crate::schema::{int, nested, nested_list, nested_set, set, string};
     use crate::types::Type;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
@@ -1070,5 +1070,243 @@ mod tests {
         assert_eq!(c.get("inbound").get("channel_limit"), &Value::int(10));
         let p = plan(&schema(), &state, &c, &state);
         assert_eq!(p.state, state, "plans no change");
+    }
+
+    /// A plan modifier a resource defines itself: replaces the resource when the number grows.
+    #[derive(Debug)]
+    struct ReplaceWhenLarger;
+
+    impl PlanModifier for ReplaceWhenLarger {
+        fn description(&self) -> String {
+            "Raising it replaces the object.".into()
+        }
+        fn modify(&self, req: &ModifyRequest<'_>, resp: &mut ModifyResponse) {
+            if let (Some(new), Some(old)) = (req.planned.as_i64(), req.prior.as_i64()) {
+                resp.requires_replace = new > old;
+            }
+        }
+    }
+
+    /// Another: plans a known value for a computed attribute the plan would leave unknown.
+    #[derive(Debug)]
+    struct KnownInAdvance(&'static str);
+
+    impl PlanModifier for KnownInAdvance {
+        fn description(&self) -> String {
+            String::new()
+        }
+        fn modify(&self, req: &ModifyRequest<'_>, resp: &mut ModifyResponse) {
+            if req.planned.is_unknown() && req.config.is_null() {
+                resp.planned = Value::string(self.0);
+            }
+        }
+    }
+
+    #[test]
+    fn plan_modifiers_of_its_own_run_beside_the_built_in_ones() {
+        let attrs = vec![
+            string("id").computed().keep_state().desc("i"),
+            int("size").required().plan_modifier(ReplaceWhenLarger).desc("s"),
+            string("status").computed().plan_modifier(KnownInAdvance("pending")).desc("s"),
+            string("updated_at").computed().desc("u"),
+        ];
+        assert!(Schema::new("x").attrs(attrs.clone()).check().is_empty());
+        let prior = obj(&[("id", "1".into()), ("size", Value::int(5)), ("status", "ready".into()), ("updated_at", "t1".into())]);
+        let cfg = |size| obj(&[("id", Value::Null), ("size", Value::int(size)), ("status", Value::Null), ("updated_at", Value::Null)]);
+        let p = plan(&attrs, &prior, &cfg(3), &proposed(&attrs, &prior, &cfg(3)));
+        assert!(p.requires_replace.is_empty());
+        assert_eq!(p.state.get("status"), &Value::string("pending"));
+        assert_eq!(p.state.get("id"), &Value::string("1"));
+        assert!(p.state.get("updated_at").is_unknown());
+        assert!(check_plan(&attrs, &prior, &cfg(3), &p.state).is_empty());
+        let p = plan(&attrs, &prior, &cfg(8), &proposed(&attrs, &prior, &cfg(8)));
+        assert_eq!(p.requires_replace, vec![AttrPath::attr("size")]);
+        let p = plan(&attrs, &prior, &cfg(5), &proposed(&attrs, &prior, &cfg(5)));
+        assert_eq!(p.state, prior, "no change: no modifier has anything to do");
+    }
+
+    use crate::schema::Schema;
+
+    /// A required list of objects: `rules = [{ name, priority, id, updated }]`.
+    fn list_schema() -> Vec<Attribute> {
+        vec![
+            string("id").computed().keep_state().desc("i"),
+            nested_list(
+                "rules",
+                vec![
+                    string("name").required().replace_on_change().desc("n"),
+                    int("priority").optional_computed().default(Value::int(1)).desc("p"),
+                    string("note").optional().desc("n"),
+                    string("rule_id").computed().keep_state().desc("r"),
+                    string("updated").computed().desc("u"),
+                ],
+            )
+            .required()
+            .desc("r"),
+        ]
+    }
+
+    fn rule(name: &str, priority: Value, rule_id: Value, updated: Value) -> Value {
+        obj(&[("name", name.into()), ("priority", priority), ("note", Value::Null), ("rule_id", rule_id), ("updated", updated)])
+    }
+
+    fn rule_config(name: &str, priority: Value) -> Value {
+        rule(name, priority, Value::Null, Value::Null)
+    }
+
+    #[test]
+    fn a_required_list_of_objects_plans_by_index() {
+        let attrs = list_schema();
+        assert!(Schema::new("x").attrs(attrs.clone()).check().is_empty());
+        let cfg = |rules: Vec<Value>| obj(&[("id", Value::Null), ("rules", Value::List(rules))]);
+        // Create: defaults inside elements, computed members unknown.
+        let c = cfg(vec![rule_config("a", Value::Null), rule_config("b", Value::int(5))]);
+        let p = plan(&attrs, &Value::Null, &c, &c);
+        let rules = p.state.get("rules").elements().unwrap_or(&[]).to_vec();
+        assert_eq!(rules[0].get("priority"), &Value::int(1));
+        assert_eq!(rules[1].get("priority"), &Value::int(5));
+        assert!(rules[0].get("rule_id").is_unknown() && rules[1].get("updated").is_unknown());
+        assert!(check_plan(&attrs, &Value::Null, &c, &p.state).is_empty(), "{:?}", check_plan(&attrs, &Value::Null, &c, &p.state));
+
+        // Applied: the API's answer fills the unknowns element by element.
+        let returned = obj(&[
+            ("id", "9".into()),
+            (
+                "rules",
+                Value::List(vec![rule("a", Value::int(1), "r1".into(), "t1".into()), rule("b", Value::int(5), "r2".into(), "t1".into())]),
+            ),
+        ]);
+        let mut d = Diagnostics::new();
+        let prior = reconcile(&attrs, &p.state, &returned, &mut d);
+        assert_eq!(prior, returned);
+        assert!(d.is_empty());
+
+        // Nothing changed, proposed as Terraform 1.0 does (the configured list verbatim): the
+        // prior state exactly.
+        let p = plan(&attrs, &prior, &c, &proposed(&attrs, &prior, &c));
+        assert_eq!(p.state, prior);
+        assert!(p.requires_replace.is_empty());
+
+        // A member of the second element changes: the first keeps its kept members, every
+        // element's other computed members become unknown, nothing is replaced.
+        let mut c2 = c;
+        c2.set("rules", Value::List(vec![rule_config("a", Value::Null), rule_config("b", Value::int(7))]));
+        let p = plan(&attrs, &prior, &c2, &proposed(&attrs, &prior, &c2));
+        let rules = p.state.get("rules").elements().unwrap_or(&[]).to_vec();
+        assert_eq!(rules[0].get("rule_id"), &Value::string("r1"));
+        assert_eq!(rules[1].get("rule_id"), &Value::string("r2"));
+        assert_eq!(rules[1].get("priority"), &Value::int(7));
+        assert!(rules[0].get("updated").is_unknown());
+        assert!(p.requires_replace.is_empty());
+        assert!(check_plan(&attrs, &prior, &c2, &p.state).is_empty());
+
+        // A replace_on_change member of an element changes: replaced, by index.
+        c2.set("rules", Value::List(vec![rule_config("a", Value::Null), rule_config("c", Value::int(5))]));
+        let p = plan(&attrs, &prior, &c2, &proposed(&attrs, &prior, &c2));
+        assert_eq!(p.requires_replace, vec![AttrPath::attr("rules").index(1).join("name")]);
+
+        // An element appended: no prior element, so its kept member is unknown, and its
+        // replace_on_change member (null before) replaces the object.
+        c2.set("rules", Value::List(vec![rule_config("a", Value::Null), rule_config("b", Value::int(5)), rule_config("d", Value::Null)]));
+        let p = plan(&attrs, &prior, &c2, &proposed(&attrs, &prior, &c2));
+        let rules = p.state.get("rules").elements().unwrap_or(&[]).to_vec();
+        assert!(rules[2].get("rule_id").is_unknown());
+        assert_eq!(rules[0].get("rule_id"), &Value::string("r1"));
+        assert_eq!(p.requires_replace, vec![AttrPath::attr("rules").index(2).join("name")]);
+        assert!(check_plan(&attrs, &prior, &c2, &p.state).is_empty());
+
+        // check_plan catches a changed configured member and a wrong count.
+        let mut bad = p.state;
+        bad.set("rules", Value::List(vec![rules[0].clone(), rules[1].clone()]));
+        assert_eq!(check_plan(&attrs, &prior, &c2, &bad), ["rules: planned 2 elements where the configuration has 3"]);
+        let mut changed = rules;
+        changed[2].set("name", "e".into());
+        bad.set("rules", Value::List(changed));
+        assert_eq!(check_plan(&attrs, &prior, &c2, &bad), ["rules[2].name: planned value differs from the configured value"]);
+    }
+
+    /// An optional set of objects: `numbers = [{ number, routing, number_id }]`.
+    fn set_schema() -> Vec<Attribute> {
+        vec![
+            string("updated_at").computed().desc("u"),
+            string("label").optional().desc("l"),
+            nested_set(
+                "numbers",
+                vec![
+                    string("number").required().replace_on_change().desc("n"),
+                    string("routing").optional_computed().desc("r"),
+                    string("number_id").computed().desc("i"),
+                ],
+            )
+            .optional()
+            .desc("n"),
+        ]
+    }
+
+    fn number(n: &str, routing: Value, id: Value) -> Value {
+        obj(&[("number", n.into()), ("routing", routing), ("number_id", id)])
+    }
+
+    #[test]
+    fn an_optional_set_of_objects_plans_by_element() {
+        let attrs = set_schema();
+        assert!(Schema::new("x").attrs(attrs.clone()).check().is_empty());
+        let prior = obj(&[
+            ("updated_at", "t1".into()),
+            ("label", Value::Null),
+            ("numbers", Value::Set(vec![number("+1", "r1".into(), "i1".into()), number("+2", "r2".into(), "i2".into())])),
+        ]);
+        let cfg =
+            |label: Value, numbers: Vec<Value>| obj(&[("updated_at", Value::Null), ("label", label), ("numbers", Value::Set(numbers))]);
+
+        // The same elements in another order, computed members unset: no change at all.
+        let c = cfg(Value::Null, vec![number("+2", Value::Null, Value::Null), number("+1", Value::Null, Value::Null)]);
+        let p = plan(&attrs, &prior, &c, &proposed(&attrs, &prior, &c));
+        assert_eq!(p.state, prior);
+        assert!(check_plan(&attrs, &prior, &c, &p.state).is_empty());
+
+        // Something else changes: unchanged elements stay as they were, computed members too.
+        let c = cfg("x".into(), vec![number("+2", Value::Null, Value::Null), number("+1", "r1".into(), Value::Null)]);
+        let p = plan(&attrs, &prior, &c, &proposed(&attrs, &prior, &c));
+        assert!(p.state.get("updated_at").is_unknown());
+        assert_eq!(p.state.get("numbers"), prior.get("numbers"));
+        assert!(p.requires_replace.is_empty());
+        assert!(check_plan(&attrs, &prior, &c, &p.state).is_empty());
+
+        // One element changes (a configured member differs): it is a new element, its
+        // computed members unknown, and its replace_on_change member replaces the object; the
+        // other element is untouched.
+        let c = cfg(Value::Null, vec![number("+1", Value::Null, Value::Null), number("+3", Value::Null, Value::Null)]);
+        let p = plan(&attrs, &prior, &c, &proposed(&attrs, &prior, &c));
+        let planned = p.state.get("numbers").elements().unwrap_or(&[]).to_vec();
+        assert_eq!(planned.len(), 2);
+        assert!(planned.contains(&number("+1", "r1".into(), "i1".into())));
+        let new = planned.iter().find(|e| e.get("number") == &Value::string("+3")).cloned().unwrap_or(Value::Null);
+        assert!(new.get("routing").is_unknown() && new.get("number_id").is_unknown());
+        assert_eq!(p.requires_replace, vec![AttrPath::attr("numbers")], "inside a set the path stops at the set");
+        assert!(check_plan(&attrs, &prior, &c, &p.state).is_empty(), "{:?}", check_plan(&attrs, &prior, &c, &p.state));
+
+        // Applied: the new element's unknowns come from the returned element that agrees.
+        let returned = obj(&[
+            ("updated_at", "t2".into()),
+            ("label", Value::Null),
+            ("numbers", Value::Set(vec![number("+3", "r3".into(), "i3".into()), number("+1", "r1".into(), "i1".into())])),
+        ]);
+        let mut d = Diagnostics::new();
+        let state = reconcile(&attrs, &p.state, &returned, &mut d);
+        assert_eq!(state, returned);
+        assert!(d.is_empty());
+
+        // check_plan: a planned element that disagrees with its configured one is caught.
+        let mut bad = p.state.clone();
+        bad.set("numbers", Value::Set(vec![number("+1", "r1".into(), "i1".into()), number("+4", Value::unknown(), Value::unknown())]));
+        assert_eq!(check_plan(&attrs, &prior, &c, &bad), ["numbers: no planned element agrees with a configured element"]);
+
+        // Removed entirely: null, as configured; nothing replaced (no element is new).
+        let mut c_null = cfg(Value::Null, vec![]);
+        c_null.set("numbers", Value::Null);
+        let p = plan(&attrs, &prior, &c_null, &proposed(&attrs, &prior, &c_null));
+        assert!(p.state.get("numbers").is_null() && p.requires_replace.is_empty());
+        assert!(check_plan(&attrs, &prior, &c_null, &p.state).is_empty());
     }
 }

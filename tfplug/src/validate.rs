@@ -277,38 +277,70 @@ fn is_time_of_day(s: &str) -> bool {
 /// module documentation for the paths). The value of a sensitive attribute (or of anything
 /// inside one) never appears in a message: only what was expected.
 pub fn validate_config(attrs: &[Attribute], config: &Value, path: &AttrPath, diags: &mut Diagnostics) {
-    validate_attrs(attrs, config, path, &path.to_string(), false, diags);
+    let at = Where { path: path.clone(), shown: path.to_string(), in_set: false };
+    validate_attrs(attrs, config, &at, false, diags);
 }
 
-fn validate_attrs(attrs: &[Attribute], config: &Value, path: &AttrPath, shown: &str, inside_sensitive: bool, diags: &mut Diagnostics) {
+/// Where the walk is: the diagnostic path (which stops at a set), the path messages name, and
+/// whether the walk is inside a set element.
+struct Where {
+    path: AttrPath,
+    shown: String,
+    in_set: bool,
+}
+
+impl Where {
+    fn step(&self, path: impl FnOnce(&AttrPath) -> AttrPath, shown: &str) -> Where {
+        Where {
+            path: if self.in_set { self.path.clone() } else { path(&self.path) },
+            shown: format!("{}{shown}", self.shown),
+            in_set: self.in_set,
+        }
+    }
+    fn attr(&self, name: &str) -> Where {
+        let dot = if self.shown.is_empty() { "" } else { "." };
+        self.step(|p| p.join(name), &format!("{dot}{name}"))
+    }
+    fn index(&self, i: usize) -> Where {
+        self.step(|p| p.index(i), &format!("[{i}]"))
+    }
+    fn key(&self, k: &str) -> Where {
+        self.step(|p| p.key(k), &format!("[{k:?}]"))
+    }
+    fn set_element(&self) -> Where {
+        Where { path: self.path.clone(), shown: format!("{}[…]", self.shown), in_set: true }
+    }
+}
+
+fn validate_attrs(attrs: &[Attribute], config: &Value, at: &Where, inside_sensitive: bool, diags: &mut Diagnostics) {
     for a in attrs {
-        let p = path.join(&a.name);
-        let shown = if shown.is_empty() { a.name.clone() } else { format!("{shown}.{}", a.name) };
         let v = config.get(&a.name);
         if v.is_null() || v.is_unknown() {
             continue;
         }
+        let at = at.attr(&a.name);
         let sensitive = inside_sensitive || a.sensitive;
-        let req = ValidateRequest { path: &p, shown_path: &shown, attribute: a, value: v, sensitive };
+        let req = ValidateRequest { path: &at.path, shown_path: &at.shown, attribute: a, value: v, sensitive };
         for val in &a.validators {
             val.validate(&req, diags);
         }
         if let Kind::Nested(nesting, children) = &a.kind {
             match nesting {
-                Nesting::Single => validate_attrs(children, v, &p, &shown, sensitive, diags),
+                Nesting::Single => validate_attrs(children, v, &at, sensitive, diags),
                 Nesting::List => {
                     for (i, item) in v.elements().unwrap_or(&[]).iter().enumerate() {
-                        validate_attrs(children, item, &p.index(i), &format!("{shown}[{i}]"), sensitive, diags);
+                        validate_attrs(children, item, &at.index(i), sensitive, diags);
                     }
                 }
                 Nesting::Set => {
+                    let element = at.set_element();
                     for item in v.elements().unwrap_or(&[]) {
-                        validate_attrs(children, item, &p, &format!("{shown}[…]"), sensitive, diags);
+                        validate_attrs(children, item, &element, sensitive, diags);
                     }
                 }
                 Nesting::Map => {
                     for (k, item) in v.entries().into_iter().flatten() {
-                        validate_attrs(children, item, &p.key(k), &format!("{shown}[{k:?}]"), sensitive, diags);
+                        validate_attrs(children, item, &at.key(k), sensitive, diags);
                     }
                 }
             }
@@ -415,5 +447,67 @@ mod tests {
         assert_eq!(d.0.len(), 1);
         assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "inbound.timeout_1xx_secs");
         assert!(d.0[0].detail.contains("between 1 and 120; got 500"), "{}", d.0[0].detail);
+    }
+
+    /// A validator a resource defines itself, outside this crate's own.
+    #[derive(Debug)]
+    struct StartsWith(&'static str);
+
+    impl AttributeValidator for StartsWith {
+        fn description(&self, _ty: &Type) -> String {
+            format!("a string starting with `{}`", self.0)
+        }
+        fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
+            if !req.value.as_str().is_some_and(|s| s.starts_with(self.0)) {
+                diags.push(req.invalid(&self.description(&req.attribute.ty())));
+            }
+        }
+    }
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn a_validator_of_its_own_runs_inside_list_and_set_elements() {
+        use crate::schema::{nested_list, nested_set};
+        let attrs = vec![
+            nested_list(
+                "rules",
+                vec![string("number").required().validate(StartsWith("+")).desc("n"), int("weight").optional().between(1, 9).desc("w")],
+            )
+            .required()
+            .length(1, 5)
+            .desc("r"),
+            nested_set(
+                "members",
+                vec![
+                    string("name").required().length(1, 3).desc("n"),
+                    string("pin").optional().sensitive().validate(StartsWith("0")).desc("p"),
+                ],
+            )
+            .optional()
+            .desc("m"),
+        ];
+        let rule = |n: &str, w: i64| obj(&[("number", n.into()), ("weight", Value::int(w))]);
+        let member = |n: &str, pin: &str| obj(&[("name", n.into()), ("pin", pin.into())]);
+        let cfg = obj(&[
+            ("rules", Value::List(vec![rule("+1", 1), rule("2", 12), obj(&[("number", Value::unknown()), ("weight", Value::Null)])])),
+            ("members", Value::Set(vec![member("ann", "01"), member("bobby", "99")])),
+        ]);
+        let mut d = Diagnostics::new();
+        validate_config(&attrs, &cfg, &AttrPath::root(), &mut d);
+        let found: Vec<(String, &str)> =
+            d.0.iter().map(|x| (x.path.as_ref().map(ToString::to_string).unwrap_or_default(), x.detail.as_str())).collect();
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found[0].0, "rules[1].number");
+        assert_eq!(found[0].1, "`rules[1].number` must be a string starting with `+`; got \"2\".");
+        assert_eq!(found[1].0, "rules[1].weight");
+        // Inside a set the path stops at the set; the detail names the member.
+        assert_eq!(found[2].0, "members");
+        assert!(found[2].1.starts_with("`members[…].name` must be 1 to 3 characters long"), "{}", found[2].1);
+        assert_eq!(found[3].0, "members");
+        assert_eq!(found[3].1, "`members[…].pin` must be a string starting with `0` (the value is sensitive and not shown).");
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("rules").index(1).join("number")));
     }
 }
