@@ -6,7 +6,7 @@
 //!
 //! Validators ([`AttributeValidator`]) and plan modifiers ([`PlanModifier`]) are traits: the
 //! builder methods [`Attribute::validate`] and [`Attribute::plan_modifier`] take the built-in
-//! ones ([`Validator`](crate::validate::Validator), [`KeepState`], [`ReplaceOnChange`]) and any
+//! ones ([`Validator`], [`KeepState`], [`ReplaceOnChange`]) and any
 //! a resource defines itself alike.
 //!
 //! Nested attributes nest one object (`nested`), a list of objects (`nested_list`), a set of
