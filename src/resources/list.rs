@@ -464,8 +464,7 @@ fn data_source_schema(resource: Schema, lookup: &[&str], description: String) ->
         if a.name == "id" || lookup.contains(&a.name.as_str()) {
             let mut arg = a;
             arg.presence = Presence::OptionalComputed;
-            arg.keep_state = false;
-            arg.replace_on_change = false;
+            arg.plan_modifiers.clear();
             s = s.attr(arg);
         } else {
             s = s.attr(a.into_read_only(false));

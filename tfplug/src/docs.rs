@@ -172,10 +172,7 @@ fn groups<'a>(out: &mut String, attrs: &'a [Attribute], prefix: &str, heading: &
             if !desc.is_empty() {
                 words.push(desc.replace('\n', " "));
             }
-            // Unless the description says so already, in its own words.
-            if a.replace_on_change && !desc.contains("replaces the") {
-                words.push("Changing it replaces the object.".into());
-            }
+            words.extend(a.plan_modifiers.iter().filter_map(|m| m.doc_note(desc)));
             if let Some(dep) = &a.deprecation {
                 words.push(format!("**Deprecated:** {dep}"));
             }

@@ -12,17 +12,22 @@ use super::types::Type;
 use super::value::{Number, Value};
 use crate::json_bounds;
 
+/// JSON that does not parse, or does not match the type it is decoded against.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("JSON value at {path}: {message}")]
 pub struct JsonError {
+    /// Where in the value (`inbound.codecs[2]`), or `(root)`.
     pub path: String,
+    /// What is wrong there.
     pub message: String,
 }
 
 /// How to treat object attributes the type does not have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Extra {
+    /// An error: the value must fit the type exactly (a stored identity, [`decode`]).
     Reject,
+    /// Left out: stored state may hold attributes removed since ([`decode_state`]).
     Drop,
 }
 

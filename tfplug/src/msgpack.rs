@@ -19,7 +19,9 @@ const EXT_REFINED: i8 = 12;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("msgpack value at {path}: {message}")]
 pub struct DecodeError {
+    /// Where in the value (`inbound.codecs[2]`), or `(root)`.
     pub path: String,
+    /// What is wrong there.
     pub message: String,
 }
 
@@ -34,8 +36,11 @@ pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("cannot encode value at {path} as {ty}: {message}")]
 pub struct EncodeError {
+    /// Where in the value.
     pub path: String,
+    /// The type the whole value was encoded as.
     pub ty: String,
+    /// What is wrong there.
     pub message: String,
 }
 

@@ -3,9 +3,21 @@
 //!
 //! Presence is one enum, so a "required and computed" attribute cannot be written.
 //! Schemas keep declaration order (docs and `terraform show` read better that way).
+//!
+//! Validators ([`AttributeValidator`]) and plan modifiers ([`PlanModifier`]) are traits: the
+//! builder methods [`Attribute::validate`] and [`Attribute::plan_modifier`] take the built-in
+//! ones ([`Validator`], [`KeepState`], [`ReplaceOnChange`]) and any
+//! a resource defines itself alike.
+//!
+//! Nested attributes nest one object (`nested`), a list of objects (`nested_list`), a set of
+//! objects (`nested_set`) or, computed-only, a map of objects; each may be required, optional
+//! or computed (see [`crate::plan`] for how lists and sets of objects are planned).
 
+use std::sync::Arc;
+
+use super::plan::{KeepState, PlanModifier, ReplaceOnChange};
 use super::types::Type;
-use super::validate::Validator;
+use super::validate::{AttributeValidator, Validator};
 use super::value::Value;
 
 /// Who sets an attribute.
@@ -22,9 +34,11 @@ pub enum Presence {
 }
 
 impl Presence {
+    /// Whether the provider may set the value (computed, or optional+computed).
     pub fn is_computed(self) -> bool {
         matches!(self, Presence::OptionalComputed | Presence::Computed)
     }
+    /// Whether the configuration may set the value.
     pub fn is_configurable(self) -> bool {
         !matches!(self, Presence::Computed)
     }
@@ -33,9 +47,13 @@ impl Presence {
 /// How a nested attribute nests its object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Nesting {
+    /// One object: `name = { … }`.
     Single,
+    /// An ordered list of objects: `name = [{ … }, …]`.
     List,
+    /// A set of objects: `name = [{ … }, …]`, order and duplicates meaningless.
     Set,
+    /// A map of objects: `name = { key = { … } }`; computed-only here.
     Map,
 }
 
@@ -48,20 +66,27 @@ pub enum Kind {
     Nested(Nesting, Vec<Attribute>),
 }
 
+/// One attribute of a schema, built with [`string`], [`int`], [`nested`] and the like, then
+/// the builder methods (`.required()`, `.desc(…)`, `.one_of(…)`, `.keep_state()`, …).
 #[derive(Clone, Debug)]
 pub struct Attribute {
+    /// The attribute's name (`^[a-z0-9_]+$`).
     pub name: String,
+    /// What it holds.
     pub kind: Kind,
+    /// Who sets it.
     pub presence: Presence,
+    /// Whether Terraform hides its value in output (and messages never show it).
     pub sensitive: bool,
     /// Markdown.
     pub description: String,
+    /// Why the attribute is deprecated and what to use instead, if it is.
     pub deprecation: Option<String>,
-    pub validators: Vec<Validator>,
-    /// When the plan would make this computed attribute unknown, keep the prior state's value.
-    pub keep_state: bool,
-    /// A change of this attribute replaces the resource.
-    pub replace_on_change: bool,
+    /// Checks of the configured value, run in order (see [`crate::validate`]).
+    pub validators: Vec<Arc<dyn AttributeValidator>>,
+    /// Adjustments of the planned value, run in order (see [`crate::plan`]): [`KeepState`] and
+    /// [`ReplaceOnChange`] among them.
+    pub plan_modifiers: Vec<Arc<dyn PlanModifier>>,
     /// Value planned when the configuration leaves this (computed) attribute null.
     pub default: Option<Value>,
     /// Semantic equality of two known, non-null values (e.g. `"08:00"` and `"08:00:00.00Z"`):
@@ -83,52 +108,62 @@ impl Attribute {
             description: String::new(),
             deprecation: None,
             validators: Vec::new(),
-            keep_state: false,
-            replace_on_change: false,
+            plan_modifiers: Vec::new(),
             default: None,
             equivalent: None,
             write_only: false,
         }
     }
 
+    /// The configuration must set it.
     pub fn required(mut self) -> Self {
         self.presence = Presence::Required;
         self
     }
+    /// The configuration may set it; unset, it is null.
     pub fn optional(mut self) -> Self {
         self.presence = Presence::Optional;
         self
     }
+    /// The configuration may set it; unset, the provider decides.
     pub fn optional_computed(mut self) -> Self {
         self.presence = Presence::OptionalComputed;
         self
     }
+    /// Only the provider sets it.
     pub fn computed(mut self) -> Self {
         self.presence = Presence::Computed;
         self
     }
+    /// Hidden in Terraform's output; never shown in messages.
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
         self
     }
+    /// The description (Markdown), shown in the docs and by language servers.
     pub fn desc(mut self, markdown: impl Into<String>) -> Self {
         self.description = markdown.into();
         self
     }
+    /// Marks the attribute deprecated; `message` says what to use instead.
     pub fn deprecated(mut self, message: impl Into<String>) -> Self {
         self.deprecation = Some(message.into());
         self
     }
-    pub fn validate(mut self, v: Validator) -> Self {
-        self.validators.push(v);
+    /// Adds a validator: a built-in [`Validator`] or any [`AttributeValidator`].
+    pub fn validate(mut self, v: impl AttributeValidator + 'static) -> Self {
+        self.validators.push(Arc::new(v));
         self
     }
+    /// A string equal to one of `values`.
     pub fn one_of(self, values: &[&str]) -> Self {
         self.validate(Validator::OneOf(values.iter().map(|s| s.to_string()).collect()))
     }
+    /// A number within `min..=max`.
     pub fn between(self, min: i64, max: i64) -> Self {
         self.validate(Validator::IntRange { min, max })
     }
+    /// A string of `min..=max` characters, or a collection of `min..=max` elements.
     pub fn length(self, min: usize, max: usize) -> Self {
         self.validate(Validator::Length { min, max })
     }
@@ -138,14 +173,21 @@ impl Attribute {
         self.sensitive = true;
         self
     }
-    pub fn keep_state(mut self) -> Self {
-        self.keep_state = true;
+    /// Adds a plan modifier: [`KeepState`], [`ReplaceOnChange`] or any [`PlanModifier`].
+    pub fn plan_modifier(mut self, m: impl PlanModifier + 'static) -> Self {
+        self.plan_modifiers.push(Arc::new(m));
         self
     }
-    pub fn replace_on_change(mut self) -> Self {
-        self.replace_on_change = true;
-        self
+    /// Adds [`KeepState`]: an unconfigured computed value keeps its prior value from plan to
+    /// plan instead of becoming unknown whenever something else changes.
+    pub fn keep_state(self) -> Self {
+        self.plan_modifier(KeepState)
     }
+    /// Adds [`ReplaceOnChange`]: a change of the value replaces the resource.
+    pub fn replace_on_change(self) -> Self {
+        self.plan_modifier(ReplaceOnChange)
+    }
+    /// The value planned when the configuration leaves this (optional+computed) attribute null.
     pub fn default(mut self, v: Value) -> Self {
         self.default = Some(v);
         self
@@ -183,8 +225,7 @@ impl Attribute {
     pub fn into_read_only(mut self, drop_sensitive: bool) -> Attribute {
         self.presence = Presence::Computed;
         self.validators.clear();
-        self.keep_state = false;
-        self.replace_on_change = false;
+        self.plan_modifiers.clear();
         self.default = None;
         if let Kind::Nested(n, children) = self.kind {
             let children = children.into_iter().filter(|c| !(drop_sensitive && c.sensitive)).map(|c| c.into_read_only(drop_sensitive));
@@ -201,6 +242,7 @@ impl Attribute {
         }
     }
 
+    /// The nested attribute named `name`, if this is a nested attribute that has one.
     pub fn child(&self, name: &str) -> Option<&Attribute> {
         self.children().iter().find(|a| a.name == name)
     }
@@ -218,6 +260,7 @@ pub fn int(name: &str) -> Attribute {
 pub fn number(name: &str) -> Attribute {
     Attribute::new(name, Kind::Value(Type::Number))
 }
+/// A boolean attribute.
 pub fn bool(name: &str) -> Attribute {
     Attribute::new(name, Kind::Value(Type::Bool))
 }
@@ -229,6 +272,7 @@ pub fn list(name: &str, elem: Type) -> Attribute {
 pub fn set(name: &str, elem: Type) -> Attribute {
     Attribute::new(name, Kind::Value(Type::set(elem)))
 }
+/// A map from strings to `elem`.
 pub fn map(name: &str, elem: Type) -> Attribute {
     Attribute::new(name, Kind::Value(Type::map(elem)))
 }
@@ -240,6 +284,10 @@ pub fn nested(name: &str, attrs: Vec<Attribute>) -> Attribute {
 pub fn nested_list(name: &str, attrs: Vec<Attribute>) -> Attribute {
     Attribute::new(name, Kind::Nested(Nesting::List, attrs))
 }
+/// A set nested attribute: `name = [{ … }, …]`, where order and duplicates mean nothing.
+pub fn nested_set(name: &str, attrs: Vec<Attribute>) -> Attribute {
+    Attribute::new(name, Kind::Nested(Nesting::Set, attrs))
+}
 
 pub(crate) fn object_type(attrs: &[Attribute]) -> Type {
     Type::Object(attrs.iter().map(|a| (a.name.clone(), a.ty())).collect())
@@ -248,29 +296,37 @@ pub(crate) fn object_type(attrs: &[Attribute]) -> Type {
 /// The schema of a provider, resource or data source.
 #[derive(Clone, Debug, Default)]
 pub struct Schema {
+    /// The state's schema version (UpgradeResourceState upgrades older ones).
     pub version: i64,
     /// Markdown.
     pub description: String,
+    /// Why the resource or data source is deprecated, if it is.
     pub deprecation: Option<String>,
+    /// The top-level attributes, in declaration order.
     pub attributes: Vec<Attribute>,
 }
 
 impl Schema {
+    /// An empty schema described by `description` (Markdown).
     pub fn new(description: impl Into<String>) -> Schema {
         Schema { description: description.into(), ..Default::default() }
     }
+    /// Sets the state's schema version.
     pub fn version(mut self, v: i64) -> Self {
         self.version = v;
         self
     }
+    /// Adds an attribute.
     pub fn attr(mut self, a: Attribute) -> Self {
         self.attributes.push(a);
         self
     }
+    /// Adds attributes.
     pub fn attrs(mut self, a: impl IntoIterator<Item = Attribute>) -> Self {
         self.attributes.extend(a);
         self
     }
+    /// The top-level attribute named `name`.
     pub fn get(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
@@ -293,12 +349,16 @@ impl Schema {
 /// of the same name, which must be a primitive that never changes for the object's life.
 #[derive(Clone, Debug, Default)]
 pub struct Identity {
+    /// The identity's schema version.
     pub version: i64,
+    /// Its attributes, in declaration order.
     pub attributes: Vec<IdentityAttribute>,
 }
 
+/// One attribute of an [`Identity`].
 #[derive(Clone, Debug)]
 pub struct IdentityAttribute {
+    /// The name, the same as the resource attribute it copies.
     pub name: String,
     /// Required in an `import` block's identity; otherwise optional there.
     pub required_for_import: bool,
@@ -307,6 +367,7 @@ pub struct IdentityAttribute {
 }
 
 impl Identity {
+    /// An identity without attributes.
     pub fn new() -> Identity {
         Identity::default()
     }
@@ -367,19 +428,21 @@ fn check_attrs(attrs: &[Attribute], prefix: &str, errs: &mut Vec<String>) {
         if !seen.insert(&a.name) {
             errs.push(format!("{path}: declared twice"));
         }
-        if a.keep_state && !a.presence.is_computed() {
-            errs.push(format!("{path}: keep_state needs a computed attribute"));
+        for m in &a.plan_modifiers {
+            if let Some(e) = m.schema_error(a) {
+                errs.push(format!("{path}: {e}"));
+            }
         }
         if a.default.is_some() && !a.presence.is_computed() {
             errs.push(format!("{path}: a default needs an optional+computed attribute"));
         }
-        if a.presence == Presence::Computed && !a.validators.iter().all(|v| matches!(v, Validator::Integer)) {
+        if a.presence == Presence::Computed && !a.validators.iter().all(|v| v.restates_type()) {
             errs.push(format!("{path}: validators on a computed-only attribute never run"));
         }
         if a.description.is_empty() {
             errs.push(format!("{path}: no description"));
         }
-        if a.write_only && (a.presence != Presence::Optional && a.presence != Presence::Required || a.keep_state || a.default.is_some()) {
+        if a.write_only && (a.presence != Presence::Optional && a.presence != Presence::Required || a.default.is_some()) {
             errs.push(format!("{path}: a write-only attribute must be required or optional, not computed"));
         }
         if let Kind::Value(Type::Set(_)) = &a.kind
@@ -391,10 +454,10 @@ fn check_attrs(attrs: &[Attribute], prefix: &str, errs: &mut Vec<String>) {
             if matches!(n, Nesting::Set) && a.ty().has_dynamic() {
                 errs.push(format!("{path}: sets may not contain dynamic values"));
             }
-            // The planner plans single nested attributes member by member; list, set and map
-            // nesting is supported where only the provider sets the value.
-            if !matches!(n, Nesting::Single) && a.presence != Presence::Computed {
-                errs.push(format!("{path}: list, set and map nested attributes must be computed-only"));
+            // The planner plans single, list and set nesting member by member; map nesting
+            // is supported where only the provider sets the value.
+            if matches!(n, Nesting::Map) && a.presence != Presence::Computed {
+                errs.push(format!("{path}: map nested attributes must be computed-only"));
             }
             for c in children {
                 if a.presence == Presence::Computed && c.presence != Presence::Computed {
@@ -437,12 +500,14 @@ mod tests {
         assert_eq!(errs.len(), 4, "{errs:?}");
 
         let s = Schema::new("x")
-            .attr(nested_list("items", vec![string("n").optional().desc("d")]).optional().desc("d"))
+            .attr(Attribute::new("by_key", Kind::Nested(Nesting::Map, vec![string("n").optional().desc("d")])).optional().desc("d"))
+            .attr(nested_list("items", vec![string("n").required().desc("d")]).optional().desc("d"))
+            .attr(nested_set("numbers", vec![string("n").required().desc("d"), string("id").computed().desc("d")]).required().desc("d"))
             .attr(nested_list("listed", vec![string("n").computed().desc("d")]).computed().desc("d"))
             .attr(set("any", Type::Dynamic).optional().desc("d"));
         let errs = s.check();
         assert_eq!(errs.len(), 2, "{errs:?}");
-        assert!(errs[0].starts_with("items:") && errs[1].starts_with("any:"), "{errs:?}");
+        assert!(errs[0].starts_with("by_key: map nested") && errs[1].starts_with("any:"), "{errs:?}");
     }
 
     #[test]

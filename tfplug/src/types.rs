@@ -11,28 +11,40 @@ use serde_json::Value as Json;
 /// A cty type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {
+    /// `bool`.
     Bool,
+    /// `number`: arbitrary precision (see [`Number`](crate::value::Number)).
     Number,
+    /// `string`.
     String,
     /// DynamicPseudoType: the concrete type travels with the value.
     Dynamic,
+    /// An ordered list of one element type.
     List(Box<Type>),
+    /// An unordered set of one element type.
     Set(Box<Type>),
+    /// A map from strings to one element type.
     Map(Box<Type>),
+    /// An object: named attributes, each of its own type.
     Object(BTreeMap<String, Type>),
+    /// A tuple: a fixed sequence of element types.
     Tuple(Vec<Type>),
 }
 
 impl Type {
+    /// A list of `t`.
     pub fn list(t: Type) -> Self {
         Type::List(Box::new(t))
     }
+    /// A set of `t`.
     pub fn set(t: Type) -> Self {
         Type::Set(Box::new(t))
     }
+    /// A map of `t`.
     pub fn map(t: Type) -> Self {
         Type::Map(Box::new(t))
     }
+    /// An object of the named attribute types.
     pub fn object<I, K>(attrs: I) -> Self
     where
         I: IntoIterator<Item = (K, Type)>,
@@ -120,6 +132,7 @@ impl Type {
         }
     }
 
+    /// Parses a type from its JSON bytes, as the protocol carries schema types.
     pub fn from_json_bytes(b: &[u8]) -> Result<Type, TypeError> {
         let j: Json = super::json::parse(b).map_err(|e| TypeError(e.message))?;
         Type::from_json(&j)

@@ -1,8 +1,20 @@
 //! Attribute validators, and the walk that runs them over a configuration.
 //!
-//! Validators are data (not closures) where they can be, so documentation can describe them.
-//! Unknown and null values are never validated: Terraform validates again once they are known.
+//! A validator is anything that implements [`AttributeValidator`] (terraform-plugin-framework's
+//! `schema/validator` idea, one trait for every value type since values here are dynamic): the
+//! built-in checks are the variants of [`Validator`], plain data so that messages and docs can
+//! describe them, and a resource adds its own by implementing the trait, without touching this
+//! crate. Unknown and null values are never validated: Terraform validates again once they are
+//! known.
+//!
+//! The walk recurses into nested attributes: into a single nested object by name, a list's
+//! elements by index (`rules[2].name`) and a map's by key. A set element has no address in the
+//! protocol (tfplugin6's `AttributePath` steps are an attribute name, a string key or an integer
+//! index; terraform-plugin-go drops its value-keyed step for the same reason), so a diagnostic
+//! inside a set points at the set attribute, and its detail names the member as
+//! `numbers[…].name`.
 
+use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
@@ -10,6 +22,61 @@ use super::schema::{Attribute, Kind, Nesting};
 use super::types::Type;
 use super::value::Value;
 
+/// A check of one attribute's configured value. `Send + Sync` because schemas are shared by
+/// the server's tasks; `Debug` so that schemas print.
+pub trait AttributeValidator: Send + Sync + fmt::Debug {
+    /// What a valid value is, as a fragment completing "must be …" (Markdown), for an attribute
+    /// of type `ty`: "one of `a`, `b`", "8 to 128 characters long".
+    fn description(&self, ty: &Type) -> String;
+
+    /// Checks `req.value` (known and not null), adding to `diags` what is wrong with it.
+    /// [`ValidateRequest::invalid`] builds the usual error, which never shows a sensitive value.
+    fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics);
+
+    /// Whether the check only restates what the attribute's type promises (the whole-number
+    /// check that [`int`](crate::schema::int) adds). Validators never run on a computed-only
+    /// attribute, and [`Schema::check`](crate::schema::Schema::check) reports one there unless
+    /// this is true.
+    fn restates_type(&self) -> bool {
+        false
+    }
+}
+
+/// What a validator is asked to check: one attribute's known, non-null configured value.
+#[derive(Debug)]
+pub struct ValidateRequest<'a> {
+    /// Where diagnostics point: the attribute's path, or the enclosing set's (see the module
+    /// documentation).
+    pub path: &'a AttrPath,
+    /// The attribute's full path as messages name it (`numbers[…].name` inside a set).
+    pub shown_path: &'a str,
+    /// The attribute's schema.
+    pub attribute: &'a Attribute,
+    /// The value to check: known and not null.
+    pub value: &'a Value,
+    /// Whether the attribute, or an attribute enclosing it, is sensitive: then no message may
+    /// show the value.
+    pub sensitive: bool,
+}
+
+impl ValidateRequest<'_> {
+    /// The usual error for a value that is not `expected` (a fragment as
+    /// [`AttributeValidator::description`] writes it): "`path` must be `expected`; got `value`.",
+    /// without the value when it is sensitive.
+    pub fn invalid(&self, expected: &str) -> Diagnostic {
+        let p = self.shown_path;
+        let detail = if self.sensitive {
+            format!("`{p}` must be {expected} (the value is sensitive and not shown).")
+        } else {
+            format!("`{p}` must be {expected}; got {}.", show_attribute(self.attribute, self.value))
+        };
+        Diagnostic::error("Invalid attribute value", detail).at(self.path.clone())
+    }
+}
+
+/// The built-in validators, as data: each variant is one check, described by
+/// [`Validator::describe`] and run by [`Validator::check`]; all of them implement
+/// [`AttributeValidator`] through this enum.
 #[derive(Clone, Debug)]
 pub enum Validator {
     /// A string equal to one of these (compared verbatim).
@@ -17,11 +84,21 @@ pub enum Validator {
     /// A whole number.
     Integer,
     /// A number within `min..=max`.
-    IntRange { min: i64, max: i64 },
+    IntRange {
+        /// The smallest valid number.
+        min: i64,
+        /// The largest valid number.
+        max: i64,
+    },
     /// A number that is a multiple of this.
     MultipleOf(i64),
     /// String length in characters, or number of elements of a collection.
-    Length { min: usize, max: usize },
+    Length {
+        /// The smallest valid length.
+        min: usize,
+        /// The largest valid length (`usize::MAX`: no bound).
+        max: usize,
+    },
     /// An IPv4 address in dotted-quad form.
     Ipv4,
     /// An IPv4 or IPv6 address.
@@ -41,7 +118,26 @@ pub enum Validator {
     /// Every element of a list or set satisfies the inner validator.
     Each(Box<Validator>),
     /// A custom check; `describe` says what is expected, for errors and docs.
-    Check { describe: &'static str, check: fn(&Value) -> bool },
+    Check {
+        /// What a valid value is, completing "must be …".
+        describe: &'static str,
+        /// Whether a known, non-null value is valid.
+        check: fn(&Value) -> bool,
+    },
+}
+
+impl AttributeValidator for Validator {
+    fn description(&self, ty: &Type) -> String {
+        self.describe(ty)
+    }
+    fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
+        if !self.check(req.value) {
+            diags.push(req.invalid(&self.describe(&req.attribute.ty())));
+        }
+    }
+    fn restates_type(&self) -> bool {
+        matches!(self, Validator::Integer)
+    }
 }
 
 impl Validator {
@@ -177,44 +273,74 @@ fn is_time_of_day(s: &str) -> bool {
     n(0) < 24 && n(1) < 60 && n(2) < 60
 }
 
-/// Runs every attribute's validators over a configuration value. The value of a sensitive
-/// attribute (or of anything inside one) never appears in a message: only what was expected.
+/// Runs every attribute's validators over a configuration value, at every depth (see the
+/// module documentation for the paths). The value of a sensitive attribute (or of anything
+/// inside one) never appears in a message: only what was expected.
 pub fn validate_config(attrs: &[Attribute], config: &Value, path: &AttrPath, diags: &mut Diagnostics) {
-    validate_attrs(attrs, config, path, false, diags);
+    let at = Where { path: path.clone(), shown: path.to_string(), in_set: false };
+    validate_attrs(attrs, config, &at, false, diags);
 }
 
-fn validate_attrs(attrs: &[Attribute], config: &Value, path: &AttrPath, inside_sensitive: bool, diags: &mut Diagnostics) {
+/// Where the walk is: the diagnostic path (which stops at a set), the path messages name, and
+/// whether the walk is inside a set element.
+struct Where {
+    path: AttrPath,
+    shown: String,
+    in_set: bool,
+}
+
+impl Where {
+    fn step(&self, path: impl FnOnce(&AttrPath) -> AttrPath, shown: &str) -> Where {
+        Where {
+            path: if self.in_set { self.path.clone() } else { path(&self.path) },
+            shown: format!("{}{shown}", self.shown),
+            in_set: self.in_set,
+        }
+    }
+    fn attr(&self, name: &str) -> Where {
+        let dot = if self.shown.is_empty() { "" } else { "." };
+        self.step(|p| p.join(name), &format!("{dot}{name}"))
+    }
+    fn index(&self, i: usize) -> Where {
+        self.step(|p| p.index(i), &format!("[{i}]"))
+    }
+    fn key(&self, k: &str) -> Where {
+        self.step(|p| p.key(k), &format!("[{k:?}]"))
+    }
+    fn set_element(&self) -> Where {
+        Where { path: self.path.clone(), shown: format!("{}[…]", self.shown), in_set: true }
+    }
+}
+
+fn validate_attrs(attrs: &[Attribute], config: &Value, at: &Where, inside_sensitive: bool, diags: &mut Diagnostics) {
     for a in attrs {
-        let p = path.join(&a.name);
         let v = config.get(&a.name);
         if v.is_null() || v.is_unknown() {
             continue;
         }
+        let at = at.attr(&a.name);
         let sensitive = inside_sensitive || a.sensitive;
+        let req = ValidateRequest { path: &at.path, shown_path: &at.shown, attribute: a, value: v, sensitive };
         for val in &a.validators {
-            if !val.check(v) {
-                let expected = val.describe(&a.ty());
-                let detail = if sensitive {
-                    format!("`{p}` must be {expected} (the value is sensitive and not shown).")
-                } else {
-                    format!("`{p}` must be {expected}; got {}.", show_attribute(a, v))
-                };
-                diags.push(Diagnostic::error("Invalid attribute value", detail).at(p.clone()));
-            }
+            val.validate(&req, diags);
         }
         if let Kind::Nested(nesting, children) = &a.kind {
             match nesting {
-                Nesting::Single => validate_attrs(children, v, &p, sensitive, diags),
-                Nesting::List | Nesting::Set => {
+                Nesting::Single => validate_attrs(children, v, &at, sensitive, diags),
+                Nesting::List => {
                     for (i, item) in v.elements().unwrap_or(&[]).iter().enumerate() {
-                        // Set elements cannot be addressed: point at the set itself.
-                        let ip = if *nesting == Nesting::List { p.index(i) } else { p.clone() };
-                        validate_attrs(children, item, &ip, sensitive, diags);
+                        validate_attrs(children, item, &at.index(i), sensitive, diags);
+                    }
+                }
+                Nesting::Set => {
+                    let element = at.set_element();
+                    for item in v.elements().unwrap_or(&[]) {
+                        validate_attrs(children, item, &element, sensitive, diags);
                     }
                 }
                 Nesting::Map => {
                     for (k, item) in v.entries().into_iter().flatten() {
-                        validate_attrs(children, item, &p.key(k), sensitive, diags);
+                        validate_attrs(children, item, &at.key(k), sensitive, diags);
                     }
                 }
             }
@@ -321,5 +447,67 @@ mod tests {
         assert_eq!(d.0.len(), 1);
         assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "inbound.timeout_1xx_secs");
         assert!(d.0[0].detail.contains("between 1 and 120; got 500"), "{}", d.0[0].detail);
+    }
+
+    /// A validator a resource defines itself, outside this crate's own.
+    #[derive(Debug)]
+    struct StartsWith(&'static str);
+
+    impl AttributeValidator for StartsWith {
+        fn description(&self, _ty: &Type) -> String {
+            format!("a string starting with `{}`", self.0)
+        }
+        fn validate(&self, req: &ValidateRequest<'_>, diags: &mut Diagnostics) {
+            if !req.value.as_str().is_some_and(|s| s.starts_with(self.0)) {
+                diags.push(req.invalid(&self.description(&req.attribute.ty())));
+            }
+        }
+    }
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn a_validator_of_its_own_runs_inside_list_and_set_elements() {
+        use crate::schema::{nested_list, nested_set};
+        let attrs = vec![
+            nested_list(
+                "rules",
+                vec![string("number").required().validate(StartsWith("+")).desc("n"), int("weight").optional().between(1, 9).desc("w")],
+            )
+            .required()
+            .length(1, 5)
+            .desc("r"),
+            nested_set(
+                "members",
+                vec![
+                    string("name").required().length(1, 3).desc("n"),
+                    string("pin").optional().sensitive().validate(StartsWith("0")).desc("p"),
+                ],
+            )
+            .optional()
+            .desc("m"),
+        ];
+        let rule = |n: &str, w: i64| obj(&[("number", n.into()), ("weight", Value::int(w))]);
+        let member = |n: &str, pin: &str| obj(&[("name", n.into()), ("pin", pin.into())]);
+        let cfg = obj(&[
+            ("rules", Value::List(vec![rule("+1", 1), rule("2", 12), obj(&[("number", Value::unknown()), ("weight", Value::Null)])])),
+            ("members", Value::Set(vec![member("ann", "01"), member("bobby", "99")])),
+        ]);
+        let mut d = Diagnostics::new();
+        validate_config(&attrs, &cfg, &AttrPath::root(), &mut d);
+        let found: Vec<(String, &str)> =
+            d.0.iter().map(|x| (x.path.as_ref().map(ToString::to_string).unwrap_or_default(), x.detail.as_str())).collect();
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found[0].0, "rules[1].number");
+        assert_eq!(found[0].1, "`rules[1].number` must be a string starting with `+`; got \"2\".");
+        assert_eq!(found[1].0, "rules[1].weight");
+        // Inside a set the path stops at the set; the detail names the member.
+        assert_eq!(found[2].0, "members");
+        assert!(found[2].1.starts_with("`members[…].name` must be 1 to 3 characters long"), "{}", found[2].1);
+        assert_eq!(found[3].0, "members");
+        assert_eq!(found[3].1, "`members[…].pin` must be a string starting with `0` (the value is sensitive and not shown).");
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("rules").index(1).join("number")));
     }
 }

@@ -9,19 +9,27 @@ use super::types::Type;
 /// planner always work against the schema's [`Type`].
 #[derive(Clone, Debug, Default)]
 pub enum Value {
+    /// Null: absent, unset.
     #[default]
     Null,
     /// Not known until apply. `refinement` keeps the raw payload of a refined unknown
     /// (msgpack extension 12) so that it can be passed back byte for byte.
     Unknown(Unknown),
+    /// A boolean.
     Bool(bool),
+    /// A number.
     Number(Number),
+    /// A string.
     String(String),
+    /// A list's elements, in order.
     List(Vec<Value>),
     /// Order carries no meaning; equality ignores it.
     Set(Vec<Value>),
+    /// A map's entries.
     Map(BTreeMap<String, Value>),
+    /// An object's attributes (absent ones read as null).
     Object(BTreeMap<String, Value>),
+    /// A tuple's elements, in order.
     Tuple(Vec<Value>),
     /// A value in a `dynamic` slot, with the concrete type it was sent with.
     Dynamic(Type, Box<Value>),
@@ -30,23 +38,29 @@ pub enum Value {
 /// An unknown value, optionally refined by a newer Terraform core.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Unknown {
+    /// The refinement's raw msgpack payload, passed back unchanged; `None` for a plain unknown.
     pub refinement: Option<Vec<u8>>,
 }
 
 impl Value {
+    /// An unrefined unknown.
     pub fn unknown() -> Value {
         Value::Unknown(Unknown::default())
     }
+    /// A string value.
     pub fn string(s: impl Into<String>) -> Value {
         Value::String(s.into())
     }
+    /// A whole-number value.
     pub fn int(i: i64) -> Value {
         Value::Number(Number::Int(i))
     }
 
+    /// Whether the value is null.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
+    /// Whether the value is unknown (at this level).
     pub fn is_unknown(&self) -> bool {
         matches!(self, Value::Unknown(_))
     }
@@ -90,24 +104,28 @@ impl Value {
         }
     }
 
+    /// The string, if this is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
             _ => None,
         }
     }
+    /// The boolean, if this is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
             _ => None,
         }
     }
+    /// The number, if this is a whole number within `i64`.
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Value::Number(n) => n.as_i64(),
             _ => None,
         }
     }
+    /// The number, if this is one.
     pub fn as_number(&self) -> Option<&Number> {
         match self {
             Value::Number(n) => Some(n),
@@ -201,12 +219,16 @@ impl From<i64> for Value {
 /// holds exactly is `Float`, and everything else is the normalised decimal text in `Big`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Number {
+    /// An integral value within `i64`.
     Int(i64),
+    /// A finite (or infinite) value an `f64` holds exactly, not integral within `i64`.
     Float(f64),
+    /// Any other value, as normalised decimal text (no exponent, no trailing fraction zeros).
     Big(String),
 }
 
 impl Number {
+    /// The canonical number for an `f64`.
     pub fn from_f64(f: f64) -> Number {
         if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
             Number::Int(f as i64)
@@ -215,6 +237,7 @@ impl Number {
         }
     }
 
+    /// The canonical number for a `u64`.
     pub fn from_u64(u: u64) -> Number {
         match i64::try_from(u) {
             Ok(i) => Number::Int(i),
@@ -258,6 +281,7 @@ impl Number {
         if exact { Some(n) } else { Some(Number::Big(norm)) }
     }
 
+    /// The value, if integral within `i64`.
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Number::Int(i) => Some(*i),
@@ -265,6 +289,7 @@ impl Number {
         }
     }
 
+    /// The nearest `f64` (NaN for text no `f64` parses, which canonical numbers never are).
     pub fn as_f64(&self) -> f64 {
         match self {
             Number::Int(i) => *i as f64,
@@ -331,9 +356,10 @@ fn normalise_decimal(t: &str) -> Option<String> {
         return None;
     }
     let digits: String = format!("{int_part}{frac_part}");
-    let point = int_part.len() as i64 + exp; // position of the decimal point in `digits`
-    // Beyond any value an attribute can mean (f64 ends near 1e308 and 1e-324): refused rather
-    // than written out digit by digit.
+    // The position of the decimal point in `digits`. Beyond any value an attribute can mean
+    // (f64 ends near 1e308 and 1e-324), or beyond i64: refused rather than written out digit
+    // by digit.
+    let point = i64::try_from(int_part.len()).ok()?.checked_add(exp)?;
     if !(-MAX_DECIMAL_EXPONENT..=MAX_DECIMAL_EXPONENT).contains(&point) {
         return None;
     }
@@ -429,6 +455,20 @@ mod tests {
         assert_eq!(Number::parse(&big.to_string()), Some(Number::from_u64(big)));
         assert_eq!(Number::from_u64(1 << 63), Number::Float((1u64 << 63) as f64));
         assert_eq!(Number::from_u64(u64::MAX), Number::Big(u64::MAX.to_string()));
+    }
+
+    /// An exponent near the i64 bounds is refused (or read) cleanly, never an overflow: the
+    /// decimal point's position `digits before the point + exponent` once overflowed i64 on
+    /// `1e9223372036854775807` (a panic in debug builds, a wrap in release ones).
+    #[test]
+    fn exponents_near_the_i64_bounds() {
+        assert_eq!(Number::parse("1e9223372036854775807"), None);
+        assert_eq!(Number::parse("12.5e9223372036854775807"), None);
+        assert_eq!(Number::parse("-1e-9223372036854775808"), None);
+        assert_eq!(Number::parse("1e9223372036854775806"), None);
+        assert_eq!(Number::parse("0e9223372036854775807"), None);
+        assert_eq!(Number::parse("1e9223372036854775808"), None, "exponent past i64");
+        assert_eq!(Number::parse("1e4095"), Some(Number::Big(format!("1{}", "0".repeat(4095)))));
     }
 
     #[test]
