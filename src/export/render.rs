@@ -54,7 +54,7 @@ pub fn files(objects: &[Object<'_>]) -> Vec<(String, String)> {
         let state = absorb(&o.schema.attributes, o.api, &Value::Null);
         let config = configuration(o.type_name, o.schema, o.validate, &state);
         // Secrets the resource's own validation asks for (one of two ways to give a password).
-        let demanded = (o.validate)(&config).0.iter().filter(|d| d.is_error()).filter_map(|d| Some(d.path.as_ref()?.to_string())).collect();
+        let demanded = (o.validate)(&config).iter().filter(|d| d.is_error()).filter_map(|d| Some(d.path.as_ref()?.to_string())).collect();
         let mut cx = Cx { ids: &ids, this: o, vars: Vec::new(), ignore: Vec::new(), demanded };
         let mut items = cx.items(&o.schema.attributes, &config, &state, "");
         if !cx.ignore.is_empty() {
@@ -106,9 +106,8 @@ pub fn configuration(type_name: &str, schema: &Schema, validate: fn(&Value) -> D
     for _ in 0..16 {
         let mut diags = Diagnostics::new();
         validate_config(&schema.attributes, &config, &AttrPath::root(), &mut diags);
-        diags.0.extend(validate(&config).0);
+        diags.extend(validate(&config));
         let removable: Vec<String> = diags
-            .0
             .iter()
             .filter_map(|d| d.path.as_ref().map(ToString::to_string))
             .map(|p| p.split('[').next().unwrap_or_default().to_string())

@@ -286,7 +286,7 @@ impl<T: Listed> Resource<Client> for Rest<T> {
     }
     fn modify_plan(&self, req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
         let mut d = T::modify_plan(req, planned);
-        d.0.extend(super::common::placeholder_secrets(self.attrs(), req.prior, &planned.state, &tfplug::AttrPath::root()).0);
+        d.extend(super::common::placeholder_secrets(self.attrs(), req.prior, &planned.state, &tfplug::AttrPath::root()));
         d
     }
 

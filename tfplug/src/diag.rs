@@ -114,38 +114,98 @@ impl fmt::Display for Diagnostic {
 
 /// A list of diagnostics; any error in it fails the operation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// No diagnostics.
     pub fn new() -> Self {
         Diagnostics(Vec::new())
     }
+    /// Adds one diagnostic.
     pub fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
+    /// Adds an error without an attribute path.
     pub fn error(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Diagnostic::error(summary, detail));
     }
+    /// Adds a warning without an attribute path.
     pub fn warning(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Diagnostic::warning(summary, detail));
     }
-    pub fn extend(&mut self, other: Diagnostics) {
-        self.0.extend(other.0);
+    /// Appends other diagnostics (another `Diagnostics`, a `Vec`, any iterator), in order.
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
     }
+    /// Whether any of them is an error.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// The diagnostics in the order they were added.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
+    }
+    /// The first one added.
+    pub fn first(&self) -> Option<&Diagnostic> {
+        self.0.first()
+    }
+    /// The `i`-th one added (from 0).
+    pub fn get(&self, i: usize) -> Option<&Diagnostic> {
+        self.0.get(i)
+    }
+    /// The diagnostics as a `Vec`, in order.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
     }
 }
 
 impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
         Diagnostics(vec![d])
+    }
+}
+
+impl std::ops::Index<usize> for Diagnostics {
+    type Output = Diagnostic;
+    /// The `i`-th diagnostic; panics when there are not that many (see [`Diagnostics::get`]).
+    fn index(&self, i: usize) -> &Diagnostic {
+        &self.0[i]
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(v: Vec<Diagnostic>) -> Self {
+        Diagnostics(v)
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }
 

@@ -318,8 +318,8 @@ mod tests {
         );
         let mut d = Diagnostics::new();
         validate_config(&attrs, &cfg, &AttrPath::root(), &mut d);
-        assert_eq!(d.0.len(), 1);
-        assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "inbound.timeout_1xx_secs");
-        assert!(d.0[0].detail.contains("between 1 and 120; got 500"), "{}", d.0[0].detail);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path.as_ref().unwrap().to_string(), "inbound.timeout_1xx_secs");
+        assert!(d[0].detail.contains("between 1 and 120; got 500"), "{}", d[0].detail);
     }
 }
