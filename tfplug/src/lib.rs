@@ -11,6 +11,7 @@
 pub mod convert;
 pub mod diag;
 pub mod docs;
+pub mod engine;
 pub mod json;
 pub mod json_bounds;
 pub mod limits;
