@@ -11,10 +11,12 @@ use tfplug::schema::string;
 use tfplug::{Ctx, DataSource, Diagnostic, Diagnostics, Failure, Provider, Resource, Schema, ServeOpts, Value};
 
 /// The provider: `provider "example" { directory = "..." }`.
-struct Example;
+#[derive(Debug)]
+pub struct Example;
 
 /// What `configure` builds and every resource call receives: the directory files live in.
-struct Client {
+#[derive(Debug)]
+pub struct Client {
     directory: PathBuf,
 }
 
@@ -43,7 +45,8 @@ impl Provider for Example {
 
 /// `example_file`: a file whose name is its id. A new name replaces the file; new content
 /// updates it in place.
-struct File;
+#[derive(Debug)]
+pub struct File;
 
 fn failed(verb: &str, e: &std::io::Error) -> Failure {
     Diagnostic::error(format!("Could not {verb} file"), e.to_string()).into()

@@ -88,7 +88,7 @@ pub enum Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// One line: "Could not <verb> <object>".
+    /// One line, such as "Could not create telnyx_fqdn".
     pub summary: String,
     /// What happened and what to do next.
     pub detail: String,

@@ -1,6 +1,6 @@
 //! `tfplugin6.Provider` over gRPC: a thin adapter over the [`Engine`]. Each handler moves the
 //! protobuf request into the engine's request type, awaits the engine, and moves the answer
-//! back; diagnostics are converted by one function ([`diagnostics`]) for every RPC. Nothing
+//! back; diagnostics are converted by one function (`diagnostics`) for every RPC. Nothing
 //! here decodes a value, looks up a type or decides anything.
 
 use std::collections::HashMap;

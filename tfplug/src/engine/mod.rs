@@ -1,5 +1,6 @@
 //! The engine: every tfplugin6 RPC as one method on plain Rust request and response types
-//! ([`messages`](self)), with no protobuf or gRPC in sight. It owns what a provider author
+//! (one pair per RPC, such as [`PlanResourceChangeRequest`] and [`PlanResourceChangeResponse`]),
+//! with no protobuf or gRPC in sight. It owns what a provider author
 //! should never write: the catalog of types and their schemas, decoding each value against
 //! its schema type, validation, the plan pipeline, reconciliation of applied state, state and
 //! identity upgrades, the identity rules, the configured client, cancellation, and turning a
