@@ -259,8 +259,8 @@ mod tests {
     fn bad_arguments_are_refused_at_configure_too() {
         // Validation catches these at plan time; configure must not accept them either.
         let e = configure(&config(&[("base_url", Value::string("ftp://x")), ("api_key", Value::string("k"))])).unwrap_err();
-        assert!(e.0[0].detail.contains("http://"), "{:?}", e.0);
+        assert!(e[0].detail.contains("http://"), "{e:?}");
         let e = configure(&config(&[("base_url", Value::string("http://x/v2")), ("request_timeout", Value::string("0.5s"))])).unwrap_err();
-        assert!(e.0[0].detail.contains("`request_timeout`") && e.0[0].detail.contains("0.5s"), "{:?}", e.0);
+        assert!(e[0].detail.contains("`request_timeout`") && e[0].detail.contains("0.5s"), "{e:?}");
     }
 }

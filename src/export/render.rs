@@ -48,7 +48,7 @@ pub fn files(objects: &[Object<'_>]) -> Vec<(String, String)> {
         let state = absorb(&o.schema.attributes, o.api, &Value::Null);
         let config = configuration(o.schema, o.validate, o.defaults, &state);
         // Secrets the resource's own validation asks for (one of two ways to give a password).
-        let demanded = (o.validate)(&config).0.iter().filter(|d| d.is_error()).filter_map(|d| Some(d.path.as_ref()?.to_string())).collect();
+        let demanded = (o.validate)(&config).iter().filter(|d| d.is_error()).filter_map(|d| Some(d.path.as_ref()?.to_string())).collect();
         let mut cx = Cx { ids: &ids, this: o, vars: Vec::new(), ignore: Vec::new(), demanded };
         let mut items = cx.items(&o.schema.attributes, &config, &state, "");
         if !cx.ignore.is_empty() {

@@ -62,7 +62,7 @@ pub fn placeholder_secrets(attrs: &[tfplug::Attribute], prior: &Value, planned: 
                 .at(p.clone()),
             );
         } else if !a.children().is_empty() {
-            d.0.extend(placeholder_secrets(a.children(), prior.get(&a.name), v, &p).0);
+            d.extend(placeholder_secrets(a.children(), prior.get(&a.name), v, &p));
         }
     }
     d

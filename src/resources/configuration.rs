@@ -27,9 +27,8 @@ pub fn configuration(schema: &Schema, validate: fn(&Value) -> Diagnostics, defau
     for _ in 0..16 {
         let mut diags = Diagnostics::new();
         validate_config(&schema.attributes, &config, &AttrPath::root(), &mut diags);
-        diags.0.extend(validate(&config).0);
+        diags.extend(validate(&config));
         let removable: Vec<String> = diags
-            .0
             .iter()
             .filter_map(|d| d.path.as_ref().map(ToString::to_string))
             .map(|p| p.split('[').next().unwrap_or_default().to_string())

@@ -121,7 +121,7 @@ mod tests {
                     for message in ["", "connection reset"] {
                         let e = full(kind.clone(), status, "PATCH", "/v2/fqdns/7", body, message);
                         for id in [None, Some("7")] {
-                            e.to_diagnostics("update", "telnyx_fqdn", id).0.iter().for_each(assert_reads_well);
+                            e.to_diagnostics("update", "telnyx_fqdn", id).iter().for_each(assert_reads_well);
                         }
                     }
                 }
@@ -149,8 +149,8 @@ mod tests {
             r#"{"errors":[{"code":10015,"title":"Invalid value","detail":"must be at most 120","source":{"pointer":"/inbound/timeout_1xx_secs"}}]}"#,
         );
         let d = e.to_diagnostics("create", "telnyx_credential_connection", None);
-        assert_eq!(d.0.len(), 1);
-        let d0 = &d.0[0];
+        assert_eq!(d.len(), 1);
+        let d0 = &d[0];
         assert_eq!(d0.summary, "Could not create telnyx_credential_connection");
         assert!(d0.detail.starts_with("[10015] Invalid value: must be at most 120"), "{}", d0.detail);
         assert!(d0.detail.contains("POST /v2/fqdns (HTTP 422)"));
@@ -161,9 +161,9 @@ mod tests {
     fn unauthorized_names_the_key() {
         let e = err(ApiErrorKind::Unauthorized, 401, r#"{"errors":[{"code":"10009","title":"Authentication failed"}]}"#);
         let d = e.to_diagnostics("read", "telnyx_fqdn", Some("42"));
-        assert!(d.0[0].detail.contains("api_key"));
-        assert!(d.0[0].detail.contains("TELNYX_API_KEY"));
-        assert!(d.0[0].detail.contains("telnyx_fqdn \"42\""));
+        assert!(d[0].detail.contains("api_key"));
+        assert!(d[0].detail.contains("TELNYX_API_KEY"));
+        assert!(d[0].detail.contains("telnyx_fqdn \"42\""));
     }
 
     fn full(kind: ApiErrorKind, status: Option<u16>, method: &str, path: &str, body: &str, message: &str) -> ApiError {
@@ -185,8 +185,8 @@ mod tests {
         for (kind, status, method, verb) in cases {
             let e = full(kind.clone(), Some(status), method, "/v2/outbound_voice_profiles/42", body, "");
             let d = e.to_diagnostics(verb, "telnyx_outbound_voice_profile", Some("42"));
-            assert_eq!(d.0.len(), 1, "{kind:?}");
-            let d0 = &d.0[0];
+            assert_eq!(d.len(), 1, "{kind:?}");
+            let d0 = &d[0];
             assert_eq!(d0.summary, format!("Could not {verb} telnyx_outbound_voice_profile"));
             for needle in [
                 "telnyx_outbound_voice_profile \"42\"",
@@ -210,19 +210,19 @@ mod tests {
             ]}"#,
         );
         let d = e.to_diagnostics("create", "telnyx_ip_connection", None);
-        let paths: Vec<String> = d.0.iter().map(|x| x.path.as_ref().map(ToString::to_string).unwrap_or_default()).collect();
+        let paths: Vec<String> = d.iter().map(|x| x.path.as_ref().map(ToString::to_string).unwrap_or_default()).collect();
         assert_eq!(paths, ["inbound.channel_limit", "whitelisted_destinations[2]", ""]);
-        assert!(d.0[2].detail.starts_with("[10016] Name already taken"), "numeric codes read as text: {}", d.0[2].detail);
-        assert!(d.0.iter().all(|x| x.detail.contains("POST /v2/fqdns (HTTP 422)")));
+        assert!(d[2].detail.starts_with("[10016] Name already taken"), "numeric codes read as text: {}", d[2].detail);
+        assert!(d.iter().all(|x| x.detail.contains("POST /v2/fqdns (HTTP 422)")));
     }
 
     #[test]
     fn forbidden_and_missing_say_what_to_check() {
         let e = err(ApiErrorKind::Forbidden, 403, r#"{"errors":[{"code":"10010","title":"Forbidden"}]}"#);
-        assert!(e.to_diagnostics("create", "telnyx_fqdn", None).0[0].detail.contains("permissions"));
+        assert!(e.to_diagnostics("create", "telnyx_fqdn", None)[0].detail.contains("permissions"));
         let e = err(ApiErrorKind::NotFound, 404, r#"{"errors":[]}"#);
         let d = e.to_diagnostics("update", "telnyx_fqdn", Some("7"));
-        assert!(d.0[0].detail.contains("telnyx_fqdn \"7\" does not exist"), "{}", d.0[0].detail);
+        assert!(d[0].detail.contains("telnyx_fqdn \"7\" does not exist"), "{}", d[0].detail);
         let e = ApiError {
             kind: ApiErrorKind::NoApiKey,
             status: None,
@@ -232,7 +232,7 @@ mod tests {
             message: String::new(),
         };
         let d = e.to_diagnostics("read", "telnyx_fqdn", Some("7"));
-        assert!(d.0[0].detail.contains("TELNYX_API_KEY") && d.0[0].detail.contains("(no response)"), "{}", d.0[0].detail);
+        assert!(d[0].detail.contains("TELNYX_API_KEY") && d[0].detail.contains("(no response)"), "{}", d[0].detail);
     }
 
     #[test]
@@ -247,14 +247,14 @@ mod tests {
         );
         assert!(t.may_have_been_applied());
         let d = t.to_diagnostics("create", "telnyx_fqdn", None);
-        assert!(d.0[0].detail.contains("request timeout of 1s") && d.0[0].detail.contains("(no response)"), "{}", d.0[0].detail);
+        assert!(d[0].detail.contains("request timeout of 1s") && d[0].detail.contains("(no response)"), "{}", d[0].detail);
         let c =
             full(ApiErrorKind::Cancelled, Some(429), "POST", "/v2/fqdns", "{}", "the last attempt ended with: POST /v2/fqdns → HTTP 429");
         assert!(!c.may_have_been_applied());
         let d = c.to_diagnostics("create", "telnyx_fqdn", None);
-        assert!(d.0[0].detail.contains("interrupted") && d.0[0].detail.contains("HTTP 429"), "{}", d.0[0].detail);
+        assert!(d[0].detail.contains("interrupted") && d[0].detail.contains("HTTP 429"), "{}", d[0].detail);
         let none = full(ApiErrorKind::Cancelled, None, "POST", "/v2/fqdns", "{}", "");
-        assert!(none.to_diagnostics("create", "telnyx_fqdn", None).0[0].detail.contains("no request was sent"));
+        assert!(none.to_diagnostics("create", "telnyx_fqdn", None)[0].detail.contains("no request was sent"));
     }
 
     #[test]

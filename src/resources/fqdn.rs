@@ -204,8 +204,8 @@ mod tests {
             v
         };
         let d = Fqdn::validate(&cfg("srv", Value::int(5060)));
-        assert_eq!(d.0.len(), 1);
-        assert_eq!(d.0[0].path.as_ref().map(ToString::to_string).as_deref(), Some("port"));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path.as_ref().map(ToString::to_string).as_deref(), Some("port"));
         assert!(Fqdn::validate(&cfg("srv", Value::Null)).is_empty());
         assert!(Fqdn::validate(&cfg("a", Value::int(5060))).is_empty());
         assert!(Fqdn::validate(&cfg("srv", Value::unknown())).is_empty(), "not known yet: left to the API");

@@ -631,12 +631,12 @@ mod tests {
             tfplug::json::from_json(&j, &ty, tfplug::json::Extra::Reject).unwrap()
         };
         let d = PhoneNumber::validate(&config(serde_json::json!({"cnam_listing_enabled": true, "cnam_listing_details": ""})));
-        assert_eq!(d.0.len(), 1);
-        assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "voice.cnam_listing.cnam_listing_details");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path.as_ref().unwrap().to_string(), "voice.cnam_listing.cnam_listing_details");
         let d = PhoneNumber::validate(&config(serde_json::json!({"cnam_listing_enabled": false, "cnam_listing_details": "ACME"})));
-        assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "voice.cnam_listing.cnam_listing_enabled");
+        assert_eq!(d[0].path.as_ref().unwrap().to_string(), "voice.cnam_listing.cnam_listing_enabled");
         assert!(
-            PhoneNumber::validate(&config(serde_json::json!({"cnam_listing_enabled": true, "cnam_listing_details": "ACME"}))).0.is_empty()
+            PhoneNumber::validate(&config(serde_json::json!({"cnam_listing_enabled": true, "cnam_listing_details": "ACME"}))).is_empty()
         );
     }
 }

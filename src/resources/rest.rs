@@ -317,7 +317,7 @@ impl<T: Exported> Resource<Client> for Rest<T> {
     }
     fn modify_plan(&self, req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
         let mut d = T::modify_plan(req, planned);
-        d.0.extend(super::common::placeholder_secrets(self.attrs(), req.prior, &planned.state, &tfplug::AttrPath::root()).0);
+        d.extend(super::common::placeholder_secrets(self.attrs(), req.prior, &planned.state, &tfplug::AttrPath::root()));
         d
     }
 
@@ -466,8 +466,8 @@ mod tests {
         let placeholder = Value::string(crate::resources::common::EXPORT_PLACEHOLDER);
         let planned = Value::Object([("password".to_string(), placeholder)].into_iter().collect());
         let d = crate::resources::common::placeholder_secrets(&attrs, &Value::Null, &planned, &tfplug::AttrPath::root());
-        assert_eq!(d.0.len(), 1, "{d:?}");
-        d.0.iter().for_each(assert_reads_well);
+        assert_eq!(d.len(), 1, "{d:?}");
+        d.iter().for_each(assert_reads_well);
         let incomplete = incomplete_create("telnyx_fqdn_connection", "42", &["a", "b"]);
         assert!(incomplete.detail.starts_with("Telnyx accepts `a`, `b` only on update"), "{}", incomplete.detail);
     }

@@ -100,10 +100,10 @@ fn no_sensitive_value_reaches_a_diagnostic() {
                 let config = config_with(attrs, &path, &bad);
                 let mut diags = Diagnostics::new();
                 validate_config(attrs, &config, &AttrPath::root(), &mut diags);
-                diags.0.extend(validate(&config).0);
+                diags.extend(validate(&config));
                 checked += 1;
-                refused += usize::from(!diags.0.is_empty());
-                for d in &diags.0 {
+                refused += usize::from(!diags.is_empty());
+                for d in &diags {
                     for needle in needles(&bad) {
                         assert!(
                             !d.summary.contains(&needle) && !d.detail.contains(&needle),
@@ -129,8 +129,8 @@ fn a_refused_password_says_what_is_expected() {
     let config = config_with(&attrs, &["password".to_string()], &Value::string("short"));
     let mut diags = Diagnostics::new();
     validate_config(&attrs, &config, &AttrPath::root(), &mut diags);
-    assert_eq!(diags.0.len(), 1, "{diags:?}");
-    let d = &diags.0[0];
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let d = &diags[0];
     assert_eq!(d.detail, "`password` must be 8 to 128 characters long (the value is sensitive and not shown).");
     assert_eq!(d.path.as_ref().unwrap().to_string(), "password");
 }

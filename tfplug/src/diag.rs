@@ -5,8 +5,11 @@ use std::fmt;
 /// A step in an attribute path. Set elements cannot be addressed, so paths stop at a set.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Step {
+    /// An attribute of an object, by name.
     Attr(String),
+    /// An element of a map, by key.
     Key(String),
+    /// An element of a list, from 0.
     Index(i64),
 }
 
@@ -15,25 +18,31 @@ pub enum Step {
 pub struct AttrPath(pub Vec<Step>);
 
 impl AttrPath {
+    /// The empty path: the whole object.
     pub fn root() -> Self {
         AttrPath(Vec::new())
     }
+    /// A top-level attribute.
     pub fn attr(name: &str) -> Self {
         AttrPath(vec![Step::Attr(name.to_string())])
     }
+    /// Whether this is the empty path.
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
+    /// This path, then the attribute `name`.
     pub fn join(&self, name: &str) -> Self {
         let mut p = self.clone();
         p.0.push(Step::Attr(name.to_string()));
         p
     }
+    /// This path, then the list element `i`.
     pub fn index(&self, i: usize) -> Self {
         let mut p = self.clone();
         p.0.push(Step::Index(i as i64));
         p
     }
+    /// This path, then the map element `k`.
     pub fn key(&self, k: &str) -> Self {
         let mut p = self.clone();
         p.0.push(Step::Key(k.to_string()));
@@ -65,31 +74,43 @@ impl fmt::Display for AttrPath {
     }
 }
 
+/// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
+    /// Fails the operation.
     Error,
+    /// Shown; the operation goes on.
     Warning,
 }
 
+/// One error or warning for the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// One line, such as "Could not create telnyx_fqdn".
     pub summary: String,
+    /// What happened and what to do next.
     pub detail: String,
+    /// The attribute it is about, `None` for the whole block.
     pub path: Option<AttrPath>,
 }
 
 impl Diagnostic {
+    /// An error without an attribute path.
     pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Error, summary: summary.into(), detail: detail.into(), path: None }
     }
+    /// A warning without an attribute path.
     pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, summary: summary.into(), detail: detail.into(), path: None }
     }
+    /// The same diagnostic about the attribute at `path` (the root path: the whole block).
     pub fn at(mut self, path: AttrPath) -> Self {
         self.path = (!path.is_root()).then_some(path);
         self
     }
+    /// Whether it fails the operation.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -114,38 +135,98 @@ impl fmt::Display for Diagnostic {
 
 /// A list of diagnostics; any error in it fails the operation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// No diagnostics.
     pub fn new() -> Self {
         Diagnostics(Vec::new())
     }
+    /// Adds one diagnostic.
     pub fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
+    /// Adds an error without an attribute path.
     pub fn error(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Diagnostic::error(summary, detail));
     }
+    /// Adds a warning without an attribute path.
     pub fn warning(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Diagnostic::warning(summary, detail));
     }
-    pub fn extend(&mut self, other: Diagnostics) {
-        self.0.extend(other.0);
+    /// Appends other diagnostics (another `Diagnostics`, a `Vec`, any iterator), in order.
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
     }
+    /// Whether any of them is an error.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// The diagnostics in the order they were added.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
+    }
+    /// The first one added.
+    pub fn first(&self) -> Option<&Diagnostic> {
+        self.0.first()
+    }
+    /// The `i`-th one added (from 0).
+    pub fn get(&self, i: usize) -> Option<&Diagnostic> {
+        self.0.get(i)
+    }
+    /// The diagnostics as a `Vec`, in order.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
     }
 }
 
 impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
         Diagnostics(vec![d])
+    }
+}
+
+impl std::ops::Index<usize> for Diagnostics {
+    type Output = Diagnostic;
+    /// The `i`-th diagnostic; panics when there are not that many (see [`Diagnostics::get`]).
+    fn index(&self, i: usize) -> &Diagnostic {
+        &self.0[i]
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(v: Vec<Diagnostic>) -> Self {
+        Diagnostics(v)
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }
 
@@ -165,14 +246,18 @@ impl fmt::Display for Diagnostics {
 /// recorded (an object that exists remotely must never be lost from state).
 #[derive(Clone, Debug, Default)]
 pub struct Failure {
+    /// What went wrong.
     pub diags: Diagnostics,
+    /// The state to record anyway: what exists remotely after a partly done operation.
     pub partial_state: Option<super::value::Value>,
 }
 
 impl Failure {
+    /// A failure that leaves no state to record.
     pub fn new(diags: impl Into<Diagnostics>) -> Self {
         Failure { diags: diags.into(), partial_state: None }
     }
+    /// The same failure, recording `state`.
     pub fn with_state(mut self, state: super::value::Value) -> Self {
         self.partial_state = Some(state);
         self

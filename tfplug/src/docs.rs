@@ -12,7 +12,9 @@ use super::types::Type;
 /// What a page documents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PageKind {
+    /// A managed resource (`docs/resources/`).
     Resource,
+    /// A data source (`docs/data-sources/`).
     DataSource,
 }
 
@@ -28,8 +30,11 @@ impl PageKind {
 /// One documentation page.
 #[derive(Debug)]
 pub struct Page<'a> {
+    /// The full type name, e.g. `telnyx_fqdn`.
     pub type_name: &'a str,
+    /// Resource or data source.
     pub kind: PageKind,
+    /// The schema the page documents.
     pub schema: &'a Schema,
     /// e.g. `terraform-provider-telnyx`
     pub provider_name: &'a str,

@@ -1,16 +1,25 @@
 //! tfplug: the Terraform plugin protocol (v6) for Rust providers.
 //!
 //! Layers, each in its own module and none aware of any particular API:
-//! * transport — go-plugin handshake, AutoMTLS (`tls`), gRPC serving, shutdown, debug mode;
-//! * protocol — `server`: each tfplugin6 RPC decoded and dispatched to the provider contract;
+//! * transport — `transport`: go-plugin handshake, AutoMTLS (`tls`), gRPC serving, shutdown,
+//!   debug mode;
+//! * adapter — `server`: each tfplugin6 RPC's protobuf messages moved to and from the engine's;
+//! * engine — `engine`: every RPC on plain Rust request/response types: type catalog, decoding
+//!   against schemas, validation, planning, reconciliation, upgrades, identities, the
+//!   configured client, cancellation, panics turned into diagnostics;
+//! * the provider contract — `provider`: the traits a provider implements;
 //! * values — `types`, `value`, `msgpack`, `json`, `convert` (cty types, values, codecs, serde),
 //!   `limits` (the bounds every decoder keeps);
-//! * schema and planning — `schema`, `validate`, `plan` (the generic plan pipeline);
+//! * schema and planning — `schema`, `validate`, `plan` (the generic plan pipeline), `docs`;
 //! * `diag` (diagnostics with attribute paths) and `log` (hclog JSON lines on stderr).
+//!
+//! See `README.md` for a complete minimal provider.
+#![warn(missing_docs)]
 
 pub mod convert;
 pub mod diag;
 pub mod docs;
+pub mod engine;
 pub mod json;
 pub mod json_bounds;
 pub mod limits;
@@ -26,20 +35,39 @@ pub mod types;
 pub mod validate;
 pub mod value;
 
-/// Code generated from `proto/` at build time.
-#[allow(clippy::all, clippy::pedantic, missing_debug_implementations, unreachable_pub)]
+/// Code generated from `proto/` at build time (documented by the `.proto` files' comments).
+#[allow(clippy::all, clippy::pedantic, missing_debug_implementations, unreachable_pub, missing_docs)]
 pub mod proto {
+    /// Terraform's plugin protocol 6 (`proto/tfplugin6.proto`).
     pub mod tfplugin6 {
         tonic::include_proto!("tfplugin6");
     }
+    /// go-plugin's controller and stdio services (`proto/plugin.proto`).
     pub mod plugin {
         tonic::include_proto!("plugin");
     }
 }
 
+/// The attribute the [`Provider`], [`Resource`] and [`DataSource`] implementations carry.
+pub use async_trait::async_trait;
 pub use diag::{AttrPath, Diagnostic, Diagnostics, Failure};
 pub use provider::{Ctx, DataSource, ListedObject, PlanRequest, Provider, Resource};
 pub use schema::{Attribute, Schema};
 pub use transport::{ServeOpts, serve};
 pub use types::Type;
 pub use value::{Number, Value};
+
+#[cfg(test)]
+mod readme {
+    /// The README's example is `examples/minimal.rs` without its header.
+    #[test]
+    fn the_readme_example_is_the_example_file() {
+        let example = include_str!("../examples/minimal.rs");
+        let body: Vec<&str> = example.lines().filter(|l| !l.starts_with("//!")).skip_while(|l| l.is_empty()).collect();
+        let readme = include_str!("../README.md");
+        assert!(
+            readme.contains(&format!("```rust\n{}\n```", body.join("\n"))),
+            "README.md: paste examples/minimal.rs (without //! lines) again"
+        );
+    }
+}

@@ -286,7 +286,7 @@ pub fn write_only_refused(attrs: &[Attribute], config: &Value, path: &AttrPath) 
                 // Set elements cannot be addressed: point at the set.
                 Nesting::Set => {
                     for e in v.elements().unwrap_or(&[]) {
-                        d.0.extend(write_only_refused(children, e, &p).0.into_iter().map(|x| x.at(p.clone())));
+                        d.extend(write_only_refused(children, e, &p).into_iter().map(|x| x.at(p.clone())));
                     }
                 }
                 Nesting::Map => {
@@ -1032,8 +1032,8 @@ mod tests {
         assert_eq!(out.get("inbound").get("timeout"), &Value::int(3));
         assert_eq!(out.get("inbound").get("fresh"), &Value::Null);
         assert!(out.is_wholly_known());
-        assert_eq!(d.0.len(), 1);
-        assert_eq!(d.0[0].path, Some(AttrPath::attr("name")));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path, Some(AttrPath::attr("name")));
         assert!(!d.has_errors());
     }
 
@@ -1057,7 +1057,7 @@ mod tests {
         let applied = reconcile(&attrs, &p.state, &leaked, &mut d);
         assert!(applied.get("secret_wo").is_null() && d.is_empty());
         let refused = write_only_refused(&attrs, &config, &AttrPath::root());
-        assert_eq!(refused.0[0].path, Some(AttrPath::attr("secret_wo")));
+        assert_eq!(refused[0].path, Some(AttrPath::attr("secret_wo")));
         assert!(write_only_refused(&attrs, &prior, &AttrPath::root()).is_empty());
     }
 

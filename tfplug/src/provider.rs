@@ -26,11 +26,14 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Whether Terraform asked the provider to stop: long work should end early.
     pub fn is_stopping(&self) -> bool {
         self.stop.is_cancelled()
     }
 }
 
+/// A provider: its configuration schema, its resource and data source types, and how a
+/// configuration becomes the client they all use. [`crate::serve`] runs one.
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
     /// What `configure` builds and every resource call receives.
@@ -64,7 +67,9 @@ pub struct ListedObject {
 /// What a resource's plan hook sees.
 #[derive(Debug)]
 pub struct PlanRequest<'a> {
+    /// The current state; null for a create.
     pub prior: &'a Value,
+    /// The resource block.
     pub config: &'a Value,
 }
 
@@ -78,10 +83,12 @@ pub fn id_only_state(ty: &crate::Type, id: &str) -> Result<Value, Failure> {
     Ok(v)
 }
 
+/// A managed resource type, its calls receiving the provider's client `C`.
 #[async_trait]
 pub trait Resource<C>: Send + Sync {
     /// The full type name, e.g. `telnyx_fqdn`.
     fn type_name(&self) -> &'static str;
+    /// The resource block's schema; attribute names are the state's.
     fn schema(&self) -> Schema;
 
     /// Cross-attribute checks (attribute validators run first). Must not call any API.
@@ -102,6 +109,8 @@ pub trait Resource<C>: Send + Sync {
     /// Reads the object. `Ok(None)` means it no longer exists (Terraform then plans a create).
     async fn read(&self, client: &C, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure>;
 
+    /// Updates the object in place from `prior` to `planned`; returns its state, reconciled
+    /// with the plan as `create`'s is.
     async fn update(&self, client: &C, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure>;
 
     /// Deletes the object. An object already gone counts as deleted.
@@ -167,11 +176,15 @@ pub trait Resource<C>: Send + Sync {
     }
 }
 
+/// A data source type, its reads receiving the provider's client `C`.
 #[async_trait]
 pub trait DataSource<C>: Send + Sync {
+    /// The full type name, e.g. `telnyx_fqdn`.
     fn type_name(&self) -> &'static str;
+    /// The data block's schema.
     fn schema(&self) -> Schema;
 
+    /// Cross-attribute checks (attribute validators run first). Must not call any API.
     fn validate(&self, _config: &Value) -> Diagnostics {
         Diagnostics::new()
     }

@@ -18,16 +18,22 @@ use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, ServerC
 /// The server side of AutoMTLS: the rustls config and the certificate for the handshake line.
 #[derive(Debug)]
 pub struct AutoMtls {
+    /// Server config that accepts only the client's certificate.
     pub config: Arc<ServerConfig>,
+    /// The server's self-signed certificate (DER), sent to the client in the handshake line.
     pub server_cert_der: Vec<u8>,
 }
 
+/// Why AutoMTLS could not be set up.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
+    /// The client's certificate could not be read.
     #[error("PLUGIN_CLIENT_CERT does not hold a PEM certificate: {0}")]
     ClientCert(String),
+    /// The server's certificate could not be generated.
     #[error("could not create the server certificate: {0}")]
     ServerCert(String),
+    /// rustls refused the configuration.
     #[error("TLS configuration: {0}")]
     Config(#[from] rustls::Error),
 }

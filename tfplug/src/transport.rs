@@ -23,7 +23,9 @@ use super::provider::Provider;
 use super::server::ProviderService;
 use super::tls::AutoMtls;
 
+/// The environment variable go-plugin clients set to show that they launched the binary.
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
+/// Its value for Terraform providers.
 pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 const CORE_PROTOCOL_VERSION: u32 = 1;
 const APP_PROTOCOL_VERSION: u32 = 6;

@@ -444,9 +444,9 @@ mod tests {
         );
         let mut d = Diagnostics::new();
         validate_config(&attrs, &cfg, &AttrPath::root(), &mut d);
-        assert_eq!(d.0.len(), 1);
-        assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "inbound.timeout_1xx_secs");
-        assert!(d.0[0].detail.contains("between 1 and 120; got 500"), "{}", d.0[0].detail);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path.as_ref().unwrap().to_string(), "inbound.timeout_1xx_secs");
+        assert!(d[0].detail.contains("between 1 and 120; got 500"), "{}", d[0].detail);
     }
 
     /// A validator a resource defines itself, outside this crate's own.
@@ -498,7 +498,7 @@ mod tests {
         let mut d = Diagnostics::new();
         validate_config(&attrs, &cfg, &AttrPath::root(), &mut d);
         let found: Vec<(String, &str)> =
-            d.0.iter().map(|x| (x.path.as_ref().map(ToString::to_string).unwrap_or_default(), x.detail.as_str())).collect();
+            d.iter().map(|x| (x.path.as_ref().map(ToString::to_string).unwrap_or_default(), x.detail.as_str())).collect();
         assert_eq!(found.len(), 4, "{found:?}");
         assert_eq!(found[0].0, "rules[1].number");
         assert_eq!(found[0].1, "`rules[1].number` must be a string starting with `+`; got \"2\".");
@@ -508,6 +508,6 @@ mod tests {
         assert!(found[2].1.starts_with("`members[…].name` must be 1 to 3 characters long"), "{}", found[2].1);
         assert_eq!(found[3].0, "members");
         assert_eq!(found[3].1, "`members[…].pin` must be a string starting with `0` (the value is sensitive and not shown).");
-        assert_eq!(d.0[0].path, Some(AttrPath::attr("rules").index(1).join("number")));
+        assert_eq!(d[0].path, Some(AttrPath::attr("rules").index(1).join("number")));
     }
 }
