@@ -31,6 +31,8 @@ use tokio::sync::Notify;
 use crate::api::{self, Outcome};
 use crate::store::Store;
 
+pub mod schema;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub api_key: String,
@@ -87,6 +89,8 @@ pub struct State {
     pub store: Store,
     pub faults: VecDeque<Fault>,
     pub log: Vec<Json>,
+    /// What the answers and accepted requests did not validate against the vendored schema.
+    pub schema: schema::Findings,
 }
 
 #[derive(Debug)]
@@ -277,7 +281,9 @@ async fn api_call(
     let expected = format!("Bearer {}", shared.config.api_key);
     if auth != expected {
         log.done(401);
-        return respond(401, &crate::spec::errors("10009", "Authentication failed", "The API key is missing or invalid.", None));
+        let answer = crate::spec::errors("10009", "Authentication failed", "The API key is missing or invalid.", None);
+        shared.lock().schema.add(schema::check(method.as_str(), path, body, 401, &answer));
+        return respond(401, &answer);
     }
     if let Some(f) = &fault {
         match f.kind.as_str() {
@@ -308,6 +314,11 @@ async fn api_call(
     }
 
     let Outcome { status, body: out } = api::dispatch(&mut shared.lock().store, shared.config.page_size_cap, method, path, query, body);
+    // The answer the work produced is checked, whatever a fault then makes of it.
+    let found = schema::check(method.as_str(), path, body, status, &out);
+    if !found.is_empty() {
+        shared.lock().schema.add(found);
+    }
     match kind {
         Some("error_after") => {
             let status = fault.as_ref().and_then(|f| f.status).unwrap_or(500);
@@ -349,7 +360,9 @@ fn control(shared: &Shared, method: &Method, rest: &str, body: &Bytes) -> Respon
             None => respond(400, &json!({"error": "expected {\"offset_secs\": <whole number>}"})),
         },
         ("POST", "reset") => {
-            *st = State::default();
+            // Schema findings outlive a reset: they are about the emulator, not the account.
+            let schema = std::mem::take(&mut st.schema);
+            *st = State { schema, ..State::default() };
             crate::store::set_clock_offset(0);
             respond(200, &json!({"reset": true}))
         }
@@ -369,6 +382,11 @@ fn control(shared: &Shared, method: &Method, rest: &str, body: &Bytes) -> Respon
             Ok(()) => respond(200, &json!({"data": api::jobs::settings_json(&st.store)})),
             Err(e) => respond(422, &json!({"error": e})),
         },
+        ("GET", "schema_violations") => respond(200, &st.schema.to_json()),
+        ("DELETE", "schema_violations") => {
+            st.schema.clear();
+            respond(200, &st.schema.to_json())
+        }
         ("GET", "faults") => respond(200, &json!({"data": st.faults})),
         ("DELETE", "faults") => {
             st.faults.clear();
