@@ -10,7 +10,9 @@ as JSON Schema 2020-12:
 - `nullable: true` (OpenAPI 3.0) becomes a type list with "null" (an enum gets null too);
 - a request schema drops read-only members from `required`, a response schema drops
   write-only ones (OpenAPI: "required" applies to them only in the other direction);
-- annotations (description, title, example, x-*, discriminator, deprecated) are left out.
+- annotations (description, title, example, default, x-*, discriminator, deprecated) are left
+  out, but a schema whose documented default is null while its type has no null is marked
+  `"x-default-null": true` (the emulator's exceptions list names that contradiction).
 
 Usage (regenerates the vendored file):
 
@@ -148,6 +150,10 @@ class Cutter:
                 del out["required"]
         if s.get("nullable") is True:
             out = nullable(out)
+        elif "default" in s and s["default"] is None and not accepts_null(out):
+            # The document's own default is null on a type that has no null: kept as it is,
+            # marked for the emulator's exceptions list (openapi/exceptions.json).
+            out["x-default-null"] = True
         return out
 
     def flag(self, prop, name):
@@ -163,6 +169,11 @@ class Cutter:
             return None
         sch = media.get("schema")
         return None if sch is None else self.schema(sch, direction)
+
+
+def accepts_null(out):
+    t = out.get("type")
+    return t is None or t == "null" or (isinstance(t, list) and "null" in t)
 
 
 def nullable(out):
