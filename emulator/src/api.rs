@@ -66,25 +66,6 @@ fn decode(s: &str) -> String {
 /// Serves one `/v2/...` call against the store. The caller holds the state lock for the whole
 /// call, so nothing in here locks (and nothing can deadlock).
 pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, path: &str, query: &str, body: &[u8]) -> Outcome {
-    let mut o = serve(st, page_size_cap, method, path, query, body);
-    error_codes_for(path, &mut o.body);
-    o
-}
-
-/// Billing groups' error schema (`billing-group_Error`) types `code` as an integer, where every
-/// other family's is a string: their errors answer `10005`, not `"10005"`.
-pub fn error_codes_for(path: &str, body: &mut Json) {
-    if !path.trim_start_matches("/v2").starts_with("/billing_groups") {
-        return;
-    }
-    for e in body.get_mut("errors").and_then(Json::as_array_mut).into_iter().flatten() {
-        if let Some(n) = e.get("code").and_then(Json::as_str).and_then(|c| c.parse::<i64>().ok()) {
-            e["code"] = json!(n);
-        }
-    }
-}
-
-fn serve(st: &mut Store, page_size_cap: Option<usize>, method: &Method, path: &str, query: &str, body: &[u8]) -> Outcome {
     let segs: Vec<&str> = path.trim_start_matches("/v2").split('/').filter(|s| !s.is_empty()).collect();
     if let Some(v) = segs.first().and_then(|s| view(s)) {
         return match (method, segs.len()) {

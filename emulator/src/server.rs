@@ -281,8 +281,7 @@ async fn api_call(
     let expected = format!("Bearer {}", shared.config.api_key);
     if auth != expected {
         log.done(401);
-        let mut answer = crate::spec::errors("10009", "Authentication failed", "The API key is missing or invalid.", None);
-        api::error_codes_for(path, &mut answer);
+        let answer = crate::spec::errors("10009", "Authentication failed", "The API key is missing or invalid.", None);
         shared.lock().schema.add(schema::check(method.as_str(), path, body, 401, &answer));
         return respond(401, &answer);
     }
