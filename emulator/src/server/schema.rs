@@ -397,6 +397,9 @@ mod tests {
             }
         }
         call(&mut st, Method::GET, "/connections", Json::Null);
+        // Errors too (billing groups' integer `code` is a documented exception).
+        call(&mut st, Method::GET, "/billing_groups/404", Json::Null);
+        call(&mut st, Method::GET, "/fqdn_connections/404", Json::Null);
         let violations: Vec<_> = found.iter().filter(|f| f.class == "violation").collect();
         assert!(violations.is_empty(), "{violations:#?}");
     }
