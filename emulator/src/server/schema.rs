@@ -269,10 +269,13 @@ fn validate(
     }
 }
 
-/// Everything found since the last reset, each distinct finding once with how often it was seen.
+/// What makes two findings the same: class, kind, method, operation, status, pointer, schema path.
+type Key = (String, String, String, String, u16, String, String);
+
+/// Everything found since the emulator started (or the last `DELETE`), each distinct finding once with how often it was seen.
 #[derive(Debug, Default)]
 pub struct Findings {
-    seen: BTreeMap<(String, String, String, String, u16, String, String), (Finding, u64)>,
+    seen: BTreeMap<Key, (Finding, u64)>,
 }
 
 impl Findings {
