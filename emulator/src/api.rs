@@ -264,17 +264,12 @@ pub fn seed(st: &mut Store, body: &Json) -> Result<Json, String> {
                 obj["purchased_at"] = json!(now);
                 obj["activated_at"] = json!(now);
             }
+            // Nested objects given in part (`inbound`, `voice`, `voice.call_forwarding`): the
+            // rest keep their defaults.
             for (k, v) in given {
-                match (fam.sub_view, v) {
-                    // Voice settings given in part: the rest keep their defaults.
-                    (Some(sub), Json::Object(part)) if k == sub.name => {
-                        for (vk, vv) in part {
-                            obj[sub.name][vk] = vv.clone();
-                        }
-                    }
-                    _ => obj[k] = v.clone(),
-                }
+                merge(&mut obj[k.as_str()], v);
             }
+            fill_defaults_of_engine(&mut obj);
             check_unique(st, fam, &obj, None).map_err(|o| format!("{name}[{i}]: {}", o.body["errors"][0]["detail"]))?;
             ids.push(obj["id"].clone());
             st.insert(fam.name, obj);
@@ -282,6 +277,34 @@ pub fn seed(st: &mut Store, body: &Json) -> Result<Json, String> {
         made.insert(name.clone(), Json::Array(ids));
     }
     Ok(Json::Object(made))
+}
+
+/// Overlays `given` on `base`: objects member by member (at any depth), anything else replaced.
+fn merge(base: &mut Json, given: &Json) {
+    match (base, given) {
+        (Json::Object(b), Json::Object(g)) => {
+            for (k, v) in g {
+                merge(b.entry(k.clone()).or_insert(Json::Null), v);
+            }
+        }
+        (b, g) => *b = g.clone(),
+    }
+}
+
+/// Defaults that depend on another field: a connection's noise suppression attenuation limit
+/// follows its engine (0 for `denoiser`, 100 for `quail_voice_focus`, 80 for the others, as
+/// the schema's description of `attenuation_limit` says).
+fn fill_defaults_of_engine(obj: &mut Json) {
+    let Some(details) = obj.get_mut("noise_suppression_details").and_then(Json::as_object_mut) else { return };
+    if details.get("attenuation_limit").is_some_and(|v| !v.is_null()) {
+        return;
+    }
+    let limit = match details.get("engine").and_then(Json::as_str) {
+        Some("denoiser") | None => 0,
+        Some("quail_voice_focus") => 100,
+        Some(_) => 80,
+    };
+    details.insert("attenuation_limit".into(), json!(limit));
 }
 
 /// The country of an E.164 number, for the few calling codes seeds use; `US` otherwise.
@@ -420,6 +443,7 @@ fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
         return invalid(&e.pointer, e.title, &e.detail);
     }
     let mut obj = spec::build(fam.fields, body);
+    fill_defaults_of_engine(&mut obj);
     stamp_new(fam, &mut obj);
     if let Err(o) =
         check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, body, &obj)).and_then(|()| check_unique(st, fam, &obj, None))
@@ -439,6 +463,7 @@ fn update(st: &mut Store, fam: &Family, id: &str, body: &Json) -> Outcome {
     }
     let before = obj.clone();
     spec::apply(&mut obj, fam.fields, body);
+    fill_defaults_of_engine(&mut obj);
     reset_refused_fields(fam, body, &before, &mut obj);
     obj["updated_at"] = json!(crate::store::now());
     if let Err(o) =
@@ -1236,6 +1261,21 @@ mod tests {
         assert_eq!((o.status, &o.body["data"]["status"]), (200, &json!("deleted")));
         assert!(o.body["data"].get("country_iso_alpha2").is_none(), "not in the deleted number's schema");
         assert_eq!(call(&mut st, Method::GET, &path, None).status, 404);
+    }
+
+    #[test]
+    fn a_partial_nested_object_in_a_seed_keeps_the_family_defaults_for_the_rest() {
+        let mut st = Store::default();
+        let conn = json!({"connection_name": "c", "user_name": "seed1", "password": "s3cret-pass", "inbound": {"channel_limit": 30}});
+        let number = json!({"phone_number": "+13125550100", "voice": {"call_forwarding": {"forwards_to": "+13125550199"}}});
+        let ids = seed(&mut st, &json!({"credential_connections": [conn], "phone_numbers": [number]})).unwrap();
+        let c = st.get("credential_connections", ids["credential_connections"][0].as_str().unwrap()).unwrap();
+        assert_eq!(c["inbound"]["channel_limit"], 30);
+        assert_eq!(c["inbound"]["timeout_2xx_secs"], 90, "the rest of inbound keeps its defaults: {c}");
+        assert_eq!(c["inbound"]["sip_compact_headers_enabled"], true, "{c}");
+        let n = st.get("phone_numbers", ids["phone_numbers"][0].as_str().unwrap()).unwrap();
+        assert_eq!(n["voice"]["call_forwarding"]["forwards_to"], "+13125550199");
+        assert_eq!(n["voice"]["call_forwarding"]["call_forwarding_enabled"], true, "{n}");
     }
 
     #[test]

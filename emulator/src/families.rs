@@ -254,7 +254,8 @@ const OUTBOUND_VOICE_PROFILE: &[Field] = &[
     // No documented limits: at most the account's own limit, which the emulator has none of.
     f("concurrent_call_limit", Kind::Int).nullable(),
     f("connections_count", Kind::Int).read_only().default("0"),
-    f("daily_spend_limit", Kind::Str).rule(Rule::Decimal),
+    // No documented default; the schema has no null: "0.00" (enforced only when enabled).
+    f("daily_spend_limit", Kind::Str).default("\"0.00\"").rule(Rule::Decimal),
     f("daily_spend_limit_enabled", Kind::Bool).default("false"),
     f("enabled", Kind::Bool).default("true"),
     f("max_destination_rate", Kind::Num).rule(Rule::NonNegative),
@@ -333,7 +334,8 @@ const INBOUND_COMMON: &[Field] = &[
 ];
 
 const INBOUND_CREDENTIAL_ONLY: &[Field] = &[
-    f("default_routing_method", Kind::Str).rule(Rule::OneOf(ROUTING)),
+    // As the FQDN connection's documented default: the schema has no null here.
+    f("default_routing_method", Kind::Str).default("\"sequential\"").rule(Rule::OneOf(ROUTING)),
     f("simultaneous_ringing", Kind::Str).default("\"disabled\"").rule(Rule::OneOf(&["disabled", "enabled"])),
 ];
 const INBOUND_FQDN_ONLY: &[Field] = &[
@@ -348,12 +350,13 @@ const INBOUND_FQDN_ONLY: &[Field] = &[
 /// IP connections: the three default IP ids exist only in the update schema.
 const INBOUND_IP_ONLY: &[Field] = &[
     f("default_primary_ip_id", Kind::Str).update_only(),
-    f("default_routing_method", Kind::Str).rule(Rule::OneOf(ROUTING)),
+    f("default_routing_method", Kind::Str).default("\"sequential\"").rule(Rule::OneOf(ROUTING)),
     f("default_secondary_ip_id", Kind::Str).update_only(),
     f("default_tertiary_ip_id", Kind::Str).update_only(),
     f("sip_region", Kind::Str).default("\"US\"").rule(Rule::OneOf(SIP_REGIONS)),
     f("sip_subdomain", Kind::Str),
-    f("sip_subdomain_receive_settings", Kind::Str).rule(Rule::OneOf(RECEIVE_SETTINGS)),
+    // As the FQDN connection's documented default: the schema has no null here.
+    f("sip_subdomain_receive_settings", Kind::Str).default("\"from_anyone\"").rule(Rule::OneOf(RECEIVE_SETTINGS)),
 ];
 
 const INBOUND_CREDENTIAL: &[Field] =
@@ -377,7 +380,7 @@ const OUTBOUND_CREDENTIAL_ONLY: &[Field] = &[
     f("t38_reinvite_source", Kind::Str).default("\"telnyx\"").rule(Rule::OneOf(T38_SOURCES)),
 ];
 const OUTBOUND_FQDN_ONLY: &[Field] = &[
-    f("ani_override", Kind::Str).rule(Rule::E164OrEmpty),
+    f("ani_override", Kind::Str).default("\"\"").rule(Rule::E164OrEmpty),
     f("channel_limit", Kind::Int),
     f("encrypted_media", Kind::Str).nullable().rule(Rule::OneOf(&["SRTP"])),
     f("instant_ringback_enabled", Kind::Bool).default("false"),
@@ -387,7 +390,7 @@ const OUTBOUND_FQDN_ONLY: &[Field] = &[
     f("ip_authentication_token", Kind::Str),
     f("localization", Kind::Str).default("\"US\"").rule(Rule::CountryOrEmpty),
     f("t38_reinvite_source", Kind::Str).default("\"customer\"").rule(Rule::OneOf(T38_SOURCES)),
-    f("tech_prefix", Kind::Str).rule(Rule::DigitsOrEmpty(4)),
+    f("tech_prefix", Kind::Str).default("\"\"").rule(Rule::DigitsOrEmpty(4)),
     f("timeout_1xx_secs", Kind::Int).default("3").rule(Rule::Range(1, 120)),
     f("timeout_2xx_secs", Kind::Int).default("90").rule(Rule::Range(1, 600)),
 ];
@@ -425,7 +428,8 @@ const CONNECTION_COMMON: &[Field] = &[
     f("encrypted_media", Kind::Str).nullable().rule(Rule::OneOf(&["SRTP"])),
     f("ios_push_credential_id", Kind::Str).nullable(),
     f("jitter_buffer", Kind::Object(JITTER_BUFFER)),
-    f("noise_suppression", Kind::Str).rule(Rule::OneOf(&["inbound", "outbound", "both", "disabled"])),
+    // No documented default; Telnyx answers "disabled" (issue 24).
+    f("noise_suppression", Kind::Str).default("\"disabled\"").rule(Rule::OneOf(&["inbound", "outbound", "both", "disabled"])),
     f("noise_suppression_details", Kind::Object(NOISE_SUPPRESSION_DETAILS)),
     f("onnet_t38_passthrough_enabled", Kind::Bool).default("false"),
     f("rtcp_settings", Kind::Object(RTCP_SETTINGS)),
@@ -441,23 +445,25 @@ const CREDENTIAL_ONLY: &[Field] = &[
     f("inbound", Kind::Object(INBOUND_CREDENTIAL)),
     f("outbound", Kind::Object(OUTBOUND_CREDENTIAL)),
     f("password", Kind::Str).secret().rule(Rule::Length(8, 128)),
-    f("sip_uri_calling_preference", Kind::Str).rule(Rule::OneOf(&["disabled", "unrestricted", "internal"])),
+    // No documented default: "disabled", the schema's example and the safe reading.
+    f("sip_uri_calling_preference", Kind::Str).default("\"disabled\"").rule(Rule::OneOf(&["disabled", "unrestricted", "internal"])),
     f("user_name", Kind::Str).rule(Rule::UserName),
     f("webhook_api_version", Kind::Str).default("\"1\"").rule(Rule::OneOfByOp { create: &["1", "2", "texml"], update: &["1", "2"] }),
 ];
 const FQDN_ONLY: &[Field] = &[
-    f("adjust_dtmf_timestamp", Kind::Bool).read_only(),
-    f("call_cost_enabled", Kind::Bool).read_only(),
+    // Read-only switches Telnyx sets: false here (the schema has no null for them).
+    f("adjust_dtmf_timestamp", Kind::Bool).read_only().default("false"),
+    f("call_cost_enabled", Kind::Bool).read_only().default("false"),
     f("default_on_hold_comfort_noise_enabled", Kind::Bool).default("true"),
-    f("ignore_dtmf_duration", Kind::Bool).read_only(),
-    f("ignore_mark_bit", Kind::Bool).read_only(),
+    f("ignore_dtmf_duration", Kind::Bool).read_only().default("false"),
+    f("ignore_mark_bit", Kind::Bool).read_only().default("false"),
     f("inbound", Kind::Object(INBOUND_FQDN)),
     f("microsoft_teams_sbc", Kind::Bool).default("false").create_only(),
     f("outbound", Kind::Object(OUTBOUND_FQDN)),
     f("password", Kind::Str).read_only().secret().generated(Gen::Token(16)),
-    f("rtp_pass_codecs_on_stream_change", Kind::Bool).read_only(),
-    f("send_normalized_timestamps", Kind::Bool).read_only(),
-    f("third_party_control_enabled", Kind::Bool).read_only(),
+    f("rtp_pass_codecs_on_stream_change", Kind::Bool).read_only().default("false"),
+    f("send_normalized_timestamps", Kind::Bool).read_only().default("false"),
+    f("third_party_control_enabled", Kind::Bool).read_only().default("false"),
     f("transport_protocol", Kind::Str).default("\"UDP\"").rule(Rule::OneOf(TRANSPORTS)),
     f("txt_name", Kind::Str).read_only(),
     f("txt_ttl", Kind::Int).read_only(),

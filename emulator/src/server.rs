@@ -33,6 +33,8 @@ use tokio::sync::Notify;
 use crate::api::{self, Outcome};
 use crate::store::Store;
 
+pub mod schema;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub api_key: String,
@@ -91,6 +93,8 @@ pub struct State {
     pub log: Vec<Json>,
     /// `/v2` requests received and not yet in the log (being served, or waiting out latency).
     pub in_flight: usize,
+    /// What the answers and accepted requests did not validate against the vendored schema.
+    pub schema: schema::Findings,
 }
 
 #[derive(Debug)]
@@ -283,7 +287,9 @@ async fn api_call(
     let expected = format!("Bearer {}", shared.config.api_key);
     if auth != expected {
         log.done(401);
-        return respond(401, &crate::spec::errors("10009", "Authentication failed", "The API key is missing or invalid.", None));
+        let answer = crate::spec::errors("10009", "Authentication failed", "The API key is missing or invalid.", None);
+        shared.lock().schema.add(schema::check(method.as_str(), path, body, 401, &answer));
+        return respond(401, &answer);
     }
     if let Some(f) = &fault {
         match f.kind.as_str() {
@@ -314,6 +320,11 @@ async fn api_call(
     }
 
     let Outcome { status, body: out } = api::dispatch(&mut shared.lock().store, shared.config.page_size_cap, method, path, query, body);
+    // The answer the work produced is checked, whatever a fault then makes of it.
+    let found = schema::check(method.as_str(), path, body, status, &out);
+    if !found.is_empty() {
+        shared.lock().schema.add(found);
+    }
     match kind {
         Some("error_after") => {
             let status = fault.as_ref().and_then(|f| f.status).unwrap_or(500);
@@ -355,7 +366,9 @@ fn control(shared: &Shared, method: &Method, rest: &str, body: &Bytes) -> Respon
             None => respond(400, &json!({"error": "expected {\"offset_secs\": <whole number>}"})),
         },
         ("POST", "reset") => {
-            *st = State::default();
+            // Schema findings outlive a reset: they are about the emulator, not the account.
+            let schema = std::mem::take(&mut st.schema);
+            *st = State { schema, ..State::default() };
             crate::store::set_clock_offset(0);
             respond(200, &json!({"reset": true}))
         }
@@ -375,6 +388,11 @@ fn control(shared: &Shared, method: &Method, rest: &str, body: &Bytes) -> Respon
             Ok(()) => respond(200, &json!({"data": api::jobs::settings_json(&st.store)})),
             Err(e) => respond(422, &json!({"error": e})),
         },
+        ("GET", "schema_violations") => respond(200, &st.schema.to_json()),
+        ("DELETE", "schema_violations") => {
+            st.schema.clear();
+            respond(200, &st.schema.to_json())
+        }
         ("GET", "faults") => respond(200, &json!({"data": st.faults})),
         ("DELETE", "faults") => {
             st.faults.clear();

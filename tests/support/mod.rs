@@ -171,9 +171,20 @@ impl Emulator {
 }
 
 impl Drop for Emulator {
+    /// Stops the emulator; fails the test if any answer it gave, or request it accepted, did
+    /// not validate against Telnyx's OpenAPI schema (emulator README, "Checked against the schema").
     fn drop(&mut self) {
+        let found = self.http.get(format!("{}/_emulator/schema_violations", self.url)).send().and_then(|r| r.json::<Json>());
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let violations = found.ok().and_then(|j| j["data"].as_array().cloned()).unwrap_or_default();
+        if !violations.is_empty() && !std::thread::panicking() {
+            panic!(
+                "the emulator broke Telnyx's schema ({} violations):\n{}",
+                violations.len(),
+                serde_json::to_string_pretty(&violations).unwrap()
+            );
+        }
     }
 }
 
