@@ -50,7 +50,7 @@ fn every_schema_is_reachable_by_a_first_byte() {
 #[test]
 fn nesting_bound_is_far_above_every_schema() {
     let deepest = fuzzing::deepest_schema();
-    assert_eq!(deepest, 6, "the deepest schema changed: update fuzz/README.md and src/tfplug/limits.rs");
+    assert_eq!(deepest, 6, "the deepest schema changed: update fuzz/README.md and tfplug/src/limits.rs");
     assert!(deepest + 32 <= tfplug::limits::MAX_DEPTH);
 }
 
