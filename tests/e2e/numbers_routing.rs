@@ -249,3 +249,29 @@ fn a_job_that_outlasts_job_timeout_loses_nothing_and_the_next_apply_finishes() {
     tf.destroy().assert_success();
     no_release(&emu);
 }
+
+#[test]
+fn a_thousand_numbers_take_a_handful_of_requests_and_plan_clean() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": (0..1000).map(|i| json!({"phone_number": e164(i)})).collect::<Vec<_>>()}));
+    let tf = Tf::new(&emu);
+    let all: Vec<String> = (0..1000).map(e164).collect();
+    tf.config(&config(&all, ""));
+    emu.clear_requests();
+    tf.apply().assert_success();
+    let log = emu.requests();
+    let polls = log.iter().filter(|(m, p, _)| m == "GET" && p.starts_with("/v2/phone_numbers/jobs/")).count();
+    // The connection and the group, 4 pages of the account's numbers, one job; then job polls.
+    assert!(log.len() - polls <= 10, "{} requests besides {polls} job polls: {log:?}", log.len() - polls);
+    assert_eq!(job_posts(&emu), 1);
+    let conn = tf.state_values("telnyx_fqdn_connection.trunk")["id"].as_str().unwrap().to_string();
+    assert!(emu.objects("phone_numbers").iter().all(|o| o["connection_id"] == conn.as_str()));
+    emu.clear_requests();
+    tf.assert_no_changes();
+    let reads = emu.count("GET", "/v2/phone_numbers");
+    assert!(reads <= 8, "{reads} reads of numbers for a refresh: {:?}", emu.requests());
+    tf.destroy().assert_success();
+    assert!(emu.objects("phone_numbers").iter().all(|o| o["connection_id"].is_null()));
+    assert_eq!(emu.objects("phone_numbers").len(), 1000);
+    no_release(&emu);
+}
