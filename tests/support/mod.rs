@@ -52,6 +52,35 @@ pub fn terraform_bin() -> PathBuf {
     .clone()
 }
 
+/// The newer real client: `TERRAFORM_NEWER_BIN`, else the `terraform` on PATH when it reports
+/// version 1.5 or later. `None` on a machine without one — except under `CI=true`, where a missing
+/// newer client is a failure, never a skip.
+pub fn newer_terraform_bin() -> Option<PathBuf> {
+    static BIN: OnceLock<Option<PathBuf>> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let candidate = std::env::var("TERRAFORM_NEWER_BIN").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("terraform"));
+        let found =
+            Command::new(&candidate).args(["version", "-json"]).env("TF_CLI_CONFIG_FILE", "/dev/null").output().ok().and_then(|o| {
+                let v: Json = serde_json::from_slice(&o.stdout).ok()?;
+                let version = v["terraform_version"].as_str()?.to_string();
+                let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+                let (major, minor) = (parts.next()?, parts.next()?);
+                (major > 1 || minor >= 5).then_some(candidate.clone())
+            });
+        assert!(
+            found.is_some() || std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true and no newer Terraform (>= 1.5): set TERRAFORM_NEWER_BIN or put one on PATH"
+        );
+        found
+    })
+    .clone()
+}
+
+/// Every real client this machine has: Terraform 1.0.3, and the newer one when there is one.
+pub fn every_terraform() -> Vec<PathBuf> {
+    std::iter::once(terraform_bin()).chain(newer_terraform_bin()).collect()
+}
+
 /// The provider binary under test.
 pub fn provider_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-telnyx"))
