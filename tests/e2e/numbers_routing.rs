@@ -13,15 +13,6 @@ fn e164(i: usize) -> String {
     format!("+1312555{i:04}")
 }
 
-fn number(emu: &Emulator, n: &str) -> Json {
-    emu.objects("phone_numbers").into_iter().find(|o| o["phone_number"] == n).unwrap_or_else(|| panic!("{n} is gone"))
-}
-
-fn jobs_settings(emu: &Emulator, body: &Json) {
-    let r = reqwest::blocking::Client::new().post(format!("{}/_emulator/jobs", emu.url)).json(body).send().unwrap();
-    assert!(r.status().is_success(), "{}", r.text().unwrap_or_default());
-}
-
 fn config(numbers: &[String], extra: &str) -> String {
     let list: Vec<String> = numbers.iter().map(|n| format!("\"{n}\"")).collect();
     format!(
@@ -77,11 +68,11 @@ fn many_numbers_are_routed_by_jobs_kept_in_step_and_given_back_as_found() {
     let conn = tf.state_values("telnyx_fqdn_connection.trunk")["id"].as_str().unwrap().to_string();
     let group = tf.state_values("telnyx_billing_group.ops")["id"].as_str().unwrap().to_string();
     for n in &first {
-        let o = number(&emu, n);
+        let o = emu.number(n);
         assert_eq!((o["connection_id"].as_str(), o["billing_group_id"].as_str()), (Some(conn.as_str()), Some(group.as_str())), "{n}");
     }
-    assert_eq!(number(&emu, &e164(0))["tags"], json!(["legacy", "trunk"]));
-    assert_eq!(number(&emu, &e164(1))["tags"], json!(["trunk"]));
+    assert_eq!(emu.number(&e164(0))["tags"], json!(["legacy", "trunk"]));
+    assert_eq!(emu.number(&e164(1))["tags"], json!(["trunk"]));
     // The refresh reads the connection's numbers from its listing, not one request per number.
     emu.clear_requests();
     tf.assert_no_changes();
@@ -95,28 +86,27 @@ fn many_numbers_are_routed_by_jobs_kept_in_step_and_given_back_as_found() {
     tf.apply().assert_success();
     assert_eq!(job_posts(&emu), 2, "{:?}", emu.requests());
     tf.assert_no_changes();
-    let gone = number(&emu, &e164(1));
+    let gone = emu.number(&e164(1));
     assert_eq!((gone["connection_id"].as_str(), gone["billing_group_id"].as_str(), gone["tags"].clone()), (None, None, json!([])));
-    assert!(number(&emu, &e164(5))["connection_id"].is_null());
-    assert_eq!(number(&emu, &e164(34))["connection_id"], conn.as_str());
+    assert!(emu.number(&e164(5))["connection_id"].is_null());
+    assert_eq!(emu.number(&e164(34))["connection_id"], conn.as_str());
 
     // A number moved out of band shows in the plan and is routed back.
-    let moved = number(&emu, &e164(10));
+    let moved = emu.number(&e164(10));
     let (status, _) =
         emu.api(Method::PATCH, &format!("/phone_numbers/{}", moved["id"].as_str().unwrap()), Some(json!({"connection_id": ""})));
     assert_eq!(status, 200);
     let plan = tf.plan();
     assert!(plan.stdout.contains("1 to change") && plan.stdout.contains(&e164(10)), "{}", plan.all());
     tf.apply().assert_success();
-    assert_eq!(number(&emu, &e164(10))["connection_id"], conn.as_str());
+    assert_eq!(emu.number(&e164(10))["connection_id"], conn.as_str());
     tf.assert_no_changes();
 
     // A job in which 3 numbers fail: those are named, the rest are in state, and the next
     // apply sends only the three.
     let third: Vec<String> = std::iter::once(0).chain(6..40).map(e164).collect();
     let failing = [e164(36), e164(37), e164(38)];
-    jobs_settings(
-        &emu,
+    emu.jobs(
         &json!({"fail": {failing[0].clone(): "HD voice is not available", failing[1].clone(): "HD voice is not available", failing[2].clone(): "HD voice is not available"}}),
     );
     tf.config(&config(&third, ""));
@@ -132,12 +122,12 @@ fn many_numbers_are_routed_by_jobs_kept_in_step_and_given_back_as_found() {
         .map(|v| v.as_str().unwrap().to_string())
         .collect();
     assert!(held.contains(&e164(35)) && held.contains(&e164(39)) && !held.iter().any(|n| failing.contains(n)), "{held:?}");
-    jobs_settings(&emu, &json!({"fail": {}}));
+    emu.jobs(&json!({"fail": {}}));
     emu.clear_requests();
     tf.apply().assert_success();
     let sent: Vec<_> = emu.requests().into_iter().filter(|(m, p, _)| m == "POST" && p.contains("/jobs/")).collect();
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(number(&emu, &e164(37))["connection_id"], conn.as_str());
+    assert_eq!(emu.number(&e164(37))["connection_id"], conn.as_str());
     tf.assert_no_changes();
 
     // Import by connection id, then by numbers: both plan clean.
@@ -155,7 +145,7 @@ fn many_numbers_are_routed_by_jobs_kept_in_step_and_given_back_as_found() {
     assert_eq!(numbers.len(), 40);
     assert!(numbers.iter().all(|o| o["connection_id"].is_null() && o["billing_group_id"].is_null()), "{numbers:?}");
     assert!(numbers.iter().all(|o| o["tags"] == json!([]) || o["phone_number"] == e164(0)), "{numbers:?}");
-    assert_eq!(number(&emu, &e164(0))["tags"], json!(["legacy"]), "its own tag survives import and destroy");
+    assert_eq!(emu.number(&e164(0))["tags"], json!(["legacy"]), "its own tag survives import and destroy");
     no_release(&emu);
 }
 
@@ -169,7 +159,7 @@ fn a_number_the_account_does_not_own_is_refused_before_any_write() {
     assert_ne!(r.code, 0);
     assert!(r.all().contains("does not own +13125559999"), "{}", r.all());
     assert_eq!(job_posts(&emu), 0);
-    assert!(number(&emu, &e164(1))["connection_id"].is_null());
+    assert!(emu.number(&e164(1))["connection_id"].is_null());
     tf.destroy().assert_success();
     no_release(&emu);
 }
@@ -232,7 +222,7 @@ fn a_job_that_outlasts_job_timeout_loses_nothing_and_the_next_apply_finishes() {
     emu.seed(&json!({"phone_numbers": (0..5).map(|i| json!({"phone_number": e164(i)})).collect::<Vec<_>>()}));
     let tf = Tf::new(&emu);
     let numbers: Vec<String> = (0..5).map(e164).collect();
-    jobs_settings(&emu, &json!({"duration_ms": 600_000}));
+    emu.jobs(&json!({"duration_ms": 600_000}));
     tf.config(&config(&numbers, r#"job_timeout = "2s""#));
     // A create that did not finish warns (an error would taint the resource, and its
     // replacement would unroute what the jobs did change) and records every number; the
@@ -240,12 +230,12 @@ fn a_job_that_outlasts_job_timeout_loses_nothing_and_the_next_apply_finishes() {
     let r = tf.apply();
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.all().contains("Jobs did not end") && r.all().contains("job_timeout"), "{}", r.all());
-    jobs_settings(&emu, &json!({"duration_ms": 0}));
+    emu.jobs(&json!({"duration_ms": 0}));
     let plan = tf.plan();
     assert!(plan.stdout.contains("1 to change") && !plan.stdout.contains("replace"), "{}", plan.all());
     tf.apply().assert_success();
     tf.assert_no_changes();
-    assert!(numbers.iter().all(|n| !number(&emu, n)["connection_id"].is_null()));
+    assert!(numbers.iter().all(|n| !emu.number(n)["connection_id"].is_null()));
     tf.destroy().assert_success();
     no_release(&emu);
 }

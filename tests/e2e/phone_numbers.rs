@@ -15,10 +15,6 @@ fn seed_numbers(emu: &Emulator) -> Vec<String> {
     ids["phone_numbers"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().to_string()).collect()
 }
 
-fn number(emu: &Emulator, e164: &str) -> Json {
-    emu.objects("phone_numbers").into_iter().find(|n| n["phone_number"] == e164).unwrap_or_else(|| panic!("{e164} is gone"))
-}
-
 /// Writes (not sent by this provider to numbers): any POST, PATCH or DELETE of the log.
 fn writes(emu: &Emulator) -> Vec<(String, String)> {
     emu.requests().into_iter().filter(|(m, _, _)| m != "GET").map(|(m, p, _)| (m, p)).collect()
@@ -80,13 +76,13 @@ fn numbers_are_routed_moved_imported_and_unrouted_never_released() {
     assert!(r.stdout.contains("6 added, 0 changed, 0 destroyed"), "{}", r.stdout);
     let main = emu.objects("fqdn_connections").into_iter().find(|c| c["connection_name"] == "e2e-numbers-main").unwrap()["id"].clone();
     let group = emu.objects("billing_groups")[0]["id"].clone();
-    let n0 = number(&emu, NUMBERS[0]);
+    let n0 = emu.number(NUMBERS[0]);
     assert_eq!((&n0["connection_id"], &n0["billing_group_id"], &n0["tags"]), (&main, &group, &json!(["e2e", "main"])));
     assert_eq!(
         n0["voice"]["call_forwarding"],
         json!({"call_forwarding_enabled": true, "forwards_to": "+13125559999", "forwarding_type": "on-failure"})
     );
-    let n2 = number(&emu, NUMBERS[2]);
+    let n2 = emu.number(NUMBERS[2]);
     assert_eq!(n2["voice"]["media_features"]["t38_fax_gateway_enabled"], true);
     assert_eq!(n2["voice"]["media_features"]["rtp_auto_adjust_enabled"], true, "unset members keep what Telnyx held");
     assert_eq!(n2["customer_reference"], "desk-2");
@@ -101,7 +97,7 @@ fn numbers_are_routed_moved_imported_and_unrouted_never_released() {
     r.assert_success();
     assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     let backup = emu.objects("fqdn_connections").into_iter().find(|c| c["connection_name"] == "e2e-numbers-backup").unwrap()["id"].clone();
-    assert_eq!(number(&emu, NUMBERS[1])["connection_id"], backup);
+    assert_eq!(emu.number(NUMBERS[1])["connection_id"], backup);
     assert_eq!(writes(&emu), [("PATCH".to_string(), format!("/v2/phone_numbers/{}", ids[1]))], "one PATCH of the number, no voice PATCH");
     tf.assert_no_changes();
 
@@ -111,7 +107,7 @@ fn numbers_are_routed_moved_imported_and_unrouted_never_released() {
     let r = tf.apply();
     assert!(r.assert_success().stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
     assert_eq!(writes(&emu), [("PATCH".to_string(), format!("/v2/phone_numbers/{}/voice", ids[0]))]);
-    assert_eq!(number(&emu, NUMBERS[0])["voice"]["call_forwarding"]["forwards_to"], "+13125558888");
+    assert_eq!(emu.number(NUMBERS[0])["voice"]["call_forwarding"]["forwards_to"], "+13125558888");
     tf.assert_no_changes();
 
     // Import by E.164 number: the same state, an empty plan.
@@ -133,20 +129,20 @@ fn numbers_are_routed_moved_imported_and_unrouted_never_released() {
     assert!(r.stdout.contains("telnyx_phone_number.n2 will be updated in-place"), "{}", r.stdout);
     assert!(r.stdout.contains("1 to change"), "{}", r.stdout);
     tf.apply().assert_success();
-    assert_eq!(number(&emu, NUMBERS[2])["connection_id"], main);
-    assert_eq!(number(&emu, NUMBERS[2])["tags"], json!([]));
+    assert_eq!(emu.number(NUMBERS[2])["connection_id"], main);
+    assert_eq!(emu.number(NUMBERS[2])["tags"], json!([]));
     tf.assert_no_changes();
 
     // Destroy: every number still in the account, unrouted, no number DELETE ever sent.
     emu.clear_requests();
     tf.destroy().assert_success();
     for n in NUMBERS {
-        let o = number(&emu, n);
+        let o = emu.number(n);
         assert_eq!((&o["connection_id"], &o["billing_group_id"], &o["customer_reference"]), (&Json::Null, &Json::Null, &Json::Null), "{n}");
         assert_eq!(o["tags"], json!([]), "{n}");
         assert_eq!(o["status"], "active");
     }
-    assert_eq!(number(&emu, NUMBERS[0])["voice"]["call_forwarding"]["forwards_to"], "+13125558888", "voice settings stay");
+    assert_eq!(emu.number(NUMBERS[0])["voice"]["call_forwarding"]["forwards_to"], "+13125558888", "voice settings stay");
     assert_eq!(emu.count("DELETE", "/v2/phone_numbers"), 0);
     assert!(emu.objects("fqdn_connections").is_empty() && emu.objects("billing_groups").is_empty());
 }
@@ -318,5 +314,5 @@ output "groups" {{ value = length(data.telnyx_billing_groups.all.billing_groups)
 
     tf.destroy().assert_success();
     assert!(emu.objects("billing_groups").is_empty());
-    assert_eq!(number(&emu, NUMBERS[0])["billing_group_id"], Json::Null);
+    assert_eq!(emu.number(NUMBERS[0])["billing_group_id"], Json::Null);
 }

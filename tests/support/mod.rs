@@ -145,6 +145,11 @@ impl Emulator {
         state.get(family).and_then(Json::as_array).cloned().unwrap_or_default()
     }
 
+    /// The account's phone number with this E.164 number; panics when it is gone.
+    pub fn number(&self, e164: &str) -> Json {
+        self.objects("phone_numbers").into_iter().find(|n| n["phone_number"] == e164).unwrap_or_else(|| panic!("{e164} is gone"))
+    }
+
     /// Objects of the account, not counting bulk phone-number jobs: those are history Telnyx
     /// keeps (and nobody deletes), not objects a configuration makes.
     pub fn object_count(&self) -> usize {
@@ -184,6 +189,12 @@ impl Emulator {
     pub fn fault(&self, rule: &Json) {
         let r = self.http.post(format!("{}/_emulator/faults", self.url)).json(rule).send().unwrap();
         assert!(r.status().is_success(), "fault rule refused: {}", r.text().unwrap_or_default());
+    }
+
+    /// How bulk phone-number jobs behave: `{"duration_ms": N, "fail": {"+1…": "detail"}}`.
+    pub fn jobs(&self, settings: &Json) {
+        let r = self.http.post(format!("{}/_emulator/jobs", self.url)).json(settings).send().unwrap();
+        assert!(r.status().is_success(), "job settings refused: {}", r.text().unwrap_or_default());
     }
 
     /// A call to the emulated API, as an out-of-band actor (another team, the web portal).
