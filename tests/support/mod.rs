@@ -76,6 +76,37 @@ pub fn newer_terraform_bin() -> Option<PathBuf> {
     .clone()
 }
 
+/// (major, minor) of the client this run drives ([`terraform_bin`]: the leg's client).
+pub fn terraform_version() -> (u32, u32) {
+    static VERSION: OnceLock<(u32, u32)> = OnceLock::new();
+    *VERSION.get_or_init(|| {
+        let out = Command::new(terraform_bin()).args(["version", "-json"]).env("TF_CLI_CONFIG_FILE", "/dev/null").output().unwrap();
+        let v: Json = serde_json::from_slice(&out.stdout).expect("`terraform version -json`");
+        let version = v["terraform_version"].as_str().expect("terraform_version").to_string();
+        let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    })
+}
+
+/// Whether this run's client is at least `major.minor`.
+pub fn terraform_at_least(major: u32, minor: u32) -> bool {
+    terraform_version() >= (major, minor)
+}
+
+/// For a test that only a newer client can run. Such a test's name starts with `newer_only_`:
+/// `scripts/test.sh` runs those in the newer client's leg alone (and the others in both legs).
+/// Run one by hand with `TERRAFORM_BIN=$(command -v terraform) cargo test --test e2e newer_only_`.
+/// Under an older client this fails, naming the version it needs: it never skips.
+#[track_caller]
+pub fn require_terraform(major: u32, minor: u32) {
+    assert!(
+        terraform_at_least(major, minor),
+        "this test needs Terraform >= {major}.{minor}, and TERRAFORM_BIN is {:?} ({:?}): run it in the newer leg",
+        terraform_bin(),
+        terraform_version()
+    );
+}
+
 /// Every real client this machine has: Terraform 1.0.3, and the newer one when there is one.
 pub fn every_terraform() -> Vec<PathBuf> {
     std::iter::once(terraform_bin()).chain(newer_terraform_bin()).collect()
