@@ -194,12 +194,14 @@ fn imports_tf(imports: &[(String, String)]) -> String {
 
 fn import_sh(imports: &[(String, String)]) -> String {
     let mut out = String::from(
-        "#!/bin/sh\n# Imports every exported object with `terraform import`, for Terraform older than 1.5 (which cannot read\n\
-         # imports.tf; this script renames it imports.tf.disabled first). Run it once, after `terraform init`.\nset -e\ncd \"$(dirname \"$0\")\"\n\
-         if [ -f imports.tf ]; then mv imports.tf imports.tf.disabled; fi\n",
+        "#!/bin/sh\n# For Terraform older than 1.5, which cannot read imports.tf (not even in `terraform init`): sets it aside\n\
+         # (imports.tf.disabled), runs `terraform init`, then `terraform import` for each exported object.\n\
+         # TERRAFORM_BIN names another terraform binary.\nset -e\ncd \"$(dirname \"$0\")\"\n\
+         terraform=\"${TERRAFORM_BIN:-terraform}\"\nif [ -f imports.tf ]; then mv imports.tf imports.tf.disabled; fi\n\
+         \"$terraform\" init -input=false\n",
     );
     for (to, id) in imports {
-        out.push_str(&format!("terraform import -input=false '{to}' '{}'\n", id.replace('\'', "")));
+        out.push_str(&format!("\"$terraform\" import -input=false '{to}' '{}'\n", id.replace('\'', "")));
     }
     out
 }
@@ -215,10 +217,12 @@ fn readme(n: usize, has_variables: bool) -> String {
     };
     format!(
         "# Exported Telnyx configuration\n\nWritten by `terraform-provider-telnyx export`: {n} objects, one `.tf` file per resource type.\n\n\
-         1. `terraform init`\n\
-         2. Import the objects into state:\n   - Terraform >= 1.5 or OpenTofu: `terraform plan` shows the imports of `imports.tf`; `terraform apply` records them.\n   \
-         - Older Terraform: `./import.sh` (it runs `terraform import` for each object and sets `imports.tf` aside).\n\
-         3. `terraform plan` shows no changes.\n\n\
+         Import the objects into state:\n\n\
+         - Terraform >= 1.5 or OpenTofu: `terraform init`, then `terraform plan` shows the imports of `imports.tf` and\n  \
+         `terraform apply` records them.\n\
+         - Older Terraform cannot read `imports.tf`, not even in `terraform init`: run `./import.sh` instead (it sets\n  \
+         `imports.tf` aside, runs `terraform init`, then `terraform import` for each object).\n\n\
+         Then `terraform plan` shows no changes.\n\n\
          Attributes equal to Telnyx's defaults are left out (left out, they keep what Telnyx holds). Ids of other exported\n\
          objects are references; a literal id marked with a comment would have been a dependency cycle.\n{secrets}"
     )
@@ -270,7 +274,8 @@ mod tests {
         assert!(f.contains("connection_id   = telnyx_fqdn_connection.pbx.id"), "{f}");
         assert!(!f.contains("port"), "an SRV record's port is refused at plan: left out\n{f}");
         assert!(files["imports.tf"].contains("to = telnyx_fqdn.example_com"));
-        assert!(files["import.sh"].contains("terraform import -input=false 'telnyx_fqdn_connection.pbx' '111'"));
+        assert!(files["import.sh"].contains("\"$terraform\" import -input=false 'telnyx_fqdn_connection.pbx' '111'"));
+        assert!(files["import.sh"].contains("\"$terraform\" init -input=false\n"), "init after imports.tf is set aside");
         assert!(!files.contains_key("variables.tf"));
     }
 }

