@@ -61,27 +61,13 @@ impl RestObject for Fqdn {
         ))
         .attr(int("port").optional_computed().keep_state().between(0, 65_535).desc(
             "Port Telnyx sends SIP to, for `a` records. Unset: Telnyx's value (5060 for a new record) is kept; when \
-                 `dns_record_type` changes, the port Telnyx then holds is read back (an `srv` record carries none of its own).",
+                 `dns_record_type` changes, the port Telnyx then holds is read back (an `srv` record carries none of its own). \
+                 With `srv`, leave it unset: only a repeat of the port Telnyx reports for the record (as \
+                 `terraform plan -generate-config-out` writes it) is accepted, and it is never sent.",
         ))
         .attr(record_type())
         .attr(created_at())
         .attr(updated_at())
-    }
-
-    fn validate(config: &Value) -> Diagnostics {
-        let mut d = Diagnostics::new();
-        let port = config.get("port");
-        if config.get("dns_record_type").as_str() == Some("srv") && !port.is_null() && !port.is_unknown() {
-            d.push(
-                Diagnostic::error(
-                    "Invalid attribute combination",
-                    "`port` cannot be set when `dns_record_type` is `srv`: an SRV record carries its own ports. \
-                     Remove `port`, or use `dns_record_type = \"a\"`.",
-                )
-                .at(AttrPath::attr("port")),
-            );
-        }
-        d
     }
 
     /// An SRV record takes no port, yet Telnyx reports one (kept in state): never sent back.
@@ -96,12 +82,29 @@ impl RestObject for Fqdn {
     /// `port` keeps its value from plan to plan (`keep_state`), except when the record type
     /// changes and the configuration leaves `port` to Telnyx: then Telnyx decides it (an `srv`
     /// record takes no port), so it is planned unknown and read back after the update.
+    ///
+    /// An `srv` record takes no port: a configured one is refused, unless it repeats the port
+    /// Telnyx reports for that same record (what `terraform plan -generate-config-out` writes
+    /// from state), which is never sent.
     fn modify_plan(req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
+        let mut d = Diagnostics::new();
         let retyped = !req.prior.is_null() && planned.state.get("dns_record_type") != req.prior.get("dns_record_type");
-        if retyped && req.config.get("port").is_null() {
+        let port = req.config.get("port");
+        if retyped && port.is_null() {
             planned.state.set("port", Value::unknown());
         }
-        Diagnostics::new()
+        let held = !retyped && !req.prior.is_null() && req.prior.get("port") == port;
+        if planned.state.get("dns_record_type").as_str() == Some("srv") && !port.is_null() && !port.is_unknown() && !held {
+            d.push(
+                Diagnostic::error(
+                    "Invalid attribute combination",
+                    "`port` cannot be set when `dns_record_type` is `srv`: an SRV record carries its own ports. \
+                     Remove `port`, or use `dns_record_type = \"a\"`.",
+                )
+                .at(AttrPath::attr("port")),
+            );
+        }
+        d
     }
 
     /// The same host name on the same connection.
@@ -196,18 +199,33 @@ mod tests {
     }
 
     #[test]
-    fn srv_records_take_no_port() {
+    fn srv_records_take_no_port_but_the_one_telnyx_reports_may_be_repeated() {
+        use tfplug::plan::plan;
+        let attrs = Fqdn::schema().attributes;
         let cfg = |t: &str, port: Value| {
             let mut v = Value::null_object(&Fqdn::schema().ty());
+            v.set("connection_id", Value::string("c"));
+            v.set("fqdn", Value::string("sip.example.com"));
             v.set("dns_record_type", Value::string(t));
             v.set("port", port);
             v
         };
-        let d = Fqdn::validate(&cfg("srv", Value::int(5060)));
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].path.as_ref().map(ToString::to_string).as_deref(), Some("port"));
-        assert!(Fqdn::validate(&cfg("srv", Value::Null)).is_empty());
-        assert!(Fqdn::validate(&cfg("a", Value::int(5060))).is_empty());
-        assert!(Fqdn::validate(&cfg("srv", Value::unknown())).is_empty(), "not known yet: left to the API");
+        let null = Value::null_object(&Fqdn::schema().ty());
+        let mut srv_state = cfg("srv", Value::int(5060));
+        srv_state.set("id", Value::string("1"));
+        let mut a_state = srv_state.clone();
+        a_state.set("dns_record_type", Value::string("a"));
+        let errors = |prior: &Value, c: &Value| {
+            let mut p = plan(&attrs, prior, c, c);
+            let d = Fqdn::modify_plan(&PlanRequest { prior, config: c }, &mut p);
+            d.iter().map(|e| e.path.as_ref().map(ToString::to_string).unwrap_or_default()).collect::<Vec<_>>()
+        };
+        assert_eq!(errors(&null, &cfg("srv", Value::int(5060))), ["port"], "a new srv record with a port");
+        assert_eq!(errors(&srv_state, &cfg("srv", Value::int(5070))), ["port"], "another port than Telnyx reports");
+        assert_eq!(errors(&a_state, &cfg("srv", Value::int(5060))), ["port"], "a record becoming srv keeps no port");
+        assert!(errors(&srv_state, &cfg("srv", Value::int(5060))).is_empty(), "the reported port, as generated config writes it");
+        assert!(errors(&null, &cfg("srv", Value::Null)).is_empty());
+        assert!(errors(&null, &cfg("a", Value::int(5060))).is_empty());
+        assert!(errors(&null, &cfg("srv", Value::unknown())).is_empty(), "not known yet: left to the API");
     }
 }

@@ -27,7 +27,7 @@ fn patch(emu: &Emulator, path: &str, body: Json) {
 }
 
 /// Builds the account; returns how many objects it has.
-fn account(emu: &Emulator) -> usize {
+pub(crate) fn account(emu: &Emulator) -> usize {
     let groups: Vec<String> =
         ["Ops & Billing", "Ops & Billing", "2026 trunks"].iter().map(|n| post(emu, "/billing_groups", json!({"name": n}))).collect();
     let mut profiles = Vec::new();
@@ -123,7 +123,7 @@ fn account(emu: &Emulator) -> usize {
     n
 }
 
-fn export(emu: &Emulator, dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
+pub(crate) fn export(emu: &Emulator, dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
     Command::new(provider_bin())
         .arg("export")
         .arg("--out")
@@ -136,7 +136,7 @@ fn export(emu: &Emulator, dir: &std::path::Path, extra: &[&str]) -> std::process
         .unwrap()
 }
 
-fn writes(emu: &Emulator) -> Vec<(String, String)> {
+pub(crate) fn writes(emu: &Emulator) -> Vec<(String, String)> {
     emu.requests().into_iter().filter(|(m, _, _)| m != "GET").map(|(m, p, _)| (m, p)).collect()
 }
 

@@ -17,6 +17,7 @@ mod export;
 mod faults;
 mod lists;
 mod module;
+mod newer_client;
 mod normalised_values;
 mod numbers_routing;
 mod outbound_voice_profile;
