@@ -3,23 +3,12 @@
 //! its input validation failing at plan with no API call.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-
-use crate::support::{Emulator, Tf, workspace_root};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        if e.path().is_file() {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
+use crate::support::{Emulator, Tf, copy_files, workspace_root};
 
 /// A working directory holding the module and `main.tf`, with modules installed.
 fn workspace(emu: &Emulator, main_tf: &str) -> Tf {
     let tf = Tf::new(emu);
-    copy_dir(&workspace_root().join("examples/modules/sip_trunk"), &tf.path().join("modules/sip_trunk"));
+    copy_files(&workspace_root().join("examples/modules/sip_trunk"), &tf.path().join("modules/sip_trunk"));
     std::fs::write(tf.path().join("main.tf"), main_tf.replace("\"../modules/sip_trunk\"", "\"./modules/sip_trunk\"")).unwrap();
     // `get` installs the modules only: with dev_overrides there is no provider to install.
     tf.run(&["get", "-no-color"]).assert_success();

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::export::{account, export, writes};
-use crate::support::{Emulator, Tf, require_terraform};
+use crate::support::{Emulator, Tf, copy_files, require_terraform, workspace_root};
 
 /// `password_wo` (Terraform >= 1.11): sent to Telnyx on create, never in plan output, state or
 /// the state file; rotated by changing `password_wo_version`, which sends the new password in
@@ -117,4 +117,31 @@ fn newer_only_generated_configuration_of_every_type_imports_and_plans_clean() {
     tf.apply().assert_success();
     assert!(writes(&emu).iter().all(|(_, path)| path.contains("credential_connections")), "{:?}", writes(&emu));
     tf.assert_no_changes();
+}
+
+/// The SIP-trunk module's own tests (`examples/modules/sip_trunk/tests/`) as a module author
+/// runs them: `terraform init` from the filesystem mirror, then `terraform test` — the mocked
+/// plan- and apply-mode runs (`mock_provider`, Terraform >= 1.7) and the apply-mode runs against
+/// the emulator, which `terraform test` cleans up: only the seeded numbers are left, unrouted.
+#[test]
+fn newer_only_the_sip_trunk_module_tests_pass_offline() {
+    require_terraform(1, 7);
+    let seed = workspace_root().join("examples/emulator-seed.json");
+    let emu = Emulator::start_with(&["--seed", seed.to_str().unwrap()]);
+    let tf = Tf::installed(&emu);
+    let module = workspace_root().join("examples/modules/sip_trunk");
+    copy_files(&module, tf.path());
+    copy_files(&module.join("tests"), &tf.path().join("tests"));
+    tf.init();
+    let r = tf.run(&["test", "-no-color"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stdout.contains("Success! 7 passed, 0 failed."), "{}", r.stdout);
+    for family in ["outbound_voice_profiles", "credential_connections", "fqdn_connections", "ip_connections", "fqdns", "ips"] {
+        assert!(emu.objects(family).is_empty(), "{family} left behind: {:?}", emu.objects(family));
+    }
+    let numbers = emu.objects("phone_numbers");
+    assert_eq!(numbers.len(), 4);
+    assert!(numbers.iter().all(|n| n["connection_id"].is_null()), "{numbers:?}");
+    let routed = emu.count("POST", "/v2/phone_numbers/jobs/update_phone_numbers");
+    assert!(routed >= 2, "the emulator runs routed the numbers: {routed} jobs");
 }

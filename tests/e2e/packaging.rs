@@ -92,11 +92,7 @@ fn the_sip_trunk_module_installs_with_terraform_init() {
     let terraform = &terraform_bin();
     let emu = Emulator::start_with(&["--seed", seed.to_str().unwrap()]);
     let work = mirror.work("module");
-    let modules = work.join("modules/sip_trunk");
-    std::fs::create_dir_all(&modules).unwrap();
-    for e in std::fs::read_dir(workspace_root().join("examples/modules/sip_trunk")).unwrap().flatten() {
-        std::fs::copy(e.path(), modules.join(e.file_name())).unwrap();
-    }
+    crate::support::copy_files(&workspace_root().join("examples/modules/sip_trunk"), &work.join("modules/sip_trunk"));
     let usage = std::fs::read_to_string(workspace_root().join("examples/module-usage/main.tf")).unwrap();
     std::fs::write(work.join("main.tf"), usage.replace("\"../modules/sip_trunk\"", "\"./modules/sip_trunk\"")).unwrap();
     let tf = |args: &[&str], ok: &[i32]| mirror.tf(terraform, &work, &emu, args, ok);

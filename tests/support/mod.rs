@@ -85,6 +85,16 @@ pub fn require_terraform(major: u32, minor: u32) {
     );
 }
 
+/// Copies the files (not the subdirectories) of `from` into `to`, created if missing.
+pub fn copy_files(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        if e.path().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
 /// The provider binary under test.
 pub fn provider_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-telnyx"))

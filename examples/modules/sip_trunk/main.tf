@@ -32,6 +32,12 @@ resource "telnyx_credential_connection" "this" {
   outbound = {
     outbound_voice_profile_id = telnyx_outbound_voice_profile.this.id
   }
+
+  # Numbers move to a new connection before the old one is deleted: Telnyx refuses to delete a
+  # connection that numbers still use, and Terraform deletes first otherwise (changing `kind`).
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "telnyx_fqdn_connection" "this" {
@@ -42,6 +48,12 @@ resource "telnyx_fqdn_connection" "this" {
   inbound            = local.inbound
   outbound = {
     outbound_voice_profile_id = telnyx_outbound_voice_profile.this.id
+  }
+
+  # Numbers move to a new connection before the old one is deleted: Telnyx refuses to delete a
+  # connection that numbers still use, and Terraform deletes first otherwise (changing `kind`).
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -61,6 +73,12 @@ resource "telnyx_ip_connection" "this" {
   inbound            = local.inbound
   outbound = {
     outbound_voice_profile_id = telnyx_outbound_voice_profile.this.id
+  }
+
+  # Numbers move to a new connection before the old one is deleted: Telnyx refuses to delete a
+  # connection that numbers still use, and Terraform deletes first otherwise (changing `kind`).
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
