@@ -50,7 +50,7 @@ impl RestObject for CredentialConnection {
                     .desc("SIP user name devices register with: 4–32 letters and digits, a letter among the first five. Unique across Telnyx."),
                 string("password").optional().sensitive().length(8, 128).desc(
                     "SIP password devices register with (8–128 characters). Sensitive, and kept in state. Set this or \
-                     `password_wo`. Telnyx may return it masked or not at all, \
+                     `password_wo` to create a connection (an imported one keeps its password with neither). Telnyx may return it masked or not at all, \
                      so the provider keeps the configured value and cannot detect a password changed outside Terraform. \
                      After `terraform import` the password is unknown to the provider: the first apply sets it to the configured value.",
                 ),
@@ -77,7 +77,9 @@ impl RestObject for CredentialConnection {
     }
 
     fn modify_plan(req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
-        connection::check_planned(req, planned)
+        let mut d = connection::check_planned(req, planned);
+        d.extend(password_on_create(req));
+        d
     }
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
@@ -85,7 +87,8 @@ impl RestObject for CredentialConnection {
     }
 }
 
-/// Exactly one of `password` and `password_wo`; `password_wo_version` only with `password_wo`.
+/// Not both `password` and `password_wo`; `password_wo_version` only with `password_wo`. (A
+/// create needs one of them: [`password_on_create`].)
 fn password_choice(config: &Value) -> Diagnostics {
     let mut d = Diagnostics::new();
     let (stored, wo, version) = (config.get("password"), config.get("password_wo"), config.get("password_wo_version"));
@@ -97,14 +100,6 @@ fn password_choice(config: &Value) -> Diagnostics {
             )
             .at(AttrPath::attr("password_wo")),
         );
-    } else if stored.is_null() && wo.is_null() {
-        d.push(
-            Diagnostic::error(
-                "Missing password",
-                "A credential connection needs a SIP password: set `password`, or `password_wo` (write-only, Terraform >= 1.11 / OpenTofu >= 1.11).",
-            )
-            .at(AttrPath::attr("password")),
-        );
     }
     if !version.is_null() && wo.is_null() {
         d.push(
@@ -113,6 +108,25 @@ fn password_choice(config: &Value) -> Diagnostics {
                 "`password_wo_version` only says when to send `password_wo`: set `password_wo` too, or remove it.",
             )
             .at(AttrPath::attr("password_wo_version")),
+        );
+    }
+    d
+}
+
+/// Telnyx needs a password when a connection is created, and never again: a connection that
+/// exists (imported, or configured by `-generate-config-out` from state, where the password
+/// Telnyx never returns is null) plans with neither argument and keeps its password.
+fn password_on_create(req: &PlanRequest<'_>) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    let (c, p) = (req.config, req.prior);
+    if p.is_null() && !c.is_null() && c.get("password").is_null() && c.get("password_wo").is_null() {
+        d.push(
+            Diagnostic::error(
+                "Missing password",
+                "A new credential connection needs a SIP password: set `password`, or `password_wo` (write-only, \
+                 Terraform >= 1.11 / OpenTofu >= 1.11). An existing one (imported) keeps its own without either.",
+            )
+            .at(AttrPath::attr("password")),
         );
     }
     d

@@ -437,8 +437,21 @@ fn a_write_only_argument_is_refused_where_the_client_would_store_it() {
     // Exactly one way to give the password.
     let both = json!({"connection_name": "wo", "user_name": "wouser1", "password": "stored-secret", "password_wo": "first-secret-1"});
     assert!(errors(&p.validate(tn, &both, newest_caps())).iter().any(|e| e.starts_with("Conflicting password arguments")));
+    // Neither: valid (an imported connection keeps its password), but a create plans an error.
     let neither = json!({"connection_name": "wo", "user_name": "wouser1"});
-    assert!(errors(&p.validate(tn, &neither, newest_caps())).iter().any(|e| e.starts_with("Missing password")));
+    assert!(p.validate(tn, &neither, newest_caps()).is_empty());
+    let ty = Plugin::ty(tn);
+    let plan = p.plan(pb::plan_resource_change::Request {
+        type_name: tn.into(),
+        prior_state: Some(dv_value(&ty, &Value::Null)),
+        proposed_new_state: Some(dv(&ty, &neither)),
+        config: Some(dv(&ty, &neither)),
+        client_capabilities: newest_caps(),
+        ..Default::default()
+    });
+    let missing = plan.diagnostics.iter().find(|d| d.summary == "Missing password").expect("a create needs a password");
+    let step = &missing.attribute.as_ref().unwrap().steps[0];
+    assert_eq!(step.selector, Some(pb::attribute_path::step::Selector::AttributeName("password".into())));
     let stray = json!({"connection_name": "wo", "user_name": "wouser1", "password": "stored-secret", "password_wo_version": 3});
     assert!(errors(&p.validate(tn, &stray, None)).iter().any(|e| e.contains("without `password_wo`")));
     // The stored password needs no capability: Terraform 1.0.3's configurations stay valid.
