@@ -956,3 +956,29 @@ fn a_kept_value_that_clashes_with_a_configured_one_fails_at_plan() {
     tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
+
+/// An invalid member of a nested attribute is reported on the nested attribute's own line (the
+/// `inbound = {` line), not on the resource's first line, by every client; the detail names
+/// the member. No API call.
+#[test]
+fn a_nested_attribute_error_points_at_the_nested_attribute_line() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    tf.config(
+        r#"resource "telnyx_fqdn_connection" "x" {
+  connection_name = "lines"
+  inbound = {
+    channel_limit     = 10
+    ani_number_format = "bogus"
+  }
+}"#,
+    );
+    let r = tf.plan();
+    assert_eq!(r.code, 1, "{}", r.all());
+    let out = r.all();
+    // main.tf: 5 lines of terraform block + 1 blank, then the resource at line 7; inbound at 9.
+    assert!(out.contains("on main.tf line 9, in resource \"telnyx_fqdn_connection\" \"x\":"), "{out}");
+    assert!(out.contains("inbound = {"), "{out}");
+    assert!(out.contains("`inbound.ani_number_format` must be one of"), "{out}");
+    assert!(emu.requests().is_empty(), "{:?}", emu.requests());
+}

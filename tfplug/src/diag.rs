@@ -114,6 +114,32 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// The detail and path as sent to clients. Terraform before 1.15 and OpenTofu find a path's
+    /// line in the configuration only through nested blocks; a path that goes into a nested
+    /// attribute's value (`inbound.codecs`) falls back to the resource's first line. So the path
+    /// sent stops at the top-level attribute (and its element, `numbers[2]`, which they do
+    /// find): every client shows the `inbound = {` line, Terraform 1.15 the same. The full path
+    /// is named in the detail when it is not there already.
+    pub fn for_clients(&self) -> (String, Option<AttrPath>) {
+        let Some(path) = &self.path else { return (self.detail.clone(), None) };
+        let keep = match path.0.get(1) {
+            Some(Step::Index(_) | Step::Key(_)) => 2,
+            _ => 1,
+        };
+        if path.0.len() <= keep {
+            return (self.detail.clone(), Some(path.clone()));
+        }
+        let full = path.to_string();
+        let detail = if self.detail.contains(&full) {
+            self.detail.clone()
+        } else if self.detail.is_empty() {
+            format!("At `{full}`.")
+        } else {
+            format!("{}\n\nAt `{full}`.", self.detail)
+        };
+        (detail, Some(AttrPath(path.0[..keep].to_vec())))
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -285,5 +311,19 @@ mod tests {
         assert_eq!(p.to_string(), "inbound.codecs[2]");
         assert_eq!(AttrPath::attr("m").key("k").to_string(), "m[\"k\"]");
         assert_eq!(p.attr_names(), vec!["inbound", "codecs"]);
+    }
+
+    #[test]
+    fn clients_get_paths_they_can_locate() {
+        let d = |path: AttrPath, detail: &str| Diagnostic::error("Invalid attribute value", detail).at(path).for_clients();
+        let nested = d(AttrPath::attr("inbound").join("ani_number_format"), "`inbound.ani_number_format` must be one of …");
+        assert_eq!(nested, ("`inbound.ani_number_format` must be one of …".into(), Some(AttrPath::attr("inbound"))));
+        let (detail, path) = d(AttrPath::attr("inbound").join("codecs").index(2), "Unknown codec.");
+        assert_eq!((detail.as_str(), path), ("Unknown codec.\n\nAt `inbound.codecs[2]`.", Some(AttrPath::attr("inbound"))));
+        let element = AttrPath::attr("numbers").index(2);
+        assert_eq!(d(element.clone(), "x"), ("x".into(), Some(element.clone())), "a top-level element is located as it is");
+        assert_eq!(d(element.join("y"), ""), ("At `numbers[2].y`.".into(), Some(element)));
+        assert_eq!(d(AttrPath::attr("name"), "x"), ("x".into(), Some(AttrPath::attr("name"))));
+        assert_eq!(Diagnostic::error("s", "x").for_clients(), ("x".into(), None));
     }
 }

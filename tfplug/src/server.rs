@@ -67,14 +67,17 @@ fn identity_out(v: Option<DynamicValue>) -> Option<pb::ResourceIdentityData> {
 /// Every RPC's diagnostics, in the protocol's form.
 fn diagnostics(d: &Diagnostics) -> Vec<pb::Diagnostic> {
     d.iter()
-        .map(|d| pb::Diagnostic {
-            severity: match d.severity {
-                Severity::Error => pb::diagnostic::Severity::Error as i32,
-                Severity::Warning => pb::diagnostic::Severity::Warning as i32,
-            },
-            summary: d.summary.clone(),
-            detail: d.detail.clone(),
-            attribute: d.path.as_ref().map(path_to_pb),
+        .map(|d| {
+            let (detail, path) = d.for_clients();
+            pb::Diagnostic {
+                severity: match d.severity {
+                    Severity::Error => pb::diagnostic::Severity::Error as i32,
+                    Severity::Warning => pb::diagnostic::Severity::Warning as i32,
+                },
+                summary: d.summary.clone(),
+                detail,
+                attribute: path.as_ref().map(path_to_pb),
+            }
         })
         .collect()
 }
