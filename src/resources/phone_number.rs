@@ -500,6 +500,17 @@ impl Resource<Client> for PhoneNumberResource {
         ))
     }
 
+    /// A number to adopt must be the account's: checked at plan (one listing request), so a
+    /// number the account does not own fails the plan, naming `phone_number`, not the apply.
+    /// A lookup that fails is left to apply (which looks again) rather than failing the plan.
+    async fn check_planned(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Diagnostics {
+        let Some(e164) = planned.get("phone_number").as_str().filter(|_| prior.is_null()) else { return Diagnostics::new() };
+        match find_owned(client, ctx, e164).await {
+            Ok(None) => not_owned(e164).diags,
+            Ok(Some(_)) | Err(_) => Diagnostics::new(),
+        }
+    }
+
     /// Adopts the number: found by `phone_number` (no write at all when the account does not
     /// own it), then brought to the configuration from what it held.
     async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {

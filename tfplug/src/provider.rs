@@ -102,6 +102,14 @@ pub trait Resource<C>: Send + Sync {
         Diagnostics::new()
     }
 
+    /// Plan-time checks that need the API (a phone number the account must own before it
+    /// can be managed), run after `modify_plan` on a create or update plan without errors,
+    /// when the provider is configured (skipped while its configuration is unknown). Errors
+    /// fail the plan, so nothing is applied. Must only read. Default: none.
+    async fn check_planned(&self, _client: &C, _ctx: &Ctx, _prior: &Value, _planned: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
     /// Creates the object; returns its state. Unknown planned values are filled from the
     /// returned state; known ones are kept (see `plan::reconcile`).
     async fn create(&self, client: &C, ctx: &Ctx, planned: &Value) -> Result<Value, Failure>;

@@ -164,6 +164,12 @@ impl<P: Provider> Engine<P> {
                         );
                     }
                 }
+                if !d.has_errors() && !planned.state.is_null() && !self.config_is_unknown() {
+                    if let Ok(client) = self.client() {
+                        let ctx = Ctx { config: config.clone(), ..self.ctx() };
+                        d.extend(e.imp.check_planned(client, &ctx, &prior, &planned.state).await);
+                    }
+                }
                 if d.has_errors() {
                     return Err(d);
                 }

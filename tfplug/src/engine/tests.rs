@@ -59,6 +59,16 @@ impl Resource<Store> for Thing {
     fn identity(&self) -> Option<Identity> {
         Some(Identity::new().required("id", "The id."))
     }
+    /// A name another object holds is refused at plan (reading the store).
+    async fn check_planned(&self, s: &Store, _: &Ctx, prior: &Value, planned: &Value) -> Diagnostics {
+        let (id, name) = (prior.get("id").as_str().unwrap_or_default(), planned.get("name").as_str().unwrap_or_default());
+        let taken = lock(&s.objects).iter().any(|(other, (n, _))| other != id && n == name);
+        let mut d = Diagnostics::new();
+        if taken {
+            d.push(Diagnostic::error("Name taken", name).at(AttrPath::attr("name")));
+        }
+        d
+    }
     async fn create(&self, s: &Store, _: &Ctx, planned: &Value) -> Result<Value, Failure> {
         assert_ne!(planned.get("name").as_str(), Some("boom"), "boom");
         let id = {
@@ -495,4 +505,23 @@ fn state_json_with_an_8_megabyte_string_is_a_diagnostic() {
     let raw = format!(r#"{{"id":"{}"}}"#, "x".repeat(8 << 20));
     let d = upgrade(raw.as_bytes()).unwrap_err();
     assert!(d.iter().any(|d| d.summary == "Malformed state" && d.detail.contains("8388608 bytes")));
+}
+
+#[tokio::test]
+async fn plan_time_checks_read_the_api_when_configured() {
+    let engine = configured().await;
+    let ty = thing_ty();
+    let first =
+        apply(&engine, &Value::Null, plan(&engine, &Value::Null, &thing("", "a", "z1"), None).await.planned_state, &thing("", "a", "z1"))
+            .await;
+    assert!(first.diagnostics.is_empty(), "{}", first.diagnostics);
+    let p = plan(&engine, &Value::Null, &thing("", "a", "z2"), None).await;
+    assert_eq!(summaries(&p.diagnostics), ["Name taken"]);
+    assert!(p.planned_state.is_none(), "no plan to apply");
+    // The object itself may keep its name.
+    let state = val(first.new_state.as_ref(), &ty);
+    assert!(plan(&engine, &state, &thing("", "a", "z1"), None).await.diagnostics.is_empty());
+    // Unconfigured (validation-only instances): skipped, the plan goes on.
+    let bare = Engine::new(TestProvider);
+    assert!(plan(&bare, &Value::Null, &thing("", "a", "z2"), None).await.diagnostics.is_empty());
 }
