@@ -1319,7 +1319,7 @@ mod tests {
             let o = call(&mut st, Method::POST, path, Some(b));
             assert_eq!((o.status, pointer(&o)), (422, format!("/{field}").as_str()), "{}", o.body);
         }
-        let mut chennai = body.clone();
+        let mut chennai = body;
         chennai["anchorsite_override"] = json!("Chennai, IN");
         chennai["webhook_timeout_secs"] = json!(25);
         chennai["inbound"] = json!({"channel_limit": 4, "sip_subdomain": "router"});
@@ -1379,7 +1379,7 @@ mod tests {
         let ids =
             |o: &Outcome| o.body["data"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
         let o = call(&mut st, Method::GET, &format!("{path}?filter[application_name][contains]=ROUT"), None);
-        assert_eq!(ids(&o), [id.clone()]);
+        assert_eq!(ids(&o), std::slice::from_ref(&id));
         let o = call(&mut st, Method::GET, &format!("{path}?filter[application_name][contains]=ro"), None);
         assert_eq!(o.status, 422);
         let o = call(&mut st, Method::GET, &format!("{path}?filter[outbound.outbound_voice_profile_id]={pid}"), None);
@@ -1418,7 +1418,7 @@ mod tests {
             let o = call(&mut st, Method::POST, path, Some(b));
             assert_eq!((o.status, pointer(&o)), (422, format!("/{field}").as_str()), "{}", o.body);
         }
-        let mut full = body.clone();
+        let mut full = body;
         full["tags"] = json!(["t"]);
         full["anchorsite_override"] = json!("Frankfurt, Germany");
         full["voice_fallback_url"] = json!("https://example.com/fallback");

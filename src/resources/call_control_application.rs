@@ -218,9 +218,9 @@ mod tests {
     use crate::resources::mapping::request_body;
     use tfplug::json::{Extra, from_json};
 
-    fn planned(j: serde_json::Value) -> Value {
+    fn planned(j: &serde_json::Value) -> Value {
         let ty = CallControlApplication::schema().ty();
-        from_json(&j, &ty, Extra::Reject).unwrap_or(Value::Null)
+        from_json(j, &ty, Extra::Reject).unwrap_or(Value::Null)
     }
 
     /// Every update body carries the two fields Telnyx's PATCH requires, even when only another
@@ -229,7 +229,7 @@ mod tests {
     fn updates_carry_the_required_fields() {
         let attrs = CallControlApplication::schema().attributes;
         let prior =
-            planned(serde_json::json!({"id": "1", "application_name": "app", "webhook_event_url": "https://e.example/h", "active": true}));
+            planned(&serde_json::json!({"id": "1", "application_name": "app", "webhook_event_url": "https://e.example/h", "active": true}));
         let mut next = prior.clone();
         next.set("active", Value::Bool(false));
         let body = request_body(&attrs, &next, &prior, CallControlApplication::UPDATE_OMIT);
@@ -238,7 +238,7 @@ mod tests {
         assert_eq!(body["active"], false);
         let create = request_body(
             &attrs,
-            &planned(serde_json::json!({"application_name": "app", "webhook_event_url": "https://e.example/h", "tags": ["a"]})),
+            &planned(&serde_json::json!({"application_name": "app", "webhook_event_url": "https://e.example/h", "tags": ["a"]})),
             &Value::Null,
             CallControlApplication::CREATE_OMIT,
         );
@@ -249,7 +249,7 @@ mod tests {
     fn anchorsites_differ_from_texml() {
         assert!(ANCHORSITES.contains(&"Chennai, IN"));
         assert!(!ANCHORSITES.contains(&"Vancouver, Canada") && !ANCHORSITES.contains(&"Frankfurt, Germany"));
-        let key = CallControlApplication::natural_key(&planned(serde_json::json!({"application_name": "ab"}))).map(|k| k.filters);
+        let key = CallControlApplication::natural_key(&planned(&serde_json::json!({"application_name": "ab"}))).map(|k| k.filters);
         assert_eq!(key, Some(Vec::new()), "names under 3 characters are matched over the full list");
     }
 }

@@ -145,7 +145,7 @@ fn lifecycle(s: &Steps<'_>, check_created: impl Fn(&Json)) {
 
     // Values without a server default removed from the configuration are cleared; the rest of
     // a nested object keeps its values.
-    let mut cleared = config.clone();
+    let mut cleared = config;
     for (line, _) in s.clear {
         assert!(cleared.contains(line), "{line}");
         cleared = cleared.replace(line, "");
