@@ -383,3 +383,69 @@ resource "telnyx_texml_application" "t" {
     assert!(out.contains("`Chennai, IN`") && out.contains("`Frankfurt, Germany`"), "{out}");
     assert!(emu.requests().is_empty(), "API calls at plan: {:?}", emu.requests());
 }
+
+/// `export` writes both application types (duplicate and awkward names, profiles as
+/// references, Telnyx's defaults left out); the import script and the plan after it make no
+/// write request and plan nothing.
+#[test]
+fn exported_applications_import_and_plan_empty_with_no_write() {
+    let emu = Emulator::start();
+    let post = |path: &str, body: Json| {
+        let (st, b) = emu.api(Method::POST, path, Some(body));
+        assert!(st == 200 || st == 201, "{path}: {st} {b}");
+        b["data"]["id"].as_str().unwrap().to_string()
+    };
+    let profile = post("/outbound_voice_profiles", json!({"name": "apps profile"}));
+    for name in ["IVR router", "IVR router", "ab"] {
+        post(
+            "/call_control_applications",
+            json!({"application_name": name, "webhook_event_url": "https://example.com/cc", "anchorsite_override": "Chennai, IN",
+                   "webhook_timeout_secs": 20, "inbound": {"channel_limit": 4}, "outbound": {"outbound_voice_profile_id": profile}}),
+        );
+    }
+    let cc = emu.objects("call_control_applications")[0]["id"].as_str().unwrap().to_string();
+    let (st, _) = emu.api(
+        Method::PATCH,
+        &format!("/call_control_applications/{cc}"),
+        Some(json!({"application_name": "IVR router", "webhook_event_url": "https://example.com/cc", "tags": ["ivr", "main"]})),
+    );
+    assert_eq!(st, 200);
+    post("/texml_applications", json!({"friendly_name": "voicemail", "voice_url": "https://example.com/texml"}));
+    post(
+        "/texml_applications",
+        json!({"friendly_name": "9 to 5 menu", "voice_url": "https://example.com/menu", "voice_method": "get", "status_callback": "https://example.com/s",
+               "tags": ["menu"], "outbound": {"outbound_voice_profile_id": profile, "channel_limit": 2}}),
+    );
+    emu.clear_requests();
+
+    let tf = Tf::new(&emu);
+    let out = std::process::Command::new(crate::support::provider_bin())
+        .args(["export", "--out"])
+        .arg(tf.path())
+        .env("TELNYX_API_KEY", crate::support::API_KEY)
+        .env("TELNYX_BASE_URL", emu.base_url())
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("wrote 6 objects"), "{stderr}");
+    let read = |f: &str| std::fs::read_to_string(tf.path().join(f)).unwrap();
+    let cc = read("telnyx_call_control_application.tf");
+    assert!(cc.contains("\"ivr_router\"") && cc.contains("\"ivr_router_2\""), "duplicate names:\n{cc}");
+    assert!(cc.contains("outbound_voice_profile_id = telnyx_outbound_voice_profile."), "the profile is a reference:\n{cc}");
+    assert!(!cc.contains("webhook_api_version") && !cc.contains("first_command_timeout_secs"), "defaults left out:\n{cc}");
+    let texml = read("telnyx_texml_application.tf");
+    assert!(texml.contains("voice_method") && !texml.contains("status_callback_method"), "{texml}");
+    let fmt = tf.run(&["fmt", "-check", "-recursive", "-no-color"]);
+    assert_eq!(fmt.code, 0, "{}", fmt.all());
+
+    let r = tf.sh(&tf.path().join("import.sh"));
+    assert_eq!(r.code, 0, "import.sh failed:\n{}", r.all());
+    let r = tf.plan();
+    assert_eq!(r.code, 0, "the plan after import is not empty:\n{}", r.all());
+    let writes: Vec<_> = emu.requests().into_iter().filter(|(m, _, _)| m != "GET").collect();
+    assert!(writes.is_empty(), "write requests during the round trip: {writes:?}");
+    assert_eq!(tf.state_ids("telnyx_call_control_application").len(), 3);
+    assert_eq!(tf.state_ids("telnyx_texml_application").len(), 2);
+}
