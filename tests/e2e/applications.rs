@@ -449,3 +449,49 @@ fn exported_applications_import_and_plan_empty_with_no_write() {
     assert_eq!(tf.state_ids("telnyx_call_control_application").len(), 3);
     assert_eq!(tf.state_ids("telnyx_texml_application").len(), 2);
 }
+
+/// A create whose connection drops after Telnyx made the application: the provider finds it by
+/// its exact name (`application_name` / `friendly_name`, listed with the name filter) and adopts
+/// it instead of creating a second one; the Call Control tags still land by the follow-up update.
+#[test]
+fn an_application_made_by_a_dropped_create_is_adopted_by_name() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    emu.fault(&json!({"kind": "drop_after", "method": "POST", "path_prefix": "/v2/call_control_applications"}));
+    emu.fault(&json!({"kind": "drop_after", "method": "POST", "path_prefix": "/v2/texml_applications"}));
+    tf.config(
+        r#"
+provider "telnyx" {}
+resource "telnyx_call_control_application" "c" {
+  application_name  = "adopted-cc"
+  webhook_event_url = "https://example.com/hook"
+  tags              = ["t"]
+}
+resource "telnyx_texml_application" "t" {
+  friendly_name = "adopted-texml"
+  voice_url     = "https://example.com/texml"
+}
+"#,
+    );
+    tf.apply().assert_success();
+    let cc = emu.objects("call_control_applications");
+    let texml = emu.objects("texml_applications");
+    assert_eq!((cc.len(), texml.len()), (1, 1), "one object each, not two");
+    assert_eq!(cc[0]["tags"], json!(["t"]));
+    assert_eq!(tf.state_ids("telnyx_call_control_application"), [cc[0]["id"].as_str().unwrap()]);
+    assert_eq!(tf.state_ids("telnyx_texml_application"), [texml[0]["id"].as_str().unwrap()]);
+    let log = emu.request_log();
+    let lookups: Vec<&str> = log.iter().filter(|r| r["method"] == "GET").filter_map(|r| r["query"].as_str()).collect();
+    assert!(
+        lookups.iter().any(|q| q.contains("filter%5Bapplication_name%5D%5Bcontains%5D=adopted-cc")
+            || q.contains("filter[application_name][contains]=adopted-cc")),
+        "{lookups:?}"
+    );
+    assert!(
+        lookups.iter().any(|q| q.contains("filter%5Bfriendly_name%5D=adopted-texml") || q.contains("filter[friendly_name]=adopted-texml")),
+        "{lookups:?}"
+    );
+    tf.assert_no_changes();
+    tf.destroy().assert_success();
+    assert_eq!(emu.object_count(), 0);
+}
