@@ -60,6 +60,10 @@ PATHS = [
     "/phone_numbers/jobs/update_phone_numbers",
     "/phone_numbers/jobs/delete_phone_numbers",
     "/phone_numbers/jobs/update_emergency_settings",
+    "/call_control_applications",
+    "/call_control_applications/{id}",
+    "/texml_applications",
+    "/texml_applications/{id}",
 ]
 
 METHODS = ["get", "post", "patch", "put", "delete"]

@@ -1289,4 +1289,164 @@ mod tests {
         assert_eq!(parse_time("2000-13-01T00:00:00Z"), None);
         assert_eq!(parse_time("2000-01-01"), None);
     }
+
+    /// Call Control applications (voice-apps-and-e911.md §5): 201, required fields on create
+    /// and on every update, defaults, the per-type anchor sites, tags only on update (Unknown 15),
+    /// `null` clearing the nullable fields (Unknown 16), filters with their 3-character rule.
+    #[test]
+    fn call_control_applications_follow_the_documented_quirks() {
+        let mut st = Store::default();
+        let path = "/call_control_applications";
+        let body = json!({"application_name": "router", "webhook_event_url": "https://example.com/hook"});
+        for missing in ["application_name", "webhook_event_url"] {
+            let mut b = body.clone();
+            b.as_object_mut().unwrap().remove(missing);
+            let o = call(&mut st, Method::POST, path, Some(b));
+            assert_eq!((o.status, pointer(&o)), (422, format!("/{missing}").as_str()));
+        }
+        let mut with_tags = body.clone();
+        with_tags["tags"] = json!(["a"]);
+        let o = call(&mut st, Method::POST, path, Some(with_tags));
+        assert_eq!((o.status, pointer(&o)), (422, "/tags"), "tags are not in the create schema");
+        for (field, value) in [
+            ("anchorsite_override", json!("Frankfurt, Germany")),
+            ("webhook_timeout_secs", json!(31)),
+            ("webhook_event_url", json!("example.com/hook")),
+            ("webhook_api_version", json!("texml")),
+        ] {
+            let mut b = body.clone();
+            b[field] = value;
+            let o = call(&mut st, Method::POST, path, Some(b));
+            assert_eq!((o.status, pointer(&o)), (422, format!("/{field}").as_str()), "{}", o.body);
+        }
+        let mut chennai = body;
+        chennai["anchorsite_override"] = json!("Chennai, IN");
+        chennai["webhook_timeout_secs"] = json!(25);
+        chennai["inbound"] = json!({"channel_limit": 4, "sip_subdomain": "router"});
+        let o = call(&mut st, Method::POST, path, Some(chennai));
+        assert_eq!(o.status, 201, "{}", o.body);
+        let a = &o.body["data"];
+        assert_eq!(a["record_type"], "call_control_application");
+        assert_eq!(a["webhook_api_version"], "1");
+        assert_eq!(a["webhook_event_failover_url"], "");
+        assert_eq!(a["first_command_timeout_secs"], 30);
+        assert_eq!(a["inbound"]["sip_subdomain_receive_settings"], "from_anyone");
+        assert_eq!(a["tags"], json!([]));
+        let id = id_of(&o);
+        let item = format!("{path}/{id}");
+
+        // PATCH without the required fields: 422, nothing changed.
+        let o = call(&mut st, Method::PATCH, &item, Some(json!({"active": false})));
+        assert_eq!((o.status, pointer(&o)), (422, "/application_name"));
+        let o = call(&mut st, Method::PATCH, &item, Some(json!({"application_name": "router", "active": false})));
+        assert_eq!((o.status, pointer(&o)), (422, "/webhook_event_url"));
+        assert_eq!(st.get("call_control_applications", &id).unwrap()["active"], true);
+        let o = call(
+            &mut st,
+            Method::PATCH,
+            &item,
+            Some(
+                json!({"application_name": "router", "webhook_event_url": "https://example.com/hook", "active": false, "tags": ["b"], "webhook_timeout_secs": null, "inbound": {"sip_subdomain": "router"}}),
+            ),
+        );
+        assert_eq!(o.status, 200, "{}", o.body);
+        let a = &o.body["data"];
+        assert_eq!((&a["active"], &a["tags"]), (&json!(false), &json!(["b"])));
+        assert!(a["webhook_timeout_secs"].is_null(), "null clears a nullable field");
+        assert!(a["inbound"]["channel_limit"].is_null(), "a member left out of the object sent is cleared: {a}");
+        let o = call(
+            &mut st,
+            Method::PATCH,
+            &item,
+            Some(
+                json!({"application_name": "router", "webhook_event_url": "https://example.com/hook", "inbound": {"channel_limit": null}}),
+            ),
+        );
+        assert_eq!((o.status, pointer(&o)), (422, "/inbound/channel_limit"), "nested members are not nullable");
+
+        // Filters: name contains (3 characters at least), profile; default page size 20.
+        let p = call(&mut st, Method::POST, "/outbound_voice_profiles", Some(json!({"name": "apps-profile"})));
+        let pid = id_of(&p);
+        let o = call(
+            &mut st,
+            Method::POST,
+            path,
+            Some(
+                json!({"application_name": "other", "webhook_event_url": "https://example.com/h", "outbound": {"outbound_voice_profile_id": pid}}),
+            ),
+        );
+        assert_eq!(o.status, 201, "{}", o.body);
+        let ids =
+            |o: &Outcome| o.body["data"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+        let o = call(&mut st, Method::GET, &format!("{path}?filter[application_name][contains]=ROUT"), None);
+        assert_eq!(ids(&o), std::slice::from_ref(&id));
+        let o = call(&mut st, Method::GET, &format!("{path}?filter[application_name][contains]=ro"), None);
+        assert_eq!(o.status, 422);
+        let o = call(&mut st, Method::GET, &format!("{path}?filter[outbound.outbound_voice_profile_id]={pid}"), None);
+        assert_eq!(ids(&o).len(), 1);
+        let o = call(&mut st, Method::GET, path, None);
+        assert_eq!(o.body["meta"]["page_size"], 20, "{}", o.body["meta"]);
+        assert_eq!(call(&mut st, Method::GET, &format!("{path}?sort=-connection_name"), None).status, 200);
+        // The profile is referenced: its delete is refused.
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/outbound_voice_profiles/{pid}"), None).status, 422);
+        let o = call(&mut st, Method::DELETE, &item, None);
+        assert_eq!((o.status, o.body["data"]["id"].as_str()), (200, Some(id.as_str())));
+    }
+
+    /// TeXML applications (§6): required `friendly_name` and `voice_url` on create and update,
+    /// the 10 anchor sites, lower-case methods, tags on create, the `filter[friendly_name]`
+    /// contains filter, page size 250.
+    #[test]
+    fn texml_applications_follow_the_documented_quirks() {
+        let mut st = Store::default();
+        let path = "/texml_applications";
+        let body = json!({"friendly_name": "texml-app", "voice_url": "https://example.com/texml"});
+        for missing in ["friendly_name", "voice_url"] {
+            let mut b = body.clone();
+            b.as_object_mut().unwrap().remove(missing);
+            let o = call(&mut st, Method::POST, path, Some(b));
+            assert_eq!((o.status, pointer(&o)), (422, format!("/{missing}").as_str()));
+        }
+        for (field, value) in [
+            ("anchorsite_override", json!("Chennai, IN")),
+            ("voice_method", json!("POST")),
+            ("status_callback", json!("example.com/status")),
+            ("webhook_event_url", json!("https://example.com/hook")),
+        ] {
+            let mut b = body.clone();
+            b[field] = value;
+            let o = call(&mut st, Method::POST, path, Some(b));
+            assert_eq!((o.status, pointer(&o)), (422, format!("/{field}").as_str()), "{}", o.body);
+        }
+        let mut full = body;
+        full["tags"] = json!(["t"]);
+        full["anchorsite_override"] = json!("Frankfurt, Germany");
+        full["voice_fallback_url"] = json!("https://example.com/fallback");
+        let o = call(&mut st, Method::POST, path, Some(full));
+        assert_eq!(o.status, 201, "{}", o.body);
+        let a = &o.body["data"];
+        assert_eq!((&a["tags"], &a["voice_method"], &a["status_callback_method"]), (&json!(["t"]), &json!("post"), &json!("post")));
+        assert!(a["status_callback"].is_null());
+        let id = id_of(&o);
+        let item = format!("{path}/{id}");
+        let o = call(&mut st, Method::PATCH, &item, Some(json!({"voice_method": "get"})));
+        assert_eq!((o.status, pointer(&o)), (422, "/friendly_name"));
+        let o = call(&mut st, Method::PATCH, &item, Some(json!({"friendly_name": "texml-app", "voice_method": "get"})));
+        assert_eq!((o.status, pointer(&o)), (422, "/voice_url"));
+        let o = call(
+            &mut st,
+            Method::PATCH,
+            &item,
+            Some(
+                json!({"friendly_name": "texml-app", "voice_url": "https://example.com/texml", "voice_method": "get", "voice_fallback_url": null}),
+            ),
+        );
+        assert_eq!(o.status, 200, "{}", o.body);
+        assert!(o.body["data"]["voice_fallback_url"].is_null(), "null clears it (Unknown 16)");
+        let o = call(&mut st, Method::GET, &format!("{path}?filter[friendly_name]=ML-A"), None);
+        assert_eq!(o.body["data"].as_array().map(Vec::len), Some(1), "contains, ignoring case");
+        assert_eq!(call(&mut st, Method::GET, &format!("{path}?filter[friendly_name]=ml"), None).status, 422);
+        let o = call(&mut st, Method::GET, path, None);
+        assert_eq!(o.body["meta"]["page_size"], 250, "{}", o.body["meta"]);
+    }
 }

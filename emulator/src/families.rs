@@ -723,6 +723,85 @@ const PHONE_NUMBER_FILTERS: &[Filter] = &[
     Filter { key: "filter[source]", field: "source_type", how: Match::Named(&[("ported", "port_request"), ("purchased", "number_order")]) },
 ];
 
+// ---- voice applications: Call Control and TeXML (voice-apps-and-e911.md §5, §6) ---------------
+
+/// Call Control's anchor sites: `Chennai, IN`, without Vancouver and Frankfurt (§11).
+const CALL_CONTROL_ANCHORSITES: &[&str] = &[
+    "Latency",
+    "Chicago, IL",
+    "Ashburn, VA",
+    "San Jose, CA",
+    "London, UK",
+    "Chennai, IN",
+    "Amsterdam, Netherlands",
+    "Toronto, Canada",
+    "Sydney, Australia",
+];
+
+/// `inbound` of both application types. Unknown 16, decided: members are not typed nullable,
+/// so `null` is refused; they are cleared by leaving them out of the `inbound` object sent,
+/// which replaces the stored one (as for connections).
+const APP_INBOUND: &[Field] = &[
+    f("channel_limit", Kind::Int),
+    f("shaken_stir_enabled", Kind::Bool).default("false"),
+    // Unknown 22, decided: any string; no uniqueness across applications.
+    f("sip_subdomain", Kind::Str),
+    f("sip_subdomain_receive_settings", Kind::Str).default("\"from_anyone\"").rule(Rule::OneOf(RECEIVE_SETTINGS)),
+];
+const APP_OUTBOUND: &[Field] = &[f("channel_limit", Kind::Int), f("outbound_voice_profile_id", Kind::Str)];
+
+/// `CallControlApplication`. Unknown 15, decided: `tags` is not in the create schema, so a create
+/// that sends it is refused (422); an update sets it. Unknown 16, decided: the nullable
+/// `webhook_event_failover_url` and `webhook_timeout_secs` are cleared with `null`.
+const CALL_CONTROL_APPLICATION: &[Field] = &[
+    f("active", Kind::Bool).default("true"),
+    f("anchorsite_override", Kind::Str).default("\"Latency\"").rule(Rule::OneOf(CALL_CONTROL_ANCHORSITES)),
+    f("application_name", Kind::Str),
+    f("call_cost_in_webhooks", Kind::Bool).default("false"),
+    f("dtmf_type", Kind::Str).default("\"RFC 2833\"").rule(Rule::OneOf(&["RFC 2833", "Inband", "SIP INFO"])),
+    f("first_command_timeout", Kind::Bool).default("false"),
+    f("first_command_timeout_secs", Kind::Int).default("30"),
+    f("inbound", Kind::Object(APP_INBOUND)),
+    f("outbound", Kind::Object(APP_OUTBOUND)),
+    f("redact_dtmf_debug_logging", Kind::Bool).default("false"),
+    f("tags", Kind::StrList).default("[]").update_only(),
+    f("webhook_api_version", Kind::Str).default("\"1\"").rule(Rule::OneOf(&["1", "2"])),
+    f("webhook_event_failover_url", Kind::Str).nullable().default("\"\"").rule(Rule::Url { or_empty: true }),
+    f("webhook_event_url", Kind::Str).rule(Rule::Url { or_empty: false }),
+    f("webhook_timeout_secs", Kind::Int).nullable().rule(Rule::Range(0, 30)),
+];
+
+/// `TexmlApplication`. Unknown 16, decided: `voice_fallback_url` and `status_callback` default
+/// to null and are cleared with `null` (no source types them nullable; null is their default).
+const TEXML_APPLICATION: &[Field] = &[
+    f("active", Kind::Bool).default("true"),
+    f("anchorsite_override", Kind::Str).default("\"Latency\"").rule(Rule::OneOf(ANCHORSITES)),
+    f("call_cost_in_webhooks", Kind::Bool).default("false"),
+    f("dtmf_type", Kind::Str).default("\"RFC 2833\"").rule(Rule::OneOf(&["RFC 2833", "Inband", "SIP INFO"])),
+    f("first_command_timeout", Kind::Bool).default("false"),
+    f("first_command_timeout_secs", Kind::Int).default("30"),
+    f("friendly_name", Kind::Str),
+    f("inbound", Kind::Object(APP_INBOUND)),
+    f("outbound", Kind::Object(APP_OUTBOUND)),
+    f("status_callback", Kind::Str).nullable().rule(Rule::Url { or_empty: false }),
+    f("status_callback_method", Kind::Str).default("\"post\"").rule(Rule::OneOf(&["get", "post"])),
+    f("tags", Kind::StrList).default("[]"),
+    f("voice_fallback_url", Kind::Str).nullable().rule(Rule::Url { or_empty: false }),
+    f("voice_method", Kind::Str).default("\"post\"").rule(Rule::OneOf(&["get", "post"])),
+    f("voice_url", Kind::Str).rule(Rule::Url { or_empty: false }),
+];
+
+/// Unknown 14, decided: of the shared call-control filter, only the two members described for
+/// applications filter them; the others are ignored like any unknown parameter.
+const CALL_CONTROL_APPLICATION_FILTERS: &[Filter] = &[
+    Filter { key: "filter[application_name][contains]", field: "application_name", how: Match::ContainsAtLeast(3) },
+    Filter { key: "filter[outbound.outbound_voice_profile_id]", field: "outbound.outbound_voice_profile_id", how: Match::Exact },
+];
+const TEXML_APPLICATION_FILTERS: &[Filter] = &[
+    Filter { key: "filter[friendly_name]", field: "friendly_name", how: Match::ContainsAtLeast(3) },
+    Filter { key: "filter[outbound_voice_profile_id]", field: "outbound.outbound_voice_profile_id", how: Match::Exact },
+];
+
 const CONNECTION_FAMILIES: &[&str] = &["credential_connections", "fqdn_connections", "ip_connections"];
 
 pub const FAMILIES: &[Family] = &[
@@ -883,6 +962,31 @@ pub const FAMILIES: &[Family] = &[
         // inbound_call_screening, source_type, nor the newer messaging_campaign_id (the SDK's
         // PhoneNumberDeleteResponse has none of them).
         released_without: &["country_iso_alpha2", "emergency_status", "inbound_call_screening", "source_type", "messaging_campaign_id"],
+        ..BASE
+    },
+    Family {
+        name: "call_control_applications",
+        record_type: Some("call_control_application"),
+        fields: CALL_CONTROL_APPLICATION,
+        required_create: &["application_name", "webhook_event_url"],
+        required_update: &["application_name", "webhook_event_url"],
+        filters: CALL_CONTROL_APPLICATION_FILTERS,
+        // The spec's sort enum names `connection_name` (the object has `application_name`): accepted.
+        sorts: &["created_at", "connection_name", "active"],
+        default_page_size: 20,
+        refs: &[OVP_REF],
+        ..BASE
+    },
+    Family {
+        name: "texml_applications",
+        record_type: Some("texml_application"),
+        fields: TEXML_APPLICATION,
+        required_create: &["friendly_name", "voice_url"],
+        required_update: &["friendly_name", "voice_url"],
+        filters: TEXML_APPLICATION_FILTERS,
+        sorts: &["created_at", "friendly_name", "active"],
+        default_page_size: 250,
+        refs: &[OVP_REF],
         ..BASE
     },
 ];

@@ -12,6 +12,7 @@ use tfplug::{DataSource, Diagnostics, Resource, Schema, Value};
 pub mod access_ip_range;
 pub mod any_connection;
 pub mod billing_group;
+pub mod call_control_application;
 pub mod common;
 pub mod configuration;
 pub mod connection;
@@ -30,6 +31,7 @@ pub mod phone_number;
 pub mod phone_numbers_routing;
 pub mod registration_status;
 pub mod rest;
+pub mod texml_application;
 
 use list::{Find, List, Listed, SubView};
 use rest::Rest;
@@ -152,6 +154,8 @@ pub fn families() -> Vec<Family> {
     families!(
         billing_group::BillingGroup,
         outbound_voice_profile::OutboundVoiceProfile,
+        call_control_application::CallControlApplication,
+        texml_application::TexmlApplication,
         credential_connection::CredentialConnection,
         fqdn_connection::FqdnConnection,
         ip_connection::IpConnection,

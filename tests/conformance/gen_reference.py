@@ -9,7 +9,8 @@ The families of numbers-and-billing.md (beside objects.json: billing groups, pho
 their voice settings) come from that document's tables: section 1 (endpoints, success and
 documented error statuses), 3 (BillingGroup), 4 (the number, and the deleted number's field
 list), 6 (the voice settings object and its nested objects). The voice endpoints belong to the
-phone_numbers family, as operations voice_retrieve, voice_update and voice_list.
+phone_numbers family, as operations voice_retrieve, voice_update and voice_list. The voice
+applications (Call Control, TeXML) come from voice-apps-and-e911.md beside it, sections 1, 5, 6.
 
 Per family: the record_type constant, whether single objects are bare (no `data` wrapper),
 every documented endpoint with its success status, and the tree of documented response
@@ -106,6 +107,61 @@ def numbers_families(text):
     return fams
 
 
+def voice_apps_families(text):
+    """call_control_applications and texml_applications from voice-apps-and-e911.md: section 1
+    (endpoints, success and documented error statuses), 5.1 (CallControlApplication, its
+    inbound table and outbound members), 6 (TexmlApplication, inbound and outbound members)."""
+    sec = md_sections(text)
+    owner = {"Call Control apps": "call_control_applications", "TeXML apps": "texml_applications"}
+    fams = {
+        name: {"record_type": name[:-1], "bare": False, "endpoints": [], "extra_responses": {}, "fields": {}}
+        for name in owner.values()
+    }
+    for r in md_rows(section(sec, "1. Endpoints")):
+        fam = owner.get(r[0])
+        if fam is None:
+            continue
+        ops = [o.strip() for o in r[1].split("/")]
+        methods = re.findall(r"\b(GET|POST|PATCH|DELETE)\b", r[2])
+        path = re.search(r"(/[\w/{}]+)`", r[2]).group(1)
+        if len(ops) != len(methods):
+            raise SystemExit(f"voice-apps-and-e911.md: {r[1]!r} names {len(ops)} operations for {len(methods)} methods")
+        for op, method in zip(ops, methods):
+            fams[fam]["endpoints"].append(
+                {
+                    "operation": op,
+                    "method": method,
+                    "path": path,
+                    "success_status": r[3].strip("*"),
+                    "error_statuses": [x.strip() for x in r[5].split(",") if x.strip().isdigit()],
+                }
+            )
+
+    def members(cell):
+        return {n: None for n in re.findall(r"(?:^|, )`(\w+)`", cell)}
+
+    def top_level(body, fields):
+        for r in md_rows(body):
+            names = re.findall(r"`(\w+)`", r[0])
+            for n in names:
+                fields[n] = None
+            if names == ["inbound"] or names == ["outbound"]:
+                fields[names[0]] = members(r[-1]) or None
+
+    cc = section(sec, "5.1 Object")
+    head, rest = cc.split("`inbound` (`CallControlApplicationInbound`", 1)
+    top_level(head, fams["call_control_applications"]["fields"])
+    inbound_table, outbound_text = rest.split("`outbound` (`CallControlApplicationOutbound`):", 1)
+    fams["call_control_applications"]["fields"]["inbound"] = {n: None for n in md_field_names(inbound_table)}
+    fams["call_control_applications"]["fields"]["outbound"] = members(outbound_text.strip().split("\n", 1)[0])
+    top_level(section(sec, "6. TeXML applications"), fams["texml_applications"]["fields"])
+    for name, fam in fams.items():
+        for nested in ("inbound", "outbound"):
+            if not fam["fields"].get(nested):
+                raise SystemExit(f"voice-apps-and-e911.md: no member list found for {name}'s {nested}")
+    return fams
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if a != "--check"]
     check = "--check" in sys.argv[1:]
@@ -135,13 +191,16 @@ def main() -> int:
     numbers = src.with_name("numbers-and-billing.md")
     if numbers.is_file():
         out.update(numbers_families(numbers.read_text()))
+    voice_apps = src.with_name("voice-apps-and-e911.md")
+    if voice_apps.is_file():
+        out.update(voice_apps_families(voice_apps.read_text()))
     for fact in ref.get("newer_facts", []):
         if fact.get("in_object") and fact.get("fact", "").startswith("new field "):
             field = fact["fact"].removeprefix("new field ").strip()
             for name in fact["applies_to"]:
                 out[name]["fields"].setdefault(field, None)
     doc = {
-        "generated_from": "shared/telnyx-api/objects.json and numbers-and-billing.md by tests/conformance/gen_reference.py",
+        "generated_from": "shared/telnyx-api/objects.json, numbers-and-billing.md and voice-apps-and-e911.md by tests/conformance/gen_reference.py",
         "list_meta_fields": ref["conventions"]["pagination"]["meta_fields"],
         "families": out,
     }

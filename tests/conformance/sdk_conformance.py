@@ -786,6 +786,125 @@ def billing_group_family() -> Family:
     )
 
 
+def call_control_application_family() -> Family:
+    """voice-apps-and-e911.md §5: application_name and webhook_event_url required on create and
+    on every update; tags only on update (Unknown 15: the create schema has none)."""
+
+    def make(ctx: Ctx, i: int, deps: Dict[str, Any]) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"application_name": f"{ctx.prefix}-cca-{i}", "webhook_event_url": f"https://example.com/cc/{i}"}
+        if i == 0:
+            body.update(
+                {
+                    "active": False,
+                    "anchorsite_override": "Chennai, IN",
+                    "call_cost_in_webhooks": True,
+                    "dtmf_type": "Inband",
+                    "first_command_timeout": True,
+                    "first_command_timeout_secs": 10,
+                    "redact_dtmf_debug_logging": True,
+                    "webhook_api_version": "2",
+                    "webhook_event_failover_url": "https://failover.example.com/cc",
+                    "webhook_timeout_secs": 25,
+                    "inbound": {
+                        "channel_limit": 10,
+                        "shaken_stir_enabled": True,
+                        "sip_subdomain": f"{ctx.prefix}-cca",
+                        "sip_subdomain_receive_settings": "only_my_connections",
+                    },
+                    "outbound": {"channel_limit": 5},
+                }
+            )
+        return with_profile(body, i, deps)
+
+    def change(ctx: Ctx, obj: Dict[str, Any]) -> Dict[str, Any]:
+        # PATCH requires application_name and webhook_event_url (§5.2).
+        return {"application_name": obj["application_name"] + "-renamed", "webhook_event_url": obj["webhook_event_url"], "dtmf_type": "SIP INFO", "tags": ["updated"]}
+
+    def filters(ctx: Ctx, objs: List[Dict[str, Any]]) -> List[tuple]:
+        return [
+            ({"application_name": {"contains": f"{ctx.prefix}-cca-1"}}, {objs[1]["id"]}),
+            ({"application_name": {"contains": f"{ctx.prefix.upper()}-CCA"}}, {o["id"] for o in objs}),
+            ({"outbound_outbound_voice_profile_id": objs[0]["outbound"]["outbound_voice_profile_id"]}, {objs[0]["id"]}),
+        ]
+
+    return Family(
+        name="call_control_applications",
+        resource=lambda c: c.call_control_applications,
+        item_model=telnyx.types.CallControlApplication,
+        make=make,
+        change=change,
+        invalid=lambda ctx, deps: ({"application_name": f"{ctx.prefix}-bad", "webhook_event_url": "https://example.com/cc", "anchorsite_override": "Frankfurt, Germany"}, "/anchorsite_override"),
+        filters=filters,
+        scope=lambda ctx: {"filter": {"application_name": {"contains": f"{ctx.prefix}-cca"}}},
+        needs=("outbound_voice_profiles",),
+        full_update=lambda ctx, o: {**make(ctx, 0, {}), "application_name": o["application_name"], "tags": ["every-field"]},
+        # The SDK itself refuses an update without the required fields (emulator unit tests cover that 422).
+        invalid_update=({"application_name": "renamed", "webhook_event_url": "example.com/no-scheme"}, "/webhook_event_url"),
+    )
+
+
+def texml_application_family() -> Family:
+    """voice-apps-and-e911.md §6: friendly_name and voice_url required on create and on every update."""
+
+    def make(ctx: Ctx, i: int, deps: Dict[str, Any]) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"friendly_name": f"{ctx.prefix}-texml-{i}", "voice_url": f"https://example.com/texml/{i}"}
+        if i == 0:
+            body.update(
+                {
+                    "active": False,
+                    "anchorsite_override": "Frankfurt, Germany",
+                    "call_cost_in_webhooks": True,
+                    "dtmf_type": "SIP INFO",
+                    "first_command_timeout": True,
+                    "first_command_timeout_secs": 15,
+                    "status_callback": "https://example.com/status",
+                    "status_callback_method": "get",
+                    "tags": ["conformance"],
+                    "voice_fallback_url": "https://example.com/fallback",
+                    "voice_method": "get",
+                    "inbound": {
+                        "channel_limit": 10,
+                        "shaken_stir_enabled": True,
+                        "sip_subdomain": f"{ctx.prefix}-texml",
+                        "sip_subdomain_receive_settings": "only_my_connections",
+                    },
+                    "outbound": {"channel_limit": 5},
+                }
+            )
+        return with_profile(body, i, deps)
+
+    def change(ctx: Ctx, obj: Dict[str, Any]) -> Dict[str, Any]:
+        # PATCH requires friendly_name and voice_url (§6).
+        return {"friendly_name": obj["friendly_name"] + "-renamed", "voice_url": obj["voice_url"], "voice_method": "post", "tags": ["updated"]}
+
+    def filters(ctx: Ctx, objs: List[Dict[str, Any]]) -> List[tuple]:
+        return [
+            ({"friendly_name": f"{ctx.prefix}-texml-1"}, {objs[1]["id"]}),
+            ({"friendly_name": f"{ctx.prefix.upper()}-TEXML"}, {o["id"] for o in objs}),  # contains, ignoring case
+            ({"outbound_voice_profile_id": objs[0]["outbound"]["outbound_voice_profile_id"]}, {objs[0]["id"]}),
+        ]
+
+    def full(ctx: Ctx, obj: Dict[str, Any]) -> Dict[str, Any]:
+        body = make(ctx, 0, {})
+        body["friendly_name"] = obj["friendly_name"]
+        return body
+
+    return Family(
+        name="texml_applications",
+        resource=lambda c: c.texml_applications,
+        item_model=telnyx.types.TexmlApplication,
+        make=make,
+        change=change,
+        invalid=lambda ctx, deps: ({"friendly_name": f"{ctx.prefix}-bad", "voice_url": "https://example.com/texml", "anchorsite_override": "Chennai, IN"}, "/anchorsite_override"),
+        filters=filters,
+        scope=lambda ctx: {"filter": {"friendly_name": f"{ctx.prefix}-texml"}},
+        sort=("-friendly_name", "friendly_name"),
+        needs=("outbound_voice_profiles",),
+        full_update=full,
+        invalid_update=({"friendly_name": "renamed", "voice_url": "https://example.com/texml", "voice_method": "PUT"}, "/voice_method"),
+    )
+
+
 FAMILIES: List[Family] = [
     ovp_family(),
     credential_family(),
@@ -795,6 +914,8 @@ FAMILIES: List[Family] = [
     ip_family(),
     access_ip_range_family(),
     billing_group_family(),
+    call_control_application_family(),
+    texml_application_family(),
 ]
 
 

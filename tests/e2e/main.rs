@@ -10,6 +10,7 @@
 mod support;
 
 mod addresses;
+mod applications;
 mod batch_reads;
 mod connections;
 mod examples;

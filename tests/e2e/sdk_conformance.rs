@@ -24,6 +24,8 @@ const REQUIRED: &[&str] = &[
     "access_ip_ranges",
     "billing_groups",
     "phone_numbers",
+    "call_control_applications",
+    "texml_applications",
 ];
 
 fn sdk_path() -> PathBuf {

@@ -483,6 +483,14 @@ fn generated_configuration_plans_cleanly_for_every_resource() {
     };
     make("telnyx_outbound_voice_profile", json!({"name": "gen-profile", "concurrent_call_limit": 7}));
     make("telnyx_billing_group", json!({"name": "gen-group"}));
+    make(
+        "telnyx_call_control_application",
+        json!({"application_name": "gen-cc", "webhook_event_url": "https://example.com/cc", "tags": ["gen"], "webhook_timeout_secs": 5}),
+    );
+    make(
+        "telnyx_texml_application",
+        json!({"friendly_name": "gen-texml", "voice_url": "https://example.com/texml", "voice_method": "get"}),
+    );
     make("telnyx_credential_connection", json!({"connection_name": "gen-cred", "user_name": "genuser1", "password": "gen-secret-1"}));
     let fqdn_conn = make("telnyx_fqdn_connection", json!({"connection_name": "gen-fqdn", "transport_protocol": "TCP"}));
     let ip_conn = make("telnyx_ip_connection", json!({"connection_name": "gen-ip"}));
