@@ -187,7 +187,13 @@ fn enrich(st: &Store, fam: &Family, mut obj: Json) -> Json {
         obj["connections_count"] = json!(referencing(st, fam, obj["id"].as_str().unwrap_or_default(), OnDelete::Refuse).len());
     }
     if let Some(field) = fam.connection_name_from {
-        let name = obj[field].as_str().and_then(|id| connection(st, id)).map_or(Json::Null, |c| c["connection_name"].clone());
+        let name = obj[field].as_str().and_then(|id| connection(st, id)).map_or(Json::Null, |c| {
+            ["connection_name", "application_name", "friendly_name"]
+                .iter()
+                .map(|f| c[*f].clone())
+                .find(|v| !v.is_null())
+                .unwrap_or_default()
+        });
         obj["connection_name"] = name;
     }
     for (field, path) in fam.mirrors {
@@ -208,7 +214,7 @@ fn answer(fam: &Family, mut obj: Json, reveal: &[&str]) -> Json {
 
 /// A connection of any kind by id.
 fn connection(st: &Store, id: &str) -> Option<Json> {
-    ["credential_connections", "fqdn_connections", "ip_connections"].iter().find_map(|f| st.get(f, id))
+    crate::families::CONNECTION_FAMILIES.iter().find_map(|f| st.get(f, id))
 }
 
 /// The settings view of a stored object (a number's voice settings).
@@ -341,7 +347,16 @@ fn view_items(st: &Store, v: &View) -> Vec<Json> {
     items.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
     items
         .into_iter()
-        .map(|o| Json::Object(v.projection.iter().map(|(name, src)| (name.to_string(), spec::at(o, src).clone())).collect()))
+        .map(|o| {
+            // The first alternative the member has that is not null; a field no alternative of
+            // which the member has at all (a TeXML application's `webhook_api_version`) is left
+            // out rather than answered null.
+            let field = |src: &str| {
+                let held: Vec<&Json> = src.split('|').filter_map(|p| p.split('.').try_fold(o, |v, k| v.get(k))).collect();
+                (!held.is_empty()).then(|| held.iter().find(|v| !v.is_null()).map_or(Json::Null, |v| (*v).clone()))
+            };
+            Json::Object(v.projection.iter().filter_map(|(name, src)| Some((name.to_string(), field(src)?))).collect())
+        })
         .collect()
 }
 
@@ -1196,6 +1211,36 @@ mod tests {
         let o = call(&mut st, Method::DELETE, &format!("/access_ip_ranges/{id}"), None);
         assert_eq!((o.status, o.body["cidr_block"].as_str()), (200, Some("203.0.113.0/24")));
         assert_eq!(call(&mut st, Method::DELETE, &format!("/access_ip_ranges/{id}"), None).status, 404);
+    }
+
+    /// Unknowns 29 and 17: a number routed to a Call Control or TeXML application by its id;
+    /// `/connections` lists applications under their names; an application in use stays.
+    #[test]
+    fn numbers_are_routed_to_applications_which_connections_lists() {
+        let mut st = Store::default();
+        let ids = seed(&mut st, &json!({"phone_numbers": [{"phone_number": "+13125550100"}]})).unwrap();
+        let num = ids["phone_numbers"][0].as_str().unwrap().to_string();
+        let body = json!({"application_name": "ivr", "webhook_event_url": "https://example.com/hook"});
+        let cc = call(&mut st, Method::POST, "/call_control_applications", Some(body)).body["data"]["id"].clone();
+        let body = json!({"friendly_name": "texml-ivr", "voice_url": "https://example.com/texml"});
+        let tx = call(&mut st, Method::POST, "/texml_applications", Some(body)).body["data"]["id"].clone();
+        let path = format!("/phone_numbers/{num}");
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"connection_id": cc})));
+        assert_eq!((o.status, &o.body["data"]["connection_name"]), (200, &json!("ivr")));
+        let listed = call(&mut st, Method::GET, "/connections", None).body["data"].clone();
+        let names: Vec<(&str, &str)> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["record_type"].as_str().unwrap(), c["connection_name"].as_str().unwrap()))
+            .collect();
+        assert_eq!(names, [("call_control_application", "ivr"), ("texml_application", "texml-ivr")]);
+        assert_eq!(call(&mut st, Method::GET, &format!("/connections/{}", tx.as_str().unwrap()), None).status, 200);
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/call_control_applications/{}", cc.as_str().unwrap()), None).status, 422);
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"connection_id": tx})));
+        assert_eq!((o.status, &o.body["data"]["connection_name"]), (200, &json!("texml-ivr")));
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/call_control_applications/{}", cc.as_str().unwrap()), None).status, 200);
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/texml_applications/{}", tx.as_str().unwrap()), None).status, 422);
     }
 
     #[test]

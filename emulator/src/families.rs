@@ -199,6 +199,7 @@ pub struct SubView {
 pub struct View {
     pub name: &'static str,
     pub members: &'static [&'static str],
+    /// (field, dotted path in the member object; `a|b`: the first of them that is not null).
     pub projection: &'static [(&'static str, &'static str)],
     pub filters: &'static [Filter],
     pub sorts: &'static [&'static str],
@@ -802,7 +803,13 @@ const TEXML_APPLICATION_FILTERS: &[Filter] = &[
     Filter { key: "filter[outbound_voice_profile_id]", field: "outbound.outbound_voice_profile_id", how: Match::Exact },
 ];
 
-const CONNECTION_FAMILIES: &[&str] = &["credential_connections", "fqdn_connections", "ip_connections"];
+/// Every family whose ids a phone number's `connection_id` may hold, and that `/connections`
+/// lists. Unknown 29 (voice-apps-and-e911.md), decided from its section 7: Call Control and
+/// TeXML applications share the connection id space — a number is routed to one by its id, and
+/// `/connections` ("irrespective of type") lists them. Unknown 17, decided: like a connection,
+/// an application numbers still use cannot be deleted (422, the numbers named).
+pub const CONNECTION_FAMILIES: &[&str] =
+    &["credential_connections", "fqdn_connections", "ip_connections", "call_control_applications", "texml_applications"];
 
 pub const FAMILIES: &[Family] = &[
     Family {
@@ -991,15 +998,17 @@ pub const FAMILIES: &[Family] = &[
     },
 ];
 
-/// `/connections`: every SIP connection, with the fields the generic Connection object has.
+/// `/connections`: every connection of any type (SIP connections and applications), with the
+/// fields the generic Connection object has.
 pub const VIEWS: &[View] = &[View {
     name: "connections",
-    members: &["credential_connections", "fqdn_connections", "ip_connections"],
+    members: CONNECTION_FAMILIES,
     projection: &[
         ("id", "id"),
         ("active", "active"),
         ("anchorsite_override", "anchorsite_override"),
-        ("connection_name", "connection_name"),
+        // An application's name is its connection name here.
+        ("connection_name", "connection_name|application_name|friendly_name"),
         ("created_at", "created_at"),
         ("outbound_voice_profile_id", "outbound.outbound_voice_profile_id"),
         ("record_type", "record_type"),

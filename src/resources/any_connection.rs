@@ -17,7 +17,8 @@ pub fn view_attributes() -> Vec<Attribute> {
     vec![
         string("connection_name").computed().desc("Display name of the connection."),
         string("record_type").computed().desc(
-            "Type of the connection: `credential_connection`, `fqdn_connection`, `ip_connection`, or another Telnyx connection type.",
+            "Type of the connection: `credential_connection`, `fqdn_connection`, `ip_connection`, `call_control_application`, \
+             `texml_application`, or another Telnyx connection type. An application's name is its `connection_name` here.",
         ),
         bool("active").computed().desc("Whether the connection can make and receive calls."),
         string("anchorsite_override").computed().desc("Media anchor site."),

@@ -192,8 +192,9 @@ impl RestObject for PhoneNumber {
                 .desc("The number, in E.164 (`+13125550100`). It must already belong to the account."),
         )
         .attr(string("connection_id").optional().length(1, usize::MAX).desc(
-            "Id of the connection (credential, FQDN, IP or any other kind) inbound calls to the number are routed to. \
-             Unset: the number is unrouted (applying clears a connection it had).",
+            "Id of the connection inbound calls to the number are routed to: a SIP connection (credential, FQDN, IP) or \
+             a Call Control or TeXML application (`telnyx_call_control_application.x.id`). Unset: the number is unrouted \
+             (applying clears a connection it had).",
         ))
         .attr(
             string("billing_group_id")

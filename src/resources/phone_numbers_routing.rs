@@ -184,7 +184,9 @@ fn schema() -> Schema {
             .validate(Validator::Each(Box::new(Validator::Check { describe: "an E.164 number such as +13125550100", check: is_e164 })))
             .desc("The numbers (E.164) routed to `connection_id`; every one must be owned by the account."),
     )
-    .attr(string("connection_id").required().length(1, usize::MAX).desc("The connection or application the numbers are routed to."))
+    .attr(string("connection_id").required().length(1, usize::MAX).desc(
+        "The connection the numbers are routed to: a SIP connection (credential, FQDN, IP) or a Call Control or TeXML application.",
+    ))
     .attr(
         string("billing_group_id")
             .optional()

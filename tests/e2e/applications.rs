@@ -495,3 +495,69 @@ resource "telnyx_texml_application" "t" {
     tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
+
+/// Issue 20 point 4: a number routed to a Call Control application, then moved to a TeXML
+/// application — one in-place update each way — with the routing resource doing the same for a
+/// batch; `telnyx_connections` lists both applications by name; an application numbers still
+/// use cannot be destroyed before the numbers move (Terraform moves them first: the move is an
+/// update of the number, the delete comes after).
+#[test]
+fn numbers_route_to_a_call_control_application_and_move_to_a_texml_application() {
+    let emu = Emulator::start();
+    let ids = emu.seed(&json!({"phone_numbers": [{"phone_number": "+13125550100"}, {"phone_number": "+13125550101"}]}));
+    let tf = Tf::new(&emu);
+    let config = |target: &str| {
+        format!(
+            r#"provider "telnyx" {{}}
+resource "telnyx_call_control_application" "ivr" {{
+  application_name  = "ivr"
+  webhook_event_url = "https://example.com/hook"
+}}
+resource "telnyx_texml_application" "texml" {{
+  friendly_name = "texml-ivr"
+  voice_url     = "https://example.com/texml"
+}}
+resource "telnyx_phone_number" "main" {{
+  phone_number  = "+13125550100"
+  connection_id = {target}.id
+}}
+resource "telnyx_phone_numbers_routing" "rest" {{
+  phone_numbers = ["+13125550101"]
+  connection_id = {target}.id
+}}
+data "telnyx_connections" "all" {{
+  depends_on = [telnyx_call_control_application.ivr, telnyx_texml_application.texml]
+}}
+output "names" {{
+  value = [for c in data.telnyx_connections.all.connections : "${{c.record_type}}:${{c.connection_name}}"]
+}}"#
+        )
+    };
+    tf.config(&config("telnyx_call_control_application.ivr"));
+    tf.apply().assert_success();
+    let cc = emu.objects("call_control_applications")[0]["id"].as_str().unwrap().to_string();
+    for id in ids["phone_numbers"].as_array().unwrap() {
+        let n = emu.objects("phone_numbers").into_iter().find(|n| n["id"] == *id).unwrap();
+        assert_eq!(n["connection_id"].as_str(), Some(cc.as_str()), "{n}");
+    }
+    tf.assert_no_changes();
+    let out = tf.run(&["output", "-json", "names"]);
+    let mut names: Vec<String> = serde_json::from_str(&out.stdout).unwrap();
+    names.sort();
+    assert_eq!(names, ["call_control_application:ivr", "texml_application:texml-ivr"]);
+
+    tf.config(&config("telnyx_texml_application.texml"));
+    let plan = tf.plan();
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(plan.stdout.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "{}", plan.stdout);
+    tf.apply().assert_success();
+    let tx = emu.objects("texml_applications")[0]["id"].as_str().unwrap().to_string();
+    assert!(emu.objects("phone_numbers").iter().all(|n| n["connection_id"].as_str() == Some(tx.as_str())));
+    tf.assert_no_changes();
+
+    // Destroy: the numbers are given back (unrouted) before the applications go.
+    tf.destroy().assert_success();
+    assert!(emu.objects("phone_numbers").iter().all(|n| n["connection_id"].is_null()));
+    assert!(emu.objects("call_control_applications").is_empty() && emu.objects("texml_applications").is_empty());
+    assert_eq!(emu.count("DELETE", "/v2/phone_numbers") + emu.count("POST", "/v2/phone_numbers/jobs/delete_phone_numbers"), 0);
+}
