@@ -71,7 +71,17 @@ pub(crate) fn account(emu: &Emulator) -> usize {
                    "outbound": {"outbound_voice_profile_id": profiles[4]}}),
         ));
     }
-    let mut n = groups.len() + profiles.len() + connections.len() + fqdn_conns.len() + ip_conns.len();
+    // Numbers may point at applications too (issue 20 point 4).
+    let apps = [
+        post(
+            emu,
+            "/call_control_applications",
+            json!({"application_name": "IVR main", "webhook_event_url": "https://example.com/cc",
+                   "outbound": {"outbound_voice_profile_id": profiles[1]}}),
+        ),
+        post(emu, "/texml_applications", json!({"friendly_name": "after hours", "voice_url": "https://example.com/texml"})),
+    ];
+    let mut n = groups.len() + profiles.len() + connections.len() + fqdn_conns.len() + ip_conns.len() + apps.len();
     for i in 0..10 {
         let conn = &fqdn_conns[i % 4];
         let (kind, port) = if i == 9 { ("srv", None) } else { ("a", Some(5060 + i)) };
@@ -102,7 +112,9 @@ pub(crate) fn account(emu: &Emulator) -> usize {
     for (i, id) in ids["phone_numbers"].as_array().unwrap().iter().enumerate() {
         let id = id.as_str().unwrap();
         let conn = [&connections[..], &fqdn_conns[..], &ip_conns[..]].concat()[i % 11].clone();
-        if i < 16 {
+        if i >= 18 {
+            patch(emu, &format!("/phone_numbers/{id}"), json!({"connection_id": apps[i - 18]}));
+        } else if i < 16 {
             let mut body = json!({"connection_id": conn, "tags": ["main", format!("desk-{i}")]});
             if i % 4 == 0 {
                 body["billing_group_id"] = json!(groups[2]);
@@ -180,6 +192,8 @@ fn an_exported_account_imports_and_plans_empty_with_no_write() {
         "credential_connections",
         "fqdn_connections",
         "ip_connections",
+        "call_control_applications",
+        "texml_applications",
         "fqdns",
         "ips",
         "phone_numbers",
@@ -199,6 +213,8 @@ fn an_exported_account_imports_and_plans_empty_with_no_write() {
     let numbers = &files["telnyx_phone_number.tf"];
     assert!(numbers.contains("= telnyx_credential_connection.pbx_0.id"), "{numbers}");
     assert!(numbers.contains("= telnyx_billing_group.group_2026_trunks.id"), "{numbers}");
+    assert!(numbers.contains("connection_id = telnyx_call_control_application."), "a number on an application: {numbers}");
+    assert!(numbers.contains("connection_id = telnyx_texml_application."), "{numbers}");
     let profiles = &files["telnyx_outbound_voice_profile.tf"];
     assert!(profiles.contains("\"office_outbound\"") && profiles.contains("\"office_outbound_2\""), "duplicate names:\n{profiles}");
     assert!(files["telnyx_fqdn_connection.tf"].contains("outbound_voice_profile_id = telnyx_outbound_voice_profile."), "shared profiles");
