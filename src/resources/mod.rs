@@ -25,6 +25,7 @@ pub mod ip;
 pub mod ip_connection;
 pub mod list;
 pub mod mapping;
+pub mod migrate;
 pub mod normalize;
 pub mod outbound_voice_profile;
 pub mod phone_number;

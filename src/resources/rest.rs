@@ -295,6 +295,10 @@ impl<T: Exported> Resource<Client> for Rest<T> {
     fn type_name(&self) -> &'static str {
         T::TYPE_NAME
     }
+    /// State a community provider wrote under the same type name is read like an import.
+    fn upgrade_state(&self, _from_version: i64, raw: serde_json::Value) -> Result<serde_json::Value, Diagnostics> {
+        Ok(super::migrate::adapt(T::TYPE_NAME, raw))
+    }
     fn schema(&self) -> Schema {
         self.schema.get(T::schema).clone()
     }

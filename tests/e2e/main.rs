@@ -17,6 +17,7 @@ mod examples;
 mod export;
 mod faults;
 mod lists;
+mod migrate;
 mod module;
 mod newer_client;
 mod normalised_values;

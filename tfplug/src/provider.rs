@@ -178,7 +178,10 @@ pub trait Resource<C>: Send + Sync {
         Err(Diagnostic::error("Listing not supported", format!("{} cannot be listed.", self.type_name())).into())
     }
 
-    /// Rewrites stored state JSON written by an older schema version into the current shape.
+    /// Rewrites stored state JSON into the current shape: state written by an older schema
+    /// version, and — called for every stored state, also at the current version — state of
+    /// the same type name written by another provider (after `terraform state replace-provider`).
+    /// Must leave this provider's own current state unchanged. Default: unchanged.
     fn upgrade_state(&self, _from_version: i64, raw: serde_json::Value) -> Result<serde_json::Value, Diagnostics> {
         Ok(raw)
     }

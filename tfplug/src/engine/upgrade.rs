@@ -51,17 +51,16 @@ pub(super) fn check_state_version<C>(imp: &dyn Resource<C>, schema: &Schema, ver
 }
 
 /// UpgradeResourceState's JSON path: state JSON stored at schema `version`, parsed within the
-/// decoding bounds, upgraded by the resource if older, and read against the current type `ty`
-/// (attributes removed since are dropped). What the RPC runs, public so that the fuzz targets
+/// decoding bounds, upgraded by the resource (older versions, and state another provider wrote
+/// under the same type name), and read against the current type `ty` (attributes removed since
+/// are dropped). What the RPC runs, public so that the fuzz targets
 /// and tests drive the very same code.
 pub fn upgrade_json_state<C>(imp: &dyn Resource<C>, schema: &Schema, ty: &Type, version: i64, raw: &[u8]) -> Result<Value, Diagnostics> {
     check_state_version(imp, schema, version)?;
     let mut j = json::parse(raw).map_err(|err| {
         Diagnostics::from(Diagnostic::error("Malformed state", format!("The stored state is not valid JSON: {}", err.message)))
     })?;
-    if version < schema.version {
-        j = imp.upgrade_state(version, j)?;
-    }
+    j = imp.upgrade_state(version, j)?;
     json::from_json(&j, ty, json::Extra::Drop)
         .map_err(|err| Diagnostics::from(Diagnostic::error("Malformed state", format!("The stored state does not fit the schema: {err}"))))
 }

@@ -1,0 +1,95 @@
+//! State written by the community Telnyx providers (`petsinc/telnyx`, and its fork
+//! `edbo/telnyx`), read by this provider after `terraform state replace-provider`: the same
+//! type names (`telnyx_fqdn_connection`, …), schema version 0 like ours, but other attribute
+//! names (`username`, `call_recording.type`), zero values where the API has none (`""`, `0`,
+//! `[]`), members the API does not have, and Go-formatted timestamps.
+//!
+//! Such state is recognised by what this provider never writes, and is then read like an
+//! import: only the id (and a credential connection's password, which Telnyx never returns)
+//! is kept, and the refresh that follows reads everything else from Telnyx. This provider's own
+//! state passes through unchanged. See `docs/guides/migrate.md`.
+
+use serde_json::Value as Json;
+
+/// Whether `state` (one object's stored attributes) was written by a community provider.
+pub fn is_foreign(state: &Json) -> bool {
+    let Json::Object(m) = state else { return false };
+    // Attribute names only they use.
+    let renamed = m.contains_key("username")
+        || m.get("call_recording").is_some_and(|c| c.get("type").is_some())
+        || ["inbound", "outbound"].iter().any(|k| m.get(*k).is_some_and(|o| o.get("privacy_zone_enabled").is_some()));
+    // Go's time.Time.String(): "2025-09-24 14:03:11.123456 +0000 UTC" (ours: ISO 8601).
+    let go_time = ["created_at", "updated_at"]
+        .iter()
+        .any(|k| m.get(*k).and_then(Json::as_str).is_some_and(|t| t.ends_with(" UTC") && t.contains(' ')));
+    renamed || go_time
+}
+
+/// `state` as this provider reads it: foreign state reduced to what an import holds.
+pub fn adapt(type_name: &str, state: Json) -> Json {
+    if !is_foreign(&state) {
+        return state;
+    }
+    let mut kept = serde_json::Map::new();
+    for key in kept_fields(type_name) {
+        if let Some(v) = state.get(*key).filter(|v| !v.is_null()) {
+            kept.insert((*key).to_string(), v.clone());
+        }
+    }
+    Json::Object(kept)
+}
+
+/// What foreign state keeps: the id, and a secret Telnyx never returns (the refresh cannot
+/// read it back, and the configuration still holds it).
+fn kept_fields(type_name: &str) -> &'static [&'static str] {
+    match type_name {
+        "telnyx_credential_connection" => &["id", "password"],
+        _ => &["id"],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// State as petsinc v2.2.3 writes it (research: their `set*State` functions).
+    fn petsinc_credential_connection() -> Json {
+        json!({
+            "id": "1684641123236054244", "connection_name": "office-sip", "username": "officesip01", "password": "s3cret-Pass",
+            "active": true, "webhook_timeout_secs": 25, "microsoft_teams_sbc": false,
+            "inbound": {"channel_limit": 0, "privacy_zone_enabled": false, "codecs": ["G722"]},
+            "outbound": {"ani_override": "+12345678901", "outbound_voice_profile_id": "1293384261075731499"}
+        })
+    }
+
+    #[test]
+    fn community_state_is_read_like_an_import() {
+        assert_eq!(
+            adapt("telnyx_credential_connection", petsinc_credential_connection()),
+            json!({"id": "1684641123236054244", "password": "s3cret-Pass"})
+        );
+        let ovp = json!({"id": "1", "name": "p", "tags": [], "daily_spend_limit": "",
+                         "call_recording": {"type": "none", "caller_phone_numbers": [], "channels": "single", "format": "wav"}});
+        assert_eq!(adapt("telnyx_outbound_voice_profile", ovp), json!({"id": "1"}));
+        let fqdn = json!({"id": "7", "connection_id": 1684641123236054245_i64, "fqdn": "pbx.example.com", "port": 5060,
+                          "dns_record_type": "a", "created_at": "2025-09-24 14:03:11.123456 +0000 UTC"});
+        assert_eq!(adapt("telnyx_fqdn", fqdn), json!({"id": "7"}));
+        let app = json!({"id": "9", "application_name": "ivr", "created_at": "2025-05-14 10:00:00 +0000 UTC"});
+        assert_eq!(adapt("telnyx_call_control_application", app), json!({"id": "9"}));
+    }
+
+    #[test]
+    fn own_state_passes_unchanged() {
+        for own in [
+            json!({"id": "1", "user_name": "officesip01", "password": "x", "inbound": {"channel_limit": null},
+                   "created_at": "2026-01-02T03:04:05.000Z"}),
+            json!({"id": "1", "call_recording": {"call_recording_type": "none"}}),
+            json!({"id": "b", "name": "Main billing"}),
+            json!(null),
+        ] {
+            assert!(!is_foreign(&own), "{own}");
+            assert_eq!(adapt("telnyx_credential_connection", own.clone()), own);
+        }
+    }
+}
