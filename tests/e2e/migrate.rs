@@ -17,8 +17,11 @@ fn post(emu: &Emulator, path: &str, body: Json) -> String {
 
 /// One resource instance of a state file, written by `provider`.
 fn instance(provider: &str, type_name: &str, name: &str, attributes: Json, sensitive: Json) -> Json {
-    json!({"mode": "managed", "type": type_name, "name": name, "provider": format!("provider[\"{provider}\"]"),
-           "instances": [{"schema_version": 0, "attributes": attributes, "sensitive_attributes": sensitive}]})
+    let mut i = json!({"mode": "managed", "type": type_name, "name": name, "provider": format!("provider[\"{provider}\"]"),
+                       "instances": [{"schema_version": 0}]});
+    i["instances"][0]["attributes"] = attributes;
+    i["instances"][0]["sensitive_attributes"] = sensitive;
+    i
 }
 
 #[test]
