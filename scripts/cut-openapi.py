@@ -60,6 +60,9 @@ PATHS = [
     "/phone_numbers/jobs/update_phone_numbers",
     "/phone_numbers/jobs/delete_phone_numbers",
     "/phone_numbers/jobs/update_emergency_settings",
+    "/uac_connections",
+    "/uac_connections/{id}",
+    "/uac_connections/{id}/actions/check_registration_status",
 ]
 
 METHODS = ["get", "post", "patch", "put", "delete"]
