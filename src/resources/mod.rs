@@ -30,6 +30,7 @@ pub mod phone_number;
 pub mod phone_numbers_routing;
 pub mod registration_status;
 pub mod rest;
+pub mod uac_connection;
 
 use list::{Find, List, Listed, SubView};
 use rest::Rest;
@@ -155,6 +156,7 @@ pub fn families() -> Vec<Family> {
         credential_connection::CredentialConnection,
         fqdn_connection::FqdnConnection,
         ip_connection::IpConnection,
+        uac_connection::UacConnection,
         fqdn::Fqdn,
         ip::Ip,
         access_ip_range::AccessIpRange,
@@ -181,6 +183,7 @@ pub fn registry() -> (Resources, DataSources) {
     d.push(Arc::new(any_connection::AnyConnection::default()));
     d.push(Arc::new(connections::Connections::default()));
     d.push(Arc::new(registration_status::RegistrationStatus::default()));
+    d.push(Arc::new(registration_status::RegistrationStatus::uac()));
     (r, d)
 }
 
