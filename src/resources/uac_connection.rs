@@ -40,7 +40,8 @@ pub fn is_uac_username(v: &Value) -> bool {
 /// `sipdev.telnyx.com`), userinfo of letters, digits, `-` and `_`, without a `sip:` prefix.
 pub fn is_destination_uri(v: &Value) -> bool {
     let Some((user, host)) = v.as_str().and_then(|s| s.split_once('@')) else { return false };
-    let label = |l: &str| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let label =
+        |l: &str| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     let user_ok = !user.is_empty() && user.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     let host_ok = ["sip.telnyx.com", "sipdev.telnyx.com"].iter().any(|base| {
         host == *base || host.strip_suffix(base).and_then(|h| h.strip_suffix('.')).is_some_and(|sub| sub.split('.').all(label))
@@ -239,7 +240,8 @@ impl UacConnection {
 }
 
 /// `filter[fqdn]` of the UAC list: the connection's own generated FQDN, exactly.
-const UAC_FQDN: ListFilter = ListFilter::text("fqdn", "filter[fqdn]", "Only the UAC connection whose generated `fqdn` is exactly this (case-sensitive).");
+const UAC_FQDN: ListFilter =
+    ListFilter::text("fqdn", "filter[fqdn]", "Only the UAC connection whose generated `fqdn` is exactly this (case-sensitive).");
 
 impl Listed for UacConnection {
     const NOUN: (&'static str, &'static str) = ("UAC connection", "UAC connections");
