@@ -24,6 +24,7 @@ const REQUIRED: &[&str] = &[
     "access_ip_ranges",
     "billing_groups",
     "phone_numbers",
+    "uac_connections",
 ];
 
 fn sdk_path() -> PathBuf {
