@@ -1408,7 +1408,7 @@ mod tests {
         // An update that leaves them as they are answers them masked; one that changes one reveals it.
         let o = call(&mut st, Method::PATCH, &path, Some(json!({"external_uac_settings": ext, "active": false})));
         assert_eq!(o.body["data"]["external_uac_settings"]["password"], spec::MASK);
-        let mut ext2 = ext.clone();
+        let mut ext2 = ext;
         ext2["password"] = json!("new-secret");
         let o = call(&mut st, Method::PATCH, &path, Some(json!({"external_uac_settings": ext2})));
         assert_eq!(o.body["data"]["external_uac_settings"]["password"], "new-secret");
