@@ -65,7 +65,7 @@ fn external_uac_settings() -> tfplug::Attribute {
                 })
                 .desc("SIP user name Telnyx registers and places outbound calls with: 4–32 letters, digits, `-` or `_`, starting with a letter or digit."),
             clearable(string("password")).sensitive().desc(
-                "SIP digest password Telnyx registers with. Sensitive, and kept in state: Telnyx may return it masked or not at all, \
+                "SIP digest password Telnyx registers with; required with `username`. Sensitive, and kept in state: Telnyx may return it masked or not at all, \
                  so the provider keeps the configured value and cannot detect a password changed outside Terraform. After \
                  `terraform import` it is unknown to the provider: the first apply sets it to the configured value. There is no \
                  write-only variant of this member (the provider's write-only arguments are top-level only).",
@@ -74,14 +74,17 @@ fn external_uac_settings() -> tfplug::Attribute {
             clearable(string("proxy")).desc("SIP proxy (registrar) of the PBX, used for registrations and outbound calls, e.g. `sip-pbx.example.com`."),
             clearable(string("outbound_proxy")).desc("Proxy in front of the PBX, e.g. `outbound.sip-pbx.example.com:5061`; unset for none."),
             clearable(string("transport")).one_of(&["UDP", "TLS", "TCP"]).desc("SIP transport towards the PBX: `UDP`, `TLS` or `TCP`."),
-            clearable(int("expiration_sec")).between(1, i64::MAX).desc("Registration refresh interval in seconds (at least 1), e.g. 600."),
+            clearable(int("expiration_sec"))
+                .validate(Validator::Check { describe: "at least 1", check: |v| v.as_i64().is_some_and(|n| n >= 1) })
+                .desc("Registration refresh interval in seconds (at least 1), e.g. 600."),
             clearable(string("from_user")).desc("User part of the From header of calls towards the PBX."),
             clearable(string("user_agent")).desc("User-Agent of Telnyx's REGISTER and INVITE requests; unset for Telnyx's default."),
         ],
     ))
     .desc(
         "The PBX Telnyx registers to. Members left out of the configuration keep what Telnyx holds while the whole object is \
-         left out; once it is configured, a change sends the whole object and members left out of it are cleared.",
+         left out; once it is configured, a change sends the whole object and members left out of it are cleared (so with \
+         `username`, `password` must be set too).",
     )
 }
 
@@ -194,7 +197,9 @@ impl RestObject for UacConnection {
     }
 
     fn validate(config: &Value) -> Diagnostics {
-        password_choice(config)
+        let mut d = password_choice(config);
+        d.extend(pbx_password(config));
+        d
     }
 
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
@@ -222,6 +227,26 @@ fn password_choice(config: &Value) -> Diagnostics {
                 "`password_wo_version` only says when to send `password_wo`: set `password_wo` too, or remove it.",
             )
             .at(AttrPath::attr("password_wo_version")),
+        );
+    }
+    d
+}
+
+/// `external_uac_settings.password` with `external_uac_settings.username`: an update sends the
+/// whole nested object, so a password left out of the configuration would be cleared at Telnyx
+/// (and `export` writes it as a variable, since Telnyx never returns it).
+fn pbx_password(config: &Value) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    let ext = config.get("external_uac_settings");
+    if !ext.get("username").is_null() && ext.get("password").is_null() {
+        d.push(
+            Diagnostic::error(
+                "Missing PBX password",
+                "`external_uac_settings.username` is set without `external_uac_settings.password`. Telnyx registers to the PBX with \
+                 both, and every change of `external_uac_settings` sends the whole object, so a password left out would be cleared: \
+                 set `external_uac_settings.password`.",
+            )
+            .at(AttrPath::attr("external_uac_settings").join("password")),
         );
     }
     d
@@ -361,5 +386,15 @@ mod tests {
         assert!(password_choice(&obj(&[("password", "secret-pw".into())])).is_empty());
         assert_eq!(password_choice(&obj(&[("password", "secret-pw".into()), ("password_wo", "secret-pw".into())])).len(), 1);
         assert_eq!(password_choice(&obj(&[("password_wo_version", Value::int(1))])).len(), 1);
+        let ext = |pairs: &[(&str, Value)]| obj(&[("external_uac_settings", obj(pairs))]);
+        let d = pbx_password(&ext(&[("username", "pbxuser".into())]));
+        assert_eq!(
+            d.iter().filter_map(|x| x.path.as_ref().map(ToString::to_string)).collect::<Vec<_>>(),
+            ["external_uac_settings.password"]
+        );
+        assert!(pbx_password(&ext(&[("username", "pbxuser".into()), ("password", "pw".into())])).is_empty());
+        assert!(pbx_password(&ext(&[("username", "pbxuser".into()), ("password", Value::unknown())])).is_empty(), "checked once known");
+        assert!(pbx_password(&ext(&[("proxy", "pbx.example.com".into())])).is_empty());
+        assert!(pbx_password(&obj(&[])).is_empty());
     }
 }

@@ -4,7 +4,7 @@
 //! output, the write-only password, plan-time validation.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::support::{Emulator, Tf, require_terraform};
+use crate::support::{API_KEY, Emulator, Tf, provider_bin, require_terraform};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
 
@@ -365,7 +365,71 @@ resource "telnyx_uac_connection" "d" {
     assert_eq!(out.matches("`internal_uac_settings.destination_uri` must be").count(), 2, "{out}");
     assert_eq!(out.matches("`external_uac_settings.username` must be").count(), 2, "{out}");
     assert!(out.contains("without a `sip:` prefix"), "{out}");
+    assert!(out.contains("`external_uac_settings.expiration_sec` must be at least 1"), "{out}");
+
+    // Rules between attributes (checked once every attribute is valid): a PBX user name without
+    // its password.
+    tf.config(
+        r#"
+provider "telnyx" {}
+resource "telnyx_uac_connection" "c" {
+  connection_name       = "bad-uac"
+  external_uac_settings = { username = "pbxuser", proxy = "pbx.example.com" }
+}
+"#,
+    );
+    let r = tf.plan();
+    assert_eq!(r.code, 1, "{}", r.all());
+    let out = r.all().replace('\n', " ");
+    assert!(out.contains("Missing PBX password") && out.contains("`external_uac_settings.password`"), "{out}");
     assert_eq!(emu.count("POST", "/v2/"), 0);
     assert_eq!(emu.count("PATCH", "/v2/"), 0);
     assert_eq!(emu.count("GET", "/v2/"), 0);
+}
+
+/// `export` of a UAC connection whose passwords Telnyx masks: no secret written, the PBX
+/// password a variable (it cannot be left out: an update sends the whole nested object), and
+/// after `import.sh` an empty plan without one write request.
+///
+/// Newer clients only: export ignores the unset secret with `ignore_changes =
+/// [external_uac_settings.password]`, a path into a nested attribute, which Terraform before
+/// 1.2.7 refuses ("This value does not have any attributes"), as it refuses such references.
+#[test]
+fn newer_only_exported_uac_connection_imports_and_plans_empty() {
+    require_terraform(1, 3);
+    let emu = Emulator::start();
+    let body = json!({
+        "connection_name": "exported-uac",
+        "password": PASSWORD,
+        "external_uac_settings": {"username": "pbxuser", "password": PBX_PASSWORD, "proxy": "pbx.example.com", "transport": "TCP"},
+        "internal_uac_settings": {"destination_uri": "alice@sip.telnyx.com"},
+        "inbound": {"sip_region": "Europe"},
+    });
+    let (status, _) = emu.api(Method::POST, "/uac_connections", Some(body));
+    assert_eq!(status, 201);
+    emu.clear_requests();
+    let tf = Tf::new(&emu);
+    let out = std::process::Command::new(provider_bin())
+        .arg("export")
+        .arg("--out")
+        .arg(tf.path())
+        .args(["--type", "telnyx_uac_connection"])
+        .env("TELNYX_API_KEY", API_KEY)
+        .env("TELNYX_BASE_URL", emu.base_url())
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(tf.path().join("telnyx_uac_connection.tf")).unwrap();
+    assert!(text.contains("= var.uac_connection_exported_uac_external_uac_settings_password"), "{text}");
+    assert!(text.contains("destination_uri = \"alice@sip.telnyx.com\""), "{text}");
+    for entry in std::fs::read_dir(tf.path()).unwrap().flatten() {
+        let file = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        assert!(!file.contains(PASSWORD) && !file.contains(PBX_PASSWORD), "{} holds a password", entry.path().display());
+    }
+    let r = tf.sh(&tf.path().join("import.sh"));
+    assert_eq!(r.code, 0, "import.sh failed:\n{}", r.all());
+    tf.assert_no_changes();
+    let writes: Vec<_> = emu.requests().into_iter().filter(|(m, _, _)| m != "GET").collect();
+    assert!(writes.is_empty(), "write requests during the round trip: {writes:?}");
 }
