@@ -433,3 +433,31 @@ fn newer_only_exported_uac_connection_imports_and_plans_empty() {
     let writes: Vec<_> = emu.requests().into_iter().filter(|(m, _, _)| m != "GET").collect();
     assert!(writes.is_empty(), "write requests during the round trip: {writes:?}");
 }
+
+/// A create Telnyx did but answered with a 500: the connection is found by its name and
+/// adopted (its masked passwords are not drift), never created twice.
+#[test]
+fn an_uncertain_create_is_adopted_by_name() {
+    let emu = Emulator::start();
+    emu.fault(&json!({"kind": "error_after", "method": "POST", "path_prefix": "/v2/uac_connections", "count": 1}));
+    let tf = Tf::new(&emu);
+    tf.config(&format!(
+        r#"
+provider "telnyx" {{}}
+resource "telnyx_uac_connection" "c" {{
+  connection_name       = "adopted-uac"
+  external_uac_settings = {{ username = "pbxuser", password = "{PBX_PASSWORD}", proxy = "pbx.example.com" }}
+}}
+"#
+    ));
+    tf.apply().assert_success();
+    let objs = emu.objects("uac_connections");
+    assert_eq!(objs.len(), 1, "created once: {objs:?}");
+    let requests = emu.requests();
+    let creates: Vec<_> = requests.iter().filter(|(m, p, _)| m == "POST" && p == "/v2/uac_connections").collect();
+    assert_eq!(creates.len(), 1, "{requests:?}");
+    assert_eq!(tf.state_values("telnyx_uac_connection.c")["id"], objs[0]["id"]);
+    tf.assert_no_changes();
+    tf.destroy().assert_success();
+    assert_eq!(emu.object_count(), 0);
+}
