@@ -64,6 +64,9 @@ PATHS = [
     "/call_control_applications/{id}",
     "/texml_applications",
     "/texml_applications/{id}",
+    "/uac_connections",
+    "/uac_connections/{id}",
+    "/uac_connections/{id}/actions/check_registration_status",
 ]
 
 METHODS = ["get", "post", "patch", "put", "delete"]

@@ -460,6 +460,9 @@ fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
     let mut obj = spec::build(fam.fields, body);
     fill_defaults_of_engine(&mut obj);
     stamp_new(fam, &mut obj);
+    if let Some(derive) = fam.derive {
+        derive(&mut obj);
+    }
     if let Err(o) =
         check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, body, &obj)).and_then(|()| check_unique(st, fam, &obj, None))
     {
@@ -488,7 +491,7 @@ fn update(st: &mut Store, fam: &Family, id: &str, body: &Json) -> Outcome {
     }
     st.replace(fam.name, id, obj.clone());
     // An update answers in full with the secrets it changed.
-    let changed: Vec<&str> = fam.fields.iter().filter(|f| f.secret && before[f.name] != obj[f.name]).map(|f| f.name).collect();
+    let changed: Vec<&str> = fam.fields.iter().filter(|f| spec::secret_changed(f, &before, &obj)).map(|f| f.name).collect();
     out(200, wrap(fam, present(st, fam, obj, &changed)))
 }
 
@@ -1493,5 +1496,163 @@ mod tests {
         assert_eq!(call(&mut st, Method::GET, &format!("{path}?filter[friendly_name]=ml"), None).status, 422);
         let o = call(&mut st, Method::GET, path, None);
         assert_eq!(o.body["meta"]["page_size"], 250, "{}", o.body["meta"]);
+    }
+
+    fn uac(st: &mut Store, body: Json) -> Outcome {
+        call(st, Method::POST, "/uac_connections", Some(body))
+    }
+
+    /// voice-apps-and-e911.md §8: only `connection_name` is required; Telnyx generates the FQDN,
+    /// its FQDN record and the inbound SIP subdomain, which no request may send.
+    #[test]
+    fn uac_connection_create_generates_fqdn_and_subdomain() {
+        let mut st = Store::default();
+        assert_eq!(pointer(&uac(&mut st, json!({}))), "/connection_name");
+        let o = uac(&mut st, json!({"connection_name": "pbx"}));
+        assert_eq!(o.status, 201, "{}", o.body);
+        let c = &o.body["data"];
+        assert_eq!(c["record_type"], "uac_connection");
+        let fqdn = c["fqdn"].as_str().unwrap();
+        assert!(fqdn.ends_with(".uac.telnyx.com") && fqdn.len() == 12 + ".uac.telnyx.com".len(), "{fqdn}");
+        assert_eq!(c["fqdns"][0]["fqdn"], fqdn);
+        assert_eq!(c["fqdns"][0]["connection_id"], c["id"]);
+        assert_eq!(c["fqdns"][0]["port"], 5060);
+        assert_eq!(c["authentication"], "uac-authentication");
+        assert_eq!(c["fqdn_outbound_authentication"], "credential-authentication");
+        assert_eq!(c["default_on_hold_comfort_noise_enabled"], true, "the object's default, not the request's");
+        assert_eq!(c["registration_status"], "Not Registered");
+        assert_eq!(c["registration_status_updated_at"], c["created_at"]);
+        let sub = c["inbound"]["sip_subdomain"].as_str().unwrap().to_string();
+        assert_eq!(sub.len(), 12);
+        assert_eq!(c["inbound"]["sip_subdomain_receive_settings"], "from_anyone");
+        let id = c["id"].as_str().unwrap().to_string();
+        for (body, at) in [
+            (json!({"connection_name": "pbx", "inbound": {"sip_subdomain": "mine"}}), "/inbound/sip_subdomain"),
+            (
+                json!({"connection_name": "pbx", "inbound": {"sip_subdomain_receive_settings": "from_anyone"}}),
+                "/inbound/sip_subdomain_receive_settings",
+            ),
+            (json!({"connection_name": "pbx", "fqdn": "x.uac.telnyx.com"}), "/fqdn"),
+            (json!({"connection_name": "pbx", "registration_status": "Registered"}), "/registration_status"),
+        ] {
+            let o = uac(&mut st, body);
+            assert_eq!((o.status, pointer(&o)), (422, at), "{}", o.body);
+        }
+        // A sent `inbound` replaces the stored one but keeps the generated subdomain.
+        let o = call(&mut st, Method::PATCH, &format!("/uac_connections/{id}"), Some(json!({"inbound": {"sip_region": "Europe"}})));
+        assert_eq!(o.status, 200, "{}", o.body);
+        assert_eq!(o.body["data"]["inbound"]["sip_subdomain"], sub.as_str());
+        assert_eq!(o.body["data"]["inbound"]["sip_region"], "Europe");
+        assert_eq!(o.body["data"]["fqdn"], fqdn);
+    }
+
+    /// The UAC settings' documented formats, the top-level user name and password (Unknown 19),
+    /// `texml` only on create with call parking.
+    #[test]
+    fn uac_connection_validation() {
+        let mut st = Store::default();
+        let good = |x: Json| {
+            let mut b = json!({"connection_name": "pbx"});
+            for (k, v) in x.as_object().unwrap() {
+                b[k] = v.clone();
+            }
+            b
+        };
+        for (x, at) in [
+            (json!({"external_uac_settings": {"username": "abc"}}), "/external_uac_settings/username"),
+            (json!({"external_uac_settings": {"username": "-abcd"}}), "/external_uac_settings/username"),
+            (json!({"external_uac_settings": {"username": "ab.cd"}}), "/external_uac_settings/username"),
+            (json!({"external_uac_settings": {"username": "a".repeat(33)}}), "/external_uac_settings/username"),
+            (json!({"external_uac_settings": {"transport": "SCTP"}}), "/external_uac_settings/transport"),
+            (json!({"external_uac_settings": {"expiration_sec": 0}}), "/external_uac_settings/expiration_sec"),
+            (json!({"internal_uac_settings": {"destination_uri": "sip:alice@sip.telnyx.com"}}), "/internal_uac_settings/destination_uri"),
+            (json!({"internal_uac_settings": {"destination_uri": "alice@example.com"}}), "/internal_uac_settings/destination_uri"),
+            (json!({"internal_uac_settings": {"destination_uri": "al ice@sip.telnyx.com"}}), "/internal_uac_settings/destination_uri"),
+            (json!({"user_name": "12345a"}), "/user_name"),
+            (json!({"password": "short"}), "/password"),
+            (json!({"anchorsite_override": "Chennai, IN"}), "/anchorsite_override"),
+            (json!({"webhook_api_version": "texml"}), "/webhook_api_version"),
+        ] {
+            let o = uac(&mut st, good(x.clone()));
+            assert_eq!((o.status, pointer(&o)), (422, at), "{x}: {}", o.body);
+        }
+        for x in [
+            json!({"external_uac_settings": {"username": "pbx_user-1", "transport": "TLS", "expiration_sec": 1}}),
+            json!({"internal_uac_settings": {"destination_uri": "alice_1@sip.telnyx.com"}}),
+            json!({"internal_uac_settings": {"destination_uri": "bob@acme.sip.telnyx.com"}}),
+            json!({"internal_uac_settings": {"destination_uri": "bob@acme.sipdev.telnyx.com"}}),
+            json!({"webhook_api_version": "texml", "outbound": {"call_parking_enabled": true}}),
+            json!({"encrypted_media": "SRTP", "external_uac_settings": {"transport": "UDP"}}),
+        ] {
+            let o = uac(&mut st, good(x.clone()));
+            assert_eq!(o.status, 201, "{x}: {}", o.body);
+        }
+        let id = id_of(&uac(&mut st, good(json!({}))));
+        let o = call(&mut st, Method::PATCH, &format!("/uac_connections/{id}"), Some(json!({"webhook_api_version": "texml"})));
+        assert_eq!((o.status, pointer(&o)), (422, "/webhook_api_version"), "texml is create-only");
+    }
+
+    /// Unknown 20: both passwords are in full on create and on an update that changes them,
+    /// masked on every other read; the registration action reports the object's status.
+    #[test]
+    fn uac_connection_passwords_are_masked_and_registration_is_reported() {
+        let mut st = Store::default();
+        let ext = json!({"username": "pbxuser", "password": "ext-secret", "proxy": "pbx.example.com", "transport": "TLS"});
+        let o = uac(&mut st, json!({"connection_name": "pbx", "password": "top-secret", "external_uac_settings": ext}));
+        assert_eq!(o.body["data"]["password"], "top-secret");
+        assert_eq!(o.body["data"]["external_uac_settings"]["password"], "ext-secret");
+        let id = id_of(&o);
+        let path = format!("/uac_connections/{id}");
+        let got = call(&mut st, Method::GET, &path, None).body["data"].clone();
+        assert_eq!((got["password"].as_str(), got["external_uac_settings"]["password"].as_str()), (Some(spec::MASK), Some(spec::MASK)));
+        let listed = call(&mut st, Method::GET, "/uac_connections", None).body["data"][0].clone();
+        assert_eq!(
+            (listed["password"].as_str(), listed["external_uac_settings"]["password"].as_str()),
+            (Some(spec::MASK), Some(spec::MASK))
+        );
+        // An update that leaves them as they are answers them masked; one that changes one reveals it.
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"external_uac_settings": ext, "active": false})));
+        assert_eq!(o.body["data"]["external_uac_settings"]["password"], spec::MASK);
+        let mut ext2 = ext;
+        ext2["password"] = json!("new-secret");
+        let o = call(&mut st, Method::PATCH, &path, Some(json!({"external_uac_settings": ext2})));
+        assert_eq!(o.body["data"]["external_uac_settings"]["password"], "new-secret");
+        assert_eq!(o.body["data"]["password"], spec::MASK);
+        let o = call(&mut st, Method::POST, &format!("{path}/actions/check_registration_status"), None);
+        assert_eq!(o.status, 200);
+        assert_eq!(o.body["data"]["status"], "Not Registered");
+        assert_eq!(o.body["data"]["sip_username"], "pbxuser");
+        assert_eq!(o.body["data"]["transport"], "TLS");
+        assert_eq!(call(&mut st, Method::POST, "/uac_connections/1/actions/check_registration_status", None).status, 404);
+    }
+
+    /// The list: name filter of at least 3 characters, the exact FQDN, the profile; sorts; a
+    /// profile in use cannot be deleted.
+    #[test]
+    fn uac_connection_list_filters_and_profile_reference() {
+        let mut st = Store::default();
+        let p = call(&mut st, Method::POST, "/outbound_voice_profiles", Some(json!({"name": "ovp"})));
+        let pid = id_of(&p);
+        let a = uac(&mut st, json!({"connection_name": "alpha-pbx", "outbound": {"outbound_voice_profile_id": pid}})).body["data"].clone();
+        uac(&mut st, json!({"connection_name": "beta-pbx"}));
+        assert_eq!(uac(&mut st, json!({"connection_name": "x", "outbound": {"outbound_voice_profile_id": "999"}})).status, 422);
+        let count = |st: &mut Store, q: &str| {
+            let o = call(st, Method::GET, &format!("/uac_connections?{q}"), None);
+            assert_eq!(o.status, 200, "{q}: {}", o.body);
+            o.body["data"].as_array().unwrap().iter().map(|c| c["connection_name"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(count(&mut st, "filter[connection_name][contains]=PBX&sort=-connection_name"), ["beta-pbx", "alpha-pbx"]);
+        assert_eq!(call(&mut st, Method::GET, "/uac_connections?filter[connection_name][contains]=px", None).status, 422);
+        let fqdn = a["fqdn"].as_str().unwrap();
+        assert_eq!(count(&mut st, &format!("filter[fqdn]={fqdn}")), ["alpha-pbx"]);
+        assert!(count(&mut st, &format!("filter[fqdn]={}", fqdn.to_uppercase())).is_empty(), "exact, case-sensitive");
+        assert_eq!(count(&mut st, &format!("filter[outbound_voice_profile_id]={pid}")), ["alpha-pbx"]);
+        let o = call(&mut st, Method::GET, "/uac_connections", None);
+        assert_eq!(o.body["meta"]["page_size"], 250);
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/outbound_voice_profiles/{pid}"), None).status, 422);
+        let o = call(&mut st, Method::DELETE, &format!("/uac_connections/{}", a["id"].as_str().unwrap()), None);
+        assert_eq!(o.status, 200);
+        assert_eq!(o.body["data"]["connection_name"], "alpha-pbx");
+        assert_eq!(call(&mut st, Method::DELETE, &format!("/outbound_voice_profiles/{pid}"), None).status, 200);
     }
 }

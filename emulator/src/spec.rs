@@ -56,6 +56,11 @@ pub enum Rule {
     Hostname,
     /// A CNAM listing: letters, digits and spaces, at most 15 characters.
     Cnam,
+    /// A family's own rule on a string: `check` decides, `expect` says what it wants.
+    Check {
+        check: fn(&str) -> bool,
+        expect: &'static str,
+    },
 }
 
 /// Random server-generated content of a read-only field.
@@ -64,6 +69,8 @@ pub enum Gen {
     None,
     /// Lower-case letters and digits of this length, starting with a letter.
     Token(usize),
+    /// A [`Gen::Token`] followed by a fixed suffix (`abc123def456.uac.telnyx.com`).
+    TokenThen(usize, &'static str),
 }
 
 /// Which requests may carry a field.
@@ -306,6 +313,7 @@ fn check_value(v: &Json, f: &Field, op: Op, pointer: &str) -> Result<(), Invalid
         Rule::Cidr => is_cidr(s),
         Rule::Hostname => is_hostname(s),
         Rule::Cnam => s.chars().count() <= 15 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == ' '),
+        Rule::Check { check, .. } => v.is_string() && check(s),
     };
     if ok {
         return Ok(());
@@ -333,6 +341,7 @@ fn check_value(v: &Json, f: &Field, op: Op, pointer: &str) -> Result<(), Invalid
         Rule::Cidr => "a network in CIDR notation without host bits (e.g. 203.0.113.0/24)".into(),
         Rule::Hostname => "a fully qualified domain name".into(),
         Rule::Cnam => "at most 15 letters, digits or spaces".into(),
+        Rule::Check { expect, .. } => expect.into(),
         Rule::None => "valid".into(),
     };
     bad(format!("'{}' must be {expect}; got {v}.", f.name))
@@ -402,16 +411,24 @@ fn is_time(s: &str) -> bool {
         && parts[1] < "60"
 }
 
-/// A new object: defaults for every field, server-generated values, overlaid with the request.
+/// A new object: defaults for every field, server-generated values (nested objects' too),
+/// overlaid with the request.
 pub fn build(fields: &[Field], body: &Json) -> Json {
     let mut out = defaults(fields);
-    for fl in fields {
-        if let Gen::Token(n) = fl.generated {
-            out[fl.name] = json!(token(n));
-        }
-    }
+    generate(&mut out, fields);
     apply(&mut out, fields, body);
     out
+}
+
+fn generate(out: &mut Json, fields: &[Field]) {
+    for fl in fields {
+        match (fl.generated, fl.kind) {
+            (Gen::Token(n), _) => out[fl.name] = json!(token(n)),
+            (Gen::TokenThen(n, suffix), _) => out[fl.name] = json!(format!("{}{suffix}", token(n))),
+            (Gen::None, Kind::Object(inner)) => generate(&mut out[fl.name], inner),
+            (Gen::None, _) => {}
+        }
+    }
 }
 
 fn token(n: usize) -> String {
@@ -438,6 +455,15 @@ pub fn mask(obj: &mut Json, fields: &[Field], reveal: &[&str]) {
             _ if fl.secret && v.as_str().is_some_and(|s| !s.is_empty()) => *v = json!(MASK),
             _ => {}
         }
+    }
+}
+
+/// Whether a secret of `fl` (itself, or a member of the nested object it is) differs
+/// between `before` and `after`: an update that changed it answers it in full.
+pub fn secret_changed(fl: &Field, before: &Json, after: &Json) -> bool {
+    match fl.kind {
+        Kind::Object(inner) => inner.iter().any(|i| secret_changed(i, &before[fl.name], &after[fl.name])),
+        _ => fl.secret && before.get(fl.name) != after.get(fl.name),
     }
 }
 
@@ -493,13 +519,22 @@ impl Cross {
 }
 
 /// Applies a request to a stored object. Top-level fields not sent are kept; a nested
-/// object that is sent replaces the stored one wholesale (missing fields revert to defaults).
+/// object that is sent replaces the stored one wholesale (missing fields revert to defaults),
+/// except its read-only members, which no request can send (a generated SIP subdomain).
 pub fn apply(stored: &mut Json, fields: &[Field], body: &Json) {
     let (Some(dst), Some(src)) = (stored.as_object_mut(), body.as_object()) else { return };
     for (k, v) in src {
         let Some(f) = fields.iter().find(|f| f.name == k) else { continue };
         let value = match (f.kind, v) {
-            (Kind::Object(inner), Json::Object(_)) => build(inner, v),
+            (Kind::Object(inner), Json::Object(_)) => {
+                let mut new = build(inner, v);
+                for ro in inner.iter().filter(|i| i.access == Access::ReadOnly) {
+                    if let Some(kept) = dst.get(k.as_str()).and_then(|o| o.get(ro.name)) {
+                        new[ro.name] = kept.clone();
+                    }
+                }
+                new
+            }
             (_, Json::String(s)) if f.empty_clears && s.is_empty() => Json::Null,
             _ => stored_form(f.rule, v),
         };

@@ -33,6 +33,7 @@ pub mod phone_numbers_routing;
 pub mod registration_status;
 pub mod rest;
 pub mod texml_application;
+pub mod uac_connection;
 
 use list::{Find, List, Listed, SubView};
 use rest::Rest;
@@ -160,6 +161,7 @@ pub fn families() -> Vec<Family> {
         credential_connection::CredentialConnection,
         fqdn_connection::FqdnConnection,
         ip_connection::IpConnection,
+        uac_connection::UacConnection,
         fqdn::Fqdn,
         ip::Ip,
         access_ip_range::AccessIpRange,
@@ -186,6 +188,7 @@ pub fn registry() -> (Resources, DataSources) {
     d.push(Arc::new(any_connection::AnyConnection::default()));
     d.push(Arc::new(connections::Connections::default()));
     d.push(Arc::new(registration_status::RegistrationStatus::default()));
+    d.push(Arc::new(registration_status::RegistrationStatus::uac()));
     (r, d)
 }
 

@@ -1,6 +1,7 @@
-//! `telnyx_credential_connection_registration_status` — whether a SIP device is registered
-//! on a credential connection, from
-//! `POST /credential_connections/{id}/actions/check_registration_status`.
+//! The SIP registration status data sources, from `POST /{connections}/{id}/actions/check_registration_status`:
+//! `telnyx_credential_connection_registration_status` (whether a SIP device is registered on a
+//! credential connection) and `telnyx_uac_connection_registration_status` (whether Telnyx is
+//! registered to the PBX of a UAC connection). Both answer the same `registration_status` object.
 
 use async_trait::async_trait;
 
@@ -12,38 +13,83 @@ use crate::telnyx::client::{Client, Envelope};
 use tfplug::schema::{int, string};
 use tfplug::{Ctx, DataSource, Failure, Schema, Value};
 
-#[derive(Debug, Default)]
+/// Which connections a registration status data source checks.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    pub type_name: &'static str,
+    /// The connection family's collection path.
+    pub path: &'static str,
+    /// The connection's resource type (named in errors).
+    pub resource: &'static str,
+    /// The data source's description.
+    pub description: &'static str,
+}
+
+const CREDENTIAL: Target = Target {
+    type_name: "telnyx_credential_connection_registration_status",
+    path: "/credential_connections",
+    resource: "telnyx_credential_connection",
+    description: "The SIP registration status of a credential connection, checked when Terraform reads it.",
+};
+
+const UAC: Target = Target {
+    type_name: "telnyx_uac_connection_registration_status",
+    path: "/uac_connections",
+    resource: "telnyx_uac_connection",
+    description: "The live SIP registration status of a UAC connection (Telnyx's registration to the PBX of its \
+                  `external_uac_settings`), checked when Terraform reads it.",
+};
+
+#[derive(Debug)]
 pub struct RegistrationStatus {
+    target: Target,
     schema: SchemaCell,
 }
 
-const TYPE_NAME: &str = "telnyx_credential_connection_registration_status";
+/// The credential connections' data source.
+impl Default for RegistrationStatus {
+    fn default() -> Self {
+        RegistrationStatus { target: CREDENTIAL, schema: SchemaCell::default() }
+    }
+}
+
+impl RegistrationStatus {
+    /// The UAC connections' data source.
+    pub fn uac() -> Self {
+        RegistrationStatus { target: UAC, schema: SchemaCell::default() }
+    }
+
+    fn built(&self) -> &Schema {
+        self.schema.get(|| build(&self.target))
+    }
+}
 
 #[async_trait]
 impl DataSource<Client> for RegistrationStatus {
     fn type_name(&self) -> &'static str {
-        TYPE_NAME
+        self.target.type_name
     }
 
     fn schema(&self) -> Schema {
-        self.schema.get(build).clone()
+        self.built().clone()
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
         let id = config.get("id").as_str().unwrap_or_default();
-        let path = format!("/credential_connections/{}/actions/check_registration_status", super::rest::urlencode(id));
+        let path = format!("{}/{}/actions/check_registration_status", self.target.path, super::rest::urlencode(id));
         let obj = client
             .action(&ctx.stop, &path, Envelope::Data)
             .await
-            .map_err(|e| Failure::new(e.to_diagnostics("check the registration of", "telnyx_credential_connection", Some(id))))?;
-        Ok(absorb(&self.schema.get(build).attributes, &obj, config))
+            .map_err(|e| Failure::new(e.to_diagnostics("check the registration of", self.target.resource, Some(id))))?;
+        Ok(absorb(&self.built().attributes, &obj, config))
     }
 }
 
 /// The schema, built once (see [`SchemaCell`]).
-fn build() -> Schema {
-    Schema::new("The SIP registration status of a credential connection, checked when Terraform reads it.")
-        .attr(string("id").required().desc("Id of the credential connection."))
+fn build(target: &Target) -> Schema {
+    let noun = target.resource.strip_prefix("telnyx_").unwrap_or(target.resource).replace('_', " ");
+    Schema::new(target.description)
+        .attr(string("id").required().desc(format!("Id of the {noun}.")))
         .attr(
             string("status")
                 .computed()

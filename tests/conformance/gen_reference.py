@@ -10,7 +10,8 @@ their voice settings) come from that document's tables: section 1 (endpoints, su
 documented error statuses), 3 (BillingGroup), 4 (the number, and the deleted number's field
 list), 6 (the voice settings object and its nested objects). The voice endpoints belong to the
 phone_numbers family, as operations voice_retrieve, voice_update and voice_list. The voice
-applications (Call Control, TeXML) come from voice-apps-and-e911.md beside it, sections 1, 5, 6.
+applications (Call Control, TeXML) come from voice-apps-and-e911.md beside it, sections 1, 5, 6;
+UAC connections from the same file, sections 1, 8.1 and 8.2.
 
 Per family: the record_type constant, whether single objects are bare (no `data` wrapper),
 every documented endpoint with its success status, and the tree of documented response
@@ -162,6 +163,61 @@ def voice_apps_families(text):
     return fams
 
 
+def without_parens(text):
+    """`text` without its parenthesised asides (values, defaults, types), innermost first."""
+    while True:
+        out = re.sub(r"\([^()]*\)", "", text)
+        if out == text:
+            return out
+        text = out
+
+
+def listed_names(text):
+    """The backticked field names a prose list holds, after its first `: `, asides left out."""
+    return re.findall(r"`(\w+)`", without_parens(text).split(": ", 1)[1])
+
+
+def uac_families(text):
+    """uac_connections from voice-apps-and-e911.md: section 1 (endpoints), 8.1 (the object, its
+    nested objects from the notes, the UAC settings table and the prose lists), 8.2 (the
+    registration status answer)."""
+    sec = md_sections(text)
+    fam = {"record_type": "uac_connection", "bare": False, "endpoints": [], "extra_responses": {}}
+    for r in md_rows(section(sec, "1. Endpoints")):
+        if r[0] != "UAC connections":
+            continue
+        path = re.findall(r"(/[\w/{}]+)`", r[2])[-1]
+        methods = re.findall(r"`(GET|POST|PATCH|DELETE)", r[2])
+        ops = ["check_registration_status"] if "/actions/" in path else [o.strip() for o in r[1].split("/")]
+        for op, method in zip(ops, methods):
+            fam["endpoints"].append(
+                {
+                    "operation": op,
+                    "method": method,
+                    "path": path,
+                    "success_status": int(r[3].strip("*")),
+                    "error_statuses": [int(x) for x in r[5].split(",") if x.strip().isdigit()],
+                }
+            )
+    obj = section(sec, "8.1 Object")
+    top, rest = obj.split("`external_uac_settings` (", 1)
+    fields = {}
+    for r in md_rows(top):
+        for name in re.findall(r"`(\w+)`", r[0]):
+            members = re.findall(r"`(\w+)` \(", r[-1]) if r[1] == "object" else []
+            fields[name] = {m: None for m in members} or None
+    fields["external_uac_settings"] = {n: None for n in md_field_names(rest.split("`internal_uac_settings`:", 1)[0])}
+    for line in rest.splitlines():
+        m = re.match(r"`(internal_uac_settings|inbound|outbound)`", line)
+        if m:
+            fields[m.group(1)] = {n: None for n in listed_names(line)}
+    fields["internal_uac_settings"] = dict(list(fields["internal_uac_settings"].items())[:1])
+    fam["fields"] = fields
+    status = section(sec, "8.2 Registration status").split("answers `data`:", 1)[1].split("[spec]", 1)[0]
+    fam["extra_responses"]["check_registration_status"] = {n: None for n in re.findall(r"`(\w+)`", without_parens(status))}
+    return {"uac_connections": fam}
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if a != "--check"]
     check = "--check" in sys.argv[1:]
@@ -194,6 +250,7 @@ def main() -> int:
     voice_apps = src.with_name("voice-apps-and-e911.md")
     if voice_apps.is_file():
         out.update(voice_apps_families(voice_apps.read_text()))
+        out.update(uac_families(voice_apps.read_text()))
     for fact in ref.get("newer_facts", []):
         if fact.get("in_object") and fact.get("fact", "").startswith("new field "):
             field = fact["fact"].removeprefix("new field ").strip()

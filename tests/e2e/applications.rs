@@ -418,7 +418,7 @@ fn exported_applications_import_and_plan_empty_with_no_write() {
     );
     emu.clear_requests();
 
-    let tf = Tf::new(&emu);
+    let tf = Tf::installed(&emu);
     let out = std::process::Command::new(crate::support::provider_bin())
         .args(["export", "--out"])
         .arg(tf.path())
@@ -440,8 +440,7 @@ fn exported_applications_import_and_plan_empty_with_no_write() {
     let fmt = tf.run(&["fmt", "-check", "-recursive", "-no-color"]);
     assert_eq!(fmt.code, 0, "{}", fmt.all());
 
-    let r = tf.sh(&tf.path().join("import.sh"));
-    assert_eq!(r.code, 0, "import.sh failed:\n{}", r.all());
+    crate::export::import_exported(&tf, 6);
     let r = tf.plan();
     assert_eq!(r.code, 0, "the plan after import is not empty:\n{}", r.all());
     let writes: Vec<_> = emu.requests().into_iter().filter(|(m, _, _)| m != "GET").collect();

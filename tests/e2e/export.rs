@@ -148,6 +148,31 @@ pub(crate) fn export(emu: &Emulator, dir: &std::path::Path, extra: &[&str]) -> s
         .unwrap()
 }
 
+/// Imports what `export` wrote into `tf` (a [`Tf::installed`] directory), as its README says:
+/// Terraform >= 1.5 plans and applies the import blocks of imports.tf after `terraform init`
+/// from the filesystem mirror; older Terraform, which cannot even init with imports.tf there,
+/// runs import.sh (it sets imports.tf aside, runs init and `terraform import` per object).
+pub(crate) fn import_exported(tf: &Tf, total: usize) {
+    if terraform_at_least(1, 5) {
+        tf.init();
+        let r = tf.plan();
+        assert_eq!(r.code, 2, "{}", r.all());
+        let summary = format!("Plan: {total} to import, 0 to add, 0 to change, 0 to destroy.");
+        assert!(r.stdout.contains(&summary), "{summary}:\n{}", r.stdout);
+        let r = tf.apply();
+        r.assert_success();
+        assert!(
+            r.stdout.contains(&format!("Apply complete! Resources: {total} imported, 0 added, 0 changed, 0 destroyed.")),
+            "{}",
+            r.stdout
+        );
+    } else {
+        let r = tf.sh(&tf.path().join("import.sh"));
+        assert_eq!(r.code, 0, "import.sh failed:\n{}", r.all());
+        assert!(tf.path().join("imports.tf.disabled").is_file());
+    }
+}
+
 pub(crate) fn writes(emu: &Emulator) -> Vec<(String, String)> {
     emu.requests().into_iter().filter(|(m, _, _)| m != "GET").map(|(m, p, _)| (m, p)).collect()
 }
@@ -220,28 +245,7 @@ fn an_exported_account_imports_and_plans_empty_with_no_write() {
     assert!(files["telnyx_fqdn_connection.tf"].contains("outbound_voice_profile_id = telnyx_outbound_voice_profile."), "shared profiles");
     assert!(!files["telnyx_fqdn_connection.tf"].contains("webhook_api_version"), "defaults left out");
 
-    // Imported as users do, the provider installed by `terraform init` from a filesystem
-    // mirror: Terraform >= 1.5 plans and applies the import blocks of imports.tf; older
-    // Terraform, which cannot even init with imports.tf there, runs import.sh (which sets it
-    // aside, runs init and `terraform import` per object).
-    if terraform_at_least(1, 5) {
-        tf.init();
-        let r = tf.plan();
-        assert_eq!(r.code, 2, "{}", r.all());
-        let summary = format!("Plan: {total} to import, 0 to add, 0 to change, 0 to destroy.");
-        assert!(r.stdout.contains(&summary), "{summary}:\n{}", r.stdout);
-        let r = tf.apply();
-        r.assert_success();
-        assert!(
-            r.stdout.contains(&format!("Apply complete! Resources: {total} imported, 0 added, 0 changed, 0 destroyed.")),
-            "{}",
-            r.stdout
-        );
-    } else {
-        let r = tf.sh(&tf.path().join("import.sh"));
-        assert_eq!(r.code, 0, "import.sh failed:\n{}", r.all());
-        assert!(tf.path().join("imports.tf.disabled").is_file());
-    }
+    import_exported(&tf, total);
     let r = tf.plan();
     assert_eq!(r.code, 0, "the plan after import is not empty:\n{}", r.all());
     assert!(writes(&emu).is_empty(), "write requests during the round trip: {:?}", writes(&emu));

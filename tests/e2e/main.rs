@@ -26,3 +26,4 @@ mod outbound_voice_profile;
 mod packaging;
 mod phone_numbers;
 mod sdk_conformance;
+mod uac_connection;

@@ -26,6 +26,7 @@ const REQUIRED: &[&str] = &[
     "phone_numbers",
     "call_control_applications",
     "texml_applications",
+    "uac_connections",
 ];
 
 fn sdk_path() -> PathBuf {

@@ -494,6 +494,7 @@ fn generated_configuration_plans_cleanly_for_every_resource() {
     make("telnyx_credential_connection", json!({"connection_name": "gen-cred", "user_name": "genuser1", "password": "gen-secret-1"}));
     let fqdn_conn = make("telnyx_fqdn_connection", json!({"connection_name": "gen-fqdn", "transport_protocol": "TCP"}));
     let ip_conn = make("telnyx_ip_connection", json!({"connection_name": "gen-ip"}));
+    make("telnyx_uac_connection", json!({"connection_name": "gen-uac"}));
     make("telnyx_fqdn", json!({"connection_id": fqdn_conn, "fqdn": "sip.example.com", "dns_record_type": "a"}));
     make("telnyx_ip", json!({"connection_id": ip_conn, "ip_address": "192.0.2.10"}));
     make("telnyx_access_ip_range", json!({"cidr_block": "203.0.113.0/24"}));
