@@ -37,7 +37,7 @@ impl Function for E164 {
                  (`+44 20 7946 0958`, `00 44 20 7946 0958`) or `tel:` URI — and returns it in E.164 (`+13125550100`), the form \
                  the Telnyx API stores. Parsing and validation use the numbering plans of Google's libphonenumber (the \
                  `phonenumber` crate): a number that is not valid in its region fails, naming `number`. A number with an \
-                 extension fails too: E.164 has no room for one.",
+                 extension fails too: E.164 has no room for one",
             )
             .param(Parameter::new("number", Type::String).desc("The phone number, in any common format."))
             .param(Parameter::new("default_region", Type::String).allow_null().desc(
@@ -61,7 +61,7 @@ fn region(r: &str) -> Result<Option<country::Id>, FunctionError> {
         return Ok(None);
     }
     r.to_ascii_uppercase().parse::<country::Id>().map(Some).map_err(|_| {
-        FunctionError::argument(1, format!("{r:?} is not a region code this function knows (ISO 3166-1 alpha-2, such as US or GB)."))
+        FunctionError::argument(1, format!("{r:?} is not a region code this function knows (ISO 3166-1 alpha-2, such as US or GB)"))
     })
 }
 
@@ -70,7 +70,7 @@ pub fn e164(number: &str, default_region: &str) -> Result<String, FunctionError>
     let region = region(default_region)?;
     let n = number.trim();
     if n.is_empty() {
-        return Err(FunctionError::argument(0, "The number is empty."));
+        return Err(FunctionError::argument(0, "The number is empty"));
     }
     let parsed = match phonenumber::parse(region, n) {
         Ok(p) => p,
@@ -78,14 +78,14 @@ pub fn e164(number: &str, default_region: &str) -> Result<String, FunctionError>
             return Err(FunctionError::argument(
                 1,
                 format!(
-                    "{n:?} is a national number: default_region must name its region (such as US or GB), or the number must start with +."
+                    "{n:?} is a national number: default_region must name its region (such as US or GB), or the number must start with +"
                 ),
             ));
         }
-        Err(e) => return Err(FunctionError::argument(0, format!("{n:?} is not a phone number: {e}."))),
+        Err(e) => return Err(FunctionError::argument(0, format!("{n:?} is not a phone number: {e}"))),
     };
     if parsed.extension().is_some() {
-        return Err(FunctionError::argument(0, format!("{n:?} has an extension; E.164 has no room for one.")));
+        return Err(FunctionError::argument(0, format!("{n:?} has an extension; E.164 has no room for one")));
     }
     let formatted = parsed.format().mode(phonenumber::Mode::E164).to_string();
     if !parsed.is_valid() {
@@ -94,7 +94,7 @@ pub fn e164(number: &str, default_region: &str) -> Result<String, FunctionError>
             (Some(id), None) => format!(" in {}", id.as_ref()),
             _ => String::new(),
         };
-        return Err(FunctionError::argument(0, format!("{n:?} ({formatted}) is not a valid phone number{whose}.")));
+        return Err(FunctionError::argument(0, format!("{n:?} ({formatted}) is not a valid phone number{whose}")));
     }
     Ok(formatted)
 }
@@ -141,7 +141,7 @@ impl Function for SipUri {
 
     fn call(&self, args: &[Value]) -> Result<Value, FunctionError> {
         let uri = string_arg(args, 0).unwrap_or_default();
-        let p = parse_sip_uri(uri).map_err(|e| FunctionError::argument(0, format!("{uri:?} is not a SIP URI: {e}.")))?;
+        let p = parse_sip_uri(uri).map_err(|e| FunctionError::argument(0, format!("{uri:?} is not a SIP URI: {e}")))?;
         let opt = |s: Option<String>| s.map_or(Value::Null, Value::String);
         let map = |m: BTreeMap<String, String>| Value::Map(m.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
         let transport = p.parameters.get("transport").map(|t| t.to_ascii_lowercase());

@@ -15,6 +15,7 @@ mod connections;
 mod examples;
 mod export;
 mod faults;
+mod functions;
 mod lists;
 mod module;
 mod normalised_values;

@@ -307,7 +307,10 @@ pub fn render_function_page(name: &str, sig: &Signature, provider_name: &str, ex
         let _ = writeln!(out, "~> **Deprecated:** {dep}\n");
     }
     let local = provider_name.trim_start_matches("terraform-provider-");
-    let _ = writeln!(out, "Provider-defined functions need Terraform ≥ 1.8 or OpenTofu ≥ 1.7. Call this one as `provider::{local}::{name}(...)`.\n");
+    let _ = writeln!(
+        out,
+        "Provider-defined functions need Terraform ≥ 1.8 or OpenTofu ≥ 1.7. Call this one as `provider::{local}::{name}(...)`.\n"
+    );
     if let Some(ex) = example {
         let _ = writeln!(out, "## Example Usage\n\n```terraform\n{}\n```\n", ex.trim_end());
     }

@@ -106,9 +106,18 @@ impl<P: Provider> Engine<P> {
     /// what the parameter allows, then the function called and its result encoded against
     /// the return type. An argument that is unknown where the parameter does not allow it
     /// gives an unknown result without a call, as Terraform itself does.
+    /// Terraform shows an error as `Invalid value for "<parameter>" parameter: <text>.` or
+    /// `Call to function "<name>" failed: <text>.`: a text's own final full stop is dropped.
     pub async fn call_function(&self, req: CallFunctionRequest) -> CallFunctionResponse {
         let name = req.name.clone();
-        run("CallFunction", &name, async move { Ok(self.call(&req)) }, |d| CallFunctionResponse::error(FunctionError::new(text(&d)))).await
+        let mut r =
+            run("CallFunction", &name, async move { Ok(self.call(&req)) }, |d| CallFunctionResponse::error(FunctionError::new(text(&d))))
+                .await;
+        if let Some(e) = &mut r.error {
+            let trimmed = e.text.trim_end().trim_end_matches('.').len();
+            e.text.truncate(trimmed);
+        }
+        r
     }
 
     fn call(&self, req: &CallFunctionRequest) -> CallFunctionResponse {
@@ -219,7 +228,7 @@ mod tests {
         fn call(&self, args: &[Value]) -> Result<Value, FunctionError> {
             match args[0].as_i64() {
                 Some(n) if n % 2 == 0 => Ok(Value::int(n / 2)),
-                _ => Err(FunctionError::argument(0, "n must be even")),
+                _ => Err(FunctionError::argument(0, "n must be even.")),
             }
         }
     }
@@ -291,6 +300,14 @@ mod tests {
         let r = call("half", vec![arg(&Value::int(3), &Type::Number)]);
         assert_eq!(r.result, None);
         assert_eq!(r.error, Some(FunctionError::argument(0, "n must be even")));
+    }
+
+    #[test]
+    fn texts_end_without_the_full_stop_terraform_adds() {
+        for r in [call("half", vec![arg(&Value::int(3), &Type::Number)]), call("nope", vec![]), call("half", vec![])] {
+            let e = r.error.unwrap();
+            assert!(!e.text.ends_with('.'), "{}", e.text);
+        }
     }
 
     #[test]
