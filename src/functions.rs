@@ -37,7 +37,7 @@ impl Function for E164 {
                  (`+44 20 7946 0958`, `00 44 20 7946 0958`) or `tel:` URI — and returns it in E.164 (`+13125550100`), the form \
                  the Telnyx API stores. Parsing and validation use the numbering plans of Google's libphonenumber (the \
                  `phonenumber` crate): a number that is not valid in its region fails, naming `number`. A number with an \
-                 extension fails too: E.164 has no room for one",
+                 extension fails too: E.164 has no room for one.",
             )
             .param(Parameter::new("number", Type::String).desc("The phone number, in any common format."))
             .param(Parameter::new("default_region", Type::String).allow_null().desc(
