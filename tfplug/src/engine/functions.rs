@@ -6,6 +6,9 @@
 //! client. Terraform checks each call against the signature before sending it (argument
 //! count, types, null and unknown arguments); the engine checks again, so that a client that
 //! does not still gets an answer naming the argument rather than a confused function.
+//!
+//! The function RPCs' request and response types live here rather than in `messages.rs`, so
+//! that everything about functions is in one file.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
