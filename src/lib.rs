@@ -5,11 +5,13 @@
 //!   pagination, typed errors;
 //! * [`resources`] — one file per Telnyx object family, plus the registry, the value ↔ JSON
 //!   mapping and how API errors read as diagnostics: where the two meet;
+//! * [`functions`] — the provider-defined functions (`provider::telnyx::e164`, `sip_uri`);
 //! * [`provider`] — the provider block and client configuration;
 //! * [`cli`] — the binary run by a person: `--help`, `--version`, subcommands.
 
 pub mod cli;
 pub mod export;
+pub mod functions;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod provider;

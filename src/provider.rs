@@ -125,6 +125,10 @@ impl Provider for TelnyxProvider {
         resources::registry().1
     }
 
+    fn functions(&self) -> Vec<Arc<dyn tfplug::Function>> {
+        crate::functions::all()
+    }
+
     async fn configure(&self, config: &Value, terraform_version: &str) -> Result<Client, Diagnostics> {
         let c: Config = convert::from_value(config)?;
         let mut s = Settings::default();

@@ -16,6 +16,7 @@ mod connections;
 mod examples;
 mod export;
 mod faults;
+mod functions;
 mod lists;
 mod migrate;
 mod module;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use terraform_provider_telnyx::provider::TelnyxProvider;
 use tfplug::Provider;
-use tfplug::docs::{Page, PageKind, render_page, render_schema};
+use tfplug::docs::{Page, PageKind, render_function_page, render_page, render_schema};
 
 const PROVIDER_NAME: &str = "terraform-provider-telnyx";
 
@@ -66,12 +66,17 @@ fn expected() -> BTreeMap<String, String> {
         };
         out.insert(format!("docs/data-sources/{}.md", name.trim_start_matches("telnyx_")), render_page(&page));
     }
+    for f in p.functions() {
+        let name = f.name();
+        let example = read(&format!("examples/functions/{name}/function.tf"));
+        out.insert(format!("docs/functions/{name}.md"), render_function_page(name, &f.signature(), PROVIDER_NAME, example.as_deref()));
+    }
     out
 }
 
 fn existing(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();
-    for sub in ["docs", "docs/resources", "docs/data-sources"] {
+    for sub in ["docs", "docs/resources", "docs/data-sources", "docs/functions"] {
         let Ok(rd) = std::fs::read_dir(dir.join(sub)) else { continue };
         for e in rd.flatten() {
             if e.path().extension().is_some_and(|x| x == "md") {
@@ -107,7 +112,7 @@ fn docs_are_fresh() {
 }
 
 #[test]
-fn every_resource_and_data_source_has_an_example() {
+fn every_resource_data_source_and_function_has_an_example() {
     let p = TelnyxProvider;
     let mut missing = Vec::new();
     for r in p.resources() {
@@ -120,6 +125,12 @@ fn every_resource_and_data_source_has_an_example() {
     }
     for d in p.data_sources() {
         let rel = format!("examples/data-sources/{}/data-source.tf", d.type_name());
+        if read(&rel).is_none() {
+            missing.push(rel);
+        }
+    }
+    for f in p.functions() {
+        let rel = format!("examples/functions/{}/function.tf", f.name());
         if read(&rel).is_none() {
             missing.push(rel);
         }

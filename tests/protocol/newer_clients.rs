@@ -43,7 +43,7 @@
 //! | `MoveResourceState` | TF ≥ 1.8 only with `server_capabilities.move_resource_state` (`refactoring/cross_provider_move.go`: else "Unsupported `moved` across resource types", no call); OpenTofu 1.10 for every cross-type move, ungated (`tofu/node_resource_abstract.go`) | "Unsupported plugin method" | error diagnostics fail the plan; missing `target_state` = null |
 //! | `ValidateListResourceConfig`, `ListResource` | TF 1.14 `terraform query`, only for list types in the schema (else "Invalid list resource", no call: `node_resource_validate.go`) | error | event without identity → "missing identity data in ListResource event"; stream end = done |
 //! | `GenerateResourceConfig` | TF 1.14 `plan -generate-config-out`, only with `server_capabilities.generate_resource_config` (else Terraform writes config from state itself); v1.14.0 sends no `state` at all (`State: nil`, fixed in v1.14.1) | error | error diagnostics fail the plan; no fallback to Terraform's own generator |
-//! | `GetFunctions` | OpenTofu ≥ 1.7 only when a called provider function is not in the schema | error | empty = no functions |
+//! | `GetFunctions` | OpenTofu ≥ 1.7 only when a called provider function is not in the schema | error | the schema's functions (`e164`, `sip_uri`); `tests/protocol/functions.rs` replays `CallFunction` |
 //! | `StopProvider` | all, on interrupt (Ctrl-C), then waits for in-flight calls | error logged | empty `Error` = stopped |
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -1061,11 +1061,13 @@ async fn validate(c: &'static Client, cfg: &Config<'_>) {
     assert_eq!(p.validate_resource(FQDN, &cfg.host(&p.s, ref_unknown.clone())).await, Vec::<String>::new());
     assert_eq!(p.validate_data(OVP, &cfg.profile_data(&p.s, ref_unknown.clone())).await, Vec::<String>::new());
     // Provider functions (Terraform ≥ 1.8 reads them from GetProviderSchema; OpenTofu ≥ 1.7
-    // calls GetFunctions when a called function is not there): none declared, none listed.
+    // calls GetFunctions when a called function is not there): the same two in both.
     if c.family == OpenTofu && c.removed_blocks {
         let f = p.p.get_functions(pb::get_functions::Request {}).await.expect("GetFunctions").into_inner();
         no_errors(&f.diagnostics, "GetFunctions");
-        assert!(f.functions.is_empty());
+        let mut names: Vec<&String> = f.functions.keys().collect();
+        names.sort();
+        assert_eq!(names, ["e164", "sip_uri"]);
     }
     // An invalid argument is an error diagnostic naming the attribute, at validate time.
     let bad = object(p.s.resource(OVP), &[("name", Value::string("x"))]);
@@ -1080,7 +1082,10 @@ async fn validate(c: &'static Client, cfg: &Config<'_>) {
     md_resources.sort();
     assert_eq!(md_resources, p.s.resources.keys().cloned().collect::<Vec<_>>());
     assert_eq!(md.server_capabilities.as_ref(), Some(&p.s.caps), "GetMetadata and GetProviderSchema declare different capabilities");
-    assert!(md.ephemeral_resources.is_empty() && md.state_stores.is_empty() && md.actions.is_empty() && md.functions.is_empty());
+    assert!(md.ephemeral_resources.is_empty() && md.state_stores.is_empty() && md.actions.is_empty());
+    let mut md_functions: Vec<&str> = md.functions.iter().map(|f| f.name.as_str()).collect();
+    md_functions.sort_unstable();
+    assert_eq!(md_functions, ["e164", "sip_uri"], "GetMetadata lists the provider functions");
     let mut md_lists: Vec<String> = md.list_resources.iter().map(|l| l.type_name.clone()).collect();
     md_lists.sort();
     assert_eq!(

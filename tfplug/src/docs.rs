@@ -2,10 +2,11 @@
 //! Terraform registry (and OpenTofu's) renders for `docs/resources/<name>.md` and
 //! `docs/data-sources/<name>.md` — front matter, description, example usage, the schema
 //! split into Required / Optional / Read-Only with nested schemas linked below, and the
-//! import syntax.
+//! import syntax — and `docs/functions/<name>.md` for provider-defined functions.
 
 use std::fmt::Write as _;
 
+use super::provider::{Parameter, Signature};
 use super::schema::{Attribute, Identity, Kind, Nesting, Presence, Schema};
 use super::types::Type;
 
@@ -285,5 +286,104 @@ mod tests {
         assert!(page.contains("- `id` (String, Required for import) The id.\n- `name` (String, Optional for import) Its name."));
         assert!(page.contains("list \"x_thing\" \"all\" {\n  provider         = x\n"), "{page}");
         assert!(page.contains("### Configuration (`config` block)\n\nOptional:\n\n- `name_contains` (String) Only these."), "{page}");
+    }
+}
+
+// ---- provider-defined functions ---------------------------------------------------------------
+
+/// Renders a function page (`docs/functions/<name>.md`): front matter, description, example
+/// usage, the signature, the arguments in order, and the result.
+pub fn render_function_page(name: &str, sig: &Signature, provider_name: &str, example: Option<&str>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "---");
+    let _ = writeln!(out, "page_title: \"{name} function - {provider_name}\"");
+    let _ = writeln!(out, "subcategory: \"\"");
+    let _ = writeln!(out, "description: |-");
+    let _ = writeln!(out, "  {}", sig.summary.lines().next().unwrap_or("").trim());
+    let _ = writeln!(out, "---\n");
+    let _ = writeln!(out, "# function: {name}\n");
+    let _ = writeln!(out, "{}\n", sig.description.trim());
+    if let Some(dep) = &sig.deprecation {
+        let _ = writeln!(out, "~> **Deprecated:** {dep}\n");
+    }
+    let local = provider_name.trim_start_matches("terraform-provider-");
+    let _ = writeln!(
+        out,
+        "Provider-defined functions need Terraform ≥ 1.8 or OpenTofu ≥ 1.7. Call this one as `provider::{local}::{name}(...)`.\n"
+    );
+    if let Some(ex) = example {
+        let _ = writeln!(out, "## Example Usage\n\n```terraform\n{}\n```\n", ex.trim_end());
+    }
+    let mut params: Vec<String> = sig.parameters.iter().map(|p| format!("{} {}", p.name, friendly(&p.ty))).collect();
+    if let Some(v) = &sig.variadic {
+        params.push(format!("{} ...{}", v.name, friendly(&v.ty)));
+    }
+    let _ = writeln!(out, "<!-- generated from the function's own signature; do not edit -->\n## Signature\n");
+    let _ = writeln!(out, "```text\n{name}({}) {}\n```\n", params.join(", "), friendly(&sig.return_type));
+    let _ = writeln!(out, "## Arguments\n");
+    let arg = |out: &mut String, n: usize, p: &Parameter, variadic: bool| {
+        let mut label = type_name(&p.ty);
+        if variadic {
+            label.push_str(", Variadic");
+        }
+        if p.allow_null {
+            label.push_str(", Nullable");
+        }
+        let _ = writeln!(out, "{n}. `{}` ({label}) {}", p.name, p.description.trim().replace('\n', " "));
+    };
+    for (i, p) in sig.parameters.iter().enumerate() {
+        arg(&mut out, i + 1, p, false);
+    }
+    if let Some(v) = &sig.variadic {
+        arg(&mut out, sig.parameters.len() + 1, v, true);
+    }
+    let _ = writeln!(out, "\n## Result\n");
+    match &sig.return_type {
+        Type::Object(attrs) => {
+            let _ = writeln!(out, "An object with these attributes:\n");
+            for (k, t) in attrs {
+                let _ = writeln!(out, "- `{k}` ({})", type_name(t));
+            }
+        }
+        t => {
+            let _ = writeln!(out, "{}", type_name(t));
+        }
+    }
+    out
+}
+
+/// A type as Terraform writes it in messages and signatures (`list of string`).
+fn friendly(t: &Type) -> String {
+    match t {
+        Type::Bool => "bool".into(),
+        Type::Number => "number".into(),
+        Type::String => "string".into(),
+        Type::Dynamic => "dynamic".into(),
+        Type::List(e) => format!("list of {}", friendly(e)),
+        Type::Set(e) => format!("set of {}", friendly(e)),
+        Type::Map(e) => format!("map of {}", friendly(e)),
+        Type::Object(_) => "object".into(),
+        Type::Tuple(_) => "tuple".into(),
+    }
+}
+
+#[cfg(test)]
+mod function_tests {
+    use super::*;
+
+    #[test]
+    fn function_page_layout() {
+        let sig = Signature::new("Joins strings.", Type::String)
+            .desc("Joins its arguments.")
+            .param(Parameter::new("sep", Type::String).allow_null().desc("Between parts."))
+            .variadic(Parameter::new("parts", Type::String).desc("The parts."));
+        let page = render_function_page("join", &sig, "terraform-provider-x", Some("output \"j\" {}\n"));
+        assert!(page.starts_with("---\npage_title: \"join function - terraform-provider-x\"\n"), "{page}");
+        assert!(page.contains("description: |-\n  Joins strings.\n---\n\n# function: join\n\nJoins its arguments.\n"), "{page}");
+        assert!(page.contains("`provider::x::join(...)`"), "{page}");
+        assert!(page.contains("```text\njoin(sep string, parts ...string) string\n```"), "{page}");
+        assert!(page.contains("1. `sep` (String, Nullable) Between parts.\n2. `parts` (String, Variadic) The parts.\n"), "{page}");
+        assert!(page.contains("## Result\n\nString\n"), "{page}");
+        assert!(page.contains("## Example Usage\n\n```terraform\noutput \"j\" {}\n```"), "{page}");
     }
 }

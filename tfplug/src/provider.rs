@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::diag::{Diagnostic, Diagnostics, Failure};
 use super::plan::Planned;
 use super::schema::{Identity, Schema};
+use super::types::Type;
 use super::value::Value;
 
 /// Per-call context.
@@ -45,6 +46,10 @@ pub trait Provider: Send + Sync + 'static {
     fn resources(&self) -> Vec<Arc<dyn Resource<Self::Client>>>;
     /// Every data source type.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Client>>>;
+    /// Every provider-defined function (Terraform ≥ 1.8). None by default.
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
 
     /// Cross-attribute checks of the provider configuration (attribute validators run first).
     fn validate(&self, _config: &Value) -> Diagnostics {
@@ -202,4 +207,142 @@ pub trait DataSource<C>: Send + Sync {
 
     /// Reads the data. Configured values are echoed back by tfplug; computed ones come from here.
     async fn read(&self, client: &C, ctx: &Ctx, config: &Value) -> Result<Value, Failure>;
+}
+
+// ---- provider-defined functions (Terraform >= 1.8, OpenTofu >= 1.7) ---------------------------
+
+/// One parameter of a [`Function`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    /// The name shown in documentation and in Terraform's error messages.
+    pub name: String,
+    /// The type Terraform converts the argument to before the call.
+    pub ty: Type,
+    /// Markdown shown in documentation.
+    pub description: String,
+    /// Whether the argument may be null. When false, Terraform rejects a null argument
+    /// before calling, and tfplug rejects one that reaches it anyway.
+    pub allow_null: bool,
+    /// Whether the argument may be unknown (wholly or in part). When false, Terraform does
+    /// not call the function while the argument is unknown: the result is unknown.
+    pub allow_unknown: bool,
+}
+
+impl Parameter {
+    /// A parameter neither null nor unknown.
+    pub fn new(name: impl Into<String>, ty: Type) -> Self {
+        Parameter { name: name.into(), ty, description: String::new(), allow_null: false, allow_unknown: false }
+    }
+    /// Sets the description.
+    pub fn desc(mut self, d: impl Into<String>) -> Self {
+        self.description = d.into();
+        self
+    }
+    /// Lets the argument be null.
+    pub fn allow_null(mut self) -> Self {
+        self.allow_null = true;
+        self
+    }
+    /// Lets the argument be unknown.
+    pub fn allow_unknown(mut self) -> Self {
+        self.allow_unknown = true;
+        self
+    }
+}
+
+/// What a [`Function`] takes and returns, as GetProviderSchema and GetFunctions declare it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signature {
+    /// The positional parameters, in order.
+    pub parameters: Vec<Parameter>,
+    /// The parameter every further argument is checked against; `None`: no further arguments.
+    pub variadic: Option<Parameter>,
+    /// The type of every result.
+    pub return_type: Type,
+    /// One line shown in documentation.
+    pub summary: String,
+    /// Markdown shown in documentation.
+    pub description: String,
+    /// Set when the function is deprecated: what to use instead.
+    pub deprecation: Option<String>,
+}
+
+impl Signature {
+    /// A function returning `return_type`, summarised by `summary`, with no parameters yet.
+    pub fn new(summary: impl Into<String>, return_type: Type) -> Self {
+        Signature {
+            parameters: Vec::new(),
+            variadic: None,
+            return_type,
+            summary: summary.into(),
+            description: String::new(),
+            deprecation: None,
+        }
+    }
+    /// Adds the next positional parameter.
+    pub fn param(mut self, p: Parameter) -> Self {
+        self.parameters.push(p);
+        self
+    }
+    /// Sets the variadic parameter.
+    pub fn variadic(mut self, p: Parameter) -> Self {
+        self.variadic = Some(p);
+        self
+    }
+    /// Sets the description.
+    pub fn desc(mut self, d: impl Into<String>) -> Self {
+        self.description = d.into();
+        self
+    }
+    /// The parameter argument `index` is checked against, `None` past the last one.
+    pub fn parameter(&self, index: usize) -> Option<&Parameter> {
+        self.parameters.get(index).or(self.variadic.as_ref())
+    }
+}
+
+/// Why a function call failed, as Terraform shows it: the text, and the argument at fault
+/// (0-based, counting variadic arguments) when one is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionError {
+    /// The message; Terraform shows it under the call's source.
+    pub text: String,
+    /// The argument at fault; Terraform then points at that argument's expression.
+    pub argument: Option<usize>,
+}
+
+impl FunctionError {
+    /// An error of the call as a whole.
+    pub fn new(text: impl Into<String>) -> Self {
+        FunctionError { text: text.into(), argument: None }
+    }
+    /// An error of argument `index`.
+    pub fn argument(index: usize, text: impl Into<String>) -> Self {
+        FunctionError { text: text.into(), argument: Some(index) }
+    }
+}
+
+impl std::fmt::Display for FunctionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.argument {
+            Some(i) => write!(f, "argument {i}: {}", self.text),
+            None => f.write_str(&self.text),
+        }
+    }
+}
+
+/// A provider-defined function, called as `provider::<provider>::<name>(...)` (Terraform ≥ 1.8,
+/// OpenTofu ≥ 1.7).
+///
+/// Terraform calls functions on a provider it has not configured, checks during apply that
+/// each call returns what it returned during plan, and calls only with the arguments the
+/// signature allows (no null or unknown ones unless a parameter allows them). So a function
+/// is pure: no client, no I/O, the same result for the same arguments.
+pub trait Function: Send + Sync {
+    /// The name after `provider::<provider>::`, e.g. `e164`.
+    fn name(&self) -> &'static str;
+    /// Parameters, return type, summary and description.
+    fn signature(&self) -> Signature;
+    /// The result, of the signature's return type, for `args` (one per parameter, then any
+    /// variadic ones), each decoded against its parameter's type.
+    fn call(&self, args: &[Value]) -> Result<Value, FunctionError>;
 }

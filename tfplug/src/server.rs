@@ -12,7 +12,7 @@ use crate::diag::{AttrPath, Diagnostics, Severity, Step};
 use crate::engine::{self, DynamicValue, Engine, ServerCapabilities};
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProtoProvider;
-use crate::provider::Provider;
+use crate::provider::{Parameter, Provider, Signature};
 use crate::schema::{Attribute, Identity, Kind, Nesting, Presence, Schema};
 use crate::types::Type;
 
@@ -176,6 +176,34 @@ fn identity_schema_to_pb(ident: &Identity, ty: &Type) -> pb::ResourceIdentitySch
     }
 }
 
+fn parameter_to_pb(p: &Parameter) -> pb::function::Parameter {
+    pb::function::Parameter {
+        name: p.name.clone(),
+        r#type: p.ty.to_json_bytes(),
+        allow_null_value: p.allow_null,
+        allow_unknown_values: p.allow_unknown,
+        description: p.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
+    }
+}
+
+fn functions_to_pb(m: std::collections::BTreeMap<String, Signature>) -> HashMap<String, pb::Function> {
+    m.into_iter()
+        .map(|(k, s)| {
+            let f = pb::Function {
+                parameters: s.parameters.iter().map(parameter_to_pb).collect(),
+                variadic_parameter: s.variadic.as_ref().map(parameter_to_pb),
+                r#return: Some(pb::function::Return { r#type: s.return_type.to_json_bytes() }),
+                summary: s.summary,
+                description: s.description,
+                description_kind: pb::StringKind::Markdown as i32,
+                deprecation_message: s.deprecation.unwrap_or_default(),
+            };
+            (k, f)
+        })
+        .collect()
+}
+
 fn reply<T>(message: T) -> Result<Response<T>, Status> {
     Ok(Response::new(message))
 }
@@ -191,6 +219,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             resources: r.resources.into_iter().map(|type_name| pb::get_metadata::ResourceMetadata { type_name }).collect(),
             data_sources: r.data_sources.into_iter().map(|type_name| pb::get_metadata::DataSourceMetadata { type_name }).collect(),
             list_resources: r.list_resources.into_iter().map(|type_name| pb::get_metadata::ListResourceMetadata { type_name }).collect(),
+            functions: r.functions.into_iter().map(|name| pb::get_metadata::FunctionMetadata { name }).collect(),
             diagnostics: diagnostics(&r.diagnostics),
             ..Default::default()
         })
@@ -207,6 +236,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             resource_schemas: schemas(r.resources),
             data_source_schemas: schemas(r.data_sources),
             list_resource_schemas: schemas(r.list_resources),
+            functions: functions_to_pb(r.functions),
             server_capabilities: r.capabilities.map(capabilities),
             diagnostics: diagnostics(&r.diagnostics),
             ..Default::default()
@@ -397,12 +427,25 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         reply(pb::stop_provider::Response { error: String::new() })
     }
 
-    // ---- newer protocol minors: we declare no functions, ephemeral resources, state stores
-    // or actions, so clients never need these; answer each so that a client treats the
-    // feature as absent.
+    // ---- newer protocol minors: functions (GetFunctions, CallFunction), identities, generated
+    // configuration, list resources. We declare no ephemeral resources, state stores or
+    // actions; the generated service answers those RPCs with `Unimplemented`.
 
     async fn get_functions(&self, _req: Request<pb::get_functions::Request>) -> Result<Response<pb::get_functions::Response>, Status> {
-        reply(pb::get_functions::Response { functions: HashMap::new(), diagnostics: Vec::new() })
+        let r = self.engine.functions().await;
+        reply(pb::get_functions::Response { functions: functions_to_pb(r.functions), diagnostics: diagnostics(&r.diagnostics) })
+    }
+
+    async fn call_function(&self, req: Request<pb::call_function::Request>) -> Result<Response<pb::call_function::Response>, Status> {
+        let req = req.into_inner();
+        let arguments = req.arguments.into_iter().map(|v| DynamicValue { msgpack: v.msgpack, json: v.json }).collect();
+        let r = self.engine.call_function(engine::CallFunctionRequest { name: req.name, arguments }).await;
+        reply(pb::call_function::Response {
+            result: value_out(r.result),
+            error: r
+                .error
+                .map(|e| pb::FunctionError { text: e.text, function_argument: e.argument.map(|i| i64::try_from(i).unwrap_or(i64::MAX)) }),
+        })
     }
 
     async fn get_resource_identity_schemas(

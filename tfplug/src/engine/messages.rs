@@ -84,6 +84,8 @@ pub struct MetadataResponse {
     pub data_sources: Vec<String>,
     /// Resource types that can be listed (`list` blocks), sorted.
     pub list_resources: Vec<String>,
+    /// Provider-defined function names, sorted.
+    pub functions: Vec<String>,
     /// Errors and warnings.
     pub diagnostics: Diagnostics,
 }
@@ -99,6 +101,8 @@ pub struct ProviderSchemaResponse {
     pub data_sources: BTreeMap<String, Schema>,
     /// Each list resource's `config` block schema.
     pub list_resources: BTreeMap<String, Schema>,
+    /// Each provider-defined function's signature.
+    pub functions: BTreeMap<String, crate::provider::Signature>,
     /// What the server supports; `None` after an error.
     pub capabilities: Option<ServerCapabilities>,
     /// Errors and warnings.

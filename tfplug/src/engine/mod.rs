@@ -10,6 +10,7 @@
 //! method here (its request and response in `messages.rs`) and one adapter function there.
 
 mod data;
+mod functions;
 mod guard;
 mod identity;
 mod messages;
@@ -32,6 +33,7 @@ use crate::types::Type;
 use crate::validate::validate_config;
 use crate::value::Value;
 
+pub use functions::{CallFunctionRequest, CallFunctionResponse, FunctionsResponse};
 pub use messages::*;
 pub use upgrade::{upgrade_identity_json, upgrade_json_state};
 
@@ -69,6 +71,8 @@ struct Catalog<C> {
 pub struct Engine<P: Provider> {
     provider: P,
     catalog: OnceLock<Catalog<P::Client>>,
+    /// The provider-defined functions, built on first use.
+    functions: OnceLock<functions::Functions>,
     client: OnceLock<P::Client>,
     /// ConfigureProvider came with values Terraform does not know yet (they depend on
     /// resources still to be created): no client, and nothing falls back to defaults.
@@ -97,6 +101,7 @@ impl<P: Provider> Engine<P> {
         Engine {
             provider,
             catalog: OnceLock::new(),
+            functions: OnceLock::new(),
             client: OnceLock::new(),
             config_unknown: AtomicBool::new(false),
             stop: CancellationToken::new(),
@@ -222,6 +227,7 @@ impl<P: Provider> Engine<P> {
                     resources: c.resources.keys().map(|k| k.to_string()).collect(),
                     data_sources: c.data_sources.keys().map(|k| k.to_string()).collect(),
                     list_resources: c.resources.iter().filter(|(_, e)| e.list.is_some()).map(|(k, _)| k.to_string()).collect(),
+                    functions: self.function_names(),
                     diagnostics: Diagnostics::new(),
                 })
             },
@@ -242,6 +248,7 @@ impl<P: Provider> Engine<P> {
                     resources: c.resources.iter().map(|(k, e)| (k.to_string(), e.schema.clone())).collect(),
                     data_sources: c.data_sources.iter().map(|(k, e)| (k.to_string(), e.schema.clone())).collect(),
                     list_resources: c.resources.iter().filter_map(|(k, e)| Some((k.to_string(), e.list.as_ref()?.0.clone()))).collect(),
+                    functions: self.function_signatures(),
                     capabilities: Some(CAPABILITIES),
                     diagnostics: Diagnostics::new(),
                 })
