@@ -86,6 +86,8 @@ pub struct MetadataResponse {
     pub list_resources: Vec<String>,
     /// Errors and warnings.
     pub diagnostics: Diagnostics,
+    /// Ephemeral resource types, sorted.
+    pub ephemeral_resources: Vec<String>,
 }
 
 /// GetProviderSchema's answer.
@@ -103,6 +105,8 @@ pub struct ProviderSchemaResponse {
     pub capabilities: Option<ServerCapabilities>,
     /// Errors and warnings.
     pub diagnostics: Diagnostics,
+    /// Each ephemeral resource type's schema.
+    pub ephemeral_resources: BTreeMap<String, Schema>,
 }
 
 /// A resource type's identity schema and the identity's object type.

@@ -10,6 +10,7 @@
 //! method here (its request and response in `messages.rs`) and one adapter function there.
 
 mod data;
+mod ephemeral;
 mod guard;
 mod identity;
 mod messages;
@@ -32,6 +33,7 @@ use crate::types::Type;
 use crate::validate::validate_config;
 use crate::value::Value;
 
+pub use ephemeral::*;
 pub use messages::*;
 pub use upgrade::{upgrade_identity_json, upgrade_json_state};
 
@@ -62,6 +64,7 @@ struct Catalog<C> {
     provider_ty: Type,
     resources: BTreeMap<&'static str, Entry<dyn Resource<C>>>,
     data_sources: BTreeMap<&'static str, Entry<dyn DataSource<C>>>,
+    ephemerals: BTreeMap<&'static str, Entry<dyn crate::provider::EphemeralResource<C>>>,
 }
 
 /// A [`Provider`] behind the plugin protocol's operations: one instance per plugin process,
@@ -136,7 +139,8 @@ impl<P: Provider> Engine<P> {
                     (d.type_name(), Entry { imp: d, schema, ty, identity: None, list: None })
                 })
                 .collect();
-            Catalog { provider, provider_ty, resources, data_sources }
+            let ephemerals = ephemeral::catalog(&self.provider);
+            Catalog { provider, provider_ty, resources, data_sources, ephemerals }
         })
     }
 
@@ -223,6 +227,7 @@ impl<P: Provider> Engine<P> {
                     data_sources: c.data_sources.keys().map(|k| k.to_string()).collect(),
                     list_resources: c.resources.iter().filter(|(_, e)| e.list.is_some()).map(|(k, _)| k.to_string()).collect(),
                     diagnostics: Diagnostics::new(),
+                    ephemeral_resources: c.ephemerals.keys().map(|k| k.to_string()).collect(),
                 })
             },
             |d| MetadataResponse { diagnostics: d, ..Default::default() },
@@ -244,6 +249,7 @@ impl<P: Provider> Engine<P> {
                     list_resources: c.resources.iter().filter_map(|(k, e)| Some((k.to_string(), e.list.as_ref()?.0.clone()))).collect(),
                     capabilities: Some(CAPABILITIES),
                     diagnostics: Diagnostics::new(),
+                    ephemeral_resources: c.ephemerals.iter().map(|(k, e)| (k.to_string(), e.schema.clone())).collect(),
                 })
             },
             |d| ProviderSchemaResponse { diagnostics: d, ..Default::default() },
