@@ -60,6 +60,9 @@ PATHS = [
     "/phone_numbers/jobs/update_phone_numbers",
     "/phone_numbers/jobs/delete_phone_numbers",
     "/phone_numbers/jobs/update_emergency_settings",
+    "/telephony_credentials",
+    "/telephony_credentials/{id}",
+    "/telephony_credentials/{id}/token",
 ]
 
 METHODS = ["get", "post", "patch", "put", "delete"]
@@ -164,7 +167,8 @@ class Cutter:
     def body(self, content_holder, direction):
         holder = self.deref(content_holder)
         content = (holder or {}).get("content") or {}
-        media = content.get("application/json")
+        # A text answer (an access token) is checked as a string.
+        media = content.get("application/json") or content.get("text/plain")
         if media is None:
             return None
         sch = media.get("schema")

@@ -158,6 +158,7 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
             Err(o) => o,
         },
         (&Method::DELETE, 2) => delete(st, fam, segs[1]),
+        (&Method::POST, 3) if fam.name == "telephony_credentials" && segs[2] == "token" => credential_token(st, fam, segs[1]),
         (&Method::POST, 4) if segs[2] == "actions" => match fam.actions.iter().find(|a| a.name == segs[3]) {
             Some(action) => match st.get(fam.name, segs[1]) {
                 Some(o) => out(200, json!({"data": (action.run)(&o)})),
@@ -193,7 +194,53 @@ fn enrich(st: &Store, fam: &Family, mut obj: Json) -> Json {
     for (field, path) in fam.mirrors {
         obj[*field] = spec::at(&obj, path).clone();
     }
+    if fam.name == "telephony_credentials" {
+        credential_view(&mut obj);
+    }
     obj
+}
+
+/// A telephony credential as answered: `resource_id` from its connection, `expired` from
+/// `expires_at` and the emulator clock, and no null field (the schema has none).
+fn credential_view(obj: &mut Json) {
+    obj["resource_id"] = json!(format!("connection:{}", obj["connection_id"].as_str().unwrap_or_default()));
+    let now = parse_time(&crate::store::now());
+    let expires = obj["expires_at"].as_str().and_then(parse_time);
+    obj["expired"] = json!(matches!((expires, now), (Some(e), Some(n)) if e <= n));
+    if let Some(m) = obj.as_object_mut() {
+        m.retain(|_, v| !v.is_null());
+    }
+}
+
+/// A telephony credential's `expires_at` must be a date-time.
+fn check_credential(fam: &Family, obj: &Json) -> Result<(), Outcome> {
+    if fam.name != "telephony_credentials" {
+        return Ok(());
+    }
+    match &obj["expires_at"] {
+        Json::String(s) if parse_time(s).is_none() => {
+            Err(invalid("/expires_at", "Invalid value", "expires_at must be an ISO 8601 date-time (e.g. 2026-01-31T12:00:00Z)."))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `POST /telephony_credentials/{id}/token`: 201 with a JWT-shaped string (answered as
+/// `text/plain`), recorded in the credential's `tokens`.
+fn credential_token(st: &mut Store, fam: &Family, id: &str) -> Outcome {
+    use base64::Engine as _;
+    let Some(mut obj) = st.get(fam.name, id) else { return not_found(fam.name) };
+    let b64 = |j: Json| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(j.to_string());
+    let claims = json!({"sub": obj["sip_username"], "iss": "telnyx_telephony", "iat": parse_time(&crate::store::now()).unwrap_or_default() / 1000, "jti": crate::store::new_uuid()});
+    let sig: String = (0..43).map(|_| fastrand::alphanumeric()).collect();
+    let jwt = format!("{}.{}.{sig}", b64(json!({"alg": "HS512", "typ": "JWT"})), b64(claims));
+    if let Some(list) = obj["tokens"].as_array_mut() {
+        list.push(json!(jwt));
+    } else {
+        obj["tokens"] = json!([jwt]);
+    }
+    st.replace(fam.name, id, obj);
+    out(201, Json::String(jwt))
 }
 
 /// What is answered of an enriched object: secrets masked (but those in `reveal`), write-only
@@ -444,9 +491,15 @@ fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
     }
     let mut obj = spec::build(fam.fields, body);
     fill_defaults_of_engine(&mut obj);
-    stamp_new(fam, &mut obj);
-    if let Err(o) =
-        check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, body, &obj)).and_then(|()| check_unique(st, fam, &obj, None))
+    let now = stamp_new(fam, &mut obj);
+    // Unknown 23, decided: a credential created without a name is named after its creation time.
+    if fam.name == "telephony_credentials" && obj["name"].is_null() {
+        obj["name"] = json!(now);
+    }
+    if let Err(o) = check_sent(fam, body, &obj)
+        .and_then(|()| check_credential(fam, &obj))
+        .and_then(|()| check_object(st, fam, body, &obj))
+        .and_then(|()| check_unique(st, fam, &obj, None))
     {
         return o;
     }
@@ -466,8 +519,10 @@ fn update(st: &mut Store, fam: &Family, id: &str, body: &Json) -> Outcome {
     fill_defaults_of_engine(&mut obj);
     reset_refused_fields(fam, body, &before, &mut obj);
     obj["updated_at"] = json!(crate::store::now());
-    if let Err(o) =
-        check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, body, &obj)).and_then(|()| check_unique(st, fam, &obj, Some(id)))
+    if let Err(o) = check_sent(fam, body, &obj)
+        .and_then(|()| check_credential(fam, &obj))
+        .and_then(|()| check_object(st, fam, body, &obj))
+        .and_then(|()| check_unique(st, fam, &obj, Some(id)))
     {
         return o;
     }
@@ -610,7 +665,10 @@ fn list(
             Match::ExactOrNull if want == "null" => spec::at(o, flt.field).is_null(),
             Match::AnyOf => spec::at(o, flt.field).as_str().is_some_and(|v| want.split(',').any(|w| w == v)),
             Match::EmptyIfTrue => want != "true" || spec::at(o, flt.field).as_array().is_some_and(Vec::is_empty),
-            Match::Named(names) => names.iter().any(|(n, v)| *n == want && spec::at(o, flt.field).as_str() == Some(*v)),
+            Match::Named(names) => names.iter().any(|(n, v)| {
+                let have = spec::at(o, flt.field);
+                *n == want && (have.as_str() == Some(*v) || (!have.is_string() && have.to_string() == *v))
+            }),
             Match::Time(cmp) => match (spec::at(o, flt.field).as_str().and_then(parse_time), want_time) {
                 (Some(have), Some(want)) => match cmp {
                     Cmp::Eq => have == want,

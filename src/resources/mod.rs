@@ -30,6 +30,7 @@ pub mod phone_number;
 pub mod phone_numbers_routing;
 pub mod registration_status;
 pub mod rest;
+pub mod telephony_credential;
 
 use list::{Find, List, Listed, SubView};
 use rest::Rest;
@@ -155,6 +156,7 @@ pub fn families() -> Vec<Family> {
         credential_connection::CredentialConnection,
         fqdn_connection::FqdnConnection,
         ip_connection::IpConnection,
+        telephony_credential::TelephonyCredential => telephony_credential::TelephonyCredentialResource,
         fqdn::Fqdn,
         ip::Ip,
         access_ip_range::AccessIpRange,
@@ -164,6 +166,11 @@ pub fn families() -> Vec<Family> {
     // Families that are not one REST object each declare their own [`Family`].
     .chain([phone_numbers_routing::family()])
     .collect()
+}
+
+/// Every ephemeral resource type (Terraform >= 1.10, OpenTofu >= 1.11).
+pub fn ephemeral_resources() -> Vec<Arc<dyn tfplug::EphemeralResource<Client>>> {
+    vec![Arc::new(telephony_credential::CredentialToken)]
 }
 
 pub type Resources = Vec<Arc<dyn Resource<Client>>>;
