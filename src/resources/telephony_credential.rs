@@ -130,6 +130,14 @@ impl Listed for TelephonyCredential {
         ListFilter::text("sip_username", "filter[sip_username]", "Only the credential with this SIP user name."),
     ];
     const KEY: &'static [(&'static str, &'static str)] = &[("sip_username", "sip_username")];
+
+    /// Without `connection_id` and `tag`, which a listed or read credential never holds
+    /// (`resource_id` names the connection).
+    fn read_schema() -> Schema {
+        let mut s = Self::schema();
+        s.attributes.retain(|a| a.name != "connection_id" && a.name != "tag");
+        s
+    }
 }
 
 impl super::Exported for TelephonyCredential {
@@ -219,7 +227,11 @@ impl EphemeralResource<Client> for CredentialToken {
             "An access token (JWT) for a telephony credential: a WebRTC client logs in with it as the credential's \
              `sip_username`. Ephemeral (Terraform >= 1.10, OpenTofu >= 1.11): a new token is minted at every plan and \
              apply that uses it, and it is never written to plan or state. Telnyx keeps a token valid for 24 hours or \
-             until the credential expires, whichever comes first; tokens cannot be revoked or read back.",
+             until the credential expires, whichever comes first; tokens cannot be revoked or read back.\n\n\
+             Terraform < 1.10 and OpenTofu < 1.11 do not know `ephemeral` blocks and refuse the configuration. This provider \
+             offers them no alternative on purpose (a token in a data source or resource would be stored in state): mint \
+             tokens outside Terraform with `POST /telephony_credentials/{id}/token` (the SDKs' `create_token`), taking the \
+             credential's id from the `telnyx_telephony_credential` resource.",
         )
         .attr(
             string("credential_id")

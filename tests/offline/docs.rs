@@ -66,12 +66,28 @@ fn expected() -> BTreeMap<String, String> {
         };
         out.insert(format!("docs/data-sources/{}.md", name.trim_start_matches("telnyx_")), render_page(&page));
     }
+    for e in p.ephemeral_resources() {
+        let name = e.type_name();
+        let example = read(&format!("examples/ephemeral-resources/{name}/ephemeral-resource.tf"));
+        let schema = e.schema();
+        let page = Page {
+            type_name: name,
+            kind: PageKind::EphemeralResource,
+            schema: &schema,
+            provider_name: PROVIDER_NAME,
+            example: example.as_deref(),
+            import: None,
+            identity: None,
+            list: None,
+        };
+        out.insert(format!("docs/ephemeral-resources/{}.md", name.trim_start_matches("telnyx_")), render_page(&page));
+    }
     out
 }
 
 fn existing(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();
-    for sub in ["docs", "docs/resources", "docs/data-sources"] {
+    for sub in ["docs", "docs/resources", "docs/data-sources", "docs/ephemeral-resources"] {
         let Ok(rd) = std::fs::read_dir(dir.join(sub)) else { continue };
         for e in rd.flatten() {
             if e.path().extension().is_some_and(|x| x == "md") {
@@ -120,6 +136,12 @@ fn every_resource_and_data_source_has_an_example() {
     }
     for d in p.data_sources() {
         let rel = format!("examples/data-sources/{}/data-source.tf", d.type_name());
+        if read(&rel).is_none() {
+            missing.push(rel);
+        }
+    }
+    for e in p.ephemeral_resources() {
+        let rel = format!("examples/ephemeral-resources/{}/ephemeral-resource.tf", e.type_name());
         if read(&rel).is_none() {
             missing.push(rel);
         }
