@@ -23,3 +23,4 @@ mod outbound_voice_profile;
 mod packaging;
 mod phone_numbers;
 mod sdk_conformance;
+mod telephony_credential;
