@@ -10,6 +10,7 @@
 mod support;
 
 mod cli;
+mod ephemeral;
 mod launch;
 mod newer_clients;
 mod newer_features;
