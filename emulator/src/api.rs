@@ -201,15 +201,12 @@ fn enrich(st: &Store, fam: &Family, mut obj: Json) -> Json {
 }
 
 /// A telephony credential as answered: `resource_id` from its connection, `expired` from
-/// `expires_at` and the emulator clock, and no null field (the schema has none).
+/// `expires_at` and the emulator clock (no expiry: `expires_at` null, see exceptions.json).
 fn credential_view(obj: &mut Json) {
     obj["resource_id"] = json!(format!("connection:{}", obj["connection_id"].as_str().unwrap_or_default()));
     let now = parse_time(&crate::store::now());
     let expires = obj["expires_at"].as_str().and_then(parse_time);
     obj["expired"] = json!(matches!((expires, now), (Some(e), Some(n)) if e <= n));
-    if let Some(m) = obj.as_object_mut() {
-        m.retain(|_, v| !v.is_null());
-    }
 }
 
 /// A telephony credential's `expires_at` must be a date-time.
@@ -1395,11 +1392,11 @@ mod telephony_credential_tests {
             assert!(c.get(hidden).is_none(), "{hidden} is never answered");
         }
 
-        // Without a name: named after its creation time; no expiry: no `expires_at` at all.
+        // Without a name: named after its creation time; no expiry: `expires_at` null.
         let o = call(&mut st, Method::POST, "/telephony_credentials", Some(json!({"connection_id": conn})));
         let other = o.body["data"].clone();
         assert_eq!(other["name"], other["created_at"]);
-        assert!(other.get("expires_at").is_none());
+        assert_eq!(other.get("expires_at"), Some(&Json::Null));
 
         // An expiry in the past: expired.
         let o = call(&mut st, Method::PATCH, &format!("/telephony_credentials/{id}"), Some(json!({"expires_at": "2001-01-01T00:00:00Z"})));

@@ -106,6 +106,34 @@ def numbers_families(text):
     return fams
 
 
+def voice_apps_families(text):
+    """telephony_credentials from voice-apps-and-e911.md: section 1 (its endpoint rows; a row
+    naming two operations, `update / delete`, gives both) and section 9 (the fields the object
+    holds: `in object` yes)."""
+    sec = md_sections(text)
+    fam = {"record_type": "credential", "bare": False, "endpoints": [], "extra_responses": {}}
+    operations = {"access token": "create_token"}
+    for r in md_rows(section(sec, "1. Endpoints")):
+        if r[0] != "telephony credentials":
+            continue
+        ops = [o.strip() for o in r[1].split("/")]
+        methods = re.findall(r"\b(GET|POST|PATCH|DELETE)\b", r[2])
+        path = re.search(r"(/\S+?)`", r[2]).group(1)
+        for op, method in zip(ops, methods):
+            fam["endpoints"].append(
+                {
+                    "operation": operations.get(op, op),
+                    "method": method,
+                    "path": path,
+                    "success_status": r[3].strip("*"),
+                    "error_statuses": [x.strip() for x in r[5].split(",") if x.strip().isdigit()],
+                }
+            )
+    rows = md_rows(section(sec, "9. Telephony credentials"))
+    fam["fields"] = {n: None for r in rows if r[4] == "yes" for n in re.findall(r"`(\w+)`", r[0])}
+    return {"telephony_credentials": fam}
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if a != "--check"]
     check = "--check" in sys.argv[1:]
@@ -135,13 +163,16 @@ def main() -> int:
     numbers = src.with_name("numbers-and-billing.md")
     if numbers.is_file():
         out.update(numbers_families(numbers.read_text()))
+    voice_apps = src.with_name("voice-apps-and-e911.md")
+    if voice_apps.is_file():
+        out.update(voice_apps_families(voice_apps.read_text()))
     for fact in ref.get("newer_facts", []):
         if fact.get("in_object") and fact.get("fact", "").startswith("new field "):
             field = fact["fact"].removeprefix("new field ").strip()
             for name in fact["applies_to"]:
                 out[name]["fields"].setdefault(field, None)
     doc = {
-        "generated_from": "shared/telnyx-api/objects.json and numbers-and-billing.md by tests/conformance/gen_reference.py",
+        "generated_from": "shared/telnyx-api/objects.json, numbers-and-billing.md and voice-apps-and-e911.md by tests/conformance/gen_reference.py",
         "list_meta_fields": ref["conventions"]["pagination"]["meta_fields"],
         "families": out,
     }

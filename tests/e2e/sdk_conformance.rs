@@ -24,6 +24,7 @@ const REQUIRED: &[&str] = &[
     "access_ip_ranges",
     "billing_groups",
     "phone_numbers",
+    "telephony_credentials",
 ];
 
 fn sdk_path() -> PathBuf {
