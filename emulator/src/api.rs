@@ -664,7 +664,7 @@ fn list(
             Match::EmptyIfTrue => want != "true" || spec::at(o, flt.field).as_array().is_some_and(Vec::is_empty),
             Match::Named(names) => names.iter().any(|(n, v)| {
                 let have = spec::at(o, flt.field);
-                *n == want && (have.as_str() == Some(*v) || (!have.is_string() && have.to_string() == *v))
+                *n == want && (have.as_str() == Some(*v) || matches!((have, *v), (Json::Bool(true), "true") | (Json::Bool(false), "false")))
             }),
             Match::Time(cmp) => match (spec::at(o, flt.field).as_str().and_then(parse_time), want_time) {
                 (Some(have), Some(want)) => match cmp {
@@ -1351,10 +1351,10 @@ mod telephony_credential_tests {
     use super::*;
 
     /// One call, its exchange checked against the OpenAPI slice (no violation).
-    fn call(st: &mut Store, method: Method, path: &str, body: Option<Json>) -> Outcome {
+    fn call(st: &mut Store, method: &Method, path: &str, body: Option<Json>) -> Outcome {
         let (p, query) = path.split_once('?').unwrap_or((path, ""));
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        let o = dispatch(st, None, &method, &format!("/v2{p}"), query, &bytes);
+        let o = dispatch(st, None, method, &format!("/v2{p}"), query, &bytes);
         let found = crate::server::schema::check(method.as_str(), &format!("/v2{p}"), &bytes, o.status, &o.body);
         let bad: Vec<String> = found.iter().map(|f| format!("{f:?}")).filter(|f| f.contains("class: \"violation\"")).collect();
         assert!(bad.is_empty(), "{method} {path}: {bad:?}");
@@ -1363,7 +1363,7 @@ mod telephony_credential_tests {
 
     fn connection(st: &mut Store) -> String {
         let body = json!({"connection_name": "creds", "user_name": "credconn1", "password": "s3cret-pass"});
-        let o = call(st, Method::POST, "/credential_connections", Some(body));
+        let o = call(st, &Method::POST, "/credential_connections", Some(body));
         assert_eq!(o.status, 201, "{}", o.body);
         o.body["data"]["id"].as_str().unwrap_or_default().to_string()
     }
@@ -1373,15 +1373,15 @@ mod telephony_credential_tests {
         let mut st = Store::default();
         let conn = connection(&mut st);
         // connection_id is required, and must name a credential connection.
-        let o = call(&mut st, Method::POST, "/telephony_credentials", Some(json!({"name": "x"})));
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(json!({"name": "x"})));
         assert_eq!((o.status, o.body["errors"][0]["source"]["pointer"].as_str()), (422, Some("/connection_id")));
-        let o = call(&mut st, Method::POST, "/telephony_credentials", Some(json!({"connection_id": "123"})));
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(json!({"connection_id": "123"})));
         assert_eq!(o.status, 422, "{}", o.body);
-        let o = call(&mut st, Method::POST, "/telephony_credentials", Some(json!({"connection_id": conn, "expires_at": "next week"})));
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(json!({"connection_id": conn, "expires_at": "next week"})));
         assert_eq!((o.status, o.body["errors"][0]["source"]["pointer"].as_str()), (422, Some("/expires_at")));
 
         let body = json!({"connection_id": conn, "name": "alice", "tag": "team-a", "expires_at": "2099-01-01T00:00:00Z"});
-        let o = call(&mut st, Method::POST, "/telephony_credentials", Some(body));
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(body));
         assert_eq!(o.status, 201, "{}", o.body);
         let c = o.body["data"].clone();
         let id = c["id"].as_str().unwrap_or_default().to_string();
@@ -1393,20 +1393,20 @@ mod telephony_credential_tests {
         }
 
         // Without a name: named after its creation time; no expiry: `expires_at` null.
-        let o = call(&mut st, Method::POST, "/telephony_credentials", Some(json!({"connection_id": conn})));
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(json!({"connection_id": conn})));
         let other = o.body["data"].clone();
         assert_eq!(other["name"], other["created_at"]);
         assert_eq!(other.get("expires_at"), Some(&Json::Null));
 
         // An expiry in the past: expired.
-        let o = call(&mut st, Method::PATCH, &format!("/telephony_credentials/{id}"), Some(json!({"expires_at": "2001-01-01T00:00:00Z"})));
+        let o = call(&mut st, &Method::PATCH, &format!("/telephony_credentials/{id}"), Some(json!({"expires_at": "2001-01-01T00:00:00Z"})));
         assert_eq!((o.status, o.body["data"]["expired"].as_bool()), (200, Some(true)), "{}", o.body);
         // No null: an expiry cannot be removed (Unknown 23).
-        let o = call(&mut st, Method::PATCH, &format!("/telephony_credentials/{id}"), Some(json!({"expires_at": null})));
+        let o = call(&mut st, &Method::PATCH, &format!("/telephony_credentials/{id}"), Some(json!({"expires_at": null})));
         assert_eq!(o.status, 422, "{}", o.body);
 
         let count = |st: &mut Store, q: &str| {
-            call(st, Method::GET, &format!("/telephony_credentials?{q}"), None).body["data"].as_array().map_or(0, Vec::len)
+            call(st, &Method::GET, &format!("/telephony_credentials?{q}"), None).body["data"].as_array().map_or(0, Vec::len)
         };
         assert_eq!(count(&mut st, ""), 2);
         assert_eq!(count(&mut st, "filter[tag]=team-a"), 1);
@@ -1415,27 +1415,27 @@ mod telephony_credential_tests {
         assert_eq!(count(&mut st, "filter[status]=active"), 1);
         assert_eq!(count(&mut st, &format!("filter[resource_id]=connection:{conn}")), 2);
         assert_eq!(count(&mut st, &format!("filter[sip_username]={}", c["sip_username"].as_str().unwrap_or_default())), 1);
-        let page = call(&mut st, Method::GET, "/telephony_credentials", None);
+        let page = call(&mut st, &Method::GET, "/telephony_credentials", None);
         assert_eq!(page.body["meta"]["page_size"], 50);
 
-        assert_eq!(call(&mut st, Method::DELETE, &format!("/telephony_credentials/{id}"), None).status, 200);
-        assert_eq!(call(&mut st, Method::GET, &format!("/telephony_credentials/{id}"), None).status, 404);
+        assert_eq!(call(&mut st, &Method::DELETE, &format!("/telephony_credentials/{id}"), None).status, 200);
+        assert_eq!(call(&mut st, &Method::GET, &format!("/telephony_credentials/{id}"), None).status, 404);
     }
 
     #[test]
     fn token_is_a_jwt_answered_as_text() {
         let mut st = Store::default();
         let conn = connection(&mut st);
-        let o = call(&mut st, Method::POST, "/telephony_credentials", Some(json!({"connection_id": conn})));
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(json!({"connection_id": conn})));
         let id = o.body["data"]["id"].as_str().unwrap_or_default().to_string();
-        let o = call(&mut st, Method::POST, &format!("/telephony_credentials/{id}/token"), None);
+        let o = call(&mut st, &Method::POST, &format!("/telephony_credentials/{id}/token"), None);
         assert_eq!(o.status, 201);
         let jwt = o.body.as_str().unwrap_or_default().to_string();
         assert_eq!(jwt.split('.').count(), 3, "{jwt}");
         assert!(jwt.starts_with("eyJ"), "{jwt}");
         // Recorded for tests, never answered.
         assert_eq!(st.get("telephony_credentials", &id).map(|c| c["tokens"].clone()), Some(json!([jwt])));
-        assert!(call(&mut st, Method::GET, &format!("/telephony_credentials/{id}"), None).body["data"].get("tokens").is_none());
-        assert_eq!(call(&mut st, Method::POST, "/telephony_credentials/nope/token", None).status, 404);
+        assert!(call(&mut st, &Method::GET, &format!("/telephony_credentials/{id}"), None).body["data"].get("tokens").is_none());
+        assert_eq!(call(&mut st, &Method::POST, "/telephony_credentials/nope/token", None).status, 404);
     }
 }
