@@ -400,9 +400,8 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         reply(pb::stop_provider::Response { error: String::new() })
     }
 
-    // ---- newer protocol minors: we declare no functions, ephemeral resources, state stores
-    // or actions, so clients never need these; answer each so that a client treats the
-    // feature as absent.
+    // ---- newer protocol minors: we declare no functions, state stores or actions, so clients
+    // never need these; answer each so that a client treats the feature as absent.
 
     async fn get_functions(&self, _req: Request<pb::get_functions::Request>) -> Result<Response<pb::get_functions::Response>, Status> {
         reply(pb::get_functions::Response { functions: HashMap::new(), diagnostics: Vec::new() })
