@@ -114,7 +114,7 @@ fn telephony_credential_minimal_and_invalid() {
 fn newer_only_token_reaches_the_provisioner_and_nothing_else() {
     require_terraform(1, 10);
     let emu = Emulator::start();
-    let tf = Tf::new(&emu);
+    let mut tf = Tf::new(&emu);
     let body = format!(
         "{}\n{}",
         config("  name = \"agent-jwt\""),
@@ -165,6 +165,19 @@ resource "terraform_data" "client" {
         ] {
             assert!(!text.contains(t.as_str()), "the token is in the {what}");
         }
+    }
+
+    // At trace level too (Terraform's and the provider's logs): a new token for a replaced
+    // client, and nowhere in the output.
+    tf.env("TF_LOG", "TRACE");
+    let traced = tf.run(&["apply", "-auto-approve", "-input=false", "-no-color", "-replace=terraform_data.client"]);
+    traced.assert_success();
+    assert!(traced.all().contains("[TRACE]"), "TF_LOG=TRACE did not take effect");
+    assert!(traced.all().contains("OpenEphemeralResource"), "the trace shows the ephemeral resource opened");
+    let issued: Vec<Json> = credentials(&emu)[0]["tokens"].as_array().unwrap().clone();
+    assert!(issued.len() > tokens.len(), "the traced apply opened the token again");
+    for t in issued {
+        assert!(!traced.all().contains(t.as_str().unwrap()), "the token is in the trace output");
     }
     tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
