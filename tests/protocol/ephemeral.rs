@@ -9,7 +9,8 @@
 //! `config`, `client_capabilities`); the result must keep every configured value
 //! (`objchange.AssertPlanValid` against a null prior); CloseEphemeralResource carries the
 //! `private` bytes Open returned (none here), and RenewEphemeralResource is called only when
-//! Open set `renew_at`.
+//! Open set `renew_at`. OpenTofu (opentofu/opentofu f831fa1a, `internal/plugin6/grpc_provider.go`)
+//! sends the same messages, its `client_capabilities` always `write_only_attributes_allowed`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::json;
@@ -102,15 +103,16 @@ fn token_as_terraform_opens_and_closes_it() {
     assert_eq!(st, 201, "{cred}");
     let id = cred["data"]["id"].as_str().unwrap().to_string();
 
-    let open = |v: Value| {
+    let open_as = |v: Value, caps: pb::ClientCapabilities| {
         rt.block_on(svc.open_ephemeral_resource(Request::new(pb::open_ephemeral_resource::Request {
             type_name: TOKEN.into(),
             config: Some(config(v)),
-            client_capabilities: Some(pb::ClientCapabilities::default()),
+            client_capabilities: Some(caps),
         })))
         .unwrap()
         .into_inner()
     };
+    let open = |v: Value| open_as(v, pb::ClientCapabilities::default());
     let r = open(Value::string(&id));
     assert!(errors(&r.diagnostics).is_empty(), "{:?}", r.diagnostics);
     let result = msgpack::decode(&r.result.as_ref().unwrap().msgpack, &token_ty()).unwrap();
@@ -135,11 +137,18 @@ fn token_as_terraform_opens_and_closes_it() {
         .into_inner();
     assert!(renew.diagnostics.is_empty() && renew.renew_at.is_none(), "nothing to renew: {:?}", renew.diagnostics);
 
+    // As OpenTofu opens it: a second token, the same answer.
+    let tofu = open_as(Value::string(&id), pb::ClientCapabilities { write_only_attributes_allowed: true, ..Default::default() });
+    assert!(errors(&tofu.diagnostics).is_empty(), "{:?}", tofu.diagnostics);
+    let second = msgpack::decode(&tofu.result.as_ref().unwrap().msgpack, &token_ty()).unwrap();
+    assert_ne!(second.get("token").as_str(), Some(jwt.as_str()), "each open mints a new token");
+    assert_eq!(emu.objects("telephony_credentials")[0]["tokens"].as_array().map(Vec::len), Some(2));
+
     // A credential that does not exist: Telnyx's 404 as a diagnostic, and no result.
     let r = open(Value::string("no-such-credential"));
     let e = errors(&r.diagnostics);
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].contains("telnyx_telephony_credential"), "{e:?}");
     assert!(r.result.is_none());
-    assert_eq!(emu.count("POST", "/v2/telephony_credentials/"), 2);
+    assert_eq!(emu.count("POST", "/v2/telephony_credentials/"), 3);
 }
