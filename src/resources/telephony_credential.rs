@@ -9,7 +9,8 @@
 //! to the provider, null in state). Unknown 23, as decided here: a `connection_id` change
 //! replaces the credential (whether PATCH moves a credential is not documented); removing
 //! `expires_at` replaces it (the API admits no `null` and no action removes an expiry); a
-//! credential created without `name` holds the name Telnyx gives it (optional+computed).
+//! credential created without `name` holds the name Telnyx gives it (optional+computed); a
+//! removed `tag` is sent as `""`.
 
 use async_trait::async_trait;
 use serde_json::Value as Json;
@@ -81,7 +82,7 @@ impl RestObject for TelephonyCredential {
         .attr(string("tag").optional().desc(
             "A tag to group credentials by (at most 1000 credentials per tag; the plural data source filters by it). \
              Telnyx never returns it: the provider keeps the configured value, cannot detect a change made outside \
-             Terraform, and knows none after `terraform import`.",
+             Terraform, and knows none after `terraform import`. Removing it sends an empty tag.",
         ))
         .attr(
             string("expires_at")
@@ -101,6 +102,14 @@ impl RestObject for TelephonyCredential {
         .attr(record_type())
         .attr(created_at())
         .attr(updated_at())
+    }
+
+    /// A removed `tag` is sent as `""` (Unknown 23, decided: the API admits no `null`; an empty
+    /// tag is no tag).
+    fn shape_body(_planned: &Value, body: &mut Json) {
+        if let Some(tag) = body.get_mut("tag").filter(|t| t.is_null()) {
+            *tag = Json::String(String::new());
+        }
     }
 
     /// After an uncertain create: a credential with the configured name under the same

@@ -65,6 +65,12 @@ fn telephony_credential_lifecycle() {
     let id = stored[0]["id"].as_str().unwrap().to_string();
     tf.assert_no_changes();
 
+    // Removing the tag sends an empty one.
+    tf.config(&config("  name = \"agent-2\""));
+    tf.apply().assert_success();
+    assert_eq!(credentials(&emu)[0]["tag"], "");
+    tf.assert_no_changes();
+
     // Import: connection_id comes back from resource_id; the tag is unknown to the provider,
     // so the imported configuration leaves it out.
     tf.state_rm("telnyx_telephony_credential.t").assert_success();
