@@ -470,7 +470,8 @@ fn generated_configuration_plans_cleanly_for_every_resource() {
     };
     make("telnyx_outbound_voice_profile", json!({"name": "gen-profile", "concurrent_call_limit": 7}));
     make("telnyx_billing_group", json!({"name": "gen-group"}));
-    make("telnyx_credential_connection", json!({"connection_name": "gen-cred", "user_name": "genuser1", "password": "gen-secret-1"}));
+    let cred_conn =
+        make("telnyx_credential_connection", json!({"connection_name": "gen-cred", "user_name": "genuser1", "password": "gen-secret-1"}));
     let fqdn_conn = make("telnyx_fqdn_connection", json!({"connection_name": "gen-fqdn", "transport_protocol": "TCP"}));
     let ip_conn = make("telnyx_ip_connection", json!({"connection_name": "gen-ip"}));
     make("telnyx_fqdn", json!({"connection_id": fqdn_conn, "fqdn": "sip.example.com", "dns_record_type": "a"}));
@@ -478,6 +479,10 @@ fn generated_configuration_plans_cleanly_for_every_resource() {
     make("telnyx_access_ip_range", json!({"cidr_block": "203.0.113.0/24"}));
     make("telnyx_phone_number", json!({"phone_number": "+13125550100", "tags": ["gen"]}));
     make("telnyx_phone_numbers_routing", json!({"phone_numbers": ["+13125550101"], "connection_id": fqdn_conn, "tags": ["gen"]}));
+    make(
+        "telnyx_telephony_credential",
+        json!({"connection_id": cred_conn, "name": "gen-tc", "tag": "gen", "expires_at": "2099-01-01T00:00:00Z"}),
+    );
     assert_eq!(states.len(), TelnyxProvider.resources().len(), "one object of every resource type");
 
     for (tn, state, configured) in &states {
