@@ -40,6 +40,10 @@ impl PlanModifier for ReplaceWhenRemoved {
     fn description(&self) -> String {
         "Removing it replaces the credential.".into()
     }
+    /// The attribute's own description says so.
+    fn doc_note(&self, _attribute_description: &str) -> Option<String> {
+        None
+    }
     fn modify(&self, req: &ModifyRequest<'_>, resp: &mut ModifyResponse) {
         if !req.creating && req.planned.is_null() && !req.prior.is_null() {
             resp.requires_replace = true;
