@@ -67,6 +67,9 @@ PATHS = [
     "/uac_connections",
     "/uac_connections/{id}",
     "/uac_connections/{id}/actions/check_registration_status",
+    "/telephony_credentials",
+    "/telephony_credentials/{id}",
+    "/telephony_credentials/{id}/token",
 ]
 
 METHODS = ["get", "post", "patch", "put", "delete"]
@@ -171,7 +174,8 @@ class Cutter:
     def body(self, content_holder, direction):
         holder = self.deref(content_holder)
         content = (holder or {}).get("content") or {}
-        media = content.get("application/json")
+        # A text answer (an access token) is checked as a string.
+        media = content.get("application/json") or content.get("text/plain")
         if media is None:
             return None
         sch = media.get("schema")

@@ -129,6 +129,10 @@ impl Provider for TelnyxProvider {
         crate::functions::all()
     }
 
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn tfplug::EphemeralResource<Client>>> {
+        resources::ephemeral_resources()
+    }
+
     async fn configure(&self, config: &Value, terraform_version: &str) -> Result<Client, Diagnostics> {
         let c: Config = convert::from_value(config)?;
         let mut s = Settings::default();

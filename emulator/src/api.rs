@@ -158,6 +158,7 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
             Err(o) => o,
         },
         (&Method::DELETE, 2) => delete(st, fam, segs[1]),
+        (&Method::POST, 3) if fam.name == "telephony_credentials" && segs[2] == "token" => credential_token(st, fam, segs[1]),
         (&Method::POST, 4) if segs[2] == "actions" => match fam.actions.iter().find(|a| a.name == segs[3]) {
             Some(action) => match st.get(fam.name, segs[1]) {
                 Some(o) => out(200, json!({"data": (action.run)(&o)})),
@@ -199,7 +200,50 @@ fn enrich(st: &Store, fam: &Family, mut obj: Json) -> Json {
     for (field, path) in fam.mirrors {
         obj[*field] = spec::at(&obj, path).clone();
     }
+    if fam.name == "telephony_credentials" {
+        credential_view(&mut obj);
+    }
     obj
+}
+
+/// A telephony credential as answered: `resource_id` from its connection, `expired` from
+/// `expires_at` and the emulator clock (no expiry: `expires_at` null, see exceptions.json).
+fn credential_view(obj: &mut Json) {
+    obj["resource_id"] = json!(format!("connection:{}", obj["connection_id"].as_str().unwrap_or_default()));
+    let now = parse_time(&crate::store::now());
+    let expires = obj["expires_at"].as_str().and_then(parse_time);
+    obj["expired"] = json!(matches!((expires, now), (Some(e), Some(n)) if e <= n));
+}
+
+/// A telephony credential's `expires_at` must be a date-time.
+fn check_credential(fam: &Family, obj: &Json) -> Result<(), Outcome> {
+    if fam.name != "telephony_credentials" {
+        return Ok(());
+    }
+    match &obj["expires_at"] {
+        Json::String(s) if parse_time(s).is_none() => {
+            Err(invalid("/expires_at", "Invalid value", "expires_at must be an ISO 8601 date-time (e.g. 2026-01-31T12:00:00Z)."))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `POST /telephony_credentials/{id}/token`: 201 with a JWT-shaped string (answered as
+/// `text/plain`), recorded in the credential's `tokens`.
+fn credential_token(st: &mut Store, fam: &Family, id: &str) -> Outcome {
+    use base64::Engine as _;
+    let Some(mut obj) = st.get(fam.name, id) else { return not_found(fam.name) };
+    let b64 = |j: Json| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(j.to_string());
+    let claims = json!({"sub": obj["sip_username"], "iss": "telnyx_telephony", "iat": parse_time(&crate::store::now()).unwrap_or_default() / 1000, "jti": crate::store::new_uuid()});
+    let sig: String = (0..43).map(|_| fastrand::alphanumeric()).collect();
+    let jwt = format!("{}.{}.{sig}", b64(json!({"alg": "HS512", "typ": "JWT"})), b64(claims));
+    if let Some(list) = obj["tokens"].as_array_mut() {
+        list.push(json!(jwt));
+    } else {
+        obj["tokens"] = json!([jwt]);
+    }
+    st.replace(fam.name, id, obj);
+    out(201, Json::String(jwt))
 }
 
 /// What is answered of an enriched object: secrets masked (but those in `reveal`), write-only
@@ -459,12 +503,18 @@ fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
     }
     let mut obj = spec::build(fam.fields, body);
     fill_defaults_of_engine(&mut obj);
-    stamp_new(fam, &mut obj);
+    let now = stamp_new(fam, &mut obj);
+    // Unknown 23, decided: a credential created without a name is named after its creation time.
+    if fam.name == "telephony_credentials" && obj["name"].is_null() {
+        obj["name"] = json!(now);
+    }
     if let Some(derive) = fam.derive {
         derive(&mut obj);
     }
-    if let Err(o) =
-        check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, body, &obj)).and_then(|()| check_unique(st, fam, &obj, None))
+    if let Err(o) = check_sent(fam, body, &obj)
+        .and_then(|()| check_credential(fam, &obj))
+        .and_then(|()| check_object(st, fam, body, &obj))
+        .and_then(|()| check_unique(st, fam, &obj, None))
     {
         return o;
     }
@@ -484,8 +534,10 @@ fn update(st: &mut Store, fam: &Family, id: &str, body: &Json) -> Outcome {
     fill_defaults_of_engine(&mut obj);
     reset_refused_fields(fam, body, &before, &mut obj);
     obj["updated_at"] = json!(crate::store::now());
-    if let Err(o) =
-        check_sent(fam, body, &obj).and_then(|()| check_object(st, fam, body, &obj)).and_then(|()| check_unique(st, fam, &obj, Some(id)))
+    if let Err(o) = check_sent(fam, body, &obj)
+        .and_then(|()| check_credential(fam, &obj))
+        .and_then(|()| check_object(st, fam, body, &obj))
+        .and_then(|()| check_unique(st, fam, &obj, Some(id)))
     {
         return o;
     }
@@ -628,7 +680,10 @@ fn list(
             Match::ExactOrNull if want == "null" => spec::at(o, flt.field).is_null(),
             Match::AnyOf => spec::at(o, flt.field).as_str().is_some_and(|v| want.split(',').any(|w| w == v)),
             Match::EmptyIfTrue => want != "true" || spec::at(o, flt.field).as_array().is_some_and(Vec::is_empty),
-            Match::Named(names) => names.iter().any(|(n, v)| *n == want && spec::at(o, flt.field).as_str() == Some(*v)),
+            Match::Named(names) => names.iter().any(|(n, v)| {
+                let have = spec::at(o, flt.field);
+                *n == want && (have.as_str() == Some(*v) || matches!((have, *v), (Json::Bool(true), "true") | (Json::Bool(false), "false")))
+            }),
             Match::Time(cmp) => match (spec::at(o, flt.field).as_str().and_then(parse_time), want_time) {
                 (Some(have), Some(want)) => match cmp {
                     Cmp::Eq => have == want,
@@ -1654,5 +1709,99 @@ mod tests {
         assert_eq!(o.status, 200);
         assert_eq!(o.body["data"]["connection_name"], "alpha-pbx");
         assert_eq!(call(&mut st, Method::DELETE, &format!("/outbound_voice_profiles/{pid}"), None).status, 200);
+    }
+}
+
+#[cfg(test)]
+mod telephony_credential_tests {
+    use super::*;
+
+    /// One call, its exchange checked against the OpenAPI slice (no violation).
+    fn call(st: &mut Store, method: &Method, path: &str, body: Option<Json>) -> Outcome {
+        let (p, query) = path.split_once('?').unwrap_or((path, ""));
+        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        let o = dispatch(st, None, method, &format!("/v2{p}"), query, &bytes);
+        let found = crate::server::schema::check(method.as_str(), &format!("/v2{p}"), &bytes, o.status, &o.body);
+        let bad: Vec<String> = found.iter().map(|f| format!("{f:?}")).filter(|f| f.contains("class: \"violation\"")).collect();
+        assert!(bad.is_empty(), "{method} {path}: {bad:?}");
+        o
+    }
+
+    fn connection(st: &mut Store) -> String {
+        let body = json!({"connection_name": "creds", "user_name": "credconn1", "password": "s3cret-pass"});
+        let o = call(st, &Method::POST, "/credential_connections", Some(body));
+        assert_eq!(o.status, 201, "{}", o.body);
+        o.body["data"]["id"].as_str().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn create_read_update_filter_delete() {
+        let mut st = Store::default();
+        let conn = connection(&mut st);
+        // connection_id is required, and must name a credential connection.
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(json!({"name": "x"})));
+        assert_eq!((o.status, o.body["errors"][0]["source"]["pointer"].as_str()), (422, Some("/connection_id")));
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(json!({"connection_id": "123"})));
+        assert_eq!(o.status, 422, "{}", o.body);
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(json!({"connection_id": conn, "expires_at": "next week"})));
+        assert_eq!((o.status, o.body["errors"][0]["source"]["pointer"].as_str()), (422, Some("/expires_at")));
+
+        let body = json!({"connection_id": conn, "name": "alice", "tag": "team-a", "expires_at": "2099-01-01T00:00:00Z"});
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(body));
+        assert_eq!(o.status, 201, "{}", o.body);
+        let c = o.body["data"].clone();
+        let id = c["id"].as_str().unwrap_or_default().to_string();
+        assert_eq!(c["resource_id"], format!("connection:{conn}"));
+        assert_eq!((c["record_type"].as_str(), c["expired"].as_bool()), (Some("credential"), Some(false)));
+        assert!(c["sip_username"].as_str().is_some_and(|s| s.len() == 29) && c["sip_password"].as_str().is_some_and(|s| s.len() == 32));
+        for hidden in ["connection_id", "tag", "tokens"] {
+            assert!(c.get(hidden).is_none(), "{hidden} is never answered");
+        }
+
+        // Without a name: named after its creation time; no expiry: `expires_at` null.
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(json!({"connection_id": conn})));
+        let other = o.body["data"].clone();
+        assert_eq!(other["name"], other["created_at"]);
+        assert_eq!(other.get("expires_at"), Some(&Json::Null));
+
+        // An expiry in the past: expired.
+        let o = call(&mut st, &Method::PATCH, &format!("/telephony_credentials/{id}"), Some(json!({"expires_at": "2001-01-01T00:00:00Z"})));
+        assert_eq!((o.status, o.body["data"]["expired"].as_bool()), (200, Some(true)), "{}", o.body);
+        // No null: an expiry cannot be removed (Unknown 23).
+        let o = call(&mut st, &Method::PATCH, &format!("/telephony_credentials/{id}"), Some(json!({"expires_at": null})));
+        assert_eq!(o.status, 422, "{}", o.body);
+
+        let count = |st: &mut Store, q: &str| {
+            call(st, &Method::GET, &format!("/telephony_credentials?{q}"), None).body["data"].as_array().map_or(0, Vec::len)
+        };
+        assert_eq!(count(&mut st, ""), 2);
+        assert_eq!(count(&mut st, "filter[tag]=team-a"), 1);
+        assert_eq!(count(&mut st, "filter[name]=alice"), 1);
+        assert_eq!(count(&mut st, "filter[status]=expired"), 1);
+        assert_eq!(count(&mut st, "filter[status]=active"), 1);
+        assert_eq!(count(&mut st, &format!("filter[resource_id]=connection:{conn}")), 2);
+        assert_eq!(count(&mut st, &format!("filter[sip_username]={}", c["sip_username"].as_str().unwrap_or_default())), 1);
+        let page = call(&mut st, &Method::GET, "/telephony_credentials", None);
+        assert_eq!(page.body["meta"]["page_size"], 50);
+
+        assert_eq!(call(&mut st, &Method::DELETE, &format!("/telephony_credentials/{id}"), None).status, 200);
+        assert_eq!(call(&mut st, &Method::GET, &format!("/telephony_credentials/{id}"), None).status, 404);
+    }
+
+    #[test]
+    fn token_is_a_jwt_answered_as_text() {
+        let mut st = Store::default();
+        let conn = connection(&mut st);
+        let o = call(&mut st, &Method::POST, "/telephony_credentials", Some(json!({"connection_id": conn})));
+        let id = o.body["data"]["id"].as_str().unwrap_or_default().to_string();
+        let o = call(&mut st, &Method::POST, &format!("/telephony_credentials/{id}/token"), None);
+        assert_eq!(o.status, 201);
+        let jwt = o.body.as_str().unwrap_or_default().to_string();
+        assert_eq!(jwt.split('.').count(), 3, "{jwt}");
+        assert!(jwt.starts_with("eyJ"), "{jwt}");
+        // Recorded for tests, never answered.
+        assert_eq!(st.get("telephony_credentials", &id).map(|c| c["tokens"].clone()), Some(json!([jwt])));
+        assert!(call(&mut st, &Method::GET, &format!("/telephony_credentials/{id}"), None).body["data"].get("tokens").is_none());
+        assert_eq!(call(&mut st, &Method::POST, "/telephony_credentials/nope/token", None).status, 404);
     }
 }

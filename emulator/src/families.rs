@@ -962,6 +962,34 @@ fn uac_registration_status(conn: &serde_json::Value) -> serde_json::Value {
 /// connection, an application numbers still use cannot be deleted (422, the numbers named).
 pub const CONNECTION_FAMILIES: &[&str] =
     &["credential_connections", "fqdn_connections", "ip_connections", "uac_connections", "call_control_applications", "texml_applications"];
+// ---- telephony credentials (voice-apps-and-e911.md §9) ---------------------------------------
+
+/// `connection_id` and `tag` are accepted but never answered (write-only); `resource_id`,
+/// `expired` are derived when answered (api.rs); `tokens` records the access tokens issued
+/// (never answered, visible in `/_emulator/state` for tests).
+const TELEPHONY_CREDENTIAL: &[Field] = &[
+    f("connection_id", Kind::Str).write_only(),
+    f("tag", Kind::Str).write_only(),
+    f("name", Kind::Str),
+    // Unknown 23, decided: not nullable (the spec admits no null): a credential's expiry can
+    // be moved but never removed; the provider replaces the credential instead.
+    f("expires_at", Kind::Str),
+    f("expired", Kind::Bool).read_only().default("false"),
+    f("resource_id", Kind::Str).read_only(),
+    f("sip_username", Kind::Str).read_only().generated(Gen::Token(29)),
+    f("sip_password", Kind::Str).read_only().generated(Gen::Token(32)),
+    f("user_id", Kind::Str).read_only().default("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
+    f("tokens", Kind::StrList).read_only().write_only().default("[]"),
+];
+
+/// Unknown 23, decided: `filter[status]` is `active` or `expired`; the others match exactly.
+const TELEPHONY_CREDENTIAL_FILTERS: &[Filter] = &[
+    Filter { key: "filter[tag]", field: "tag", how: Match::Exact },
+    Filter { key: "filter[name]", field: "name", how: Match::Exact },
+    Filter { key: "filter[status]", field: "expired", how: Match::Named(&[("active", "false"), ("expired", "true")]) },
+    Filter { key: "filter[resource_id]", field: "resource_id", how: Match::Exact },
+    Filter { key: "filter[sip_username]", field: "sip_username", how: Match::Exact },
+];
 
 pub const FAMILIES: &[Family] = &[
     Family {
@@ -1166,6 +1194,19 @@ pub const FAMILIES: &[Family] = &[
         refs: &[OVP_REF],
         actions: &[Action { name: "check_registration_status", run: uac_registration_status }],
         derive: Some(uac_derive),
+        ..BASE
+    },
+    Family {
+        name: "telephony_credentials",
+        record_type: Some("credential"),
+        fields: TELEPHONY_CREDENTIAL,
+        required_create: &["connection_id"],
+        filters: TELEPHONY_CREDENTIAL_FILTERS,
+        default_page_size: 50,
+        uuid_ids: true,
+        // Unknown 23, decided: PATCH `connection_id` moves the credential (the update schema
+        // has it); deleting the connection is not refused (nothing documented).
+        refs: &[Ref::new("connection_id", &["credential_connections"], OnDelete::Keep)],
         ..BASE
     },
 ];

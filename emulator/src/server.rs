@@ -144,10 +144,15 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
+/// A JSON answer; a bare string (an access token) is answered as `text/plain`.
 fn respond(status: u16, body: &Json) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from(body.to_string())));
+    let (text, kind) = match body {
+        Json::String(s) => (s.clone(), "text/plain"),
+        _ => (body.to_string(), "application/json"),
+    };
+    let mut r = Response::new(Full::new(Bytes::from(text)));
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    r.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+    r.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static(kind));
     r
 }
 

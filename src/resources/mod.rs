@@ -32,6 +32,7 @@ pub mod phone_number;
 pub mod phone_numbers_routing;
 pub mod registration_status;
 pub mod rest;
+pub mod telephony_credential;
 pub mod texml_application;
 pub mod uac_connection;
 
@@ -162,6 +163,7 @@ pub fn families() -> Vec<Family> {
         fqdn_connection::FqdnConnection,
         ip_connection::IpConnection,
         uac_connection::UacConnection,
+        telephony_credential::TelephonyCredential => telephony_credential::TelephonyCredentialResource,
         fqdn::Fqdn,
         ip::Ip,
         access_ip_range::AccessIpRange,
@@ -171,6 +173,11 @@ pub fn families() -> Vec<Family> {
     // Families that are not one REST object each declare their own [`Family`].
     .chain([phone_numbers_routing::family()])
     .collect()
+}
+
+/// Every ephemeral resource type (Terraform >= 1.10, OpenTofu >= 1.11).
+pub fn ephemeral_resources() -> Vec<Arc<dyn tfplug::EphemeralResource<Client>>> {
+    vec![Arc::new(telephony_credential::CredentialToken)]
 }
 
 pub type Resources = Vec<Arc<dyn Resource<Client>>>;

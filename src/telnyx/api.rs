@@ -70,6 +70,22 @@ impl Api {
         unwrap(out, env, "POST", path)
     }
 
+    /// POST an action without a body whose answer is `text/plain` (an access token): returns
+    /// the text. The text is never logged.
+    pub async fn text_action(&self, stop: &CancellationToken, path: &str) -> Result<String, ApiError> {
+        match self.send(stop, Method::POST, path, &[], None, Mode::Normal, true).await? {
+            Json::String(s) if !s.is_empty() => Ok(s),
+            _ => Err(ApiError {
+                kind: ApiErrorKind::Decode,
+                status: None,
+                method: "POST".into(),
+                path: path.to_string(),
+                errors: Vec::new(),
+                message: "the answer is empty".into(),
+            }),
+        }
+    }
+
     /// PATCH an object; returns the updated object.
     pub async fn update(&self, stop: &CancellationToken, path: &str, body: &Json, env: Envelope) -> Result<Json, ApiError> {
         let _writing = self.writes.writing(path);
@@ -97,8 +113,23 @@ impl Api {
         body: Option<&Json>,
         mode: Mode,
     ) -> Result<Json, ApiError> {
+        self.send(stop, method, path, query, body, mode, false).await
+    }
+
+    /// [`Api::call`]; `text`: the answer is `text/plain`, returned as a JSON string.
+    #[allow(clippy::too_many_arguments)]
+    async fn send(
+        &self,
+        stop: &CancellationToken,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Json>,
+        mode: Mode,
+        text: bool,
+    ) -> Result<Json, ApiError> {
         let url = format!("{}{}", self.base_url.trim_end_matches('/'), path);
-        let req = Request { method, url, shown: format!("{}{}", self.base_path(), path), query, body };
+        let req = Request { method, url, shown: format!("{}{}", self.base_path(), path), query, body, text };
         if !self.transport.has_api_key() {
             return Err(req.error(ApiErrorKind::NoApiKey, None, Vec::new(), String::new()));
         }

@@ -101,6 +101,12 @@ impl Client {
         self.api.action(stop, path, env).await
     }
 
+    /// POST an action without a body whose answer is `text/plain` (an access token): returns
+    /// the text, never logged.
+    pub async fn text_action(&self, stop: &CancellationToken, path: &str) -> Result<String, ApiError> {
+        self.api.text_action(stop, path).await
+    }
+
     /// PATCH an object; returns the updated object.
     pub async fn update(&self, stop: &CancellationToken, path: &str, body: &Json, env: Envelope) -> Result<Json, ApiError> {
         self.api.update(stop, path, body, env).await

@@ -434,3 +434,24 @@ fn no_module_imports_one_above_it() {
         }
     }
 }
+
+/// An access token answers 201 `text/plain` with the bare JWT: returned as text, asked for
+/// with `Accept: text/plain`; an empty answer is an error, a 404 the API's error.
+#[tokio::test]
+async fn a_text_answer_is_returned_as_text() {
+    let jwt = "eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJ4In0.c2ln";
+    let text = |status: u16, body: &str| Reply::Answer(status, vec![("content-type", "text/plain".into())], body.as_bytes().to_vec());
+    let s = Script::start(vec![
+        text(201, &format!("{jwt}\n")),
+        text(201, ""),
+        json_reply(404, r#"{"errors":[{"code":"10005","title":"Not found"}]}"#),
+    ])
+    .await;
+    let c = s.client(0, SECOND);
+    let stop = CancellationToken::new();
+    assert_eq!(c.text_action(&stop, "/telephony_credentials/1/token").await.unwrap(), jwt);
+    assert!(s.seen()[0].headers.contains("accept: text/plain"), "{}", s.seen()[0].headers);
+    assert_eq!(c.text_action(&stop, "/telephony_credentials/1/token").await.unwrap_err().kind, ApiErrorKind::Decode);
+    assert!(c.text_action(&stop, "/telephony_credentials/1/token").await.unwrap_err().is_not_found());
+    assert_eq!(s.methods(), ["POST"; 3]);
+}

@@ -136,8 +136,7 @@ impl Transport {
             let message = format!("could not create the HTTP client: {e}");
             Failed::Final(req.error(ApiErrorKind::Transport { may_have_been_applied: false }, None, Vec::new(), message))
         })?;
-        let mut rb =
-            http.request(req.method.clone(), &req.url).bearer_auth(self.opts.api_key.expose()).header("Accept", "application/json");
+        let mut rb = http.request(req.method.clone(), &req.url).bearer_auth(self.opts.api_key.expose()).header("Accept", req.accept());
         if !req.query.is_empty() {
             rb = rb.query(req.query);
         }
@@ -175,6 +174,10 @@ impl Transport {
                     }
                 };
                 if status.is_success() {
+                    // A text answer (an access token) is a secret: returned as a string, never logged.
+                    if req.text {
+                        return Ok(Json::String(text.trim().to_string()));
+                    }
                     if text.trim().is_empty() {
                         return Ok(Json::Null);
                     }
@@ -262,9 +265,16 @@ pub struct Request<'a> {
     pub shown: String,
     pub query: &'a [(String, String)],
     pub body: Option<&'a Json>,
+    /// The answer is `text/plain` (a secret such as an access token), not JSON.
+    pub text: bool,
 }
 
 impl Request<'_> {
+    /// The `Accept` header: what the answer is.
+    fn accept(&self) -> &'static str {
+        if self.text { "text/plain" } else { "application/json" }
+    }
+
     /// An error about this request.
     pub fn error(&self, kind: ApiErrorKind, status: Option<u16>, errors: Vec<ApiErrorItem>, message: String) -> ApiError {
         ApiError { kind, status, method: self.method.as_str().to_string(), path: self.shown.clone(), errors, message }
@@ -402,7 +412,8 @@ mod tests {
     #[tokio::test]
     async fn a_failed_build_is_an_error_at_the_first_request() {
         let t = Transport::with_builder(opts(), || Err(HttpClientError::Build("no roots".into()))).unwrap();
-        let req = Request { method: Method::GET, url: "http://127.0.0.1:9/x".into(), shown: "/x".into(), query: &[], body: None };
+        let req =
+            Request { method: Method::GET, url: "http://127.0.0.1:9/x".into(), shown: "/x".into(), query: &[], body: None, text: false };
         match t.send_once(&req, 1).await {
             Err(Failed::Final(e)) => assert_eq!(e.message, "could not create the HTTP client: no roots"),
             other => panic!("{other:?}"),

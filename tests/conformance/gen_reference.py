@@ -11,7 +11,8 @@ documented error statuses), 3 (BillingGroup), 4 (the number, and the deleted num
 list), 6 (the voice settings object and its nested objects). The voice endpoints belong to the
 phone_numbers family, as operations voice_retrieve, voice_update and voice_list. The voice
 applications (Call Control, TeXML) come from voice-apps-and-e911.md beside it, sections 1, 5, 6;
-UAC connections from the same file, sections 1, 8.1 and 8.2.
+UAC connections from the same file, sections 1, 8.1 and 8.2; telephony credentials, sections 1
+and 9.
 
 Per family: the record_type constant, whether single objects are bare (no `data` wrapper),
 every documented endpoint with its success status, and the tree of documented response
@@ -218,6 +219,34 @@ def uac_families(text):
     return {"uac_connections": fam}
 
 
+def credential_families(text):
+    """telephony_credentials from voice-apps-and-e911.md: section 1 (its endpoint rows; a row
+    naming two operations, `update / delete`, gives both) and section 9 (the fields the object
+    holds: `in object` yes)."""
+    sec = md_sections(text)
+    fam = {"record_type": "credential", "bare": False, "endpoints": [], "extra_responses": {}}
+    operations = {"access token": "create_token"}
+    for r in md_rows(section(sec, "1. Endpoints")):
+        if r[0] != "telephony credentials":
+            continue
+        ops = [o.strip() for o in r[1].split("/")]
+        methods = re.findall(r"\b(GET|POST|PATCH|DELETE)\b", r[2])
+        path = re.search(r"(/\S+?)`", r[2]).group(1)
+        for op, method in zip(ops, methods):
+            fam["endpoints"].append(
+                {
+                    "operation": operations.get(op, op),
+                    "method": method,
+                    "path": path,
+                    "success_status": r[3].strip("*"),
+                    "error_statuses": [x.strip() for x in r[5].split(",") if x.strip().isdigit()],
+                }
+            )
+    rows = md_rows(section(sec, "9. Telephony credentials"))
+    fam["fields"] = {n: None for r in rows if r[4] == "yes" for n in re.findall(r"`(\w+)`", r[0])}
+    return {"telephony_credentials": fam}
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if a != "--check"]
     check = "--check" in sys.argv[1:]
@@ -251,6 +280,7 @@ def main() -> int:
     if voice_apps.is_file():
         out.update(voice_apps_families(voice_apps.read_text()))
         out.update(uac_families(voice_apps.read_text()))
+        out.update(credential_families(voice_apps.read_text()))
     for fact in ref.get("newer_facts", []):
         if fact.get("in_object") and fact.get("fact", "").startswith("new field "):
             field = fact["fact"].removeprefix("new field ").strip()

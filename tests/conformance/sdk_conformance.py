@@ -331,6 +331,7 @@ class Family:
     invalid_update: Optional[tuple] = None  # (PATCH payload, expected source.pointer)
     full_update: Optional[Callable[["Ctx", Dict[str, Any]], Dict[str, Any]]] = None  # PATCH with every update field
     unscoped: bool = False  # the list has no filter: pages are checked against everything listed before the creates
+    not_returned: tuple = ()  # request fields the object never holds (a telephony credential's connection_id and tag)
 
 
 def ovp_family() -> Family:
@@ -1007,6 +1008,65 @@ def texml_application_family() -> Family:
         needs=("outbound_voice_profiles",),
         full_update=full,
         invalid_update=({"friendly_name": "renamed", "voice_url": "https://example.com/texml", "voice_method": "PUT"}, "/voice_method"),
+def telephony_credential_family() -> Family:
+    """voice-apps-and-e911.md §9: credentials under a credential connection; `connection_id`
+    and `tag` are sent but never returned; the token is the bare JWT as text/plain."""
+    held: Dict[str, str] = {}
+
+    def make(ctx: Ctx, i: int, deps: Dict[str, Any]) -> Dict[str, Any]:
+        held["conn"] = deps["credential_connection"]
+        body: Dict[str, Any] = {"connection_id": deps["credential_connection"], "name": f"{ctx.prefix}-tc-{i}"}
+        if i == 0:
+            body["tag"] = f"{ctx.prefix}-tag"
+        if i == 1:
+            body["expires_at"] = "2001-01-01T00:00:00Z"  # already expired
+        return body
+
+    def filters(ctx: Ctx, objs: List[Dict[str, Any]]) -> List[tuple]:
+        rid = f"connection:{held['conn']}"
+        return [
+            ({"tag": f"{ctx.prefix}-tag"}, {objs[0]["id"]}),
+            ({"name": objs[2]["name"]}, {objs[2]["id"]}),
+            ({"resource_id": rid, "status": "expired"}, {objs[1]["id"]}),
+            ({"resource_id": rid, "status": "active"}, {objs[0]["id"], objs[2]["id"]}),
+            ({"sip_username": objs[2]["sip_username"]}, {objs[2]["id"]}),
+        ]
+
+    def extra(ctx: Ctx, objs: List[Dict[str, Any]]) -> None:
+        res = ctx.client.telephony_credentials
+        ep = "POST /telephony_credentials/{id}/token"
+        mark = len(ctx.recorder.log)
+        try:
+            token = res.create_token(objs[0]["id"])
+        except telnyx.APIStatusError as e:
+            for ex in ctx.since(mark):
+                ctx._validate(ex, ErrorEnvelope, None, None)
+            raise Mismatch(f"{ep}: SDK raised {type(e).__name__} ({e.status_code}): {e.body}") from None
+        exchanges = ctx.since(mark)
+        if len(exchanges) != 1:
+            raise Mismatch(f"create_token: expected exactly one HTTP exchange, saw {len(exchanges)}")
+        ex = exchanges[0]
+        ex.family, ex.validated = ctx.family, True  # not JSON: checked here, not by the model validator
+        ctx.validated[ctx.family] = ctx.validated.get(ctx.family, 0) + 1
+        ctx.expect(ex.status == status_of("telephony_credentials", "create_token"), ep, f"HTTP status: expected 201, got {ex.status}")
+        ctx.expect(ex.content_type.split(";")[0].strip() == "text/plain", ep, f"Content-Type: expected text/plain, got {ex.content_type!r}")
+        ctx.expect(isinstance(token, str) and token == ex.body.decode(), ep, f"the SDK's str {token!r} is not the body {ex.body[:80]!r}")
+        ctx.expect(re.fullmatch(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+", str(token)) is not None, ep, f"$: expected a JWT, got {str(token)[:80]!r}")
+        ctx.expect_error("create_token (unknown id)", telnyx.NotFoundError, lambda: res.with_raw_response.create_token("1000000000000000001"), 404)
+
+    return Family(
+        name="telephony_credentials",
+        resource=lambda c: c.telephony_credentials,
+        item_model=telnyx.types.TelephonyCredential,
+        make=make,
+        change=lambda ctx, o: {"name": o["name"] + "-renamed", "expires_at": "2099-01-01T00:00:00Z"},
+        invalid=lambda ctx, deps: ({"connection_id": "1000000000000000001"}, "/connection_id"),  # not a credential connection
+        filters=filters,
+        scope=lambda ctx: {"filter": {"resource_id": f"connection:{held['conn']}"}},
+        needs=("credential_connections",),
+        extra=extra,
+        invalid_update=({"expires_at": "not a date"}, "/expires_at"),
+        not_returned=("connection_id", "tag"),
     )
 
 
@@ -1022,6 +1082,7 @@ FAMILIES: List[Family] = [
     call_control_application_family(),
     texml_application_family(),
     uac_connection_family(),
+    telephony_credential_family(),
 ]
 
 
@@ -1056,6 +1117,12 @@ def _create_prerequisites(ctx: Ctx, fam: Family, served: set) -> Dict[str, Any]:
             r = c.ip_connections.create(connection_name=f"{ctx.prefix}-{key}")
             deps[key] = r.data.id
             ctx.cleanup.append(("ip_connections", r.data.id))
+    if "credential_connections" in fam.needs:
+        r = c.credential_connections.create(
+            connection_name=f"{ctx.prefix}-{fam.name}-conn", user_name=f"tc{ctx.prefix[-6:]}x", password=f"secret-pass-{ctx.prefix}"
+        )
+        deps["credential_connection"] = r.data.id
+        ctx.cleanup.append(("credential_connections", r.data.id))
     # Prerequisite calls are not what this family checks, but their responses are validated too.
     return deps
 
@@ -1087,7 +1154,7 @@ def exercise(ctx: Ctx, fam: Family, served: set) -> None:
         objs.append(obj)
         sent.append(payload)
         ctx.cleanup.append((name, obj["id"]))
-        for m in subset_mismatches(payload, obj):
+        for m in subset_mismatches({k: v for k, v in payload.items() if k not in fam.not_returned}, obj):
             ctx.fail(f"POST {coll}", m)
         check_identity(ctx, f"POST {coll}", obj)
 

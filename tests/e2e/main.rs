@@ -27,4 +27,5 @@ mod outbound_voice_profile;
 mod packaging;
 mod phone_numbers;
 mod sdk_conformance;
+mod telephony_credential;
 mod uac_connection;

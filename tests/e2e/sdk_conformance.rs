@@ -27,6 +27,7 @@ const REQUIRED: &[&str] = &[
     "call_control_applications",
     "texml_applications",
     "uac_connections",
+    "telephony_credentials",
 ];
 
 fn sdk_path() -> PathBuf {

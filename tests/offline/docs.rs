@@ -71,12 +71,28 @@ fn expected() -> BTreeMap<String, String> {
         let example = read(&format!("examples/functions/{name}/function.tf"));
         out.insert(format!("docs/functions/{name}.md"), render_function_page(name, &f.signature(), PROVIDER_NAME, example.as_deref()));
     }
+    for e in p.ephemeral_resources() {
+        let name = e.type_name();
+        let example = read(&format!("examples/ephemeral-resources/{name}/ephemeral-resource.tf"));
+        let schema = e.schema();
+        let page = Page {
+            type_name: name,
+            kind: PageKind::EphemeralResource,
+            schema: &schema,
+            provider_name: PROVIDER_NAME,
+            example: example.as_deref(),
+            import: None,
+            identity: None,
+            list: None,
+        };
+        out.insert(format!("docs/ephemeral-resources/{}.md", name.trim_start_matches("telnyx_")), render_page(&page));
+    }
     out
 }
 
 fn existing(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();
-    for sub in ["docs", "docs/resources", "docs/data-sources", "docs/functions"] {
+    for sub in ["docs", "docs/resources", "docs/data-sources", "docs/functions", "docs/ephemeral-resources"] {
         let Ok(rd) = std::fs::read_dir(dir.join(sub)) else { continue };
         for e in rd.flatten() {
             if e.path().extension().is_some_and(|x| x == "md") {
@@ -131,6 +147,12 @@ fn every_resource_data_source_and_function_has_an_example() {
     }
     for f in p.functions() {
         let rel = format!("examples/functions/{}/function.tf", f.name());
+        if read(&rel).is_none() {
+            missing.push(rel);
+        }
+    }
+    for e in p.ephemeral_resources() {
+        let rel = format!("examples/ephemeral-resources/{}/ephemeral-resource.tf", e.type_name());
         if read(&rel).is_none() {
             missing.push(rel);
         }

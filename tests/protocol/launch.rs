@@ -76,7 +76,7 @@ async fn handshake_mtls_schema_and_shutdown() {
     assert_eq!(unknown.diagnostics[0].summary, "Unknown resource type");
 
     // RPCs we do not serve answer Unimplemented (what newer clients tolerate).
-    let status = client.validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request::default()).await.unwrap_err();
+    let status = client.validate_action_config(pb::validate_action_config::Request::default()).await.unwrap_err();
     assert_eq!(status.code(), tonic::Code::Unimplemented);
 
     // Shutdown ends the process promptly (Terraform kills it after 2 s otherwise).

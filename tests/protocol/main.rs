@@ -10,6 +10,7 @@
 mod support;
 
 mod cli;
+mod ephemeral;
 mod functions;
 mod launch;
 mod newer_clients;

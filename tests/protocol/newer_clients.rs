@@ -257,6 +257,8 @@ struct Schemas {
     data_sources: BTreeMap<String, Block>,
     identities: BTreeMap<String, Identity>,
     list_resources: BTreeMap<String, pb::Schema>,
+    /// Ephemeral resource types (Terraform >= 1.10 opens them; older clients skip field 8).
+    ephemeral_resources: BTreeMap<String, pb::Schema>,
     caps: pb::ServerCapabilities,
 }
 
@@ -569,6 +571,7 @@ impl Proc {
             .collect();
         let data_sources = resp.data_source_schemas.iter().map(|(k, s)| (k.clone(), block(s.block.as_ref().unwrap(), k))).collect();
         let list_resources: BTreeMap<String, pb::Schema> = resp.list_resource_schemas.clone().into_iter().collect();
+        let ephemeral_resources: BTreeMap<String, pb::Schema> = resp.ephemeral_resource_schemas.clone().into_iter().collect();
 
         let mut identities = BTreeMap::new();
         if c.identity_schemas {
@@ -593,7 +596,7 @@ impl Proc {
                 }
             }
         }
-        let mut s = Schemas { provider, resources, data_sources, identities, list_resources, caps };
+        let mut s = Schemas { provider, resources, data_sources, identities, list_resources, ephemeral_resources, caps };
         if c.caps != Caps::DeferralWriteOnly {
             // Before 6.8 `write_only` (field 11) is unknown to the client: to it these are
             // ordinary attributes, and its plan rules treat them so.
@@ -1072,8 +1075,10 @@ async fn validate(c: &'static Client, cfg: &Config<'_>) {
     // An invalid argument is an error diagnostic naming the attribute, at validate time.
     let bad = object(p.s.resource(OVP), &[("name", Value::string("x"))]);
     assert_eq!(p.validate_resource(OVP, &bad).await.len(), 1, "a too-short name is one error");
-    // Nothing declared that would make a client call the ephemeral (1.10), list (1.14), state
-    // store or action RPCs; the same types in GetMetadata as in the schema.
+    // Nothing declared that would make a client call the state store or action RPCs; the same
+    // types in GetMetadata as in the schema (ephemeral resources: Terraform >= 1.10 opens them
+    // only for `ephemeral` blocks, which these scenarios do not have; tests/protocol/ephemeral.rs
+    // drives them).
     // GetMetadata: called by none of these clients, but it must agree with the schema for the
     // callers that do use it (terraform-plugin-mux style servers, tooling).
     let md = p.p.get_metadata(pb::get_metadata::Request {}).await.expect("GetMetadata").into_inner();
@@ -1082,10 +1087,12 @@ async fn validate(c: &'static Client, cfg: &Config<'_>) {
     md_resources.sort();
     assert_eq!(md_resources, p.s.resources.keys().cloned().collect::<Vec<_>>());
     assert_eq!(md.server_capabilities.as_ref(), Some(&p.s.caps), "GetMetadata and GetProviderSchema declare different capabilities");
-    assert!(md.ephemeral_resources.is_empty() && md.state_stores.is_empty() && md.actions.is_empty());
+    assert!(md.state_stores.is_empty() && md.actions.is_empty());
     let mut md_functions: Vec<&str> = md.functions.iter().map(|f| f.name.as_str()).collect();
     md_functions.sort_unstable();
     assert_eq!(md_functions, ["e164", "sip_uri"], "GetMetadata lists the provider functions");
+    let md_ephemeral: Vec<String> = md.ephemeral_resources.iter().map(|e| e.type_name.clone()).collect();
+    assert_eq!(md_ephemeral, p.s.ephemeral_resources.keys().cloned().collect::<Vec<_>>(), "GetMetadata and GetProviderSchema disagree");
     let mut md_lists: Vec<String> = md.list_resources.iter().map(|l| l.type_name.clone()).collect();
     md_lists.sort();
     assert_eq!(

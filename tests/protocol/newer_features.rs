@@ -491,7 +491,8 @@ fn generated_configuration_plans_cleanly_for_every_resource() {
         "telnyx_texml_application",
         json!({"friendly_name": "gen-texml", "voice_url": "https://example.com/texml", "voice_method": "get"}),
     );
-    make("telnyx_credential_connection", json!({"connection_name": "gen-cred", "user_name": "genuser1", "password": "gen-secret-1"}));
+    let cred_conn =
+        make("telnyx_credential_connection", json!({"connection_name": "gen-cred", "user_name": "genuser1", "password": "gen-secret-1"}));
     let fqdn_conn = make("telnyx_fqdn_connection", json!({"connection_name": "gen-fqdn", "transport_protocol": "TCP"}));
     let ip_conn = make("telnyx_ip_connection", json!({"connection_name": "gen-ip"}));
     make("telnyx_uac_connection", json!({"connection_name": "gen-uac"}));
@@ -500,6 +501,10 @@ fn generated_configuration_plans_cleanly_for_every_resource() {
     make("telnyx_access_ip_range", json!({"cidr_block": "203.0.113.0/24"}));
     make("telnyx_phone_number", json!({"phone_number": "+13125550100", "tags": ["gen"]}));
     make("telnyx_phone_numbers_routing", json!({"phone_numbers": ["+13125550101"], "connection_id": fqdn_conn, "tags": ["gen"]}));
+    make(
+        "telnyx_telephony_credential",
+        json!({"connection_id": cred_conn, "name": "gen-tc", "tag": "gen", "expires_at": "2099-01-01T00:00:00Z"}),
+    );
     assert_eq!(states.len(), TelnyxProvider.resources().len(), "one object of every resource type");
 
     for (tn, state, configured) in &states {

@@ -17,6 +17,8 @@ pub enum PageKind {
     Resource,
     /// A data source (`docs/data-sources/`).
     DataSource,
+    /// An ephemeral resource (`docs/ephemeral-resources/`).
+    EphemeralResource,
 }
 
 impl PageKind {
@@ -24,6 +26,7 @@ impl PageKind {
         match self {
             PageKind::Resource => "Resource",
             PageKind::DataSource => "Data Source",
+            PageKind::EphemeralResource => "Ephemeral Resource",
         }
     }
 }

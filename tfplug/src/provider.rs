@@ -58,6 +58,11 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Builds the client from the configuration. `terraform_version` is the caller's version.
     async fn configure(&self, config: &Value, terraform_version: &str) -> Result<Self::Client, Diagnostics>;
+
+    /// Every ephemeral resource type (Terraform >= 1.10, OpenTofu >= 1.11). None by default.
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Self::Client>>> {
+        Vec::new()
+    }
 }
 
 /// One object a list resource found.
@@ -345,4 +350,74 @@ pub trait Function: Send + Sync {
     /// The result, of the signature's return type, for `args` (one per parameter, then any
     /// variadic ones), each decoded against its parameter's type.
     fn call(&self, args: &[Value]) -> Result<Value, FunctionError>;
+}
+
+// ---- ephemeral resources ----------------------------------------------------------------------
+
+/// What [`EphemeralResource::open`] returns: the result Terraform hands to the configuration,
+/// never stored in plan or state.
+#[derive(Clone, Default)]
+pub struct Opened {
+    /// The result, shaped by the schema. Configured values are echoed by tfplug; computed ones
+    /// come from here.
+    pub result: Value,
+    /// When Terraform should call [`EphemeralResource::renew`] if it still uses the result
+    /// then. `None`: never.
+    pub renew_at: Option<std::time::SystemTime>,
+    /// Bytes handed back to `renew` and `close` (a lease id, …). Terraform keeps them in
+    /// memory only.
+    pub private: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Opened {
+    /// The result and private bytes are secrets: never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opened").field("renew_at", &self.renew_at).finish_non_exhaustive()
+    }
+}
+
+/// What [`EphemeralResource::renew`] returns.
+#[derive(Clone, Default)]
+pub struct Renewed {
+    /// The next renewal; `None`: no more.
+    pub renew_at: Option<std::time::SystemTime>,
+    /// The private bytes from now on (`close` and the next `renew` receive them).
+    pub private: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Renewed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renewed").field("renew_at", &self.renew_at).finish_non_exhaustive()
+    }
+}
+
+/// An ephemeral resource type (Terraform >= 1.10, OpenTofu >= 1.11): opened during each plan
+/// and apply that uses it, its result never written to plan or state, renewed while in use if
+/// it asks to be, closed when Terraform is done with it.
+#[async_trait]
+pub trait EphemeralResource<C>: Send + Sync {
+    /// The full type name, e.g. `telnyx_telephony_credential_token`.
+    fn type_name(&self) -> &'static str;
+    /// The block's schema: configured arguments and computed results.
+    fn schema(&self) -> Schema;
+
+    /// Cross-attribute checks (attribute validators run first). Must not call any API.
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Opens it: `config` is wholly known. Configured values are echoed into the result by
+    /// tfplug.
+    async fn open(&self, client: &C, ctx: &Ctx, config: &Value) -> Result<Opened, Failure>;
+
+    /// Renews it (called at or after the `renew_at` last returned). By default: nothing to
+    /// renew.
+    async fn renew(&self, _client: &C, _ctx: &Ctx, private: Option<&[u8]>) -> Result<Renewed, Failure> {
+        Ok(Renewed { renew_at: None, private: private.map(<[u8]>::to_vec) })
+    }
+
+    /// Closes it (revokes a lease, …). By default: nothing to do.
+    async fn close(&self, _client: &C, _ctx: &Ctx, _private: Option<&[u8]>) -> Result<(), Failure> {
+        Ok(())
+    }
 }

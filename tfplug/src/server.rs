@@ -220,6 +220,11 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             data_sources: r.data_sources.into_iter().map(|type_name| pb::get_metadata::DataSourceMetadata { type_name }).collect(),
             list_resources: r.list_resources.into_iter().map(|type_name| pb::get_metadata::ListResourceMetadata { type_name }).collect(),
             functions: r.functions.into_iter().map(|name| pb::get_metadata::FunctionMetadata { name }).collect(),
+            ephemeral_resources: r
+                .ephemeral_resources
+                .into_iter()
+                .map(|type_name| pb::get_metadata::EphemeralMetadata { type_name })
+                .collect(),
             diagnostics: diagnostics(&r.diagnostics),
             ..Default::default()
         })
@@ -237,6 +242,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             data_source_schemas: schemas(r.data_sources),
             list_resource_schemas: schemas(r.list_resources),
             functions: functions_to_pb(r.functions),
+            ephemeral_resource_schemas: schemas(r.ephemeral_resources),
             server_capabilities: r.capabilities.map(capabilities),
             diagnostics: diagnostics(&r.diagnostics),
             ..Default::default()
@@ -428,7 +434,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
     }
 
     // ---- newer protocol minors: functions (GetFunctions, CallFunction), identities, generated
-    // configuration, list resources. We declare no ephemeral resources, state stores or
+    // configuration, list resources, ephemeral resources. We declare no state stores or
     // actions; the generated service answers those RPCs with `Unimplemented`.
 
     async fn get_functions(&self, _req: Request<pb::get_functions::Request>) -> Result<Response<pb::get_functions::Response>, Status> {
@@ -544,5 +550,64 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             diagnostics: diagnostics(&r.diagnostics),
             ..Default::default()
         })
+    }
+
+    // ---- ephemeral resources (Terraform >= 1.10, OpenTofu >= 1.11) ------------------------------
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let r = self
+            .engine
+            .validate_ephemeral_resource_config(engine::ValidateEphemeralResourceConfigRequest {
+                type_name: req.type_name,
+                config: value_in(req.config),
+            })
+            .await;
+        reply(pb::validate_ephemeral_resource_config::Response { diagnostics: diagnostics(&r.diagnostics) })
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        let req = req.into_inner();
+        let r = self
+            .engine
+            .open_ephemeral_resource(engine::OpenEphemeralResourceRequest { type_name: req.type_name, config: value_in(req.config) })
+            .await;
+        reply(pb::open_ephemeral_resource::Response {
+            diagnostics: diagnostics(&r.diagnostics),
+            renew_at: r.renew_at.map(prost_types::Timestamp::from),
+            result: value_out(r.result),
+            private: r.private,
+            deferred: None,
+        })
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        let req = req.into_inner();
+        let r =
+            self.engine.renew_ephemeral_resource(engine::EphemeralPrivateRequest { type_name: req.type_name, private: req.private }).await;
+        reply(pb::renew_ephemeral_resource::Response {
+            diagnostics: diagnostics(&r.diagnostics),
+            renew_at: r.renew_at.map(prost_types::Timestamp::from),
+            private: r.private,
+        })
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        let req = req.into_inner();
+        let r =
+            self.engine.close_ephemeral_resource(engine::EphemeralPrivateRequest { type_name: req.type_name, private: req.private }).await;
+        reply(pb::close_ephemeral_resource::Response { diagnostics: diagnostics(&r.diagnostics) })
     }
 }

@@ -88,6 +88,8 @@ pub struct MetadataResponse {
     pub functions: Vec<String>,
     /// Errors and warnings.
     pub diagnostics: Diagnostics,
+    /// Ephemeral resource types, sorted.
+    pub ephemeral_resources: Vec<String>,
 }
 
 /// GetProviderSchema's answer.
@@ -107,6 +109,8 @@ pub struct ProviderSchemaResponse {
     pub capabilities: Option<ServerCapabilities>,
     /// Errors and warnings.
     pub diagnostics: Diagnostics,
+    /// Each ephemeral resource type's schema.
+    pub ephemeral_resources: BTreeMap<String, Schema>,
 }
 
 /// A resource type's identity schema and the identity's object type.

@@ -10,6 +10,7 @@
 //! method here (its request and response in `messages.rs`) and one adapter function there.
 
 mod data;
+mod ephemeral;
 mod functions;
 mod guard;
 mod identity;
@@ -33,6 +34,7 @@ use crate::types::Type;
 use crate::validate::validate_config;
 use crate::value::Value;
 
+pub use ephemeral::*;
 pub use functions::{CallFunctionRequest, CallFunctionResponse, FunctionsResponse};
 pub use messages::*;
 pub use upgrade::{upgrade_identity_json, upgrade_json_state};
@@ -64,6 +66,7 @@ struct Catalog<C> {
     provider_ty: Type,
     resources: BTreeMap<&'static str, Entry<dyn Resource<C>>>,
     data_sources: BTreeMap<&'static str, Entry<dyn DataSource<C>>>,
+    ephemerals: BTreeMap<&'static str, Entry<dyn crate::provider::EphemeralResource<C>>>,
 }
 
 /// A [`Provider`] behind the plugin protocol's operations: one instance per plugin process,
@@ -141,7 +144,8 @@ impl<P: Provider> Engine<P> {
                     (d.type_name(), Entry { imp: d, schema, ty, identity: None, list: None })
                 })
                 .collect();
-            Catalog { provider, provider_ty, resources, data_sources }
+            let ephemerals = ephemeral::catalog(&self.provider);
+            Catalog { provider, provider_ty, resources, data_sources, ephemerals }
         })
     }
 
@@ -229,6 +233,7 @@ impl<P: Provider> Engine<P> {
                     list_resources: c.resources.iter().filter(|(_, e)| e.list.is_some()).map(|(k, _)| k.to_string()).collect(),
                     functions: self.function_names(),
                     diagnostics: Diagnostics::new(),
+                    ephemeral_resources: c.ephemerals.keys().map(|k| k.to_string()).collect(),
                 })
             },
             |d| MetadataResponse { diagnostics: d, ..Default::default() },
@@ -251,6 +256,7 @@ impl<P: Provider> Engine<P> {
                     functions: self.function_signatures(),
                     capabilities: Some(CAPABILITIES),
                     diagnostics: Diagnostics::new(),
+                    ephemeral_resources: c.ephemerals.iter().map(|(k, e)| (k.to_string(), e.schema.clone())).collect(),
                 })
             },
             |d| ProviderSchemaResponse { diagnostics: d, ..Default::default() },
