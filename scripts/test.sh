@@ -45,7 +45,7 @@ cargo build --workspace --locked
 old_version=$("$TERRAFORM_BIN" version -json | python3 -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])')
 echo "== leg 1: tests (Terraform $old_version)" >&2
 status=0
-cargo test --workspace --locked -- --skip newer_only_ 2>&1 | tee "$logs/leg1" || status=1
+cargo test --workspace --locked --no-fail-fast -- --skip newer_only_ 2>&1 | tee "$logs/leg1" || status=1
 
 newer=""
 if found=$(newer_client); then
@@ -53,7 +53,7 @@ if found=$(newer_client); then
     newer=${found#* }
     echo "== leg 2: end-to-end tests (Terraform $newer at $newer_bin)" >&2
     # sdk_conformance drives the Python SDK, not Terraform: leg 1 ran it.
-    TERRAFORM_BIN="$newer_bin" cargo test --locked --test e2e -- --skip sdk_conformance:: 2>&1 | tee "$logs/leg2" || status=1
+    TERRAFORM_BIN="$newer_bin" cargo test --locked --no-fail-fast --test e2e -- --skip sdk_conformance:: 2>&1 | tee "$logs/leg2" || status=1
 elif [ "${CI:-}" = "true" ]; then
     echo "CI=true and no newer Terraform (>= 1.5): set TERRAFORM_NEWER_BIN or put one on PATH" >&2
     status=1

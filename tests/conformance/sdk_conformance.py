@@ -1008,6 +1008,9 @@ def texml_application_family() -> Family:
         needs=("outbound_voice_profiles",),
         full_update=full,
         invalid_update=({"friendly_name": "renamed", "voice_url": "https://example.com/texml", "voice_method": "PUT"}, "/voice_method"),
+    )
+
+
 def telephony_credential_family() -> Family:
     """voice-apps-and-e911.md §9: credentials under a credential connection; `connection_id`
     and `tag` are sent but never returned; the token is the bare JWT as text/plain."""
