@@ -193,6 +193,9 @@ async fn run(opts: Options) -> Result<(), ExportError> {
         if let Some(n) = &needle {
             objs.retain(|o| (fam.name)(o).to_lowercase().contains(n.as_str()));
         }
+        if fam.sub_view.is_none() {
+            objs = objs.into_iter().map(|o| (fam.combine)(o, None)).collect();
+        }
         if let (Some(sv), false) = (fam.sub_view, objs.is_empty()) {
             let subs = client
                 .list_all(&ctx.stop, sv.list_path, &[])
@@ -207,7 +210,8 @@ async fn run(opts: Options) -> Result<(), ExportError> {
                 })
                 .collect();
         }
-        eprintln!("export: {:<34} {:>5} objects ({} ms)", fam.type_name, objs.len(), t0.elapsed().as_millis());
+        let noun = if objs.len() == 1 { "object" } else { "objects" };
+        eprintln!("export: {:<34} {:>5} {noun} ({} ms)", fam.type_name, objs.len(), t0.elapsed().as_millis());
         found.extend(objs.into_iter().map(|obj| Found { family: *fam, obj, label: String::new() }));
     }
     label(&mut found);
@@ -394,6 +398,6 @@ mod tests {
         let t = select(&["fqdn".into(), "telnyx_fqdn_connection".into(), "fqdn".into()]).unwrap();
         assert_eq!(t.iter().map(|f| f.type_name).collect::<Vec<_>>(), ["telnyx_fqdn_connection", "telnyx_fqdn"]);
         assert!(select(&["nope".into()]).is_err());
-        assert_eq!(select(&[]).unwrap().len(), 12);
+        assert_eq!(select(&[]).unwrap().len(), 13);
     }
 }

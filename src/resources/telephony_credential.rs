@@ -151,15 +151,27 @@ impl Listed for TelephonyCredential {
         s.attributes.retain(|a| a.name != "connection_id" && a.name != "tag");
         s
     }
+
+    /// A listed credential as `export` writes it: `connection_id` from `resource_id`.
+    fn combine(mut obj: Json, _sub: Option<&Json>) -> Json {
+        let connection = obj.get("resource_id").and_then(Json::as_str).and_then(|r| r.strip_prefix(CONNECTION_PREFIX)).map(str::to_string);
+        if let (Some(c), Some(m)) = (connection.filter(|c| !c.is_empty()), obj.as_object_mut()) {
+            m.insert("connection_id".into(), Json::String(c));
+        }
+        obj
+    }
 }
 
+/// Exported with `connection_id` read from `resource_id` (a reference to the exported credential
+/// connection) and without `tag`, which Telnyx never returns (an imported credential holds none
+/// in state either, so the plan stays empty).
 impl super::Exported for TelephonyCredential {
     const LABEL_PREFIX: &'static str = "credential";
-    const NOT_EXPORTED: Option<&'static str> = Some(
-        "Telnyx returns neither `connection_id` nor `tag` in a listed credential, so an export could not write the \
-         configuration that created it; import each credential by id instead (the provider reads `connection_id` back from \
-         `resource_id`).",
-    );
+
+    /// Labelled by name (Telnyx names an unnamed credential after its creation time).
+    fn export_name(obj: &Json) -> String {
+        super::text_of(obj, "name")
+    }
 }
 
 /// `connection_id` as `resource_id` says (`connection:<id>`); the state as it is otherwise.

@@ -81,7 +81,9 @@ pub(crate) fn account(emu: &Emulator) -> usize {
         ),
         post(emu, "/texml_applications", json!({"friendly_name": "after hours", "voice_url": "https://example.com/texml"})),
     ];
-    let mut n = groups.len() + profiles.len() + connections.len() + fqdn_conns.len() + ip_conns.len() + apps.len();
+    // A SIP credential under a credential connection (export writes connection_id from resource_id).
+    post(emu, "/telephony_credentials", json!({"connection_id": connections[1], "name": "desk phone 7", "tag": "desks"}));
+    let mut n = groups.len() + profiles.len() + connections.len() + fqdn_conns.len() + ip_conns.len() + apps.len() + 1;
     for i in 0..10 {
         let conn = &fqdn_conns[i % 4];
         let (kind, port) = if i == 9 { ("srv", None) } else { ("a", Some(5060 + i)) };
@@ -219,6 +221,7 @@ fn an_exported_account_imports_and_plans_empty_with_no_write() {
         "ip_connections",
         "call_control_applications",
         "texml_applications",
+        "telephony_credentials",
         "fqdns",
         "ips",
         "phone_numbers",
@@ -240,6 +243,9 @@ fn an_exported_account_imports_and_plans_empty_with_no_write() {
     assert!(numbers.contains("= telnyx_billing_group.group_2026_trunks.id"), "{numbers}");
     assert!(numbers.contains("connection_id = telnyx_call_control_application."), "a number on an application: {numbers}");
     assert!(numbers.contains("connection_id = telnyx_texml_application."), "{numbers}");
+    let credentials = &files["telnyx_telephony_credential.tf"];
+    assert!(credentials.contains("connection_id = telnyx_credential_connection.pbx_1.id"), "{credentials}");
+    assert!(credentials.contains("\"desk_phone_7\"") && !credentials.contains("sip_password"), "{credentials}");
     let profiles = &files["telnyx_outbound_voice_profile.tf"];
     assert!(profiles.contains("\"office_outbound\"") && profiles.contains("\"office_outbound_2\""), "duplicate names:\n{profiles}");
     assert!(files["telnyx_fqdn_connection.tf"].contains("outbound_voice_profile_id = telnyx_outbound_voice_profile."), "shared profiles");
