@@ -122,18 +122,25 @@ impl Cx<'_> {
                 if needed && a.presence.is_configurable() && !a.write_only {
                     let name =
                         format!("{}_{}_{}", self.this.type_name.trim_start_matches("telnyx_"), self.this.label, path.replace('.', "_"));
+                    // A secret inside a nested attribute: the nested attribute is ignored whole.
+                    // Terraform before 1.2.7 refuses a path into a nested attribute in
+                    // ignore_changes, and an update sends the whole nested object, so changing
+                    // its other members without the password would clear the password.
+                    let ignored = path.split('.').next().unwrap_or(&path).to_string();
                     self.vars.push(Variable {
                         name: name.clone(),
                         description: format!(
                             "`{path}` of {}.{}. Telnyx does not return it, so export cannot write it (and never writes secrets): \
-                             it is ignored while the object exists (lifecycle ignore_changes). Set this variable (TF_VAR_{name}) \
-                             and remove `{path}` from ignore_changes to manage it; the provider refuses to create the object \
-                             with the placeholder default.",
+                             `{ignored}` is ignored while the object exists (lifecycle ignore_changes). Set this variable \
+                             (TF_VAR_{name}) and remove `{ignored}` from ignore_changes to manage it; the provider refuses to \
+                             create the object with the placeholder default.",
                             self.this.type_name, self.this.label
                         ),
                     });
                     out.push(Item::Line(a.name.clone(), format!("var.{name}")));
-                    self.ignore.push(path);
+                    if !self.ignore.contains(&ignored) {
+                        self.ignore.push(ignored);
+                    }
                 }
                 continue;
             }
