@@ -33,7 +33,8 @@ use super::rest::{Batch, RestObject, SchemaCell, urlencode};
 use crate::telnyx::batch::BatchRead;
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
-use tfplug::schema::{Attribute, Identity, bool, nested, string};
+use tfplug::schema::{Attribute, Identity, bool, nested, set, string};
+use tfplug::types::Type;
 use tfplug::validate::Validator;
 use tfplug::{AttrPath, Ctx, Diagnostic, Diagnostics, Failure, ListedObject, Resource, Schema, Value};
 
@@ -224,6 +225,26 @@ impl RestObject for PhoneNumber {
         .attr(string("emergency_address_id").computed().keep_state().desc("Id of the address used for emergency services."))
         .attr(string("emergency_status").computed().keep_state().desc("Emergency provisioning status."))
         .attr(string("purchased_at").computed().keep_state().desc("When the number was purchased (ISO 8601)."))
+        .attr(
+            nested(
+                "found",
+                vec![
+                    string("connection_id").computed().desc("The connection the number was routed to."),
+                    string("billing_group_id").computed().desc("The billing group it was billed to."),
+                    string("customer_reference").computed().desc("Its customer reference."),
+                    set("tags", Type::String).computed().desc("Its tags."),
+                ],
+            )
+            .computed()
+            .keep_state()
+            .desc(
+                "What the number held when this resource adopted it (its create): destroy gives the number back with these \
+                 settings — its connection, billing group, customer reference and tags as they were — instead of clearing \
+                 them. Null after an import (the configuration then declares what the number holds, and destroy clears \
+                 it, as for any resource) and in state written before this attribute existed. A connection it gives the \
+                 number back to must still exist: Telnyx refuses to delete a connection numbers use.",
+            ),
+        )
         .attr(record_type())
         .attr(created_at())
         .attr(updated_at())
@@ -302,6 +323,13 @@ impl Listed for PhoneNumber {
     ];
     const KEY: &'static [(&'static str, &'static str)] = &[("phone_number", "phone_number_contains")];
     const SUB_VIEW: Option<SubView> = Some(SubView { attr: "voice", item_suffix: "/voice", list_path: VOICE_LIST });
+
+    /// Without `found`, which only the resource records (what it gives back on destroy).
+    fn read_schema() -> Schema {
+        let mut s = Self::schema();
+        s.attributes.retain(|a| a.name != "found");
+        s
+    }
 
     fn combine(number: Json, voice: Option<&Json>) -> Json {
         combine(number, voice)
@@ -401,6 +429,11 @@ fn not_owned(e164: &str) -> Failure {
     )
     .at(AttrPath::attr("phone_number"))
     .into()
+}
+
+/// The settings destroy gives back, from a number's state as found.
+fn found_of(held: &Value) -> Value {
+    Value::Object(CLEARED_ON_DESTROY.iter().map(|f| ((*f).to_string(), held.get(f).clone())).collect())
 }
 
 /// `v` with every unknown value inside it replaced by `known`'s value at the same place.
@@ -523,7 +556,9 @@ impl Resource<Client> for PhoneNumberResource {
         // Unset voice members keep what the number holds: every nested object is sent whole.
         let desired = fill_unknown(planned, &as_found);
         let answered = self.converge(client, ctx, &id, &as_found, &desired, "adopt").await?;
-        Ok(absorb(self.attrs(), &answered, &desired))
+        let mut state = absorb(self.attrs(), &answered, &desired);
+        state.set("found", found_of(&as_found));
+        Ok(state)
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
@@ -544,16 +579,23 @@ impl Resource<Client> for PhoneNumberResource {
     /// Unroutes the number (never `DELETE`, which would release it).
     async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {
         let id = state.get("id").as_str().unwrap_or_default().to_string();
+        let found = state.get("found");
         let mut body = serde_json::Map::new();
         for field in CLEARED_ON_DESTROY {
-            let held = state.get(field);
-            let cleared = match held {
-                Value::Null => continue,
-                Value::Set(xs) if xs.is_empty() => continue,
-                Value::Set(_) => Json::Array(Vec::new()),
+            // Back to what the number held when adopted; cleared when that is unknown
+            // (state from before `found`) or was nothing.
+            let (held, back) = (state.get(field), found.get(field));
+            let empty = |v: &Value| v.is_null() || matches!(v, Value::Set(xs) if xs.is_empty());
+            if (empty(held) && empty(back)) || held == back {
+                continue;
+            }
+            let value = match back {
+                Value::Set(xs) => Json::Array(xs.iter().filter_map(Value::as_str).map(|t| Json::String(t.to_string())).collect()),
+                Value::String(t) => Json::String(t.clone()),
+                _ if *field == "tags" => Json::Array(Vec::new()),
                 _ => Json::String(String::new()),
             };
-            body.insert((*field).to_string(), cleared);
+            body.insert((*field).to_string(), value);
         }
         if body.is_empty() {
             return Ok(());

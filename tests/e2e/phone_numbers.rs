@@ -110,11 +110,16 @@ fn numbers_are_routed_moved_imported_and_unrouted_never_released() {
     assert_eq!(emu.number(NUMBERS[0])["voice"]["call_forwarding"]["forwards_to"], "+13125558888");
     tf.assert_no_changes();
 
-    // Import by E.164 number: the same state, an empty plan.
-    let before = tf.state_values("telnyx_phone_number.n2");
+    // Import by E.164 number: the same state (but `found`, which only an adoption records),
+    // an empty plan.
+    let without_found = |mut v: Json| {
+        v.as_object_mut().unwrap().remove("found");
+        v
+    };
+    let before = without_found(tf.state_values("telnyx_phone_number.n2"));
     tf.state_rm("telnyx_phone_number.n2").assert_success();
     tf.import("telnyx_phone_number.n2", NUMBERS[2]).assert_success();
-    assert_eq!(tf.state_values("telnyx_phone_number.n2"), before);
+    assert_eq!(without_found(tf.state_values("telnyx_phone_number.n2")), before);
     tf.assert_no_changes();
     // And by id.
     tf.state_rm("telnyx_phone_number.n2").assert_success();
@@ -323,4 +328,70 @@ output "groups" {{ value = length(data.telnyx_billing_groups.all.billing_groups)
     tf.destroy().assert_success();
     assert!(emu.objects("billing_groups").is_empty());
     assert_eq!(emu.number(NUMBERS[0])["billing_group_id"], Json::Null);
+}
+
+/// Issue 24 point 8: a number adopted with a connection, billing group, reference and tags of
+/// its own is given back exactly so on destroy (before: its tags and routing were cleared for
+/// good); an imported number is cleared as before.
+#[test]
+fn destroy_gives_a_number_back_as_it_was_found() {
+    let emu = Emulator::start();
+    let ids = seed_numbers(&emu);
+    let (st, conn) = emu.api(Method::POST, "/fqdn_connections", Some(json!({"connection_name": "legacy-pbx"})));
+    assert_eq!(st, 201);
+    let legacy = conn["data"]["id"].as_str().unwrap().to_string();
+    let (st, group) = emu.api(Method::POST, "/billing_groups", Some(json!({"name": "legacy"})));
+    assert_eq!(st, 200, "{group}");
+    let group = group["data"]["id"].as_str().unwrap().to_string();
+    let as_found = json!({"connection_id": legacy, "billing_group_id": group, "customer_reference": "old ref", "tags": ["legacy", "desk"]});
+    let (st, _) = emu.api(Method::PATCH, &format!("/phone_numbers/{}", ids[0]), Some(as_found.clone()));
+    assert_eq!(st, 200);
+
+    let tf = Tf::new(&emu);
+    tf.config(&format!(
+        r#"provider "telnyx" {{}}
+resource "telnyx_fqdn_connection" "new" {{
+  connection_name = "new-trunk"
+}}
+resource "telnyx_phone_number" "n" {{
+  phone_number  = "{}"
+  connection_id = telnyx_fqdn_connection.new.id
+  tags          = ["managed"]
+}}"#,
+        NUMBERS[0]
+    ));
+    tf.apply().assert_success();
+    let n = emu.number(NUMBERS[0]);
+    assert_eq!(
+        (n["tags"].clone(), n["billing_group_id"].is_null(), n["customer_reference"].is_null()),
+        (json!(["managed"]), true, true),
+        "{n}"
+    );
+    tf.assert_no_changes();
+    let found = tf.state_values("telnyx_phone_number.n")["found"].clone();
+    assert_eq!(found["connection_id"].as_str(), Some(legacy.as_str()), "{found}");
+
+    tf.destroy().assert_success();
+    let n = emu.number(NUMBERS[0]);
+    assert_eq!(n["connection_id"].as_str(), Some(legacy.as_str()), "routed back: {n}");
+    assert_eq!(n["billing_group_id"].as_str(), Some(group.as_str()), "{n}");
+    assert_eq!(n["customer_reference"], "old ref", "{n}");
+    let mut tags: Vec<&str> = n["tags"].as_array().unwrap().iter().filter_map(Json::as_str).collect();
+    tags.sort_unstable();
+    assert_eq!(tags, ["desk", "legacy"], "{n}");
+    assert_eq!(emu.count("DELETE", "/v2/phone_numbers") + emu.count("POST", "/v2/phone_numbers/jobs/delete_phone_numbers"), 0);
+
+    // Imported: the configuration declares what the number holds, and destroy clears what it
+    // declared, as for any resource (`found` is null).
+    tf.config(&format!(
+        "provider \"telnyx\" {{}}\nresource \"telnyx_phone_number\" \"n\" {{\n  phone_number = \"{}\"\n  tags = [\"imported\"]\n}}",
+        NUMBERS[0]
+    ));
+    tf.import("telnyx_phone_number.n", NUMBERS[0]).assert_success();
+    tf.apply().assert_success();
+    assert_eq!(emu.number(NUMBERS[0])["tags"], json!(["imported"]));
+    assert!(tf.state_values("telnyx_phone_number.n")["found"].is_null());
+    tf.destroy().assert_success();
+    let n = emu.number(NUMBERS[0]);
+    assert_eq!((n["connection_id"].is_null(), n["tags"].clone()), (true, json!([])), "{n}");
 }
