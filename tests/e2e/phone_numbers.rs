@@ -344,7 +344,7 @@ fn destroy_gives_a_number_back_as_it_was_found() {
     assert_eq!(st, 200, "{group}");
     let group = group["data"]["id"].as_str().unwrap().to_string();
     let as_found = json!({"connection_id": legacy, "billing_group_id": group, "customer_reference": "old ref", "tags": ["legacy", "desk"]});
-    let (st, _) = emu.api(Method::PATCH, &format!("/phone_numbers/{}", ids[0]), Some(as_found.clone()));
+    let (st, _) = emu.api(Method::PATCH, &format!("/phone_numbers/{}", ids[0]), Some(as_found));
     assert_eq!(st, 200);
 
     let tf = Tf::new(&emu);
