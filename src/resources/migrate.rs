@@ -39,6 +39,17 @@ pub fn adapt(type_name: &str, state: Json) -> Json {
     Json::Object(kept)
 }
 
+/// Whether a `moved` block may bring `source` into `target_type`: the same type, from another
+/// provider named `telnyx` (`registry.terraform.io/petsinc/telnyx`, `…/edbo/telnyx`, OpenTofu's
+/// `registry.opentofu.org/…`, or the bare local name `telnyx` older OpenTofu sends), at the
+/// schema version they all write (0).
+pub fn accepts(source: &tfplug::MoveSource<'_>, target_type: &str) -> bool {
+    let address = source.provider_address;
+    let named_telnyx = address == "telnyx" || address.rsplit('/').next() == Some("telnyx");
+    let ours = address.ends_with("/telnyx/telnyx") || address == "telnyx/telnyx";
+    source.type_name == target_type && named_telnyx && !ours && source.schema_version == 0
+}
+
 /// What foreign state keeps: the id, and a secret Telnyx never returns (the refresh cannot
 /// read it back, and the configuration still holds it).
 fn kept_fields(type_name: &str) -> &'static [&'static str] {
@@ -77,6 +88,20 @@ mod tests {
         assert_eq!(adapt("telnyx_fqdn", fqdn), json!({"id": "7"}));
         let app = json!({"id": "9", "application_name": "ivr", "created_at": "2025-05-14 10:00:00 +0000 UTC"});
         assert_eq!(adapt("telnyx_call_control_application", app), json!({"id": "9"}));
+    }
+
+    #[test]
+    fn moves_come_from_the_community_providers_of_the_same_type() {
+        let src = |provider_address, type_name| tfplug::MoveSource { provider_address, type_name, schema_version: 0 };
+        for p in ["registry.terraform.io/petsinc/telnyx", "registry.opentofu.org/edbo/telnyx", "telnyx"] {
+            assert!(accepts(&src(p, "telnyx_fqdn"), "telnyx_fqdn"), "{p}");
+        }
+        assert!(!accepts(&src("registry.terraform.io/petsinc/telnyx", "telnyx_fqdn"), "telnyx_ip"), "another type");
+        assert!(!accepts(&src("registry.terraform.io/hashicorp/null", "telnyx_fqdn"), "telnyx_fqdn"), "another provider");
+        assert!(!accepts(&src("registry.terraform.io/telnyx/telnyx", "telnyx_fqdn"), "telnyx_fqdn"), "ourselves");
+        let v1 =
+            tfplug::MoveSource { provider_address: "registry.terraform.io/petsinc/telnyx", type_name: "telnyx_fqdn", schema_version: 1 };
+        assert!(!accepts(&v1, "telnyx_fqdn"), "a schema version they never wrote");
     }
 
     #[test]

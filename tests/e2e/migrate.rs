@@ -160,3 +160,52 @@ resource "telnyx_fqdn" "pbx" {
     tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
+
+/// A `moved` block from the community provider's resource to this provider's (Terraform >= 1.8:
+/// MoveResourceState; the address must change, as a move to the same address is refused): the
+/// object is read like an import, the plan after it is empty, nothing is written.
+#[test]
+fn newer_only_a_moved_block_brings_a_community_resource_over() {
+    crate::support::require_terraform(1, 8);
+    let emu = Emulator::start();
+    let conn = post(&emu, "/fqdn_connections", json!({"connection_name": "pbx-trunk", "transport_protocol": "TCP"}));
+    let p = "registry.terraform.io/petsinc/telnyx";
+    let old = instance(
+        p,
+        "telnyx_fqdn_connection",
+        "old",
+        json!({"id": conn, "connection_name": "pbx-trunk", "username": "pbxtrunk01", "password": "s3cret-Pass",
+               "transport_protocol": "TCP", "microsoft_teams_sbc": false, "sip_uri_calling_preference": "",
+               "inbound": {"privacy_zone_enabled": false}, "created_at": "2025-09-24 14:03:11.123456 +0000 UTC"}),
+        json!([]),
+    );
+    // Their provider's address is this build too (a dev override): Terraform must find the
+    // provider the state names, and never calls it for the move.
+    let tf = Tf::with_overrides(&emu, &["telnyx/telnyx", "petsinc/telnyx"]);
+    let state = json!({"version": 4, "terraform_version": "1.8.0", "serial": 1, "lineage": "0c6f5a32-8a7e-4bb4-9a51-1f0e5e3c7d21",
+                       "outputs": {}, "resources": [old]});
+    std::fs::write(tf.path().join("terraform.tfstate"), serde_json::to_string_pretty(&state).unwrap()).unwrap();
+    tf.config(
+        r#"provider "telnyx" {}
+resource "telnyx_fqdn_connection" "pbx" {
+  connection_name    = "pbx-trunk"
+  transport_protocol = "TCP"
+}
+moved {
+  from = telnyx_fqdn_connection.old
+  to   = telnyx_fqdn_connection.pbx
+}"#,
+    );
+    emu.clear_requests();
+    let plan = tf.plan();
+    assert_eq!(plan.code, 2, "the move itself is a change:\n{}", plan.all());
+    assert!(plan.stdout.contains("has moved to telnyx_fqdn_connection.pbx"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("0 to add, 0 to change, 0 to destroy"), "{}", plan.stdout);
+    tf.apply().assert_success();
+    tf.assert_no_changes();
+    assert!(emu.requests().iter().all(|(m, _, _)| m == "GET"), "{:?}", emu.requests());
+    let s = tf.state_values("telnyx_fqdn_connection.pbx");
+    assert_eq!(s["connection_name"], "pbx-trunk", "{s}");
+    tf.destroy().assert_success();
+    assert_eq!(emu.object_count(), 0);
+}

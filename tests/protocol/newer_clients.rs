@@ -1334,41 +1334,37 @@ async fn moved(w: &World<'_>) {
     let mut p = Proc::start(c).await;
     let plans = plan_existing(&mut p, cfg, &[(conn.clone(), w.conn_cfg.clone())]).await;
     assert_eq!(plans[0].2.state, plans[0].0, "{}: a moved object plans a change", c.name);
-    // Across types (telnyx_fqdn_connection → telnyx_ip_connection).
-    match c.cross_type_move {
-        CrossTypeMove::Unsupported => {}
-        CrossTypeMove::IfCapable => {
-            // Without the capability the client refuses before calling anything.
-            assert!(
-                !p.s.caps.move_resource_state,
-                "move_resource_state declared: Terraform would call MoveResourceState; extend this test"
-            );
-        }
-        CrossTypeMove::Always => {
-            // OpenTofu 1.10 calls it (upgrade_resource_state.go moveResourceStateTransform);
-            // an error diagnostic fails the plan with that message, which is what we want.
-            let r =
-                p.p.move_resource_state(pb::move_resource_state::Request {
-                    source_provider_address: "registry.opentofu.org/telnyx/telnyx".into(),
-                    source_type_name: FQDN_CONN.into(),
-                    source_schema_version: conn.version,
-                    source_state: Some(pb::RawState { json: serde_json::to_vec(&conn.attrs).unwrap(), flatmap: Default::default() }),
-                    target_type_name: IP_CONN.into(),
-                    source_private: conn.private.clone(),
-                    ..Default::default()
-                })
-                .await
-                .expect("MoveResourceState")
-                .into_inner();
-            let errs = errors_of(&r.diagnostics, "MoveResourceState");
-            if errs.is_empty() {
-                let ty = p.s.resource(IP_CONN).ty.clone();
-                let v = dec(r.target_state.as_ref(), &ty, "MoveResourceState");
-                assert!(!v.is_null() && v.is_wholly_known(), "MoveResourceState: invalid target state");
-            } else {
-                assert!(r.target_state.is_none(), "MoveResourceState: a failure with a state");
-            }
-        }
+    // Across types (telnyx_fqdn_connection → telnyx_ip_connection): Terraform asks
+    // `server_capabilities.move_resource_state` (declared), OpenTofu 1.10 calls it ungated. The
+    // provider refuses, naming both types: an error diagnostic fails the plan with that message.
+    if !matches!(c.cross_type_move, CrossTypeMove::Unsupported) {
+        assert!(p.s.caps.move_resource_state, "{}: the capability is declared", c.name);
+        let mv = |source_provider_address: &str, target: &str, attrs: &Json| pb::move_resource_state::Request {
+            source_provider_address: source_provider_address.into(),
+            source_type_name: FQDN_CONN.into(),
+            source_schema_version: conn.version,
+            source_state: Some(pb::RawState { json: serde_json::to_vec(attrs).unwrap(), flatmap: Default::default() }),
+            target_type_name: target.into(),
+            source_private: conn.private.clone(),
+            ..Default::default()
+        };
+        let r = p.p.move_resource_state(mv("registry.opentofu.org/telnyx/telnyx", IP_CONN, &conn.attrs)).await.expect("MoveResourceState");
+        let r = r.into_inner();
+        assert!(r.target_state.is_none(), "{}: a refused move with a state", c.name);
+        assert!(r.diagnostics.iter().any(|d| d.summary == "Move not supported" && d.detail.contains(IP_CONN)), "{:?}", r.diagnostics);
+        // The same type from a community provider (a `moved` block renaming the resource while
+        // switching providers): read like an import — the id kept, the rest for the refresh.
+        let mut theirs = conn.attrs.clone();
+        theirs["username"] = json!("pbxtrunk01");
+        theirs["created_at"] = json!("2025-09-24 14:03:11.123456 +0000 UTC");
+        let r = p.p.move_resource_state(mv("registry.terraform.io/petsinc/telnyx", FQDN_CONN, &theirs)).await.expect("MoveResourceState");
+        let r = r.into_inner();
+        assert!(errors_of(&r.diagnostics, "MoveResourceState").is_empty(), "{:?}", r.diagnostics);
+        let ty = p.s.resource(FQDN_CONN).ty.clone();
+        let v = dec(r.target_state.as_ref(), &ty, "MoveResourceState");
+        assert_eq!(v.get("id"), &Value::string(conn.attrs["id"].as_str().unwrap()), "{}: the id is kept", c.name);
+        assert!(v.get("connection_name").is_null(), "{}: the rest comes from the refresh", c.name);
+        assert!(r.target_identity.is_some(), "{}: the identity of the moved object", c.name);
     }
     p.shutdown().await;
 }

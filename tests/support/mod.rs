@@ -308,14 +308,18 @@ impl Tf {
     }
 
     pub fn new(emulator: &Emulator) -> Tf {
+        Tf::with_overrides(emulator, &["telnyx/telnyx"])
+    }
+
+    /// A working directory whose `dev_overrides` run the provider under test for each of these
+    /// provider addresses (another provider's address too: a state that names it).
+    pub fn with_overrides(emulator: &Emulator, addresses: &[&str]) -> Tf {
         let dir = tempfile::tempdir().unwrap();
         let provider_dir = provider_bin().parent().unwrap().to_path_buf();
+        let lines: String = addresses.iter().map(|a| format!("    \"{a}\" = \"{}\"\n", provider_dir.display())).collect();
         std::fs::write(
             dir.path().join("cli.tfrc"),
-            format!(
-                "provider_installation {{\n  dev_overrides {{\n    \"telnyx/telnyx\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-                provider_dir.display()
-            ),
+            format!("provider_installation {{\n  dev_overrides {{\n{lines}  }}\n  direct {{}}\n}}\n"),
         )
         .unwrap();
         std::fs::create_dir(dir.path().join("sockets")).unwrap();

@@ -188,6 +188,12 @@ pub trait Resource<C>: Send + Sync {
         Err(Diagnostic::error("Listing not supported", format!("{} cannot be listed.", self.type_name())).into())
     }
 
+    /// State of another type or provider moved into this type (a `moved` block, Terraform >=
+    /// 1.8): this type's state JSON for `raw`, or `None` when this type takes no such move.
+    fn move_state(&self, _source: &MoveSource<'_>, _raw: serde_json::Value) -> Option<Result<serde_json::Value, Diagnostics>> {
+        None
+    }
+
     /// Rewrites stored state JSON into the current shape: state written by an older schema
     /// version, and — called for every stored state, also at the current version — state of
     /// the same type name written by another provider (after `terraform state replace-provider`).
@@ -195,6 +201,18 @@ pub trait Resource<C>: Send + Sync {
     fn upgrade_state(&self, _from_version: i64, raw: serde_json::Value) -> Result<serde_json::Value, Diagnostics> {
         Ok(raw)
     }
+}
+
+/// Where moved state comes from (MoveResourceState).
+#[derive(Clone, Copy, Debug)]
+pub struct MoveSource<'a> {
+    /// The provider that wrote it: `registry.terraform.io/petsinc/telnyx`, or a bare local name
+    /// (`telnyx`) from OpenTofu before 1.11.12 / 1.12.4.
+    pub provider_address: &'a str,
+    /// Its resource type.
+    pub type_name: &'a str,
+    /// The schema version it was written with.
+    pub schema_version: i64,
 }
 
 /// A data source type, its reads receiving the provider's client `C`.

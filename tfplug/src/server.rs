@@ -541,12 +541,19 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         req: Request<pb::move_resource_state::Request>,
     ) -> Result<Response<pb::move_resource_state::Response>, Status> {
         let req = req.into_inner();
-        let r = self.engine.move_resource_state(&engine::MoveResourceStateRequest {
-            source_type_name: req.source_type_name,
-            target_type_name: req.target_type_name,
-        });
+        let r = self
+            .engine
+            .move_resource_state(engine::MoveResourceStateRequest {
+                source_provider_address: req.source_provider_address,
+                source_type_name: req.source_type_name,
+                source_schema_version: req.source_schema_version,
+                source_state_json: req.source_state.unwrap_or_default().json,
+                target_type_name: req.target_type_name,
+            })
+            .await;
         reply(pb::move_resource_state::Response {
             target_state: value_out(r.target_state),
+            target_identity: identity_out(r.target_identity),
             diagnostics: diagnostics(&r.diagnostics),
             ..Default::default()
         })

@@ -356,8 +356,15 @@ pub struct ImportResourceStateResponse {
 /// MoveResourceState: state of another resource type moved into this one.
 #[derive(Clone, Debug, Default)]
 pub struct MoveResourceStateRequest {
+    /// The provider that wrote the state (`registry.terraform.io/petsinc/telnyx`; OpenTofu
+    /// before 1.11.12/1.12.4 sends a bare local name such as `telnyx`).
+    pub source_provider_address: String,
     /// The type the state comes from.
     pub source_type_name: String,
+    /// The schema version the state was written with.
+    pub source_schema_version: i64,
+    /// The stored state, JSON.
+    pub source_state_json: Vec<u8>,
     /// The type it moves to.
     pub target_type_name: String,
 }
@@ -367,6 +374,8 @@ pub struct MoveResourceStateRequest {
 pub struct MoveResourceStateResponse {
     /// The state in the target type.
     pub target_state: Option<DynamicValue>,
+    /// The moved object's identity, for a type that has one.
+    pub target_identity: Option<DynamicValue>,
     /// Errors and warnings.
     pub diagnostics: Diagnostics,
 }

@@ -94,7 +94,7 @@ impl<P: Provider> std::fmt::Debug for Engine<P> {
 const CAPABILITIES: ServerCapabilities = ServerCapabilities {
     plan_destroy: false,
     get_provider_schema_optional: false,
-    move_resource_state: false,
+    move_resource_state: true,
     generate_resource_config: true,
 };
 
@@ -329,12 +329,50 @@ impl<P: Provider> Engine<P> {
         .await
     }
 
-    /// MoveResourceState: not supported (the capability is not declared).
-    pub fn move_resource_state(&self, req: &MoveResourceStateRequest) -> MoveResourceStateResponse {
-        let d = Diagnostic::error(
-            "Move not supported",
-            format!("Moving {} state into {} is not supported by this provider.", req.source_type_name, req.target_type_name),
-        );
-        MoveResourceStateResponse { target_state: None, diagnostics: d.into() }
+    /// MoveResourceState (Terraform >= 1.8, OpenTofu >= 1.10: a `moved` block across resource
+    /// types or providers): the target resource turns the source's stored JSON into its own
+    /// ([`Resource::move_state`]), read against its schema like upgraded state; a move it does
+    /// not accept is an error naming source and target.
+    pub async fn move_resource_state(&self, req: MoveResourceStateRequest) -> MoveResourceStateResponse {
+        let tn = req.target_type_name.clone();
+        run(
+            "MoveResourceState",
+            &tn,
+            async move {
+                let e = self.resource(&req.target_type_name)?;
+                let raw = crate::json::parse(&req.source_state_json).map_err(|err| {
+                    Diagnostics::from(Diagnostic::error("Malformed state", format!("The moved state is not valid JSON: {}", err.message)))
+                })?;
+                let source = crate::provider::MoveSource {
+                    provider_address: &req.source_provider_address,
+                    type_name: &req.source_type_name,
+                    schema_version: req.source_schema_version,
+                };
+                let moved = e.imp.move_state(&source, raw).unwrap_or_else(|| {
+                    Err(Diagnostic::error(
+                        "Move not supported",
+                        format!(
+                            "{} cannot take the state of {} (provider {}): this provider moves only the same type from the \
+                             providers it replaces. Import the object instead.",
+                            req.target_type_name, req.source_type_name, req.source_provider_address
+                        ),
+                    )
+                    .into())
+                })?;
+                let state = crate::json::from_json(&moved, &e.ty, crate::json::Extra::Drop).map_err(|err| {
+                    Diagnostics::from(Diagnostic::error("Malformed state", format!("The moved state does not fit the schema: {err}")))
+                })?;
+                if state.is_null() {
+                    return Err(Diagnostic::error("Malformed state", "The moved state is null.").into());
+                }
+                Ok(MoveResourceStateResponse {
+                    target_state: Some(encode(&state, &e.ty, "moved state")?),
+                    target_identity: e.identity_of(&state)?,
+                    diagnostics: Diagnostics::new(),
+                })
+            },
+            |d| MoveResourceStateResponse { diagnostics: d, ..Default::default() },
+        )
+        .await
     }
 }
