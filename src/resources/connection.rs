@@ -496,3 +496,18 @@ mod tests {
         assert!(check_planned(&req, &planned).is_empty(), "already reported by validate");
     }
 }
+
+/// `base` with `more` merged in (nested objects member by member): a family's export defaults
+/// plus the server defaults every connection type shares.
+pub fn merged(mut base: serde_json::Value, more: serde_json::Value) -> serde_json::Value {
+    match (&mut base, more) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(m)) => {
+            for (k, v) in m {
+                let slot = b.entry(k).or_insert(serde_json::Value::Null);
+                *slot = merged(std::mem::take(slot), v);
+            }
+            base
+        }
+        (_, more) => more,
+    }
+}

@@ -250,6 +250,14 @@ fn an_exported_account_imports_and_plans_empty_with_no_write() {
     assert!(profiles.contains("\"office_outbound\"") && profiles.contains("\"office_outbound_2\""), "duplicate names:\n{profiles}");
     assert!(files["telnyx_fqdn_connection.tf"].contains("outbound_voice_profile_id = telnyx_outbound_voice_profile."), "shared profiles");
     assert!(!files["telnyx_fqdn_connection.tf"].contains("webhook_api_version"), "defaults left out");
+    // Values Telnyx answers for what a create leaves out are defaults too (issue 24 point 10).
+    for (file, text) in files.iter().filter(|(f, _)| f.ends_with("_connection.tf")) {
+        for default in
+            ["conversation_persistence", "bridge_generate_comfort_noise_on_cn", "noise_suppression ", "attenuation_limit", "active "]
+        {
+            assert!(!text.contains(default), "{file} writes the default `{default}`:\n{text}");
+        }
+    }
 
     import_exported(&tf, total);
     let r = tf.plan();
