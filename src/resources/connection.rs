@@ -448,6 +448,31 @@ pub const CONNECTION_FILTER_FIELDS: &[(&str, FilterField)] = &[
 /// A connection is looked up by its exact `connection_name` (listed with the name filter).
 pub const CONNECTION_KEY: &[(&str, &str)] = &[("connection_name", "connection_name_contains")];
 
+/// A connection family's export defaults: its documented ones (`base`), the values Telnyx answers
+/// for what a create leaves out on every connection type, and those of the family (`own`).
+pub fn answered_defaults(base: serde_json::Value, own: serde_json::Value) -> serde_json::Value {
+    let every = json!({
+        "bridge_generate_comfort_noise_on_cn": false,
+        "noise_suppression": "disabled",
+        "noise_suppression_details": {"attenuation_limit": 0}
+    });
+    merged(merged(base, every), own)
+}
+
+/// `base` with `more` merged in (nested objects member by member).
+fn merged(mut base: serde_json::Value, more: serde_json::Value) -> serde_json::Value {
+    match (&mut base, more) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(m)) => {
+            for (k, v) in m {
+                let slot = b.entry(k).or_insert(serde_json::Value::Null);
+                *slot = merged(std::mem::take(slot), v);
+            }
+            base
+        }
+        (_, more) => more,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,20 +519,5 @@ mod tests {
         assert_eq!(paths, ["outbound.encrypted_media"]);
         let req = PlanRequest { prior: &planned.state, config: &tls };
         assert!(check_planned(&req, &planned).is_empty(), "already reported by validate");
-    }
-}
-
-/// `base` with `more` merged in (nested objects member by member): a family's export defaults
-/// plus the server defaults every connection type shares.
-pub fn merged(mut base: serde_json::Value, more: serde_json::Value) -> serde_json::Value {
-    match (&mut base, more) {
-        (serde_json::Value::Object(b), serde_json::Value::Object(m)) => {
-            for (k, v) in m {
-                let slot = b.entry(k).or_insert(serde_json::Value::Null);
-                *slot = merged(std::mem::take(slot), v);
-            }
-            base
-        }
-        (_, more) => more,
     }
 }

@@ -146,7 +146,7 @@ impl super::Exported for CredentialConnection {
 
     /// Telnyx's documented defaults (what a new object holds when the create leaves them out).
     fn defaults() -> serde_json::Value {
-        super::connection::merged(
+        super::connection::answered_defaults(
             serde_json::json!({
                 "anchorsite_override": "Latency",
                 "call_cost_in_webhooks": false,
@@ -192,8 +192,8 @@ impl super::Exported for CredentialConnection {
                 "webhook_api_version": "1",
                 "webhook_event_failover_url": ""
             }),
-            // What Telnyx answers for what the create leaves out (the emulator's defaults, from the facts).
-            serde_json::json!({"active": true, "bridge_generate_comfort_noise_on_cn": false, "conversation_persistence": false, "noise_suppression": "disabled", "sip_uri_calling_preference": "disabled", "inbound": {"default_routing_method": "sequential"}, "noise_suppression_details": {"attenuation_limit": 0}}),
+            // What Telnyx answers for what the create leaves out (the emulator's, from the facts).
+            serde_json::json!({"active": true, "conversation_persistence": false, "sip_uri_calling_preference": "disabled", "inbound": {"default_routing_method": "sequential"}}),
         )
     }
 }

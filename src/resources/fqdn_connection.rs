@@ -107,7 +107,7 @@ impl super::Exported for FqdnConnection {
 
     /// Telnyx's documented defaults (what a new object holds when the create leaves them out).
     fn defaults() -> serde_json::Value {
-        super::connection::merged(
+        super::connection::answered_defaults(
             serde_json::json!({
                 "active": true,
                 "anchorsite_override": "Latency",
@@ -160,8 +160,8 @@ impl super::Exported for FqdnConnection {
                 "webhook_api_version": "1",
                 "webhook_event_failover_url": ""
             }),
-            // What Telnyx answers for what the create leaves out (the emulator's defaults, from the facts).
-            serde_json::json!({"bridge_generate_comfort_noise_on_cn": false, "conversation_persistence": false, "noise_suppression": "disabled", "outbound": {"ani_override": "", "tech_prefix": ""}, "noise_suppression_details": {"attenuation_limit": 0}}),
+            // What Telnyx answers for what the create leaves out (the emulator's, from the facts).
+            serde_json::json!({"conversation_persistence": false, "outbound": {"ani_override": "", "tech_prefix": ""}}),
         )
     }
 }
