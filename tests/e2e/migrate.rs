@@ -1,5 +1,7 @@
 //! Moving from the community provider (`petsinc/telnyx`, or its fork `edbo/telnyx`) as
-//! `docs/guides/migrate.md` tells: a state those providers wrote (their attribute names, zero
+//! `docs/guides/migrate.md` tells, the provider installed by `terraform init` from a filesystem
+//! mirror (the `moved` test runs under dev overrides: Terraform must also find the community
+//! provider the state names, which no mirror here holds): a state those providers wrote (their attribute names, zero
 //! values, Go timestamps, numeric `connection_id`), `terraform state replace-provider`, the
 //! configuration edited to this provider's names, a refresh-only apply → the plan is empty, with
 //! no write request.
@@ -96,7 +98,8 @@ fn community_state_moves_with_replace_provider_to_an_empty_plan() {
             json!([]),
         ),
     ];
-    let tf = Tf::new(&emu);
+    // As users run it: the provider installed by `terraform init` from a filesystem mirror.
+    let tf = Tf::installed(&emu);
     let state = json!({"version": 4, "terraform_version": "1.0.3", "serial": 3, "lineage": "5e7a3f7e-7c4b-4c1e-9d0a-6f1f2b7c9a11",
                        "outputs": {}, "resources": resources});
     std::fs::write(tf.path().join("terraform.tfstate"), serde_json::to_string_pretty(&state).unwrap()).unwrap();
@@ -134,6 +137,8 @@ resource "telnyx_fqdn" "pbx" {
     emu.clear_requests();
     let r = tf.run(&["state", "replace-provider", "-auto-approve", "-no-color", p, "registry.terraform.io/telnyx/telnyx"]);
     r.assert_success();
+    // The guide's step 5: `required_providers` names telnyx/telnyx (main.tf does), then init.
+    tf.init();
     // The guide's next step: a refresh-only apply writes the state in this provider's shape
     // (attribute names, sensitivity); the API only reads.
     tf.run(&["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]).assert_success();
