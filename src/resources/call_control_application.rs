@@ -188,11 +188,9 @@ impl Listed for CallControlApplication {
     const KEY: &'static [(&'static str, &'static str)] = &[("application_name", "application_name_contains")];
 }
 
-impl super::Exported for CallControlApplication {
-    const LABEL_PREFIX: &'static str = "call_control_app";
-
-    /// Telnyx's documented defaults (what a new object holds when the create leaves them out).
-    fn defaults() -> serde_json::Value {
+/// Telnyx's documented defaults both application types share, with the type's own (`own`).
+pub fn app_defaults(own: serde_json::Value) -> serde_json::Value {
+    super::connection::merged(
         serde_json::json!({
             "active": true,
             "anchorsite_override": "Latency",
@@ -204,11 +202,22 @@ impl super::Exported for CallControlApplication {
                 "shaken_stir_enabled": false,
                 "sip_subdomain_receive_settings": "from_anyone"
             },
-            "outbound": {},
+            "outbound": {}
+        }),
+        own,
+    )
+}
+
+impl super::Exported for CallControlApplication {
+    const LABEL_PREFIX: &'static str = "call_control_app";
+
+    /// Telnyx's documented defaults (what a new object holds when the create leaves them out).
+    fn defaults() -> serde_json::Value {
+        app_defaults(serde_json::json!({
             "redact_dtmf_debug_logging": false,
             "webhook_api_version": "1",
             "webhook_event_failover_url": ""
-        })
+        }))
     }
 }
 

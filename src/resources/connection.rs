@@ -448,19 +448,68 @@ pub const CONNECTION_FILTER_FIELDS: &[(&str, FilterField)] = &[
 /// A connection is looked up by its exact `connection_name` (listed with the name filter).
 pub const CONNECTION_KEY: &[(&str, &str)] = &[("connection_name", "connection_name_contains")];
 
-/// A connection family's export defaults: its documented ones (`base`), the values Telnyx answers
-/// for what a create leaves out on every connection type, and those of the family (`own`).
-pub fn answered_defaults(base: serde_json::Value, own: serde_json::Value) -> serde_json::Value {
+/// A connection family's export defaults: what every connection type holds when a create
+/// leaves it out — Telnyx's documented defaults, and the values Telnyx answers for fields it
+/// documents none for (`active`, `noise_suppression`, …; the emulator's, from the facts) —
+/// with the family's own (`own`) merged over them.
+pub fn defaults(own: serde_json::Value) -> serde_json::Value {
     let every = json!({
+        "active": true,
+        "anchorsite_override": "Latency",
         "bridge_generate_comfort_noise_on_cn": false,
+        "call_cost_in_webhooks": false,
+        "dtmf_type": "RFC 2833",
+        "encode_contact_header_enabled": false,
+        "inbound": {
+            "ani_number_format": "E.164-national",
+            "codecs": [
+                "G722",
+                "G711U",
+                "G711A",
+                "G729",
+                "OPUS",
+                "H.264"
+            ],
+            "default_routing_method": "sequential",
+            "dnis_number_format": "e164",
+            "generate_ringback_tone": false,
+            "isup_headers_enabled": false,
+            "prack_enabled": false,
+            "shaken_stir_enabled": false,
+            "sip_compact_headers_enabled": true,
+            "timeout_1xx_secs": 3,
+            "timeout_2xx_secs": 90
+        },
+        "jitter_buffer": {
+            "enable_jitter_buffer": false,
+            "jitterbuffer_msec_max": 200,
+            "jitterbuffer_msec_min": 60
+        },
         "noise_suppression": "disabled",
-        "noise_suppression_details": {"attenuation_limit": 0}
+        "noise_suppression_details": {
+            "attenuation_limit": 0,
+            "engine": "denoiser"
+        },
+        "onnet_t38_passthrough_enabled": false,
+        "outbound": {
+            "ani_override": "",
+            "ani_override_type": "always",
+            "call_parking_enabled": false,
+            "generate_ringback_tone": false
+        },
+        "rtcp_settings": {
+            "capture_enabled": false,
+            "port": "rtp+1",
+            "report_frequency_secs": 5
+        },
+        "webhook_api_version": "1",
+        "webhook_event_failover_url": ""
     });
-    merged(merged(base, every), own)
+    merged(every, own)
 }
 
 /// `base` with `more` merged in (nested objects member by member).
-fn merged(mut base: serde_json::Value, more: serde_json::Value) -> serde_json::Value {
+pub fn merged(mut base: serde_json::Value, more: serde_json::Value) -> serde_json::Value {
     match (&mut base, more) {
         (serde_json::Value::Object(b), serde_json::Value::Object(m)) => {
             for (k, v) in m {

@@ -107,61 +107,24 @@ impl super::Exported for FqdnConnection {
 
     /// Telnyx's documented defaults (what a new object holds when the create leaves them out).
     fn defaults() -> serde_json::Value {
-        super::connection::answered_defaults(
-            serde_json::json!({
-                "active": true,
-                "anchorsite_override": "Latency",
-                "call_cost_in_webhooks": false,
-                "default_on_hold_comfort_noise_enabled": true,
-                "dtmf_type": "RFC 2833",
-                "encode_contact_header_enabled": false,
-                "inbound": {
-                    "ani_number_format": "E.164-national",
-                    "codecs": ["G722", "G711U", "G711A", "G729", "OPUS", "H.264"],
-                    "default_routing_method": "sequential",
-                    "dnis_number_format": "e164",
-                    "generate_ringback_tone": false,
-                    "isup_headers_enabled": false,
-                    "prack_enabled": false,
-                    "shaken_stir_enabled": false,
-                    "sip_compact_headers_enabled": true,
-                    "sip_region": "US",
-                    "sip_subdomain_receive_settings": "from_anyone",
-                    "timeout_1xx_secs": 3,
-                    "timeout_2xx_secs": 90
-                },
-                "jitter_buffer": {
-                    "enable_jitter_buffer": false,
-                    "jitterbuffer_msec_max": 200,
-                    "jitterbuffer_msec_min": 60
-                },
-                "microsoft_teams_sbc": false,
-                "noise_suppression_details": {
-                    "engine": "denoiser"
-                },
-                "onnet_t38_passthrough_enabled": false,
-                "outbound": {
-                    "ani_override_type": "always",
-                    "call_parking_enabled": false,
-                    "generate_ringback_tone": false,
-                    "instant_ringback_enabled": false,
-                    "ip_authentication_method": "ip-authentication",
-                    "localization": "US",
-                    "t38_reinvite_source": "customer",
-                    "timeout_1xx_secs": 3,
-                    "timeout_2xx_secs": 90
-                },
-                "rtcp_settings": {
-                    "capture_enabled": false,
-                    "port": "rtp+1",
-                    "report_frequency_secs": 5
-                },
-                "transport_protocol": "UDP",
-                "webhook_api_version": "1",
-                "webhook_event_failover_url": ""
-            }),
-            // What Telnyx answers for what the create leaves out (the emulator's, from the facts).
-            serde_json::json!({"conversation_persistence": false, "outbound": {"ani_override": "", "tech_prefix": ""}}),
-        )
+        super::connection::defaults(serde_json::json!({
+            "conversation_persistence": false,
+            "default_on_hold_comfort_noise_enabled": true,
+            "inbound": {
+                "sip_region": "US",
+                "sip_subdomain_receive_settings": "from_anyone"
+            },
+            "microsoft_teams_sbc": false,
+            "outbound": {
+                "instant_ringback_enabled": false,
+                "ip_authentication_method": "ip-authentication",
+                "localization": "US",
+                "t38_reinvite_source": "customer",
+                "tech_prefix": "",
+                "timeout_1xx_secs": 3,
+                "timeout_2xx_secs": 90
+            },
+            "transport_protocol": "UDP"
+        }))
     }
 }

@@ -96,21 +96,10 @@ impl super::Exported for TexmlApplication {
 
     /// Telnyx's documented defaults (what a new object holds when the create leaves them out).
     fn defaults() -> serde_json::Value {
-        serde_json::json!({
-            "active": true,
-            "anchorsite_override": "Latency",
-            "call_cost_in_webhooks": false,
-            "dtmf_type": "RFC 2833",
-            "first_command_timeout": false,
-            "first_command_timeout_secs": 30,
-            "inbound": {
-                "shaken_stir_enabled": false,
-                "sip_subdomain_receive_settings": "from_anyone"
-            },
-            "outbound": {},
+        super::call_control_application::app_defaults(serde_json::json!({
             "status_callback_method": "post",
             "voice_method": "post"
-        })
+        }))
     }
 }
 

@@ -289,55 +289,18 @@ impl super::Exported for UacConnection {
     /// `default_on_hold_comfort_noise_enabled` is left out: its request and object defaults
     /// differ, so an export always writes the value read.
     fn defaults() -> serde_json::Value {
-        super::connection::answered_defaults(
-            serde_json::json!({
-                "anchorsite_override": "Latency",
-                "call_cost_in_webhooks": false,
-                "dtmf_type": "RFC 2833",
-                "encode_contact_header_enabled": false,
-                "inbound": {
-                    "ani_number_format": "E.164-national",
-                    "codecs": ["G722", "G711U", "G711A", "G729", "OPUS", "H.264"],
-                    "dnis_number_format": "e164",
-                    "generate_ringback_tone": false,
-                    "isup_headers_enabled": false,
-                    "prack_enabled": false,
-                    "shaken_stir_enabled": false,
-                    "simultaneous_ringing": "disabled",
-                    "sip_compact_headers_enabled": true,
-                    "sip_region": "US",
-                    "timeout_1xx_secs": 3,
-                    "timeout_2xx_secs": 90
-                },
-                "jitter_buffer": {
-                    "enable_jitter_buffer": false,
-                    "jitterbuffer_msec_max": 200,
-                    "jitterbuffer_msec_min": 60
-                },
-                "noise_suppression_details": {
-                    "engine": "denoiser"
-                },
-                "onnet_t38_passthrough_enabled": false,
-                "outbound": {
-                    "ani_override": "",
-                    "ani_override_type": "always",
-                    "call_parking_enabled": false,
-                    "generate_ringback_tone": false,
-                    "instant_ringback_enabled": true,
-                    "localization": "US",
-                    "t38_reinvite_source": "telnyx"
-                },
-                "rtcp_settings": {
-                    "capture_enabled": false,
-                    "port": "rtp+1",
-                    "report_frequency_secs": 5
-                },
-                "webhook_api_version": "1",
-                "webhook_event_failover_url": ""
-            }),
-            // What Telnyx answers for what the create leaves out (the emulator's, from the facts).
-            serde_json::json!({"active": true, "sip_uri_calling_preference": "disabled", "inbound": {"default_routing_method": "sequential"}}),
-        )
+        super::connection::defaults(serde_json::json!({
+            "inbound": {
+                "simultaneous_ringing": "disabled",
+                "sip_region": "US"
+            },
+            "outbound": {
+                "instant_ringback_enabled": true,
+                "localization": "US",
+                "t38_reinvite_source": "telnyx"
+            },
+            "sip_uri_calling_preference": "disabled"
+        }))
     }
 }
 
