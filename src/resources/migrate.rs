@@ -5,11 +5,12 @@
 //! `[]`), members the API does not have, and Go-formatted timestamps.
 //!
 //! Such state is recognised by what this provider never writes, and is then read like an
-//! import: only the id (and a credential connection's password, which Telnyx never returns)
-//! is kept, and the refresh that follows reads everything else from Telnyx. This provider's own
+//! import: only the id (and secret arguments such as a credential connection's password,
+//! which Telnyx never returns) is kept, and the refresh that follows reads everything else from Telnyx. This provider's own
 //! state passes through unchanged. See `docs/guides/migrate.md`.
 
 use serde_json::Value as Json;
+use tfplug::schema::Attribute;
 
 /// Whether `state` (one object's stored attributes) was written by a community provider.
 pub fn is_foreign(state: &Json) -> bool {
@@ -25,18 +26,21 @@ pub fn is_foreign(state: &Json) -> bool {
     renamed || go_time
 }
 
-/// `state` as this provider reads it: foreign state reduced to what an import holds.
-pub fn adapt(type_name: &str, state: Json) -> Json {
+/// `state` as this provider reads it (`attrs`: the resource's schema): foreign state reduced to
+/// what an import holds — the id, and every secret argument, which Telnyx never returns (the
+/// refresh cannot read it back, and the configuration still holds it).
+pub fn adapt(attrs: &[Attribute], state: Json) -> Json {
     if !is_foreign(&state) {
         return state;
     }
-    let mut kept = serde_json::Map::new();
-    for key in kept_fields(type_name) {
-        if let Some(v) = state.get(*key).filter(|v| !v.is_null()) {
-            kept.insert((*key).to_string(), v.clone());
+    let kept = |a: &&Attribute| a.name == "id" || (a.sensitive && a.presence.is_configurable() && !a.write_only);
+    let mut out = serde_json::Map::new();
+    for a in attrs.iter().filter(kept) {
+        if let Some(v) = state.get(&a.name).filter(|v| !v.is_null()) {
+            out.insert(a.name.clone(), v.clone());
         }
     }
-    Json::Object(kept)
+    Json::Object(out)
 }
 
 /// Whether a `moved` block may bring `source` into `target_type`: the same type, from another
@@ -50,19 +54,20 @@ pub fn accepts(source: &tfplug::MoveSource<'_>, target_type: &str) -> bool {
     source.type_name == target_type && named_telnyx && !ours && source.schema_version == 0
 }
 
-/// What foreign state keeps: the id, and a secret Telnyx never returns (the refresh cannot
-/// read it back, and the configuration still holds it).
-fn kept_fields(type_name: &str) -> &'static [&'static str] {
-    match type_name {
-        "telnyx_credential_connection" => &["id", "password"],
-        _ => &["id"],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::rest::RestObject;
     use serde_json::json;
+
+    use crate::resources::call_control_application::CallControlApplication;
+    use crate::resources::credential_connection::CredentialConnection;
+    use crate::resources::fqdn::Fqdn;
+    use crate::resources::outbound_voice_profile::OutboundVoiceProfile;
+
+    fn attrs<T: RestObject>() -> Vec<Attribute> {
+        T::schema().attributes
+    }
 
     /// State as petsinc v2.2.3 writes it (research: their `set*State` functions).
     fn petsinc_credential_connection() -> Json {
@@ -77,17 +82,17 @@ mod tests {
     #[test]
     fn community_state_is_read_like_an_import() {
         assert_eq!(
-            adapt("telnyx_credential_connection", petsinc_credential_connection()),
+            adapt(&attrs::<CredentialConnection>(), petsinc_credential_connection()),
             json!({"id": "1684641123236054244", "password": "s3cret-Pass"})
         );
         let ovp = json!({"id": "1", "name": "p", "tags": [], "daily_spend_limit": "",
                          "call_recording": {"type": "none", "caller_phone_numbers": [], "channels": "single", "format": "wav"}});
-        assert_eq!(adapt("telnyx_outbound_voice_profile", ovp), json!({"id": "1"}));
+        assert_eq!(adapt(&attrs::<OutboundVoiceProfile>(), ovp), json!({"id": "1"}));
         let fqdn = json!({"id": "7", "connection_id": 1684641123236054245_i64, "fqdn": "pbx.example.com", "port": 5060,
                           "dns_record_type": "a", "created_at": "2025-09-24 14:03:11.123456 +0000 UTC"});
-        assert_eq!(adapt("telnyx_fqdn", fqdn), json!({"id": "7"}));
+        assert_eq!(adapt(&attrs::<Fqdn>(), fqdn), json!({"id": "7"}));
         let app = json!({"id": "9", "application_name": "ivr", "created_at": "2025-05-14 10:00:00 +0000 UTC"});
-        assert_eq!(adapt("telnyx_call_control_application", app), json!({"id": "9"}));
+        assert_eq!(adapt(&attrs::<CallControlApplication>(), app), json!({"id": "9"}));
     }
 
     #[test]
@@ -114,7 +119,7 @@ mod tests {
             json!(null),
         ] {
             assert!(!is_foreign(&own), "{own}");
-            assert_eq!(adapt("telnyx_credential_connection", own.clone()), own);
+            assert_eq!(adapt(&attrs::<CredentialConnection>(), own.clone()), own);
         }
     }
 }

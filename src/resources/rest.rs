@@ -297,11 +297,11 @@ impl<T: Exported> Resource<Client> for Rest<T> {
     }
     /// State a community provider wrote under the same type name is read like an import.
     fn upgrade_state(&self, _from_version: i64, raw: serde_json::Value) -> Result<serde_json::Value, Diagnostics> {
-        Ok(super::migrate::adapt(T::TYPE_NAME, raw))
+        Ok(super::migrate::adapt(&self.schema.get(T::schema).attributes, raw))
     }
     /// A `moved` block from a community provider's resource of the same type.
     fn move_state(&self, source: &tfplug::MoveSource<'_>, raw: serde_json::Value) -> Option<Result<serde_json::Value, Diagnostics>> {
-        super::migrate::accepts(source, T::TYPE_NAME).then(|| Ok(super::migrate::adapt(T::TYPE_NAME, raw)))
+        super::migrate::accepts(source, T::TYPE_NAME).then(|| Ok(super::migrate::adapt(&self.schema.get(T::schema).attributes, raw)))
     }
     fn schema(&self) -> Schema {
         self.schema.get(T::schema).clone()
