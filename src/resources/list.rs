@@ -136,7 +136,10 @@ pub trait Listed: RestObject {
     /// Settings served apart from the object, which the data sources read too.
     const SUB_VIEW: Option<SubView> = None;
 
-    /// The object with its sub-view's settings (`None`: not read), shaped like the schema.
+    /// An API object as the family reads it, shaped like the schema: with its sub-view's
+    /// settings (`None`: not read), and fields derived from others (a telephony credential's
+    /// `connection_id` from `resource_id`). The generic resource applies it to every answer it
+    /// reads into state; `export` to every listed object.
     fn combine(obj: Json, _sub: Option<&Json>) -> Json {
         obj
     }
@@ -448,7 +451,7 @@ pub async fn list_states<T: Listed>(
         .map(|o| {
             let key = T::KEY.first().and_then(|(k, _)| o.get(*k)).and_then(Json::as_str).filter(|s| !s.is_empty());
             let id = o.get("id").and_then(Json::as_str).unwrap_or_default();
-            ListedObject { display_name: key.unwrap_or(id).to_string(), state: absorb(attrs, o, &Value::Null) }
+            ListedObject { display_name: key.unwrap_or(id).to_string(), state: absorb(attrs, &T::combine(o.clone(), None), &Value::Null) }
         })
         .collect())
 }

@@ -163,7 +163,7 @@ pub fn families() -> Vec<Family> {
         fqdn_connection::FqdnConnection,
         ip_connection::IpConnection,
         uac_connection::UacConnection,
-        telephony_credential::TelephonyCredential => telephony_credential::TelephonyCredentialResource,
+        telephony_credential::TelephonyCredential,
         fqdn::Fqdn,
         ip::Ip,
         access_ip_range::AccessIpRange,

@@ -335,7 +335,7 @@ impl<T: Exported> Resource<Client> for Rest<T> {
         T::shape_body(planned, &mut body);
         let write_only = with_write_only(attrs, ctx, &Value::Null, planned, &mut body);
         let created = Self::create_once_only(client, ctx, planned, &body).await?;
-        let state = absorb(attrs, &without(created, &write_only), planned);
+        let state = absorb(attrs, &T::combine(without(created, &write_only), None), planned);
         // Update-only fields the configuration sets: a follow-up PATCH.
         let follow_up = request_body(attrs, planned, &Value::Null, &[]);
         let needs_patch = T::CREATE_OMIT.iter().any(|p| has_path(&follow_up, p));
@@ -346,7 +346,7 @@ impl<T: Exported> Resource<Client> for Rest<T> {
         let mut patch = request_body(attrs, planned, &state, T::UPDATE_OMIT);
         T::shape_body(planned, &mut patch);
         match client.update(&ctx.stop, &item_path::<T>(&id), &patch, T::ENVELOPE).await {
-            Ok(updated) => Ok(absorb(attrs, &updated, &state)),
+            Ok(updated) => Ok(absorb(attrs, &T::combine(updated, None), &state)),
             // The object exists: keep it in state (tainted) as the API holds it.
             Err(e) => {
                 let mut f = Self::diag(&e, "finish creating", Some(&id));
@@ -366,7 +366,7 @@ impl<T: Exported> Resource<Client> for Rest<T> {
         } else {
             Self::read_without_get(client, ctx, state, &id, listed.as_ref()).await
         };
-        found.map(|obj| obj.map(|o| absorb(self.attrs(), &o, state))).map_err(|e| Self::diag(&e, "read", Some(&id)))
+        found.map(|obj| obj.map(|o| absorb(self.attrs(), &T::combine(o, None), state))).map_err(|e| Self::diag(&e, "read", Some(&id)))
     }
 
     async fn update(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure> {
@@ -379,7 +379,7 @@ impl<T: Exported> Resource<Client> for Rest<T> {
         T::shape_body(planned, &mut body);
         let write_only = with_write_only(attrs, ctx, prior, planned, &mut body);
         match client.update(&ctx.stop, &item_path::<T>(&id), &body, T::ENVELOPE).await {
-            Ok(obj) => Ok(absorb(attrs, &without(obj, &write_only), planned)),
+            Ok(obj) => Ok(absorb(attrs, &T::combine(without(obj, &write_only), None), planned)),
             Err(e) => Err(Self::diag(&e, "update", Some(&id))),
         }
     }

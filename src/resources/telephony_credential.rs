@@ -18,12 +18,12 @@ use serde_json::Value as Json;
 use super::common::{created_at, id, record_type, updated_at};
 use super::diagnostics::ToDiagnostics;
 use super::list::{ListFilter, Listed};
-use super::rest::{Batch, NaturalKey, Rest, RestObject, urlencode};
+use super::rest::{Batch, NaturalKey, RestObject, urlencode};
 use crate::telnyx::client::Client;
 use tfplug::plan::{ModifyRequest, ModifyResponse, PlanModifier};
 use tfplug::schema::{bool, string};
 use tfplug::validate::Validator;
-use tfplug::{Ctx, EphemeralResource, Failure, ListedObject, Opened, PlanRequest, Resource, Schema, Value};
+use tfplug::{Ctx, EphemeralResource, Failure, Opened, Schema, Value};
 
 #[derive(Debug)]
 pub struct TelephonyCredential;
@@ -152,7 +152,7 @@ impl Listed for TelephonyCredential {
         s
     }
 
-    /// A listed credential as `export` writes it: `connection_id` from `resource_id`.
+    /// `connection_id` as `resource_id` says (`connection:<id>`): Telnyx never returns it.
     fn combine(mut obj: Json, _sub: Option<&Json>) -> Json {
         let connection = obj.get("resource_id").and_then(Json::as_str).and_then(|r| r.strip_prefix(CONNECTION_PREFIX)).map(str::to_string);
         if let (Some(c), Some(m)) = (connection.filter(|c| !c.is_empty()), obj.as_object_mut()) {
@@ -171,66 +171,6 @@ impl super::Exported for TelephonyCredential {
     /// Labelled by name (Telnyx names an unnamed credential after its creation time).
     fn export_name(obj: &Json) -> String {
         super::text_of(obj, "name")
-    }
-}
-
-/// `connection_id` as `resource_id` says (`connection:<id>`); the state as it is otherwise.
-fn with_connection(mut state: Value) -> Value {
-    let from_resource = state.get("resource_id").as_str().and_then(|r| r.strip_prefix(CONNECTION_PREFIX)).map(str::to_string);
-    if let Some(c) = from_resource.filter(|c| !c.is_empty()) {
-        state.set("connection_id", Value::string(c));
-    }
-    state
-}
-
-/// The resource: the generic REST one, with `connection_id` read back from `resource_id`.
-#[derive(Debug, Default)]
-pub struct TelephonyCredentialResource(Rest<TelephonyCredential>);
-
-#[async_trait]
-impl Resource<Client> for TelephonyCredentialResource {
-    fn type_name(&self) -> &'static str {
-        self.0.type_name()
-    }
-    fn schema(&self) -> Schema {
-        self.0.schema()
-    }
-    fn validate(&self, config: &Value) -> tfplug::Diagnostics {
-        self.0.validate(config)
-    }
-    fn identity(&self) -> Option<tfplug::schema::Identity> {
-        self.0.identity()
-    }
-    fn list_schema(&self) -> Option<Schema> {
-        self.0.list_schema()
-    }
-    async fn list(&self, client: &Client, ctx: &Ctx, config: &Value, limit: usize) -> Result<Vec<ListedObject>, Failure> {
-        let mut found = self.0.list(client, ctx, config, limit).await?;
-        for o in &mut found {
-            o.state = with_connection(std::mem::take(&mut o.state));
-        }
-        Ok(found)
-    }
-    fn generate_config(&self, state: &Value) -> Value {
-        self.0.generate_config(state)
-    }
-    fn modify_plan(&self, req: &PlanRequest<'_>, planned: &mut tfplug::plan::Planned) -> tfplug::Diagnostics {
-        self.0.modify_plan(req, planned)
-    }
-    async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {
-        self.0.create(client, ctx, planned).await.map(with_connection)
-    }
-    async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
-        Ok(self.0.read(client, ctx, state).await?.map(with_connection))
-    }
-    async fn update(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure> {
-        self.0.update(client, ctx, prior, planned).await.map(with_connection)
-    }
-    async fn import(&self, client: &Client, ctx: &Ctx, id: &str) -> Result<Value, Failure> {
-        self.0.import(client, ctx, id).await
-    }
-    async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {
-        self.0.delete(client, ctx, state).await
     }
 }
 
@@ -285,14 +225,10 @@ mod tests {
 
     #[test]
     fn connection_id_comes_from_resource_id() {
-        let ty = TelephonyCredential::schema().ty();
-        let mut s = Value::null_object(&ty);
-        s.set("resource_id", Value::string("connection:1234"));
-        assert_eq!(with_connection(s.clone()).get("connection_id").as_str(), Some("1234"));
-        s.set("connection_id", Value::string("99"));
-        assert_eq!(with_connection(s.clone()).get("connection_id").as_str(), Some("1234"));
-        s.set("resource_id", Value::string("other:1"));
-        assert_eq!(with_connection(s).get("connection_id").as_str(), Some("99"));
+        let read = |o: serde_json::Value| TelephonyCredential::combine(o, None)["connection_id"].clone();
+        assert_eq!(read(serde_json::json!({"resource_id": "connection:1234"})), "1234");
+        assert_eq!(read(serde_json::json!({"resource_id": "connection:1234", "connection_id": "99"})), "1234");
+        assert_eq!(read(serde_json::json!({"resource_id": "other:1", "connection_id": "99"})), "99");
     }
 
     #[test]
