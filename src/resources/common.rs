@@ -67,3 +67,31 @@ pub fn placeholder_secrets(attrs: &[tfplug::Attribute], prior: &Value, planned: 
     }
     d
 }
+
+/// Not both a secret `field` kept in state and its write-only variant `<field>_wo` in `obj`
+/// (the configuration, or its nested object at `path`); `<field>_wo_version` only with
+/// `<field>_wo`.
+pub fn write_only_choice(obj: &Value, field: &str, path: &tfplug::AttrPath) -> tfplug::Diagnostics {
+    let mut d = tfplug::Diagnostics::new();
+    let (wo, version) = (format!("{field}_wo"), format!("{field}_wo_version"));
+    let shown = |name: &str| if path.0.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+    if !obj.get(field).is_null() && !obj.get(&wo).is_null() {
+        d.push(
+            tfplug::Diagnostic::error(
+                format!("Conflicting {field} arguments"),
+                format!("Set either `{}` (kept in state) or `{}` (write-only, never stored), not both.", shown(field), shown(&wo)),
+            )
+            .at(path.join(&wo)),
+        );
+    }
+    if !obj.get(&version).is_null() && obj.get(&wo).is_null() {
+        d.push(
+            tfplug::Diagnostic::error(
+                format!("`{}` without `{}`", shown(&version), shown(&wo)),
+                format!("`{version}` only says when to send `{wo}`: set `{wo}` too, or remove it."),
+            )
+            .at(path.join(&version)),
+        );
+    }
+    d
+}

@@ -72,7 +72,7 @@ impl RestObject for CredentialConnection {
 
     fn validate(config: &Value) -> Diagnostics {
         let mut d = connection::validate(config);
-        d.extend(password_choice(config));
+        d.extend(super::common::write_only_choice(config, "password", &AttrPath::root()));
         d
     }
 
@@ -85,32 +85,6 @@ impl RestObject for CredentialConnection {
     fn natural_key(planned: &Value) -> Option<NaturalKey> {
         connection::natural_key(planned, Some("user_name"))
     }
-}
-
-/// Not both `password` and `password_wo`; `password_wo_version` only with `password_wo`. (A
-/// create needs one of them: [`password_on_create`].)
-fn password_choice(config: &Value) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    let (stored, wo, version) = (config.get("password"), config.get("password_wo"), config.get("password_wo_version"));
-    if !stored.is_null() && !wo.is_null() {
-        d.push(
-            Diagnostic::error(
-                "Conflicting password arguments",
-                "Set either `password` (kept in state) or `password_wo` (write-only, never stored), not both.",
-            )
-            .at(AttrPath::attr("password_wo")),
-        );
-    }
-    if !version.is_null() && wo.is_null() {
-        d.push(
-            Diagnostic::error(
-                "`password_wo_version` without `password_wo`",
-                "`password_wo_version` only says when to send `password_wo`: set `password_wo` too, or remove it.",
-            )
-            .at(AttrPath::attr("password_wo_version")),
-        );
-    }
-    d
 }
 
 /// Telnyx needs a password when a connection is created, and never again: a connection that

@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use serde_json::Value as Json;
 
 use super::diagnostics::ToDiagnostics;
-use super::mapping::{absorb, terraform_only};
+use super::mapping::{absorb, without_terraform_only};
 use super::rest::{RestObject, SchemaCell, item_path};
 use crate::telnyx::client::Client;
 use crate::telnyx::error::ApiError;
@@ -165,8 +165,7 @@ async fn with_sub_view<T: Listed>(client: &Client, ctx: &Ctx, obj: Json) -> Resu
 
 /// The object's attributes as read-only list items (secrets left out: lists mask them).
 fn item_attributes(schema: Schema) -> Vec<Attribute> {
-    let all = schema.attributes.clone();
-    schema.attributes.into_iter().filter(|a| !a.sensitive && !terraform_only(&all, a)).map(|a| a.into_read_only(true)).collect()
+    without_terraform_only(schema.attributes).into_iter().filter(|a| !a.sensitive).map(|a| a.into_read_only(true)).collect()
 }
 
 /// A configured argument as a query value.
@@ -459,11 +458,7 @@ pub async fn list_states<T: Listed>(
 /// A resource schema turned read-only, with `id` and the `lookup` arguments optional.
 fn data_source_schema(resource: Schema, lookup: &[&str], description: String) -> Schema {
     let mut s = Schema::new(description);
-    let all = resource.attributes.clone();
-    for a in resource.attributes {
-        if terraform_only(&all, &a) {
-            continue;
-        }
+    for a in without_terraform_only(resource.attributes) {
         if a.name == "id" || lookup.contains(&a.name.as_str()) {
             let mut arg = a;
             arg.presence = Presence::OptionalComputed;

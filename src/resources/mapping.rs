@@ -93,12 +93,16 @@ pub fn write_only_field(a: &Attribute) -> &str {
     a.name.strip_suffix("_wo").unwrap_or(&a.name)
 }
 
-/// The write-only values (top level) to add to a create (`prior` null) or update body, by API
-/// field: each one the configuration sets, on create; on update, when its `_version` companion
-/// changed, or when it replaces a stored value being cleared (the stored attribute `x` moved
-/// to `x_wo`).
-pub fn write_only_fields(attrs: &[Attribute], config: &Value, prior: &Value, planned: &Value) -> Vec<(String, Json)> {
-    let mut out = Vec::new();
+/// Adds the write-only values to send to a create (`prior` null) or update `body`, each under
+/// its API field; returns the JSON paths it added. A top-level one is sent on create; on
+/// update, when its `_version` companion changed, or when it replaces a stored value being
+/// cleared (the stored attribute `x` moved to `x_wo`). One inside a nested attribute is sent
+/// whenever the body carries that nested object: the object is sent whole and replaces the
+/// stored one, so leaving the value out would clear it at Telnyx (its `_version` companion,
+/// a member of the same object, makes a rotation change the object).
+pub fn add_write_only(attrs: &[Attribute], config: &Value, prior: &Value, planned: &Value, body: &mut Json) -> Vec<Vec<String>> {
+    let mut added = Vec::new();
+    let Some(obj) = body.as_object_mut() else { return added };
     for a in attrs.iter().filter(|a| a.write_only) {
         let v = config.get(&a.name);
         if v.is_null() || !v.is_wholly_known() {
@@ -110,10 +114,58 @@ pub fn write_only_fields(attrs: &[Attribute], config: &Value, prior: &Value, pla
             || planned.get(&version) != prior.get(&version)
             || (!prior.get(field).is_null() && planned.get(field).is_null());
         if send {
-            out.push((field.to_string(), to_json(v)));
+            obj.insert(field.to_string(), to_json(v));
+            added.push(vec![field.to_string()]);
         }
     }
-    out
+    for a in attrs.iter().filter(|a| matches!(a.kind, Kind::Nested(Nesting::Single, _))) {
+        let Some(inner) = obj.get_mut(&a.name).filter(|j| j.is_object()) else { continue };
+        let children = a.children();
+        for w in children.iter().filter(|w| w.write_only) {
+            let v = config.get(&a.name).get(&w.name);
+            if v.is_null() || !v.is_wholly_known() {
+                continue;
+            }
+            if let Some(m) = inner.as_object_mut() {
+                m.insert(write_only_field(w).to_string(), to_json(v));
+                added.push(vec![a.name.clone(), write_only_field(w).to_string()]);
+            }
+        }
+    }
+    added
+}
+
+/// An API answer without the fields write-only values were sent as ([`add_write_only`]'s
+/// paths): echoed back, they would land in the stored attribute of the same name (the one the
+/// write-only value stands for).
+pub fn without_paths(mut obj: Json, paths: &[Vec<String>]) -> Json {
+    for path in paths {
+        let Some((last, parents)) = path.split_last() else { continue };
+        let mut at = Some(&mut obj);
+        for p in parents {
+            at = at.and_then(|j| j.get_mut(p.as_str()));
+        }
+        if let Some(m) = at.and_then(Json::as_object_mut) {
+            m.remove(last);
+        }
+    }
+    obj
+}
+
+/// `attrs` without the Terraform-only ones (write-only values and their `_version`
+/// companions), at every level: what a data source or a list item shows.
+pub fn without_terraform_only(attrs: Vec<Attribute>) -> Vec<Attribute> {
+    let all = attrs.clone();
+    attrs
+        .into_iter()
+        .filter(|a| !terraform_only(&all, a))
+        .map(|mut a| {
+            if let Kind::Nested(n, children) = a.kind {
+                a.kind = Kind::Nested(n, without_terraform_only(children));
+            }
+            a
+        })
+        .collect()
 }
 
 /// A list or set attribute: "none" is the empty collection, not `null`.
@@ -326,5 +378,58 @@ mod tests {
         let mut unknown = prior;
         unknown.set("start", Value::unknown());
         assert_eq!(absorb(&attrs, &json!({"start": "AB"}), &unknown).get("start"), &Value::string("AB"));
+    }
+
+    /// A write-only member of a nested object travels with that object whenever it is sent
+    /// (the object replaces the stored one); a top-level one only on create, a version change
+    /// or when it takes over from the stored attribute. Neither reaches state or data sources.
+    #[test]
+    fn write_only_values_at_both_levels() {
+        let attrs = vec![
+            string("name").required().desc("n"),
+            string("password").optional().sensitive().desc("p"),
+            string("password_wo").optional().write_only().desc("w"),
+            int("password_wo_version").optional().desc("v"),
+            nested(
+                "pbx",
+                vec![
+                    string("username").optional().desc("u"),
+                    string("password").optional().sensitive().desc("p"),
+                    string("password_wo").optional().write_only().desc("w"),
+                    int("password_wo_version").optional().desc("v"),
+                ],
+            )
+            .optional_computed()
+            .desc("x"),
+        ];
+        let ty = tfplug::schema::Schema::new("x").attrs(attrs.clone()).ty();
+        let val = |j: Json| from_json(&j, &ty, Extra::Reject).unwrap();
+        let config = val(json!({"name": "n", "password": null, "password_wo": "top-1", "password_wo_version": 1,
+            "pbx": {"username": "u", "password": null, "password_wo": "pbx-1", "password_wo_version": 1}}));
+        let state = val(json!({"name": "n", "password": null, "password_wo": null, "password_wo_version": 1,
+            "pbx": {"username": "u", "password": null, "password_wo": null, "password_wo_version": 1}}));
+        let mut body = request_body(&attrs, &state, &Value::Null, &[]);
+        assert_eq!(body, json!({"name": "n", "pbx": {"username": "u"}}), "Terraform-only attributes are never sent as such");
+        let added = add_write_only(&attrs, &config, &Value::Null, &state, &mut body);
+        assert_eq!(body, json!({"name": "n", "password": "top-1", "pbx": {"username": "u", "password": "pbx-1"}}));
+        let echoed = json!({"name": "n", "password": "top-1", "pbx": {"username": "u", "password": "pbx-1", "proxy": "p"}});
+        assert_eq!(without_paths(echoed, &added), json!({"name": "n", "pbx": {"username": "u", "proxy": "p"}}));
+        // An update of anything: the nested object is sent whole, with its password; the
+        // top-level one only when its version changed.
+        let mut renamed = state.clone();
+        renamed.set("name", Value::string("m"));
+        let mut body = request_body(&attrs, &renamed, &state, &[]);
+        add_write_only(&attrs, &config, &state, &renamed, &mut body);
+        assert_eq!(body, json!({"name": "m", "pbx": {"username": "u", "password": "pbx-1"}}));
+        let mut rotated = state.clone();
+        rotated.set("password_wo_version", Value::int(2));
+        let mut body = request_body(&attrs, &rotated, &state, &[]);
+        add_write_only(&attrs, &config, &state, &rotated, &mut body);
+        assert_eq!(body["password"], "top-1");
+        let shown: Vec<String> = without_terraform_only(attrs)
+            .iter()
+            .flat_map(|a| std::iter::once(a.name.clone()).chain(a.children().iter().map(|c| format!("{}.{}", a.name, c.name))))
+            .collect();
+        assert_eq!(shown, ["name", "password", "pbx", "pbx.username", "pbx.password"]);
     }
 }

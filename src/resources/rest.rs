@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 
 use super::Exported;
 use super::diagnostics::ToDiagnostics;
-use super::mapping::{absorb, request_body};
+use super::mapping::{absorb, add_write_only, request_body, without_paths};
 use crate::telnyx::batch::BatchRead;
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
@@ -333,9 +333,9 @@ impl<T: Exported> Resource<Client> for Rest<T> {
         let attrs = self.attrs();
         let mut body = request_body(attrs, planned, &Value::Null, T::CREATE_OMIT);
         T::shape_body(planned, &mut body);
-        let write_only = with_write_only(attrs, ctx, &Value::Null, planned, &mut body);
+        let write_only = add_write_only(attrs, &ctx.config, &Value::Null, planned, &mut body);
         let created = Self::create_once_only(client, ctx, planned, &body).await?;
-        let state = absorb(attrs, &T::combine(without(created, &write_only), None), planned);
+        let state = absorb(attrs, &T::combine(without_paths(created, &write_only), None), planned);
         // Update-only fields the configuration sets: a follow-up PATCH.
         let follow_up = request_body(attrs, planned, &Value::Null, &[]);
         let needs_patch = T::CREATE_OMIT.iter().any(|p| has_path(&follow_up, p));
@@ -377,9 +377,9 @@ impl<T: Exported> Resource<Client> for Rest<T> {
         }
         let mut body = request_body(attrs, planned, prior, T::UPDATE_OMIT);
         T::shape_body(planned, &mut body);
-        let write_only = with_write_only(attrs, ctx, prior, planned, &mut body);
+        let write_only = add_write_only(attrs, &ctx.config, prior, planned, &mut body);
         match client.update(&ctx.stop, &item_path::<T>(&id), &body, T::ENVELOPE).await {
-            Ok(obj) => Ok(absorb(attrs, &T::combine(without(obj, &write_only), None), planned)),
+            Ok(obj) => Ok(absorb(attrs, &T::combine(without_paths(obj, &write_only), None), planned)),
             Err(e) => Err(Self::diag(&e, "update", Some(&id))),
         }
     }
@@ -395,28 +395,6 @@ impl<T: Exported> Resource<Client> for Rest<T> {
         let id = id_of(state)?;
         client.delete(&ctx.stop, &item_path::<T>(&id)).await.map_err(|e| Self::diag(&e, "delete", Some(&id)))
     }
-}
-
-/// Adds the write-only values to send (see `mapping::write_only_fields`) to `body`; returns
-/// their API fields.
-fn with_write_only(attrs: &[Attribute], ctx: &Ctx, prior: &Value, planned: &Value, body: &mut Json) -> Vec<String> {
-    let fields = super::mapping::write_only_fields(attrs, &ctx.config, prior, planned);
-    let names = fields.iter().map(|(f, _)| f.clone()).collect();
-    if let Some(obj) = body.as_object_mut() {
-        obj.extend(fields);
-    }
-    names
-}
-
-/// An API answer without the fields a write-only value was sent as: echoed back, they would
-/// land in the stored attribute of the same name (the one the write-only value stands for).
-fn without(mut obj: Json, fields: &[String]) -> Json {
-    if let Some(m) = obj.as_object_mut() {
-        for f in fields {
-            m.remove(f);
-        }
-    }
-    obj
 }
 
 /// How much earlier than our first create attempt an object's `created_at` may be and still

@@ -67,8 +67,18 @@ fn external_uac_settings() -> tfplug::Attribute {
             clearable(string("password")).sensitive().desc(
                 "SIP digest password Telnyx registers with; required with `username`. Sensitive, and kept in state: Telnyx may return it masked or not at all, \
                  so the provider keeps the configured value and cannot detect a password changed outside Terraform. After \
-                 `terraform import` it is unknown to the provider: the first apply sets it to the configured value. There is no \
-                 write-only variant of this member (the provider's write-only arguments are top-level only).",
+                 `terraform import` it is unknown to the provider: the first apply sets it to the configured value. Set this or \
+                 `password_wo`.",
+            ),
+            string("password_wo").optional().write_only().desc(
+                "The PBX password, **write-only** (Terraform ≥ 1.11, OpenTofu ≥ 1.11): sent to Telnyx but never stored in plan \
+                 or state. Set this or `password`, not both. Every change of `external_uac_settings` sends the whole object, so \
+                 it is sent with each of them (a change of `password_wo_version` is one). Older Terraform refuses it at \
+                 validation: use `password` there.",
+            ),
+            int("password_wo_version").optional().desc(
+                "Any number; change it to send `password_wo` again (to rotate the PBX password). Stored in state; never sent to \
+                 Telnyx.",
             ),
             clearable(string("auth_username")).desc("Digest authentication user name; unset, `username` is used."),
             clearable(string("proxy")).desc("SIP proxy (registrar) of the PBX, used for registrations and outbound calls, e.g. `sip-pbx.example.com`."),
@@ -197,7 +207,9 @@ impl RestObject for UacConnection {
     }
 
     fn validate(config: &Value) -> Diagnostics {
-        let mut d = password_choice(config);
+        let mut d = super::common::write_only_choice(config, "password", &AttrPath::root());
+        let pbx = AttrPath::attr("external_uac_settings");
+        d.extend(super::common::write_only_choice(config.get("external_uac_settings"), "password", &pbx));
         d.extend(pbx_password(config));
         d
     }
@@ -207,44 +219,19 @@ impl RestObject for UacConnection {
     }
 }
 
-/// At most one of `password` and `password_wo`; `password_wo_version` only with `password_wo`.
-fn password_choice(config: &Value) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    let (stored, wo, version) = (config.get("password"), config.get("password_wo"), config.get("password_wo_version"));
-    if !stored.is_null() && !wo.is_null() {
-        d.push(
-            Diagnostic::error(
-                "Conflicting password arguments",
-                "Set either `password` (kept in state) or `password_wo` (write-only, never stored), not both.",
-            )
-            .at(AttrPath::attr("password_wo")),
-        );
-    }
-    if !version.is_null() && wo.is_null() {
-        d.push(
-            Diagnostic::error(
-                "`password_wo_version` without `password_wo`",
-                "`password_wo_version` only says when to send `password_wo`: set `password_wo` too, or remove it.",
-            )
-            .at(AttrPath::attr("password_wo_version")),
-        );
-    }
-    d
-}
-
 /// `external_uac_settings.password` with `external_uac_settings.username`: an update sends the
 /// whole nested object, so a password left out of the configuration would be cleared at Telnyx
 /// (and `export` writes it as a variable, since Telnyx never returns it).
 fn pbx_password(config: &Value) -> Diagnostics {
     let mut d = Diagnostics::new();
     let ext = config.get("external_uac_settings");
-    if !ext.get("username").is_null() && ext.get("password").is_null() {
+    if !ext.get("username").is_null() && ext.get("password").is_null() && ext.get("password_wo").is_null() {
         d.push(
             Diagnostic::error(
                 "Missing PBX password",
                 "`external_uac_settings.username` is set without `external_uac_settings.password`. Telnyx registers to the PBX with \
                  both, and every change of `external_uac_settings` sends the whole object, so a password left out would be cleared: \
-                 set `external_uac_settings.password`.",
+                 set `external_uac_settings.password` (or `password_wo`, write-only, Terraform >= 1.11).",
             )
             .at(AttrPath::attr("external_uac_settings").join("password")),
         );
@@ -349,11 +336,19 @@ mod tests {
     #[test]
     fn password_arguments() {
         let obj = |pairs: &[(&str, Value)]| Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect());
-        assert!(password_choice(&obj(&[])).is_empty(), "no password at all is allowed");
-        assert!(password_choice(&obj(&[("password", "secret-pw".into())])).is_empty());
-        assert_eq!(password_choice(&obj(&[("password", "secret-pw".into()), ("password_wo", "secret-pw".into())])).len(), 1);
-        assert_eq!(password_choice(&obj(&[("password_wo_version", Value::int(1))])).len(), 1);
+        let validate = <UacConnection as RestObject>::validate;
+        let paths = |d: Diagnostics| d.iter().filter_map(|x| x.path.as_ref().map(ToString::to_string)).collect::<Vec<_>>();
+        assert!(validate(&obj(&[])).is_empty(), "no password at all is allowed");
+        assert!(validate(&obj(&[("password", "secret-pw".into())])).is_empty());
+        assert_eq!(paths(validate(&obj(&[("password", "secret-pw".into()), ("password_wo", "secret-pw".into())]))), ["password_wo"]);
+        assert_eq!(paths(validate(&obj(&[("password_wo_version", Value::int(1))]))), ["password_wo_version"]);
         let ext = |pairs: &[(&str, Value)]| obj(&[("external_uac_settings", obj(pairs))]);
+        // The PBX password has the same two forms, one level down.
+        let both = ext(&[("username", "pbxuser".into()), ("password", "pw-1".into()), ("password_wo", "pw-1".into())]);
+        assert_eq!(paths(validate(&both)), ["external_uac_settings.password_wo"]);
+        let stray = ext(&[("username", "pbxuser".into()), ("password", "pw-1".into()), ("password_wo_version", Value::int(2))]);
+        assert_eq!(paths(validate(&stray)), ["external_uac_settings.password_wo_version"]);
+        assert!(validate(&ext(&[("username", "pbxuser".into()), ("password_wo", "pw-1".into())])).is_empty(), "write-only is a password");
         let d = pbx_password(&ext(&[("username", "pbxuser".into())]));
         assert_eq!(
             d.iter().filter_map(|x| x.path.as_ref().map(ToString::to_string)).collect::<Vec<_>>(),

@@ -322,6 +322,93 @@ resource "telnyx_uac_connection" "c" {{
     assert_eq!(emu.object_count(), 0);
 }
 
+/// `external_uac_settings.password_wo`: the PBX password sent on create, sent again with every
+/// change of `external_uac_settings` (the object is sent whole and replaces the stored one, so
+/// leaving it out would clear it), rotated by its nested `password_wo_version`, and never in
+/// plan output, state or the state file.
+#[test]
+fn newer_only_uac_pbx_password_wo_travels_with_its_object() {
+    require_terraform(1, 11);
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    let cfg = |pw: &str, version: u32, expiration: u32| {
+        format!(
+            r#"
+provider "telnyx" {{}}
+resource "telnyx_uac_connection" "c" {{
+  connection_name = "wo-pbx"
+  external_uac_settings = {{
+    username            = "pbx_user-1"
+    password_wo         = "{pw}"
+    password_wo_version = {version}
+    proxy               = "pbx.example.com"
+    expiration_sec      = {expiration}
+  }}
+}}
+"#
+        )
+    };
+    let stored = |emu: &Emulator| emu.objects("uac_connections")[0]["external_uac_settings"]["password"].clone();
+    let in_state_file = |tf: &Tf, secret: &str| std::fs::read_to_string(tf.path().join("terraform.tfstate")).unwrap().contains(secret);
+    tf.config(&cfg(PBX_PASSWORD, 1, 600));
+    let r = tf.apply();
+    r.assert_success();
+    assert!(!r.all().contains(PBX_PASSWORD));
+    assert_eq!(stored(&emu), PBX_PASSWORD, "sent on create");
+    assert!(!in_state_file(&tf, PBX_PASSWORD));
+    let ext = tf.state_values("telnyx_uac_connection.c")["external_uac_settings"].clone();
+    assert!(ext["password_wo"].is_null() && ext["password"].is_null(), "{ext}");
+    assert_eq!(ext["password_wo_version"], 1);
+    tf.assert_no_changes();
+
+    // Another member changes: the object goes whole, its password with it.
+    tf.config(&cfg(PBX_PASSWORD, 1, 900));
+    let r = tf.apply();
+    r.assert_success();
+    assert!(r.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", r.stdout);
+    assert_eq!(emu.objects("uac_connections")[0]["external_uac_settings"]["expiration_sec"], 900);
+    assert_eq!(stored(&emu), PBX_PASSWORD, "not cleared by the update");
+    tf.assert_no_changes();
+
+    // The version rotates it.
+    tf.config(&cfg(NEW_PBX_PASSWORD, 2, 900));
+    let r = tf.apply();
+    r.assert_success();
+    assert!(!r.all().contains(NEW_PBX_PASSWORD));
+    assert_eq!(stored(&emu), NEW_PBX_PASSWORD, "rotated");
+    assert!(!in_state_file(&tf, PBX_PASSWORD) && !in_state_file(&tf, NEW_PBX_PASSWORD));
+    tf.assert_no_changes();
+    tf.destroy().assert_success();
+    assert_eq!(emu.object_count(), 0);
+}
+
+/// Before Terraform 1.11 the nested write-only password is refused at validation, naming
+/// it, before any API call; `password` is the way there.
+#[test]
+fn uac_pbx_password_wo_is_refused_by_older_terraform() {
+    if crate::support::terraform_at_least(1, 11) {
+        return;
+    }
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    tf.config(
+        r#"
+provider "telnyx" {}
+resource "telnyx_uac_connection" "c" {
+  connection_name = "wo-pbx"
+  external_uac_settings = {
+    username    = "pbx_user-1"
+    password_wo = "never-sent-1"
+  }
+}
+"#,
+    );
+    let r = tf.plan();
+    assert_ne!(r.code, 0, "{}", r.all());
+    assert!(r.stderr.contains("external_uac_settings") && r.stderr.contains("password_wo"), "{}", r.stderr);
+    assert_eq!(emu.requests().len(), 0, "no API call");
+}
+
 /// A malformed destination URI, PBX user name and other documented limits: errors at plan
 /// naming the attribute, and no API call.
 #[test]
