@@ -66,6 +66,8 @@ fn decode(s: &str) -> String {
 /// Serves one `/v2/...` call against the store. The caller holds the state lock for the whole
 /// call, so nothing in here locks (and nothing can deadlock).
 pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, path: &str, query: &str, body: &[u8]) -> Outcome {
+    // Bulk jobs run in the background: what is due has ended before anything is served.
+    jobs::advance_all(st);
     let segs: Vec<&str> = path.trim_start_matches("/v2").split('/').filter(|s| !s.is_empty()).collect();
     if let Some(v) = segs.first().and_then(|s| view(s)) {
         return match (method, segs.len()) {

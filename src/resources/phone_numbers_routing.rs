@@ -469,7 +469,10 @@ impl PhoneNumbersRouting {
         // In state: numbers held before and not touched, numbers routed now, and numbers
         // whose release did not go through (so the next plan removes them again).
         let mut in_state: BTreeSet<String> = if settings_changed { BTreeSet::new() } else { held.intersection(&want).cloned().collect() };
-        in_state.extend(to_route.iter().filter(|n| outcome.ok.contains(*n)).cloned());
+        // A number whose job had not ended (`job_timeout`, Ctrl-C) counts as routed: the job
+        // goes on at Telnyx, and the refresh before the next plan drops it if it is not in place
+        // by then, so it is neither lost nor sent twice.
+        in_state.extend(to_route.iter().filter(|n| outcome.ok.contains(*n) || outcome.unfinished.contains(*n)).cloned());
         in_state.extend(to_release.iter().filter(|n| !outcome.ok.contains(*n)).cloned());
         // A create that fails is tainted by Terraform, and the replacement it then plans would
         // unroute every number the jobs did change. So a create records every number and

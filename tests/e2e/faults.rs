@@ -296,7 +296,7 @@ fn timeout_after_the_work_is_adopted() {
 
 /// Ctrl-C: SIGINT to terraform's whole process group (see `Tf::spawn`). Returns how long
 /// terraform took to exit, its exit status and its output.
-fn interrupt(mut child: std::process::Child) -> (Duration, std::process::ExitStatus, String) {
+pub(crate) fn interrupt(mut child: std::process::Child) -> (Duration, std::process::ExitStatus, String) {
     let interrupted = Instant::now();
     let st = Command::new("kill").args(["-INT", "--", &format!("-{}", child.id())]).status().unwrap();
     assert!(st.success());

@@ -265,3 +265,44 @@ fn a_thousand_numbers_take_a_handful_of_requests_and_plan_clean() {
     assert_eq!(emu.objects("phone_numbers").len(), 1000);
     no_release(&emu);
 }
+
+/// Ctrl-C while a job runs, on create and on update: terraform exits at once, every number
+/// of the interrupted job is recorded, the job finishes at Telnyx on its own, and the next plan
+/// is empty — no number lost, no job sent twice; destroy gives them all back.
+#[test]
+fn ctrl_c_mid_job_loses_nothing_and_sends_nothing_twice() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": (0..15).map(|i| json!({"phone_number": e164(i)})).collect::<Vec<_>>()}));
+    let tf = Tf::new(&emu);
+    let job_runs = std::time::Duration::from_secs(4);
+    emu.jobs(&json!({"duration_ms": job_runs.as_millis() as u64}));
+    for (step, count) in [("create", 10), ("update", 15)] {
+        let numbers: Vec<String> = (0..count).map(e164).collect();
+        tf.config(&config(&numbers, ""));
+        let before = job_posts(&emu);
+        let child = tf.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while job_posts(&emu) == before {
+            assert!(std::time::Instant::now() < deadline, "{step}: the job was never sent");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let sent = std::time::Instant::now();
+        let (took, status, out) = crate::faults::interrupt(child);
+        assert!(took < std::time::Duration::from_secs(3), "{step}: the job wait did not end on Ctrl-C: {took:?}\n{out}");
+        assert!(!status.success(), "{step}: {out}");
+        assert!(out.contains("Jobs did not end"), "{step}: {out}");
+        let recorded = tf.state_values("telnyx_phone_numbers_routing.trunk")["phone_numbers"].as_array().unwrap().len();
+        assert_eq!(recorded, count, "{step}: every number of the interrupted job is in state");
+        // The job ends at Telnyx on its own; the refresh then finds every number in place.
+        std::thread::sleep(job_runs.saturating_sub(sent.elapsed()) + std::time::Duration::from_millis(200));
+        tf.assert_no_changes();
+        assert_eq!(job_posts(&emu), before + 1, "{step}: one job, never sent again");
+        let conn = tf.state_values("telnyx_fqdn_connection.trunk")["id"].as_str().unwrap().to_string();
+        assert!(numbers.iter().all(|n| emu.number(n)["connection_id"] == conn.as_str()), "{step}");
+    }
+    emu.jobs(&json!({"duration_ms": 0}));
+    tf.destroy().assert_success();
+    assert!(emu.objects("phone_numbers").iter().all(|o| o["connection_id"].is_null()));
+    assert_eq!(emu.objects("phone_numbers").len(), 15);
+    no_release(&emu);
+}

@@ -1,7 +1,8 @@
 //! Bulk phone-number jobs (`/phone_numbers/jobs…`, voice-apps-and-e911.md §4): asynchronous,
-//! answered `202` with a `pending` job; the numbers change when the job ends, which happens at
-//! the first `GET /phone_numbers/jobs/{id}` (or list) at least `duration_ms` after the job was
-//! made (`POST /_emulator/jobs`; default 0: the first poll ends it). Until then a poll answers
+//! answered `202` with a `pending` job; the numbers change when the job ends, `duration_ms`
+//! after it was made (`POST /_emulator/jobs`; default 0). Jobs run in the background as at
+//! Telnyx, whether or not anyone polls them: a due job ends before the emulator serves the next
+//! API request of any kind (a poll, a listing, a PATCH). Until then a poll answers
 //! `in_progress` with every number under `pending_operations`.
 //!
 //! Each number is changed exactly as `PATCH /phone_numbers/{id}` (and `PATCH …/voice` for
@@ -239,7 +240,8 @@ fn find_number(st: &Store, n: &str) -> Option<Json> {
     st.all("phone_numbers").iter().find(|o| o[key] == n).cloned()
 }
 
-fn advance_all(st: &mut Store) {
+/// Ends every due job (see the module comment); called before each API request.
+pub fn advance_all(st: &mut Store) {
     let open: Vec<Json> = st.all(FAMILY).iter().filter(|j| j["status"] == "pending" || j["status"] == "in_progress").cloned().collect();
     for j in open {
         advance(st, j);
