@@ -405,6 +405,7 @@ mod tests {
     #[test]
     fn an_update_job_is_pending_then_changes_every_number_when_it_ends() {
         let (mut st, numbers, conn, group) = account(3);
+        st.jobs.duration_ms = 300;
         let body = json!({"phone_numbers": numbers, "connection_id": conn, "billing_group_id": group, "tags": ["trunk"],
                           "voice": {"tech_prefix_enabled": true, "translated_number": "13125559999"}});
         let o = call(&mut st, Method::POST, "/phone_numbers/jobs/update_phone_numbers", Some(body));
@@ -417,6 +418,11 @@ mod tests {
         assert_eq!(job["pending_operations"].as_array().unwrap().len(), 3);
         assert!(job.get("_request").is_none(), "internal members are never answered");
         assert!(number(&mut st, &numbers[0])["connection_id"].is_null(), "nothing changes before the job ends");
+        assert_eq!(poll(&mut st, job["id"].as_str().unwrap())["status"], "in_progress");
+        // Due, it ends before the next request of any kind: nobody has to poll it.
+        std::thread::sleep(std::time::Duration::from_millis(350));
+        assert_eq!(number(&mut st, &numbers[0])["connection_id"].as_str(), Some(conn.as_str()), "ended in the background");
+        st.jobs.duration_ms = 0;
         let done = poll(&mut st, job["id"].as_str().unwrap());
         assert_eq!(done["status"], "completed");
         assert_eq!(done["successful_operations"].as_array().unwrap().len(), 3);
