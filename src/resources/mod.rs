@@ -13,6 +13,7 @@ pub mod access_ip_range;
 pub mod any_connection;
 pub mod billing_group;
 pub mod call_control_application;
+pub mod claims;
 pub mod common;
 pub mod configuration;
 pub mod connection;

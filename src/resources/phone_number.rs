@@ -537,12 +537,18 @@ impl Resource<Client> for PhoneNumberResource {
     /// A number to adopt must be the account's: checked at plan (one listing request), so a
     /// number the account does not own fails the plan, naming `phone_number`, not the apply.
     /// A lookup that fails is left to apply (which looks again) rather than failing the plan.
+    /// Also claims the number for this resource type: one a `telnyx_phone_numbers_routing`
+    /// of the same configuration plans too is an error (see `claims`).
     async fn check_planned(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Diagnostics {
-        let Some(e164) = planned.get("phone_number").as_str().filter(|_| prior.is_null()) else { return Diagnostics::new() };
-        match find_owned(client, ctx, e164).await {
-            Ok(None) => not_owned(e164).diags,
-            Ok(Some(_)) | Err(_) => Diagnostics::new(),
+        let Some(e164) = planned.get("phone_number").as_str() else { return Diagnostics::new() };
+        let mut d = super::claims::claim(client.instance(), [e164], &super::claims::Manager::Single, &AttrPath::attr("phone_number"));
+        // A lookup that fails is left to apply, which looks again.
+        if prior.is_null()
+            && let Ok(None) = find_owned(client, ctx, e164).await
+        {
+            d.extend(not_owned(e164).diags);
         }
+        d
     }
 
     /// Adopts the number: found by `phone_number` (no write at all when the account does not

@@ -174,7 +174,9 @@ fn schema() -> Schema {
         "Many phone numbers the account owns, routed to one connection with shared settings. Changes are sent as \
          Telnyx's bulk jobs (one per 1,000 numbers) and refreshed from the connection's listing, so a thousand numbers \
          take a handful of requests. Numbers are never bought or released: removed numbers (and every number on destroy) \
-         are given back as they were found.",
+         are given back as they were found. A number belongs to one manager: one that a `telnyx_phone_number` (or a \
+         routing to another connection) of the same provider configuration also plans fails the plan. To move numbers here \
+         from `telnyx_phone_number`, `terraform state rm` those first, so their destroy does not unroute the numbers.",
     )
     .attr(string("id").computed().keep_state().desc("The connection id the resource was created or imported with: a handle only."))
     .attr(
@@ -579,6 +581,14 @@ impl Resource<Client> for PhoneNumbersRouting {
 
     /// The connection's listing: numbers no longer routed here with the managed settings drop
     /// out of `phone_numbers`, so the plan routes them back.
+    /// Claims the planned numbers: one a `telnyx_phone_number` (or a routing to another
+    /// connection) of the same configuration plans too is an error (see `claims`).
+    async fn check_planned(&self, client: &Client, _ctx: &Ctx, _prior: &Value, planned: &Value) -> Diagnostics {
+        let by = super::claims::Manager::Routing(planned.get("connection_id").as_str().map(str::to_string));
+        let numbers = strings(planned.get("phone_numbers"));
+        super::claims::claim(client.instance(), numbers.iter().map(String::as_str), &by, &AttrPath::attr("phone_numbers"))
+    }
+
     async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
         let Some(conn) = state.get("connection_id").as_str() else { return Ok(Some(state.clone())) };
         let listed = routed_to(client, ctx, conn).await?;

@@ -61,6 +61,7 @@ pub struct Client {
     api: Api,
     batch: Arc<Batcher>,
     settings: Settings,
+    instance: u64,
 }
 
 impl std::fmt::Debug for Client {
@@ -79,11 +80,18 @@ impl Client {
         let policy = Policy { max_retries: s.max_retries, operation_timeout: s.operation_timeout };
         let api = Api::new(transport, policy, s.base_url.clone());
         let batch = Arc::new(Batcher::new(s.batch_reads));
-        Ok(Client { api, batch, settings })
+        static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let instance = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Client { api, batch, settings, instance })
     }
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Tells this client apart from every other one the process made (state kept per client).
+    pub fn instance(&self) -> u64 {
+        self.instance
     }
 
     /// GET one object.

@@ -306,3 +306,31 @@ fn ctrl_c_mid_job_loses_nothing_and_sends_nothing_twice() {
     assert_eq!(emu.objects("phone_numbers").len(), 15);
     no_release(&emu);
 }
+
+/// A number both a `telnyx_phone_number` and this resource manage (a documented mistake) fails
+/// the plan, naming the number, before anything is sent; a number in one place plans clean.
+#[test]
+fn a_number_managed_by_both_resources_fails_the_plan() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": (0..3).map(|i| json!({"phone_number": e164(i)})).collect::<Vec<_>>()}));
+    let tf = Tf::new(&emu);
+    let numbers: Vec<String> = (0..3).map(e164).collect();
+    let single = |n: &str| {
+        format!(
+            "resource \"telnyx_phone_number\" \"one\" {{\n  phone_number  = \"{n}\"\n  connection_id = telnyx_fqdn_connection.trunk.id\n}}\n"
+        )
+    };
+    tf.config(&format!("{}{}", config(&numbers, ""), single(&numbers[2])));
+    emu.clear_requests();
+    let r = tf.plan();
+    assert_ne!(r.code, 0, "{}", r.all());
+    assert!(r.all().contains("Phone number managed twice") && r.all().contains(&numbers[2]), "{}", r.all());
+    let writes: Vec<_> = emu.requests().into_iter().filter(|(m, _, _)| m != "GET").collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    // Routed in one place only: fine.
+    tf.config(&format!("{}{}", config(&numbers[..2], ""), single(&numbers[2])));
+    tf.apply().assert_success();
+    tf.assert_no_changes();
+    tf.destroy().assert_success();
+    no_release(&emu);
+}
