@@ -5,6 +5,7 @@
 //! plus `imports.tf` (Terraform ≥ 1.5, OpenTofu), `import.sh` (any Terraform), `versions.tf`,
 //! `variables.tf` and a `README.md`.
 
+mod group;
 mod hcl;
 mod render;
 
@@ -29,7 +30,7 @@ fn exported() -> Vec<Exporter> {
 }
 
 const USAGE: &str = "usage: terraform-provider-telnyx export --out DIR [--type TYPE]... [--name-contains TEXT]
-                                     [--api-key KEY] [--base-url URL] [--force]
+                                     [--group-numbers] [--api-key KEY] [--base-url URL] [--force]
 
 Writes Terraform configuration for the objects of a Telnyx account into DIR: one .tf file per
 resource type, imports.tf (import blocks, Terraform >= 1.5 / OpenTofu), import.sh (terraform
@@ -39,6 +40,8 @@ A value follows its option after a space or an equals sign (--out DIR, --out=DIR
   --out DIR             where to write (created; must be empty unless --force)
   --type TYPE           only this resource type (repeatable), e.g. telnyx_fqdn_connection or fqdn_connection
   --name-contains TEXT  only objects whose name contains TEXT, ignoring case
+  --group-numbers       numbers that share connection, billing group, customer reference and tags
+                        (and set nothing else) as one telnyx_phone_numbers_routing per group
   --api-key KEY         default: TELNYX_API_KEY
   --base-url URL        default: TELNYX_BASE_URL, else https://api.telnyx.com/v2
   --force               write into a DIR that already holds files";
@@ -59,6 +62,7 @@ struct Options {
     api_key: Option<String>,
     base_url: Option<String>,
     force: bool,
+    group_numbers: bool,
 }
 
 /// A command line `export` cannot run.
@@ -108,6 +112,7 @@ fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Command,
             Long("api-key") => o.api_key = Some(p.value()?.string()?),
             Long("base-url") => o.base_url = Some(p.value()?.string()?),
             Long("force") => o.force = true,
+            Long("group-numbers") => o.group_numbers = true,
             _ => return Err(arg.unexpected().into()),
         }
     }
@@ -214,9 +219,13 @@ async fn run(opts: Options) -> Result<(), ExportError> {
         eprintln!("export: {:<34} {:>5} {noun} ({} ms)", fam.type_name, objs.len(), t0.elapsed().as_millis());
         found.extend(objs.into_iter().map(|obj| Found { family: *fam, obj, label: String::new() }));
     }
+    if opts.group_numbers {
+        found = group::group(found);
+    }
     label(&mut found);
 
-    let schemas: HashMap<&str, (Schema, Json)> = chosen.iter().map(|f| (f.type_name, ((f.schema)(), (f.defaults)()))).collect();
+    let schemas: HashMap<&str, (Schema, Json)> =
+        found.iter().map(|f| (f.family.type_name, ((f.family.schema)(), (f.family.defaults)()))).collect();
     let objects: Vec<render::Object<'_>> = found
         .iter()
         .filter_map(|f| {
@@ -366,7 +375,18 @@ mod tests {
 
     #[test]
     fn every_option_reads_both_forms_and_repeats_where_it_may() {
-        let args = ["--type=fqdn", "--type", "ip", "--name-contains=PBX", "--api-key", "k", "--base-url=http://x", "--force", "--out=o"];
+        let args = [
+            "--type=fqdn",
+            "--type",
+            "ip",
+            "--name-contains=PBX",
+            "--api-key",
+            "k",
+            "--base-url=http://x",
+            "--force",
+            "--group-numbers",
+            "--out=o",
+        ];
         let want = Options {
             out: "o".into(),
             types: vec!["fqdn".into(), "ip".into()],
@@ -374,6 +394,7 @@ mod tests {
             api_key: Some("k".into()),
             base_url: Some("http://x".into()),
             force: true,
+            group_numbers: true,
         };
         assert_eq!(parse(args).unwrap(), Command::Run(want));
         assert_eq!(parse(["--out", "o", "-h"]).unwrap(), Command::Help);

@@ -163,9 +163,26 @@ pub fn family() -> super::Family {
     super::Family {
         resource: std::sync::Arc::new(PhoneNumbersRouting::default()),
         data_sources: [std::sync::Arc::new(RoutingData), std::sync::Arc::new(RoutingsData)],
-        export: Err(
-            "export writes each number as a telnyx_phone_number; writing numbers that share settings as this resource (`--group-numbers`) is not built yet",
-        ),
+        export: Err("not listed on its own: `export --group-numbers` writes numbers that share their routing as this resource"),
+    }
+}
+
+/// How `export --group-numbers` writes a group of numbers as this resource: its objects are
+/// made by the exporter from the numbers' listing (`phone_numbers`, `connection_id`, the
+/// shared `billing_group_id`, `customer_reference` and `tags`; `id` the numbers joined by
+/// commas, an import id; `_connection_name` names the label), never listed from an endpoint.
+pub fn exporter() -> super::Exporter {
+    super::Exporter {
+        type_name: TYPE_NAME,
+        path: "/phone_numbers",
+        schema,
+        validate: |_| Diagnostics::new(),
+        defaults: || Json::Object(serde_json::Map::new()),
+        sub_view: None,
+        combine: |o, _| o,
+        label_prefix: "routing",
+        keep: |_| true,
+        name: |o| super::text_of(o, "_connection_name"),
     }
 }
 

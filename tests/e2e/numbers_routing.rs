@@ -334,3 +334,58 @@ fn a_number_managed_by_both_resources_fails_the_plan() {
     tf.destroy().assert_success();
     no_release(&emu);
 }
+
+/// `export --group-numbers`: numbers that share their routing (and set nothing else) become one
+/// `telnyx_phone_numbers_routing` per group, referencing their connection and billing group;
+/// a number with settings of its own, a lone one and an unrouted one stay `telnyx_phone_number`.
+/// Installed through `terraform init` from the mirror and imported as the README says: the
+/// plan after import is empty, with no write request.
+#[test]
+fn export_group_numbers_writes_routings_that_import_and_plan_empty() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": (0..13).map(|i| json!({"phone_number": e164(i)})).collect::<Vec<_>>()}));
+    let (_, conn) = emu.api(Method::POST, "/v2/fqdn_connections", Some(json!({"connection_name": "Main SBC"})));
+    let conn = conn["data"]["id"].as_str().unwrap().to_string();
+    let (_, other) = emu.api(Method::POST, "/v2/fqdn_connections", Some(json!({"connection_name": "Backup SBC"})));
+    let other = other["data"]["id"].as_str().unwrap().to_string();
+    let (_, group) = emu.api(Method::POST, "/v2/billing_groups", Some(json!({"name": "Ops"})));
+    let group = group["data"]["id"].as_str().unwrap().to_string();
+    for i in 0..13 {
+        let body = match i {
+            0..=7 => json!({"connection_id": conn, "billing_group_id": group, "tags": ["trunk"], "customer_reference": "hq"}),
+            8..=10 => json!({"connection_id": conn}),
+            11 => json!({"connection_id": other}),
+            _ => continue,
+        };
+        let id = emu.number(&e164(i))["id"].as_str().unwrap().to_string();
+        let (status, _) = emu.api(Method::PATCH, &format!("/v2/phone_numbers/{id}"), Some(body));
+        assert_eq!(status, 200);
+        if i == 10 {
+            let voice =
+                json!({"call_forwarding": {"call_forwarding_enabled": true, "forwards_to": "+13125559999", "forwarding_type": "always"}});
+            assert_eq!(emu.api(Method::PATCH, &format!("/v2/phone_numbers/{id}/voice"), Some(voice)).0, 200);
+        }
+    }
+    emu.clear_requests();
+    let tf = Tf::installed(&emu);
+    let out = crate::export::export(&emu, tf.path(), &["--group-numbers"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // 2 connections, 1 billing group, 2 routings (8 and 2 numbers), 3 single numbers.
+    assert!(stderr.contains("wrote 8 objects"), "{stderr}");
+    let routing = std::fs::read_to_string(tf.path().join("telnyx_phone_numbers_routing.tf")).unwrap();
+    assert_eq!(routing.matches("resource \"telnyx_phone_numbers_routing\"").count(), 2, "{routing}");
+    assert!(routing.contains("resource \"telnyx_phone_numbers_routing\" \"main_sbc\""), "{routing}");
+    assert!(routing.contains("connection_id      = telnyx_fqdn_connection.main_sbc.id"), "{routing}");
+    assert!(routing.contains("billing_group_id   = telnyx_billing_group.ops.id"), "{routing}");
+    assert!(!routing.contains(&conn) && !routing.contains(&group), "literal ids: {routing}");
+    let single = std::fs::read_to_string(tf.path().join("telnyx_phone_number.tf")).unwrap();
+    for i in [10, 11, 12] {
+        assert!(single.contains(&e164(i)), "{} is a telnyx_phone_number:\n{single}", e164(i));
+    }
+    assert_eq!(single.matches("resource \"telnyx_phone_number\"").count(), 3, "{single}");
+    crate::export::import_exported(&tf, 8);
+    tf.assert_no_changes();
+    assert!(crate::export::writes(&emu).is_empty(), "{:?}", crate::export::writes(&emu));
+    assert_eq!(tf.state_ids("telnyx_phone_numbers_routing").len(), 2);
+}
