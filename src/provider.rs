@@ -133,6 +133,10 @@ impl Provider for TelnyxProvider {
         resources::ephemeral_resources()
     }
 
+    fn actions(&self) -> Vec<Arc<dyn tfplug::Action<Client>>> {
+        resources::actions()
+    }
+
     async fn configure(&self, config: &Value, terraform_version: &str) -> Result<Client, Diagnostics> {
         let c: Config = convert::from_value(config)?;
         let mut s = Settings::default();

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
@@ -12,7 +13,7 @@ use crate::diag::{AttrPath, Diagnostics, Severity, Step};
 use crate::engine::{self, DynamicValue, Engine, ServerCapabilities};
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProtoProvider;
-use crate::provider::{Parameter, Provider, Signature};
+use crate::provider::{Parameter, Progress, Provider, Signature};
 use crate::schema::{Attribute, Identity, Kind, Nesting, Presence, Schema};
 use crate::types::Type;
 
@@ -21,7 +22,8 @@ pub use crate::engine::{upgrade_identity_json, upgrade_json_state};
 
 /// The gRPC service around a [`Provider`]: its [`Engine`] behind the tfplugin6 messages.
 pub struct ProviderService<P: Provider> {
-    engine: Engine<P>,
+    /// Shared with the task that runs an InvokeAction while its events stream out.
+    engine: Arc<Engine<P>>,
 }
 
 impl<P: Provider> std::fmt::Debug for ProviderService<P> {
@@ -33,7 +35,7 @@ impl<P: Provider> std::fmt::Debug for ProviderService<P> {
 impl<P: Provider> ProviderService<P> {
     /// The service for `provider`, not configured yet.
     pub fn new(provider: P) -> Self {
-        ProviderService { engine: Engine::new(provider) }
+        ProviderService { engine: Arc::new(Engine::new(provider)) }
     }
 
     /// The engine the service adapts.
@@ -44,6 +46,9 @@ impl<P: Provider> ProviderService<P> {
 
 /// The stream ListResource answers with.
 type ListEvents = Pin<Box<dyn tokio_stream::Stream<Item = Result<pb::list_resource::Event, Status>> + Send + 'static>>;
+
+/// The stream InvokeAction answers with: progress events as they come, then one completed event.
+type ActionEvents = Pin<Box<dyn tokio_stream::Stream<Item = Result<pb::invoke_action::Event, Status>> + Send + 'static>>;
 
 // ---- messages in and out ----------------------------------------------------------------------
 
@@ -225,6 +230,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 .into_iter()
                 .map(|type_name| pb::get_metadata::EphemeralMetadata { type_name })
                 .collect(),
+            actions: r.actions.into_iter().map(|type_name| pb::get_metadata::ActionMetadata { type_name }).collect(),
             diagnostics: diagnostics(&r.diagnostics),
             ..Default::default()
         })
@@ -243,6 +249,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             list_resource_schemas: schemas(r.list_resources),
             functions: functions_to_pb(r.functions),
             ephemeral_resource_schemas: schemas(r.ephemeral_resources),
+            action_schemas: r.actions.into_iter().map(|(k, s)| (k, pb::ActionSchema { schema: Some(schema_to_pb(&s)) })).collect(),
             server_capabilities: r.capabilities.map(capabilities),
             diagnostics: diagnostics(&r.diagnostics),
             ..Default::default()
@@ -434,8 +441,8 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
     }
 
     // ---- newer protocol minors: functions (GetFunctions, CallFunction), identities, generated
-    // configuration, list resources, ephemeral resources. We declare no state stores or
-    // actions; the generated service answers those RPCs with `Unimplemented`.
+    // configuration, list resources, ephemeral resources, actions. We declare no state
+    // stores; the generated service answers those RPCs with `Unimplemented`.
 
     async fn get_functions(&self, _req: Request<pb::get_functions::Request>) -> Result<Response<pb::get_functions::Response>, Status> {
         let r = self.engine.functions().await;
@@ -616,5 +623,47 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         let r =
             self.engine.close_ephemeral_resource(engine::EphemeralPrivateRequest { type_name: req.type_name, private: req.private }).await;
         reply(pb::close_ephemeral_resource::Response { diagnostics: diagnostics(&r.diagnostics) })
+    }
+
+    // ---- actions (Terraform >= 1.14) -----------------------------------------------------------
+
+    async fn validate_action_config(
+        &self,
+        req: Request<pb::validate_action_config::Request>,
+    ) -> Result<Response<pb::validate_action_config::Response>, Status> {
+        let req = req.into_inner();
+        let r = self
+            .engine
+            .validate_action_config(engine::ValidateActionConfigRequest { type_name: req.type_name, config: value_in(req.config) })
+            .await;
+        reply(pb::validate_action_config::Response { diagnostics: diagnostics(&r.diagnostics) })
+    }
+
+    async fn plan_action(&self, req: Request<pb::plan_action::Request>) -> Result<Response<pb::plan_action::Response>, Status> {
+        let req = req.into_inner();
+        let r = self.engine.plan_action(engine::PlanActionRequest { action_type: req.action_type, config: value_in(req.config) }).await;
+        reply(pb::plan_action::Response { diagnostics: diagnostics(&r.diagnostics), deferred: None })
+    }
+
+    /// Runs the action in a task of its own, so that its progress reaches Terraform while it
+    /// runs; the completed event ends the stream.
+    async fn invoke_action(&self, req: Request<pb::invoke_action::Request>) -> Result<Response<ActionEvents>, Status> {
+        use pb::invoke_action::event::{Completed, Progress as ProgressEvent, Type};
+        let req = req.into_inner();
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let sink = tx.clone();
+        let progress = Progress::new(move |message| {
+            // Terraform stopped listening: the action still runs to its end.
+            let _ = sink.send(Ok(pb::invoke_action::Event { r#type: Some(Type::Progress(ProgressEvent { message })) }));
+        });
+        let engine = Arc::clone(&self.engine);
+        let request = engine::InvokeActionRequest { action_type: req.action_type, config: value_in(req.config) };
+        tokio::spawn(async move {
+            let r = engine.invoke_action(request, progress).await;
+            let completed = Completed { diagnostics: diagnostics(&r.diagnostics) };
+            let _ = tx.send(Ok(pb::invoke_action::Event { r#type: Some(Type::Completed(completed)) }));
+        });
+        let stream: ActionEvents = Box::pin(tokio_stream::wrappers::UnboundedReceiverStream::new(rx));
+        reply(stream)
     }
 }
