@@ -667,3 +667,96 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         reply(stream)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use tokio::sync::Notify;
+    use tokio_stream::StreamExt;
+
+    use super::*;
+    use crate::diag::{Diagnostic, Diagnostics, Failure};
+    use crate::provider::{Action, Ctx, DataSource, Resource};
+    use crate::schema::string;
+    use crate::value::Value;
+
+    struct P(Arc<Notify>);
+    struct Slow(Arc<Notify>);
+
+    #[async_trait::async_trait]
+    impl Provider for P {
+        type Client = ();
+        fn schema(&self) -> Schema {
+            Schema::new("p")
+        }
+        fn resources(&self) -> Vec<Arc<dyn Resource<()>>> {
+            Vec::new()
+        }
+        fn data_sources(&self) -> Vec<Arc<dyn DataSource<()>>> {
+            Vec::new()
+        }
+        async fn configure(&self, _: &Value, _: &str) -> Result<(), Diagnostics> {
+            Ok(())
+        }
+        fn actions(&self) -> Vec<Arc<dyn Action<()>>> {
+            vec![Arc::new(Slow(Arc::clone(&self.0)))]
+        }
+    }
+
+    /// `test_slow`: reports progress, then waits for the test before it completes with a warning.
+    #[async_trait::async_trait]
+    impl Action<()> for Slow {
+        fn type_name(&self) -> &'static str {
+            "test_slow"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new("slow").attr(string("name").required().desc("n"))
+        }
+        async fn invoke(&self, _: &(), _: &Ctx, _: &Value, progress: &Progress) -> Result<Diagnostics, Failure> {
+            progress.report("started");
+            self.0.notified().await;
+            Ok(Diagnostic::warning("Done late", "x").into())
+        }
+    }
+
+    #[tokio::test]
+    async fn actions_are_declared_and_progress_streams_before_completion() {
+        use pb::invoke_action::event::Type;
+        let go = Arc::new(Notify::new());
+        let svc = ProviderService::new(P(Arc::clone(&go)));
+        let md = svc.get_metadata(Request::new(pb::get_metadata::Request {})).await.map(Response::into_inner);
+        assert_eq!(md.map(|m| m.actions.into_iter().map(|a| a.type_name).collect::<Vec<_>>()).ok(), Some(vec!["test_slow".into()]));
+        let s = svc.get_provider_schema(Request::new(pb::get_provider_schema::Request {})).await.map(Response::into_inner);
+        let block = s.ok().and_then(|s| s.action_schemas.get("test_slow").cloned()).and_then(|a| a.schema).and_then(|s| s.block);
+        assert_eq!(
+            block.map(|b| b.attributes.into_iter().map(|a| (a.name, a.required)).collect::<Vec<_>>()),
+            Some(vec![("name".into(), true)])
+        );
+
+        let configured = svc.configure_provider(Request::new(pb::configure_provider::Request::default())).await;
+        assert!(configured.is_ok_and(|r| r.into_inner().diagnostics.is_empty()));
+        let ty = svc.engine().action_type("test_slow").cloned().unwrap_or(crate::types::Type::String);
+        let mut config = Value::null_object(&ty);
+        config.set("name", Value::string("a"));
+        let config = DynamicValue::from_value(&config, &ty).ok();
+        let r = svc
+            .invoke_action(Request::new(pb::invoke_action::Request {
+                action_type: "test_slow".into(),
+                config: value_out(config),
+                client_capabilities: None,
+            }))
+            .await;
+        let Ok(r) = r else { panic!("InvokeAction refused") };
+        let mut events = r.into_inner();
+        // The progress arrives while the action still waits.
+        let first = tokio::time::timeout(Duration::from_secs(5), events.next()).await.ok().flatten().and_then(Result::ok);
+        assert!(matches!(first.and_then(|e| e.r#type), Some(Type::Progress(p)) if p.message == "started"));
+        go.notify_one();
+        let last = tokio::time::timeout(Duration::from_secs(5), events.next()).await.ok().flatten().and_then(Result::ok);
+        let Some(Type::Completed(c)) = last.and_then(|e| e.r#type) else { panic!("no completed event") };
+        assert_eq!((c.diagnostics.len(), c.diagnostics.first().map(|d| d.severity)), (1, Some(pb::diagnostic::Severity::Warning as i32)));
+        assert!(events.next().await.is_none(), "the stream ends after the completed event");
+    }
+}
