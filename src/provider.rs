@@ -232,6 +232,10 @@ mod tests {
             let errs = d.schema().check();
             assert!(errs.is_empty(), "{}: {errs:?}", d.type_name());
         }
+        for a in p.actions() {
+            let errs = a.schema().check_action();
+            assert!(errs.is_empty(), "{}: {errs:?}", a.type_name());
+        }
     }
 
     fn config(pairs: &[(&str, Value)]) -> Value {
