@@ -133,6 +133,10 @@ impl Provider for TelnyxProvider {
         resources::ephemeral_resources()
     }
 
+    fn actions(&self) -> Vec<Arc<dyn tfplug::Action<Client>>> {
+        resources::actions()
+    }
+
     async fn configure(&self, config: &Value, terraform_version: &str) -> Result<Client, Diagnostics> {
         let c: Config = convert::from_value(config)?;
         let mut s = Settings::default();
@@ -227,6 +231,10 @@ mod tests {
         for d in p.data_sources() {
             let errs = d.schema().check();
             assert!(errs.is_empty(), "{}: {errs:?}", d.type_name());
+        }
+        for a in p.actions() {
+            let errs = a.schema().check_action();
+            assert!(errs.is_empty(), "{}: {errs:?}", a.type_name());
         }
     }
 

@@ -13,6 +13,7 @@ pub mod access_ip_range;
 pub mod any_connection;
 pub mod billing_group;
 pub mod call_control_application;
+pub mod check_registration;
 pub mod claims;
 pub mod common;
 pub mod configuration;
@@ -179,6 +180,11 @@ pub fn families() -> Vec<Family> {
 /// Every ephemeral resource type (Terraform >= 1.10, OpenTofu >= 1.11).
 pub fn ephemeral_resources() -> Vec<Arc<dyn tfplug::EphemeralResource<Client>>> {
     vec![Arc::new(telephony_credential::CredentialToken)]
+}
+
+/// Every action type (Terraform >= 1.14).
+pub fn actions() -> Vec<Arc<dyn tfplug::Action<Client>>> {
+    vec![Arc::new(check_registration::CheckRegistration)]
 }
 
 pub type Resources = Vec<Arc<dyn Resource<Client>>>;

@@ -16,6 +16,7 @@ use tfplug::{Ctx, DataSource, Failure, Schema, Value};
 /// Which connections a registration status data source checks.
 #[derive(Debug, Clone, Copy)]
 pub struct Target {
+    /// The data source's type name.
     pub type_name: &'static str,
     /// The connection family's collection path.
     pub path: &'static str,
@@ -25,14 +26,16 @@ pub struct Target {
     pub description: &'static str,
 }
 
-const CREDENTIAL: Target = Target {
+/// Credential connections: a SIP device registers with Telnyx.
+pub const CREDENTIAL: Target = Target {
     type_name: "telnyx_credential_connection_registration_status",
     path: "/credential_connections",
     resource: "telnyx_credential_connection",
     description: "The SIP registration status of a credential connection, checked when Terraform reads it.",
 };
 
-const UAC: Target = Target {
+/// UAC connections: Telnyx registers with the PBX.
+pub const UAC: Target = Target {
     type_name: "telnyx_uac_connection_registration_status",
     path: "/uac_connections",
     resource: "telnyx_uac_connection",
@@ -75,14 +78,19 @@ impl DataSource<Client> for RegistrationStatus {
     }
 
     async fn read(&self, client: &Client, ctx: &Ctx, config: &Value) -> Result<Value, Failure> {
-        let id = config.get("id").as_str().unwrap_or_default();
-        let path = format!("{}/{}/actions/check_registration_status", self.target.path, super::rest::urlencode(id));
-        let obj = client
-            .action(&ctx.stop, &path, Envelope::Data)
-            .await
-            .map_err(|e| Failure::new(e.to_diagnostics("check the registration of", self.target.resource, Some(id))))?;
+        let obj = check(client, ctx, &self.target, config.get("id").as_str().unwrap_or_default()).await?;
         Ok(absorb(&self.built().attributes, &obj, config))
     }
+}
+
+/// The registration status object of connection `id` of `target`'s kind, as Telnyx answers
+/// `POST /{connections}/{id}/actions/check_registration_status`; an API error as diagnostics.
+pub async fn check(client: &Client, ctx: &Ctx, target: &Target, id: &str) -> Result<serde_json::Value, Failure> {
+    let path = format!("{}/{}/actions/check_registration_status", target.path, super::rest::urlencode(id));
+    client
+        .action(&ctx.stop, &path, Envelope::Data)
+        .await
+        .map_err(|e| Failure::new(e.to_diagnostics("check the registration of", target.resource, Some(id))))
 }
 
 /// The schema, built once (see [`SchemaCell`]).

@@ -29,3 +29,4 @@ mod phone_numbers;
 mod sdk_conformance;
 mod telephony_credential;
 mod uac_connection;
+mod version_gated;

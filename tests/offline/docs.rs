@@ -52,7 +52,13 @@ fn expected() -> BTreeMap<String, String> {
     }
     for d in p.data_sources() {
         let name = d.type_name();
-        let example = read(&format!("examples/data-sources/{name}/data-source.tf"));
+        // A `check.tf` beside the example (a `check` block using the data source) is shown too.
+        let example = read(&format!("examples/data-sources/{name}/data-source.tf")).map(|e| {
+            match read(&format!("examples/data-sources/{name}/check.tf")) {
+                Some(check) => format!("{}\n\n{}", e.trim_end(), check),
+                None => e,
+            }
+        });
         let schema = d.schema();
         let page = Page {
             type_name: name,
@@ -87,12 +93,28 @@ fn expected() -> BTreeMap<String, String> {
         };
         out.insert(format!("docs/ephemeral-resources/{}.md", name.trim_start_matches("telnyx_")), render_page(&page));
     }
+    for a in p.actions() {
+        let name = a.type_name();
+        let example = read(&format!("examples/actions/{name}/action.tf"));
+        let schema = a.schema();
+        let page = Page {
+            type_name: name,
+            kind: PageKind::Action,
+            schema: &schema,
+            provider_name: PROVIDER_NAME,
+            example: example.as_deref(),
+            import: None,
+            identity: None,
+            list: None,
+        };
+        out.insert(format!("docs/actions/{}.md", name.trim_start_matches("telnyx_")), render_page(&page));
+    }
     out
 }
 
 fn existing(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();
-    for sub in ["docs", "docs/resources", "docs/data-sources", "docs/functions", "docs/ephemeral-resources"] {
+    for sub in ["docs", "docs/resources", "docs/data-sources", "docs/functions", "docs/ephemeral-resources", "docs/actions"] {
         let Ok(rd) = std::fs::read_dir(dir.join(sub)) else { continue };
         for e in rd.flatten() {
             if e.path().extension().is_some_and(|x| x == "md") {
@@ -153,6 +175,12 @@ fn every_resource_data_source_and_function_has_an_example() {
     }
     for e in p.ephemeral_resources() {
         let rel = format!("examples/ephemeral-resources/{}/ephemeral-resource.tf", e.type_name());
+        if read(&rel).is_none() {
+            missing.push(rel);
+        }
+    }
+    for a in p.actions() {
+        let rel = format!("examples/actions/{}/action.tf", a.type_name());
         if read(&rel).is_none() {
             missing.push(rel);
         }

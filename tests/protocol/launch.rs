@@ -76,8 +76,11 @@ async fn handshake_mtls_schema_and_shutdown() {
     assert_eq!(unknown.diagnostics[0].summary, "Unknown resource type");
 
     // RPCs we do not serve answer Unimplemented (what newer clients tolerate).
-    let status = client.validate_action_config(pb::validate_action_config::Request::default()).await.unwrap_err();
+    let status = client.validate_state_store_config(pb::validate_state_store::Request::default()).await.unwrap_err();
     assert_eq!(status.code(), tonic::Code::Unimplemented);
+    // An action request without a type is an error diagnostic, not a failed call.
+    let r = client.validate_action_config(pb::validate_action_config::Request::default()).await.unwrap().into_inner();
+    assert_eq!(r.diagnostics[0].summary, "Unknown action type");
 
     // Shutdown ends the process promptly (Terraform kills it after 2 s otherwise).
     let start = Instant::now();

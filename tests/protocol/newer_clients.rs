@@ -43,6 +43,7 @@
 //! | `MoveResourceState` | TF ≥ 1.8 only with `server_capabilities.move_resource_state` (`refactoring/cross_provider_move.go`: else "Unsupported `moved` across resource types", no call); OpenTofu 1.10 for every cross-type move, ungated (`tofu/node_resource_abstract.go`) | "Unsupported plugin method" | error diagnostics fail the plan; missing `target_state` = null |
 //! | `ValidateListResourceConfig`, `ListResource` | TF 1.14 `terraform query`, only for list types in the schema (else "Invalid list resource", no call: `node_resource_validate.go`) | error | event without identity → "missing identity data in ListResource event"; stream end = done |
 //! | `GenerateResourceConfig` | TF 1.14 `plan -generate-config-out`, only with `server_capabilities.generate_resource_config` (else Terraform writes config from state itself); v1.14.0 sends no `state` at all (`State: nil`, fixed in v1.14.1) | error | error diagnostics fail the plan; no fallback to Terraform's own generator |
+//! | `ValidateActionConfig`, `PlanAction`, `InvokeAction` | TF 1.14 only, for `action` blocks whose type is in `action_schemas` (else "Invalid action type" at validation, no call: `node_action_validate.go`); PlanAction with `deferral_allowed` forced false, InvokeAction during apply with a wholly known config (`node_action_trigger_instance_plan.go`, `…_apply.go`) | error | no diagnostics = valid; InvokeAction: an event without a type panics the client, each progress event is printed, the completed event's errors fail the apply and its warnings are shown; stream end = done |
 //! | `GetFunctions` | OpenTofu ≥ 1.7 only when a called provider function is not in the schema | error | the schema's functions (`e164`, `sip_uri`); `tests/protocol/functions.rs` replays `CallFunction` |
 //! | `StopProvider` | all, on interrupt (Ctrl-C), then waits for in-flight calls | error logged | empty `Error` = stopped |
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -67,6 +68,7 @@ const IP_CONN: &str = "telnyx_ip_connection";
 const FQDN: &str = "telnyx_fqdn";
 const CRED_CONN: &str = "telnyx_credential_connection";
 const RANGE: &str = "telnyx_access_ip_range";
+const CHECK: &str = "telnyx_check_registration";
 
 // ---- the clients ------------------------------------------------------------------------------
 
@@ -119,6 +121,8 @@ struct Client {
     import_by_identity: bool,
     /// `terraform query` (Terraform ≥ 1.14).
     query: bool,
+    /// `action` blocks (Terraform ≥ 1.14; OpenTofu has none).
+    actions: bool,
 }
 
 use CrossTypeMove::{Always, IfCapable, Unsupported};
@@ -126,17 +130,17 @@ use Family::{OpenTofu, Terraform};
 
 /// The differences, one row per client. Columns: family, `terraform_version`, calls
 /// GetResourceIdentitySchemas, `client_capabilities`, capabilities in ValidateResourceConfig,
-/// refined unknowns, `removed` blocks, cross-type `moved`, import by identity, `query`.
+/// refined unknowns, `removed` blocks, cross-type `moved`, import by identity, `query`, actions.
 #[rustfmt::skip]
 const CLIENTS: &[Client] = &[
-    row("Terraform 1.5",  Terraform, "1.5.0",  false, Caps::Absent,            false, false, false, Unsupported, false, false),
-    row("Terraform 1.8",  Terraform, "1.8.0",  false, Caps::Absent,            false, true,  true,  IfCapable,   false, false),
-    row("Terraform 1.10", Terraform, "1.10.0", false, Caps::Deferral,          false, true,  true,  IfCapable,   false, false),
-    row("Terraform 1.12", Terraform, "1.12.0", true,  Caps::DeferralWriteOnly, true,  true,  true,  IfCapable,   true,  false),
-    row("Terraform 1.14", Terraform, "1.14.0", true,  Caps::DeferralWriteOnly, true,  true,  true,  IfCapable,   true,  true),
-    row("OpenTofu 1.6",   OpenTofu,  "1.6.0",  false, Caps::Absent,            false, true,  false, Unsupported, false, false),
-    row("OpenTofu 1.8",   OpenTofu,  "1.8.0",  false, Caps::Absent,            false, true,  true,  Unsupported, false, false),
-    row("OpenTofu 1.10",  OpenTofu,  "1.10.0", false, Caps::Absent,            false, true,  true,  Always,      false, false),
+    row("Terraform 1.5",  Terraform, "1.5.0",  false, Caps::Absent,            false, false, false, Unsupported, false, false, false),
+    row("Terraform 1.8",  Terraform, "1.8.0",  false, Caps::Absent,            false, true,  true,  IfCapable,   false, false, false),
+    row("Terraform 1.10", Terraform, "1.10.0", false, Caps::Deferral,          false, true,  true,  IfCapable,   false, false, false),
+    row("Terraform 1.12", Terraform, "1.12.0", true,  Caps::DeferralWriteOnly, true,  true,  true,  IfCapable,   true,  false, false),
+    row("Terraform 1.14", Terraform, "1.14.0", true,  Caps::DeferralWriteOnly, true,  true,  true,  IfCapable,   true,  true,  true),
+    row("OpenTofu 1.6",   OpenTofu,  "1.6.0",  false, Caps::Absent,            false, true,  false, Unsupported, false, false, false),
+    row("OpenTofu 1.8",   OpenTofu,  "1.8.0",  false, Caps::Absent,            false, true,  true,  Unsupported, false, false, false),
+    row("OpenTofu 1.10",  OpenTofu,  "1.10.0", false, Caps::Absent,            false, true,  true,  Always,      false, false, false),
 ];
 
 /// One row of [`CLIENTS`], in its column order.
@@ -153,6 +157,7 @@ const fn row(
     cross_type_move: CrossTypeMove,
     import_by_identity: bool,
     query: bool,
+    actions: bool,
 ) -> Client {
     Client {
         name,
@@ -166,6 +171,7 @@ const fn row(
         cross_type_move,
         import_by_identity,
         query,
+        actions,
     }
 }
 
@@ -259,6 +265,8 @@ struct Schemas {
     list_resources: BTreeMap<String, pb::Schema>,
     /// Ephemeral resource types (Terraform >= 1.10 opens them; older clients skip field 8).
     ephemeral_resources: BTreeMap<String, pb::Schema>,
+    /// Action types (Terraform >= 1.14; older clients and OpenTofu skip field 11).
+    actions: BTreeMap<String, Block>,
     caps: pb::ServerCapabilities,
 }
 
@@ -572,6 +580,17 @@ impl Proc {
         let data_sources = resp.data_source_schemas.iter().map(|(k, s)| (k.clone(), block(s.block.as_ref().unwrap(), k))).collect();
         let list_resources: BTreeMap<String, pb::Schema> = resp.list_resource_schemas.clone().into_iter().collect();
         let ephemeral_resources: BTreeMap<String, pb::Schema> = resp.ephemeral_resource_schemas.clone().into_iter().collect();
+        let actions = if c.actions {
+            // `convert.ProtoToActionSchema`: the `schema` of each ActionSchema is the config block's.
+            resp.action_schemas
+                .iter()
+                .map(|(k, a)| {
+                    (k.clone(), block(a.schema.as_ref().and_then(|s| s.block.as_ref()).expect("action schema without a block"), k))
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
 
         let mut identities = BTreeMap::new();
         if c.identity_schemas {
@@ -596,7 +615,7 @@ impl Proc {
                 }
             }
         }
-        let mut s = Schemas { provider, resources, data_sources, identities, list_resources, ephemeral_resources, caps };
+        let mut s = Schemas { provider, resources, data_sources, identities, list_resources, ephemeral_resources, actions, caps };
         if c.caps != Caps::DeferralWriteOnly {
             // Before 6.8 `write_only` (field 11) is unknown to the client: to it these are
             // ordinary attributes, and its plan rules treat them so.
@@ -1045,6 +1064,9 @@ async fn replay(c: &'static Client, emu: &Emulator) {
     if c.query {
         query(c, &cfg, &[(OVP, 1), (FQDN_CONN, 1)]).await;
     }
+    if c.actions {
+        actions(c, &cfg).await;
+    }
     parallel_reads(&w).await;
     deleted_behind_terraforms_back(&w).await;
     interrupt(&w).await;
@@ -1075,10 +1097,10 @@ async fn validate(c: &'static Client, cfg: &Config<'_>) {
     // An invalid argument is an error diagnostic naming the attribute, at validate time.
     let bad = object(p.s.resource(OVP), &[("name", Value::string("x"))]);
     assert_eq!(p.validate_resource(OVP, &bad).await.len(), 1, "a too-short name is one error");
-    // Nothing declared that would make a client call the state store or action RPCs; the same
-    // types in GetMetadata as in the schema (ephemeral resources: Terraform >= 1.10 opens them
-    // only for `ephemeral` blocks, which these scenarios do not have; tests/protocol/ephemeral.rs
-    // drives them).
+    // Nothing declared that would make a client call the state store RPCs; the same types in
+    // GetMetadata as in the schema (ephemeral resources: Terraform >= 1.10 opens them only for
+    // `ephemeral` blocks, which these scenarios do not have; tests/protocol/ephemeral.rs drives
+    // them; actions: only Terraform 1.14 reads them, see `actions` below).
     // GetMetadata: called by none of these clients, but it must agree with the schema for the
     // callers that do use it (terraform-plugin-mux style servers, tooling).
     let md = p.p.get_metadata(pb::get_metadata::Request {}).await.expect("GetMetadata").into_inner();
@@ -1087,7 +1109,8 @@ async fn validate(c: &'static Client, cfg: &Config<'_>) {
     md_resources.sort();
     assert_eq!(md_resources, p.s.resources.keys().cloned().collect::<Vec<_>>());
     assert_eq!(md.server_capabilities.as_ref(), Some(&p.s.caps), "GetMetadata and GetProviderSchema declare different capabilities");
-    assert!(md.state_stores.is_empty() && md.actions.is_empty());
+    assert!(md.state_stores.is_empty());
+    assert_eq!(md.actions.iter().map(|a| a.type_name.as_str()).collect::<Vec<_>>(), [CHECK]);
     let mut md_functions: Vec<&str> = md.functions.iter().map(|f| f.name.as_str()).collect();
     md_functions.sort_unstable();
     assert_eq!(md_functions, ["e164", "sip_uri"], "GetMetadata lists the provider functions");
@@ -1707,6 +1730,140 @@ async fn query(c: &'static Client, cfg: &Config<'_>, expected: &[(&str, usize)])
             count += 1;
         }
         assert_eq!(count, *n, "ListResource {t}");
+    }
+    p.shutdown().await;
+}
+
+/// One invocation as Terraform 1.14 reads the InvokeAction stream (`plugin6/grpc_provider.go`
+/// InvokeAction): each event must have a type (an empty one panics the client), progress events
+/// are printed in order, a completed event ends the action with its diagnostics.
+async fn invoke_action(p: &mut Proc, config: Option<pb::DynamicValue>) -> (Vec<String>, Vec<pb::Diagnostic>) {
+    use pb::invoke_action::event::Type;
+    let mut stream =
+        p.p.invoke_action(pb::invoke_action::Request { action_type: CHECK.into(), config, client_capabilities: p.c.capabilities(false) })
+            .await
+            .expect("InvokeAction")
+            .into_inner();
+    let (mut progress, mut completed) = (Vec::new(), None);
+    while let Some(ev) = stream.message().await.expect("InvokeAction stream") {
+        assert!(completed.is_none(), "InvokeAction: an event after the completed one: {ev:?}");
+        match ev.r#type.expect("unexpected event type <nil> in InvokeAction response") {
+            Type::Progress(m) => progress.push(m.message),
+            Type::Completed(c) => completed = Some(c.diagnostics),
+        }
+    }
+    (progress, completed.expect("InvokeAction: the stream ended without a completed event"))
+}
+
+/// Actions (Terraform 1.14; `internal/terraform/node_action_validate.go`,
+/// `node_action_trigger_instance_plan.go`, `node_action_trigger_instance_apply.go`), as
+/// `terraform apply` runs `action "telnyx_check_registration" "c" { config { connection_id =
+/// telnyx_credential_connection.c.id } }` triggered `after_create` by that connection: the
+/// validate walk sends ValidateActionConfig with the id unknown (a reference to an object not
+/// created yet); the plan sends PlanAction with it still unknown and `deferral_allowed` false;
+/// after the create, apply sends InvokeAction with the configuration wholly known. The
+/// connection is created here through the API, as ApplyResourceChange would. Registered (a UAC
+/// connection seeded `Registered`: the emulator has no SIP side) completes clean; Not Registered
+/// completes with an error, or a warning with `on_unregistered = "warning"`.
+async fn actions(c: &'static Client, cfg: &Config<'_>) {
+    let mut p = Proc::start(c).await;
+    let md = p.p.get_metadata(pb::get_metadata::Request {}).await.expect("GetMetadata").into_inner();
+    assert_eq!(md.actions.iter().map(|a| a.type_name.as_str()).collect::<Vec<_>>(), [CHECK]);
+    let b = p.s.actions.get(CHECK).cloned().expect("GetProviderSchema: no action_schemas entry for telnyx_check_registration");
+    let required: Vec<&str> = b.attrs.iter().filter(|(_, a)| !a.optional && !a.computed).map(|(k, _)| k.as_str()).collect();
+    assert_eq!(required, ["connection_id"]);
+    assert!(b.attrs.values().all(|a| !a.computed), "an action's config has nothing computed");
+    assert!(!p.s.resources.contains_key(CHECK) && !p.s.data_sources.contains_key(CHECK));
+    let config = |set: &[(&str, Value)]| enc(&object(&b, set), &b.ty);
+
+    let validate = |p: &mut Proc, v: Option<pb::DynamicValue>| {
+        let mut client = p.p.clone();
+        async move {
+            client
+                .validate_action_config(pb::validate_action_config::Request { type_name: CHECK.into(), config: v })
+                .await
+                .expect("ValidateActionConfig")
+                .into_inner()
+                .diagnostics
+        }
+    };
+    // terraform validate: the id refers to the connection the same run creates.
+    let d = validate(&mut p, config(&[("connection_id", reference_unknown(c))])).await;
+    assert!(d.is_empty(), "{d:?}");
+    let bad = config(&[("connection_id", Value::string("1")), ("on_unregistered", Value::string("panic"))]);
+    let d = validate(&mut p, bad.clone()).await;
+    assert_eq!(errors_of(&d, "ValidateActionConfig").len(), 1, "{d:?}");
+    let step = d[0].attribute.as_ref().and_then(|a| a.steps.first()).and_then(|s| s.selector.clone());
+    assert_eq!(step, Some(pb::attribute_path::step::Selector::AttributeName("on_unregistered".into())));
+
+    // terraform plan / apply's plan.
+    p.configure(&cfg.provider(&p.s)).await;
+    let plan = |p: &mut Proc, v: Option<pb::DynamicValue>| {
+        let mut client = p.p.clone();
+        let caps = p.c.capabilities(false);
+        async move {
+            client
+                .plan_action(pb::plan_action::Request { action_type: CHECK.into(), config: v, client_capabilities: caps })
+                .await
+                .expect("PlanAction")
+                .into_inner()
+        }
+    };
+    let r = plan(&mut p, config(&[("connection_id", reference_unknown(c)), ("on_unregistered", Value::string("warning"))])).await;
+    assert!(r.diagnostics.is_empty() && r.deferred.is_none(), "{r:?}");
+    let r = plan(&mut p, bad.clone()).await;
+    assert_eq!(errors_of(&r.diagnostics, "PlanAction").len(), 1, "{r:?}");
+
+    // apply: the connection is created, then the action invoked with its id.
+    let emu = cfg.emu;
+    let (st, conn) = blocking(|| {
+        emu.api(
+            reqwest::Method::POST,
+            "/credential_connections",
+            Some(
+                json!({"connection_name": format!("{}-action", cfg.tag), "user_name": "actionuser1", "password": "Sup3r-Secret-Passw0rd"}),
+            ),
+        )
+    });
+    assert_eq!(st, 201, "{conn}");
+    let id = conn["data"]["id"].as_str().unwrap().to_string();
+    let (progress, d) = invoke_action(&mut p, config(&[("connection_id", Value::string(&id))])).await;
+    assert!(!progress.is_empty() && progress.iter().any(|m| m.contains(&id)), "{progress:?}");
+    let errs = errors_of(&d, "InvokeAction");
+    assert_eq!(errs.len(), 1, "{d:?}");
+    assert!(errs[0].contains(&id) && errs[0].contains("Not Registered"), "{errs:?}");
+    let (_, d) =
+        invoke_action(&mut p, config(&[("connection_id", Value::string(&id)), ("on_unregistered", Value::string("warning"))])).await;
+    assert!(errors_of(&d, "InvokeAction").is_empty() && d.len() == 1, "a warning only: {d:?}");
+    assert!(d[0].detail.contains("Not Registered"), "{d:?}");
+
+    let seeded = blocking(|| {
+        emu.seed(&json!({"uac_connections": [{"connection_name": format!("{}-uac", cfg.tag), "registration_status": "Registered", "fqdn": "regcheck0001.uac.telnyx.com"}]}))
+    });
+    let uac = seeded["uac_connections"][0].as_str().unwrap().to_string();
+    let (progress, d) =
+        invoke_action(&mut p, config(&[("connection_id", Value::string(&uac)), ("connection_type", Value::string("uac_connection"))]))
+            .await;
+    assert!(d.is_empty(), "registered: {d:?}");
+    assert!(progress.last().is_some_and(|m| m.ends_with(": Registered")), "{progress:?}");
+
+    // What Terraform never sends, and a connection that does not exist: diagnostics, no panic.
+    let (progress, d) = invoke_action(&mut p, Some(pb::DynamicValue { msgpack: vec![0xc1, 0x00], json: Vec::new() })).await;
+    assert!(progress.is_empty() && errors_of(&d, "InvokeAction").len() == 1, "{d:?}");
+    let (_, d) = invoke_action(&mut p, bad).await;
+    assert_eq!(errors_of(&d, "InvokeAction").len(), 1, "{d:?}");
+    let (_, d) = invoke_action(&mut p, config(&[("connection_id", Value::string("no-such-connection"))])).await;
+    let errs = errors_of(&d, "InvokeAction");
+    assert!(errs.len() == 1 && errs[0].contains("telnyx_credential_connection"), "{errs:?}");
+    let checks = blocking(|| emu.requests())
+        .iter()
+        .filter(|(m, path, _)| m == "POST" && path.ends_with("/actions/check_registration_status"))
+        .count();
+    assert_eq!(checks, 4, "one request per valid invocation, none at validation or plan");
+    // Gone again (as a destroy would), for the scenario's later steps.
+    for path in [format!("/credential_connections/{id}"), format!("/uac_connections/{uac}")] {
+        let (st, body) = blocking(|| emu.api(reqwest::Method::DELETE, &path, None));
+        assert_eq!(st, 200, "{path}: {body}");
     }
     p.shutdown().await;
 }

@@ -19,6 +19,8 @@ pub enum PageKind {
     DataSource,
     /// An ephemeral resource (`docs/ephemeral-resources/`).
     EphemeralResource,
+    /// An action (`docs/actions/`, Terraform >= 1.14): the schema is its `config` block's.
+    Action,
 }
 
 impl PageKind {
@@ -27,6 +29,7 @@ impl PageKind {
             PageKind::Resource => "Resource",
             PageKind::DataSource => "Data Source",
             PageKind::EphemeralResource => "Ephemeral Resource",
+            PageKind::Action => "Action",
         }
     }
 }
@@ -70,7 +73,12 @@ pub fn render_page(p: &Page<'_>) -> String {
     if let Some(ex) = p.example {
         let _ = writeln!(out, "## Example Usage\n\n```terraform\n{}\n```\n", ex.trim_end());
     }
-    out.push_str(&render_schema(&p.schema.attributes));
+    let schema = render_schema(&p.schema.attributes);
+    if p.kind == PageKind::Action {
+        out.push_str(&schema.replacen("## Schema\n", "## Schema\n\nThe arguments of the action's `config` block.\n", 1));
+    } else {
+        out.push_str(&schema);
+    }
     if let Some(imp) = p.import {
         let _ = writeln!(out, "\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```", imp.trim_end());
     }
@@ -267,6 +275,28 @@ mod tests {
         assert!(page.contains("<a id=\"nestedatt--inbound\"></a>\n### Nested Schema for `inbound`\n\nOptional:\n\n- `deep`"));
         assert!(page.contains("### Nested Schema for `inbound.deep`\n\nRead-Only:\n\n- `x` (String)"));
         assert!(page.trim_end().ends_with("terraform import x_thing.a 123\n```"));
+    }
+
+    #[test]
+    fn action_page_layout() {
+        let schema = Schema::new("Checks a thing.").attr(string("thing_id").required().desc("The thing."));
+        let page = render_page(&Page {
+            type_name: "x_check",
+            kind: PageKind::Action,
+            schema: &schema,
+            provider_name: "terraform-provider-x",
+            example: Some("action \"x_check\" \"a\" {}"),
+            import: None,
+            identity: None,
+            list: None,
+        });
+        assert!(page.starts_with("---\npage_title: \"x_check Action - terraform-provider-x\"\n"), "{page}");
+        assert!(page.contains("# x_check (Action)\n"));
+        assert!(
+            page.contains("## Schema\n\nThe arguments of the action's `config` block.\n\n### Required\n\n- `thing_id` (String) The thing."),
+            "{page}"
+        );
+        assert!(!page.contains("## Import"));
     }
 
     #[test]

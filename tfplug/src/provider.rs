@@ -63,6 +63,11 @@ pub trait Provider: Send + Sync + 'static {
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Self::Client>>> {
         Vec::new()
     }
+
+    /// Every action type (Terraform >= 1.14). None by default.
+    fn actions(&self) -> Vec<Arc<dyn Action<Self::Client>>> {
+        Vec::new()
+    }
 }
 
 /// One object a list resource found.
@@ -438,4 +443,54 @@ pub trait EphemeralResource<C>: Send + Sync {
     async fn close(&self, _client: &C, _ctx: &Ctx, _private: Option<&[u8]>) -> Result<(), Failure> {
         Ok(())
     }
+}
+
+// ---- actions (Terraform >= 1.14) --------------------------------------------------------------
+
+/// Where an action reports progress while it runs: each message becomes an InvokeAction
+/// progress event, which Terraform prints as it arrives. Reporting never fails; messages sent
+/// after Terraform stopped listening are dropped.
+#[derive(Clone, Default)]
+pub struct Progress(Option<Arc<dyn Fn(String) + Send + Sync>>);
+
+impl Progress {
+    /// Progress handed to `sink`, one call per message.
+    pub fn new(sink: impl Fn(String) + Send + Sync + 'static) -> Self {
+        Progress(Some(Arc::new(sink)))
+    }
+
+    /// Reports one message.
+    pub fn report(&self, message: impl Into<String>) {
+        if let Some(sink) = &self.0 {
+            sink(message.into());
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+/// An action type (Terraform >= 1.14; OpenTofu has none): an `action` block whose `config`
+/// this schema describes, invoked by a resource's `lifecycle { action_trigger { ... } }` or
+/// by `terraform apply -invoke=action.<type>.<name>`. It changes nothing Terraform tracks: it
+/// has no state, and Terraform shows its progress messages and its diagnostics.
+#[async_trait]
+pub trait Action<C>: Send + Sync {
+    /// The full type name, e.g. `telnyx_check_registration`.
+    fn type_name(&self) -> &'static str;
+    /// The schema of the action's `config` block.
+    fn schema(&self) -> Schema;
+
+    /// Cross-attribute checks (attribute validators run first), at validation and at plan;
+    /// `config` may hold unknown values. Must not call any API.
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Runs the action on a wholly known, valid `config`, reporting progress as it goes. The
+    /// diagnostics returned (warnings, or errors that fail the apply) complete the invocation.
+    async fn invoke(&self, client: &C, ctx: &Ctx, config: &Value, progress: &Progress) -> Result<Diagnostics, Failure>;
 }

@@ -341,6 +341,27 @@ impl Schema {
         check_attrs(&self.attributes, "", &mut errs);
         errs
     }
+
+    /// [`Schema::check`] for an action's `config` block, which is configuration only: no
+    /// attribute may be computed or sensitive (terraform-plugin-framework's `action/schema`
+    /// attributes cannot be either; nothing of an action is stored or shown as a value).
+    pub fn check_action(&self) -> Vec<String> {
+        fn walk(attrs: &[Attribute], prefix: &str, errs: &mut Vec<String>) {
+            for a in attrs {
+                let path = format!("{prefix}{}", a.name);
+                if a.presence.is_computed() {
+                    errs.push(format!("{path}: an action's configuration cannot be computed"));
+                }
+                if a.sensitive {
+                    errs.push(format!("{path}: an action's configuration cannot be sensitive"));
+                }
+                walk(a.children(), &format!("{path}."), errs);
+            }
+        }
+        let mut errs = self.check();
+        walk(&self.attributes, "", &mut errs);
+        errs
+    }
 }
 
 /// A resource identity (Terraform ≥ 1.12): the attributes of a resource's state that name its
@@ -522,5 +543,16 @@ mod tests {
         assert!(!a.same_value(&Value::Null, &"ab".into()) && !a.same_value(&Value::unknown(), &"ab".into()));
         let plain = string("p").optional().desc("p");
         assert!(!plain.same_value(&"ab".into(), &"xy".into()) && plain.same_value(&"ab".into(), &"ab".into()));
+    }
+
+    #[test]
+    fn an_action_config_is_neither_computed_nor_sensitive() {
+        let ok = Schema::new("a").attr(string("x").required().desc("x")).attr(string("y").optional().desc("y"));
+        assert!(ok.check_action().is_empty(), "{:?}", ok.check_action());
+        let bad = Schema::new("a")
+            .attr(string("x").computed().desc("x"))
+            .attr(string("y").optional().sensitive().desc("y"))
+            .attr(nested("n", vec![string("z").optional_computed().desc("z")]).optional().desc("n"));
+        assert_eq!(bad.check_action().len(), 3, "{:?}", bad.check_action());
     }
 }

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
@@ -12,7 +13,7 @@ use crate::diag::{AttrPath, Diagnostics, Severity, Step};
 use crate::engine::{self, DynamicValue, Engine, ServerCapabilities};
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProtoProvider;
-use crate::provider::{Parameter, Provider, Signature};
+use crate::provider::{Parameter, Progress, Provider, Signature};
 use crate::schema::{Attribute, Identity, Kind, Nesting, Presence, Schema};
 use crate::types::Type;
 
@@ -21,7 +22,8 @@ pub use crate::engine::{upgrade_identity_json, upgrade_json_state};
 
 /// The gRPC service around a [`Provider`]: its [`Engine`] behind the tfplugin6 messages.
 pub struct ProviderService<P: Provider> {
-    engine: Engine<P>,
+    /// Shared with the task that runs an InvokeAction while its events stream out.
+    engine: Arc<Engine<P>>,
 }
 
 impl<P: Provider> std::fmt::Debug for ProviderService<P> {
@@ -33,7 +35,7 @@ impl<P: Provider> std::fmt::Debug for ProviderService<P> {
 impl<P: Provider> ProviderService<P> {
     /// The service for `provider`, not configured yet.
     pub fn new(provider: P) -> Self {
-        ProviderService { engine: Engine::new(provider) }
+        ProviderService { engine: Arc::new(Engine::new(provider)) }
     }
 
     /// The engine the service adapts.
@@ -44,6 +46,9 @@ impl<P: Provider> ProviderService<P> {
 
 /// The stream ListResource answers with.
 type ListEvents = Pin<Box<dyn tokio_stream::Stream<Item = Result<pb::list_resource::Event, Status>> + Send + 'static>>;
+
+/// The stream InvokeAction answers with: progress events as they come, then one completed event.
+type ActionEvents = Pin<Box<dyn tokio_stream::Stream<Item = Result<pb::invoke_action::Event, Status>> + Send + 'static>>;
 
 // ---- messages in and out ----------------------------------------------------------------------
 
@@ -225,6 +230,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
                 .into_iter()
                 .map(|type_name| pb::get_metadata::EphemeralMetadata { type_name })
                 .collect(),
+            actions: r.actions.into_iter().map(|type_name| pb::get_metadata::ActionMetadata { type_name }).collect(),
             diagnostics: diagnostics(&r.diagnostics),
             ..Default::default()
         })
@@ -243,6 +249,7 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
             list_resource_schemas: schemas(r.list_resources),
             functions: functions_to_pb(r.functions),
             ephemeral_resource_schemas: schemas(r.ephemeral_resources),
+            action_schemas: r.actions.into_iter().map(|(k, s)| (k, pb::ActionSchema { schema: Some(schema_to_pb(&s)) })).collect(),
             server_capabilities: r.capabilities.map(capabilities),
             diagnostics: diagnostics(&r.diagnostics),
             ..Default::default()
@@ -434,8 +441,8 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
     }
 
     // ---- newer protocol minors: functions (GetFunctions, CallFunction), identities, generated
-    // configuration, list resources, ephemeral resources. We declare no state stores or
-    // actions; the generated service answers those RPCs with `Unimplemented`.
+    // configuration, list resources, ephemeral resources, actions. We declare no state
+    // stores; the generated service answers those RPCs with `Unimplemented`.
 
     async fn get_functions(&self, _req: Request<pb::get_functions::Request>) -> Result<Response<pb::get_functions::Response>, Status> {
         let r = self.engine.functions().await;
@@ -616,5 +623,140 @@ impl<P: Provider> ProtoProvider for ProviderService<P> {
         let r =
             self.engine.close_ephemeral_resource(engine::EphemeralPrivateRequest { type_name: req.type_name, private: req.private }).await;
         reply(pb::close_ephemeral_resource::Response { diagnostics: diagnostics(&r.diagnostics) })
+    }
+
+    // ---- actions (Terraform >= 1.14) -----------------------------------------------------------
+
+    async fn validate_action_config(
+        &self,
+        req: Request<pb::validate_action_config::Request>,
+    ) -> Result<Response<pb::validate_action_config::Response>, Status> {
+        let req = req.into_inner();
+        let r = self
+            .engine
+            .validate_action_config(engine::ValidateActionConfigRequest { type_name: req.type_name, config: value_in(req.config) })
+            .await;
+        reply(pb::validate_action_config::Response { diagnostics: diagnostics(&r.diagnostics) })
+    }
+
+    async fn plan_action(&self, req: Request<pb::plan_action::Request>) -> Result<Response<pb::plan_action::Response>, Status> {
+        let req = req.into_inner();
+        let r = self.engine.plan_action(engine::PlanActionRequest { action_type: req.action_type, config: value_in(req.config) }).await;
+        reply(pb::plan_action::Response { diagnostics: diagnostics(&r.diagnostics), deferred: None })
+    }
+
+    /// Runs the action in a task of its own, so that its progress reaches Terraform while it
+    /// runs; the completed event ends the stream.
+    async fn invoke_action(&self, req: Request<pb::invoke_action::Request>) -> Result<Response<ActionEvents>, Status> {
+        use pb::invoke_action::event::{Completed, Progress as ProgressEvent, Type};
+        let req = req.into_inner();
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let sink = tx.clone();
+        let progress = Progress::new(move |message| {
+            // Terraform stopped listening: the action still runs to its end.
+            let _ = sink.send(Ok(pb::invoke_action::Event { r#type: Some(Type::Progress(ProgressEvent { message })) }));
+        });
+        let engine = Arc::clone(&self.engine);
+        let request = engine::InvokeActionRequest { action_type: req.action_type, config: value_in(req.config) };
+        tokio::spawn(async move {
+            let r = engine.invoke_action(request, progress).await;
+            let completed = Completed { diagnostics: diagnostics(&r.diagnostics) };
+            let _ = tx.send(Ok(pb::invoke_action::Event { r#type: Some(Type::Completed(completed)) }));
+        });
+        let stream: ActionEvents = Box::pin(tokio_stream::wrappers::UnboundedReceiverStream::new(rx));
+        reply(stream)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use tokio::sync::Notify;
+    use tokio_stream::StreamExt;
+
+    use super::*;
+    use crate::diag::{Diagnostic, Diagnostics, Failure};
+    use crate::provider::{Action, Ctx, DataSource, Resource};
+    use crate::schema::string;
+    use crate::value::Value;
+
+    struct P(Arc<Notify>);
+    struct Slow(Arc<Notify>);
+
+    #[async_trait::async_trait]
+    impl Provider for P {
+        type Client = ();
+        fn schema(&self) -> Schema {
+            Schema::new("p")
+        }
+        fn resources(&self) -> Vec<Arc<dyn Resource<()>>> {
+            Vec::new()
+        }
+        fn data_sources(&self) -> Vec<Arc<dyn DataSource<()>>> {
+            Vec::new()
+        }
+        async fn configure(&self, _: &Value, _: &str) -> Result<(), Diagnostics> {
+            Ok(())
+        }
+        fn actions(&self) -> Vec<Arc<dyn Action<()>>> {
+            vec![Arc::new(Slow(Arc::clone(&self.0)))]
+        }
+    }
+
+    /// `test_slow`: reports progress, then waits for the test before it completes with a warning.
+    #[async_trait::async_trait]
+    impl Action<()> for Slow {
+        fn type_name(&self) -> &'static str {
+            "test_slow"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new("slow").attr(string("name").required().desc("n"))
+        }
+        async fn invoke(&self, _: &(), _: &Ctx, _: &Value, progress: &Progress) -> Result<Diagnostics, Failure> {
+            progress.report("started");
+            self.0.notified().await;
+            Ok(Diagnostic::warning("Done late", "x").into())
+        }
+    }
+
+    #[tokio::test]
+    async fn actions_are_declared_and_progress_streams_before_completion() {
+        use pb::invoke_action::event::Type;
+        let go = Arc::new(Notify::new());
+        let svc = ProviderService::new(P(Arc::clone(&go)));
+        let md = svc.get_metadata(Request::new(pb::get_metadata::Request {})).await.map(Response::into_inner);
+        assert_eq!(md.map(|m| m.actions.into_iter().map(|a| a.type_name).collect::<Vec<_>>()).ok(), Some(vec!["test_slow".into()]));
+        let s = svc.get_provider_schema(Request::new(pb::get_provider_schema::Request {})).await.map(Response::into_inner);
+        let block = s.ok().and_then(|s| s.action_schemas.get("test_slow").cloned()).and_then(|a| a.schema).and_then(|s| s.block);
+        assert_eq!(
+            block.map(|b| b.attributes.into_iter().map(|a| (a.name, a.required)).collect::<Vec<_>>()),
+            Some(vec![("name".into(), true)])
+        );
+
+        let configured = svc.configure_provider(Request::new(pb::configure_provider::Request::default())).await;
+        assert!(configured.is_ok_and(|r| r.into_inner().diagnostics.is_empty()));
+        let ty = svc.engine().action_type("test_slow").cloned().unwrap_or(crate::types::Type::String);
+        let mut config = Value::null_object(&ty);
+        config.set("name", Value::string("a"));
+        let config = DynamicValue::from_value(&config, &ty).ok();
+        let r = svc
+            .invoke_action(Request::new(pb::invoke_action::Request {
+                action_type: "test_slow".into(),
+                config: value_out(config),
+                client_capabilities: None,
+            }))
+            .await;
+        let Ok(r) = r else { panic!("InvokeAction refused") };
+        let mut events = r.into_inner();
+        // The progress arrives while the action still waits.
+        let first = tokio::time::timeout(Duration::from_secs(5), events.next()).await.ok().flatten().and_then(Result::ok);
+        assert!(matches!(first.and_then(|e| e.r#type), Some(Type::Progress(p)) if p.message == "started"));
+        go.notify_one();
+        let last = tokio::time::timeout(Duration::from_secs(5), events.next()).await.ok().flatten().and_then(Result::ok);
+        let Some(Type::Completed(c)) = last.and_then(|e| e.r#type) else { panic!("no completed event") };
+        assert_eq!((c.diagnostics.len(), c.diagnostics.first().map(|d| d.severity)), (1, Some(pb::diagnostic::Severity::Warning as i32)));
+        assert!(events.next().await.is_none(), "the stream ends after the completed event");
     }
 }

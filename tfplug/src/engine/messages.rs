@@ -90,6 +90,8 @@ pub struct MetadataResponse {
     pub diagnostics: Diagnostics,
     /// Ephemeral resource types, sorted.
     pub ephemeral_resources: Vec<String>,
+    /// Action types, sorted.
+    pub actions: Vec<String>,
 }
 
 /// GetProviderSchema's answer.
@@ -111,6 +113,8 @@ pub struct ProviderSchemaResponse {
     pub diagnostics: Diagnostics,
     /// Each ephemeral resource type's schema.
     pub ephemeral_resources: BTreeMap<String, Schema>,
+    /// Each action type's `config` block schema.
+    pub actions: BTreeMap<String, Schema>,
 }
 
 /// A resource type's identity schema and the identity's object type.

@@ -9,6 +9,7 @@
 //! [`crate::server`] adapts it to gRPC; a unit test drives it directly. A new RPC is one
 //! method here (its request and response in `messages.rs`) and one adapter function there.
 
+mod actions;
 mod data;
 mod ephemeral;
 mod functions;
@@ -34,6 +35,7 @@ use crate::types::Type;
 use crate::validate::validate_config;
 use crate::value::Value;
 
+pub use actions::*;
 pub use ephemeral::*;
 pub use functions::{CallFunctionRequest, CallFunctionResponse, FunctionsResponse};
 pub use messages::*;
@@ -67,6 +69,7 @@ struct Catalog<C> {
     resources: BTreeMap<&'static str, Entry<dyn Resource<C>>>,
     data_sources: BTreeMap<&'static str, Entry<dyn DataSource<C>>>,
     ephemerals: BTreeMap<&'static str, Entry<dyn crate::provider::EphemeralResource<C>>>,
+    actions: BTreeMap<&'static str, Entry<dyn crate::provider::Action<C>>>,
 }
 
 /// A [`Provider`] behind the plugin protocol's operations: one instance per plugin process,
@@ -145,7 +148,8 @@ impl<P: Provider> Engine<P> {
                 })
                 .collect();
             let ephemerals = ephemeral::catalog(&self.provider);
-            Catalog { provider, provider_ty, resources, data_sources, ephemerals }
+            let actions = actions::catalog(&self.provider);
+            Catalog { provider, provider_ty, resources, data_sources, ephemerals, actions }
         })
     }
 
@@ -234,6 +238,7 @@ impl<P: Provider> Engine<P> {
                     functions: self.function_names(),
                     diagnostics: Diagnostics::new(),
                     ephemeral_resources: c.ephemerals.keys().map(|k| k.to_string()).collect(),
+                    actions: c.actions.keys().map(|k| k.to_string()).collect(),
                 })
             },
             |d| MetadataResponse { diagnostics: d, ..Default::default() },
@@ -257,6 +262,7 @@ impl<P: Provider> Engine<P> {
                     capabilities: Some(CAPABILITIES),
                     diagnostics: Diagnostics::new(),
                     ephemeral_resources: c.ephemerals.iter().map(|(k, e)| (k.to_string(), e.schema.clone())).collect(),
+                    actions: c.actions.iter().map(|(k, e)| (k.to_string(), e.schema.clone())).collect(),
                 })
             },
             |d| ProviderSchemaResponse { diagnostics: d, ..Default::default() },
