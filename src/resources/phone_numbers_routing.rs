@@ -40,7 +40,7 @@ use super::rest::SchemaCell;
 use crate::provider::parse_duration;
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
-use tfplug::schema::{Attribute, Identity, map, nested_list, set, string};
+use tfplug::schema::{Attribute, Identity, list, map, nested_list, set, string};
 use tfplug::validate::Validator;
 use tfplug::{AttrPath, Ctx, DataSource, Diagnostic, Diagnostics, Failure, ListedObject, Resource, Schema, Type, Value};
 
@@ -148,6 +148,19 @@ fn strings(v: &Value) -> BTreeSet<String> {
     v.elements().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
 }
 
+/// The numbers of a `phone_numbers` list that `keep` accepts, in the list's order.
+fn numbers_in_order(v: &Value, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    v.elements().into_iter().flatten().filter_map(Value::as_str).filter(|n| keep(n)).map(str::to_string).collect()
+}
+
+/// A `phone_numbers` value. A list, not a set: Terraform correlates the elements of a set
+/// attribute pairwise when it checks a plan and an apply result (`assertSetValuesCompatible`,
+/// every version to date), which for 1,000 numbers took 2–3 s of Terraform's CPU per check and
+/// grows with the square of the count; a list is checked element by element.
+fn number_list(items: impl IntoIterator<Item = String>) -> Value {
+    Value::List(items.into_iter().map(Value::string).collect())
+}
+
 fn string_set(items: impl IntoIterator<Item = String>) -> Value {
     Value::Set(items.into_iter().map(Value::string).collect())
 }
@@ -197,11 +210,16 @@ fn schema() -> Schema {
     )
     .attr(string("id").computed().keep_state().desc("The connection id the resource was created or imported with: a handle only."))
     .attr(
-        set("phone_numbers", Type::String)
+        list("phone_numbers", Type::String)
             .required()
             .validate(Validator::Length { min: 1, max: 100_000 })
+            .validate(Validator::Unique)
             .validate(Validator::Each(Box::new(Validator::Check { describe: "an E.164 number such as +13125550100", check: is_e164 })))
-            .desc("The numbers (E.164) routed to `connection_id`; every one must be owned by the account."),
+            .desc(
+                "The numbers (E.164) routed to `connection_id`; every one must be owned by the account, none twice. A list \
+                 whose order has no meaning (a reordered list plans an update that sends nothing): a set of thousands of \
+                 elements costs Terraform time that grows with the square of their count (`toset()` values convert).",
+            ),
     )
     .attr(string("connection_id").required().length(1, usize::MAX).desc(
         "The connection the numbers are routed to: a SIP connection (credential, FQDN, IP) or a Call Control or TeXML application.",
@@ -401,7 +419,7 @@ fn state_of(ty: &Type, connection_id: &str, numbers: &BTreeMap<String, Json>) ->
     let mut v = Value::null_object(ty);
     v.set("id", Value::string(connection_id));
     v.set("connection_id", Value::string(connection_id));
-    v.set("phone_numbers", string_set(numbers.keys().cloned()));
+    v.set("phone_numbers", number_list(numbers.keys().cloned()));
     v.set("billing_group_id", shared("billing_group_id"));
     v.set("customer_reference", shared("customer_reference"));
     v.set("tags", if common_tags.is_empty() { Value::Null } else { string_set(common_tags.iter().cloned()) });
@@ -506,7 +524,12 @@ impl PhoneNumbersRouting {
         if state.get("id").is_unknown() || state.get("id").is_null() {
             state.set("id", planned.get("connection_id").clone());
         }
-        state.set("phone_numbers", string_set(in_state));
+        // In the configuration's order (what Terraform checks the result against), then what
+        // is still held from before.
+        let mut listed = numbers_in_order(planned.get("phone_numbers"), |n| in_state.contains(n));
+        let placed: BTreeSet<String> = listed.iter().cloned().collect();
+        listed.extend(numbers_in_order(prior.get("phone_numbers"), |n| in_state.contains(n) && !placed.contains(n)));
+        state.set("phone_numbers", number_list(listed));
         state.set("found", Value::Map(found.iter().map(|(k, f)| (k.clone(), f.to_value())).collect()));
         self.finish(state, &outcome, &to_release, creating)
     }
@@ -610,12 +633,10 @@ impl Resource<Client> for PhoneNumbersRouting {
         let Some(conn) = state.get("connection_id").as_str() else { return Ok(Some(state.clone())) };
         let listed = routed_to(client, ctx, conn).await?;
         let found = found_map(state);
-        let keep: Vec<String> = strings(state.get("phone_numbers"))
-            .into_iter()
-            .filter(|n| listed.get(n).is_some_and(|obj| holds(obj, &desired(state, found.get(n)))))
-            .collect();
+        let keep =
+            numbers_in_order(state.get("phone_numbers"), |n| listed.get(n).is_some_and(|obj| holds(obj, &desired(state, found.get(n)))));
         let mut s = state.clone();
-        s.set("phone_numbers", string_set(keep));
+        s.set("phone_numbers", number_list(keep));
         Ok(Some(s))
     }
 
@@ -633,12 +654,12 @@ impl Resource<Client> for PhoneNumbersRouting {
             groups.entry(given_back(state, &found.get(n).cloned().unwrap_or_default())).or_default().push(n.clone());
         }
         let outcome = run_jobs(client, ctx, groups, timeout).await?;
-        let left: BTreeSet<String> = numbers.iter().filter(|n| !outcome.ok.contains(*n)).cloned().collect();
+        let left = numbers_in_order(state.get("phone_numbers"), |n| !outcome.ok.contains(n));
         if left.is_empty() {
             return Ok(());
         }
         let mut s = state.clone();
-        s.set("phone_numbers", string_set(left));
+        s.set("phone_numbers", number_list(left));
         self.finish(s, &outcome, &numbers, false).map(drop)
     }
 
@@ -673,7 +694,7 @@ fn list_filter() -> Attribute {
 fn routing_attrs() -> Vec<Attribute> {
     vec![
         string("connection_id").computed().desc("The connection the numbers are routed to."),
-        set("phone_numbers", Type::String).computed().desc("The numbers (E.164) routed to it."),
+        list("phone_numbers", Type::String).computed().desc("The numbers (E.164) routed to it, in order."),
         string("billing_group_id").computed().desc("The billing group every one of them has; null when they differ or have none."),
         string("customer_reference").computed().desc("The customer reference every one of them has; null when they differ or have none."),
         set("tags", Type::String).computed().desc("The tags every one of them carries; null when none is shared."),
