@@ -191,14 +191,14 @@ fn a_rejected_address_fails_and_leaves_nothing_a_pending_one_is_waited_for() {
     assert!(plan.stdout.contains("is tainted, so must be replaced"), "{}", plan.stdout);
 
     // Untainted, the pending object found on refresh plans an update that waits for it.
+    // (A saved plan: the apply does not refresh, so it is the update that sees it activate.)
     tf.run(&["untaint", "-no-color", "telnyx_dynamic_emergency_address.hq"]).assert_success();
-    settle(&emu, json!({"pending_ms": 0}));
-    tf.config(&config("Congress", "", "Desk"));
-    let plan = tf.plan();
+    let plan = tf.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color", "-out=tfplan"]);
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert!(plan.stdout.contains("\"pending\" -> \"activated\""), "{}", plan.stdout);
     assert!(plan.stdout.contains("Plan: 1 to add, 1 to change, 0 to destroy."), "{}", plan.stdout);
-    tf.apply().assert_success();
+    settle(&emu, json!({"pending_ms": 0}));
+    tf.run(&["apply", "-input=false", "-no-color", "tfplan"]).assert_success();
     let waited = only(&emu, "dynamic_emergency_addresses");
     assert_eq!((waited["id"].as_str(), waited["status"].as_str()), (addr["id"].as_str(), Some("activated")));
     assert_eq!(tf.state_values("telnyx_dynamic_emergency_address.hq")["sip_geolocation_id"], waited["sip_geolocation_id"]);
