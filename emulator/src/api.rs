@@ -255,7 +255,6 @@ fn credential_token(st: &mut Store, fam: &Family, id: &str) -> Outcome {
 /// fields and stored sub-views left out.
 fn answer(fam: &Family, mut obj: Json, reveal: &[&str]) -> Json {
     spec::mask(&mut obj, fam.fields, reveal);
-    dynamic_e911::shape(fam, &mut obj);
     if let (Some(sub), Some(o)) = (fam.sub_view, obj.as_object_mut()) {
         o.remove(sub.name);
     }
