@@ -50,7 +50,10 @@ pub const COUNTRIES: &[&str] = &["US", "CA", "PR"];
 pub fn activation_timeout() -> Attribute {
     string(TIMEOUT)
         .optional()
-        .validate(Validator::Check { describe: "a duration such as `10m` or `1h`", check: |v| v.as_str().and_then(parse_duration).is_some() })
+        .validate(Validator::Check {
+            describe: "a duration such as `10m` or `1h`",
+            check: |v| v.as_str().and_then(parse_duration).is_some(),
+        })
         .desc(
             "How long an apply waits for Telnyx to activate the object (default `10m`). Not sent to Telnyx: changing it \
              changes nothing there. An object still `pending` when the wait ends fails the apply and stays in state, tainted \
@@ -171,6 +174,12 @@ impl Listed for DynamicEmergencyAddress {
 impl Exported for DynamicEmergencyAddress {
     const LABEL_PREFIX: &'static str = "location";
 
+    /// A rejected object is left out: it is no location a PBX can use, and its configuration
+    /// would plan its replacement at once.
+    fn exports(obj: &Json) -> bool {
+        obj.get("status").and_then(Json::as_str) != Some("rejected")
+    }
+
     /// Labelled by house number and street (`600_congress`).
     fn export_name(obj: &Json) -> String {
         format!("{} {}", text_of(obj, "house_number"), text_of(obj, "street_name"))
@@ -180,11 +189,12 @@ impl Exported for DynamicEmergencyAddress {
 impl Activates for DynamicEmergencyAddress {
     fn describe(obj: &Json) -> String {
         let t = |k: &str| text_of(obj, k);
-        let street: Vec<String> = ["house_number", "house_suffix", "street_pre_directional", "street_name", "street_suffix", "street_post_directional"]
-            .iter()
-            .map(|k| t(k))
-            .filter(|s| !s.is_empty())
-            .collect();
+        let street: Vec<String> =
+            ["house_number", "house_suffix", "street_pre_directional", "street_name", "street_suffix", "street_post_directional"]
+                .iter()
+                .map(|k| t(k))
+                .filter(|s| !s.is_empty())
+                .collect();
         let mut parts = vec![street.join(" ")];
         parts.extend(["extended_address", "locality"].iter().map(|k| t(k)).filter(|s| !s.is_empty()));
         parts.push(format!("{} {}", t("administrative_area"), t("postal_code")).trim().to_string());
@@ -211,7 +221,14 @@ fn status_of(obj: &Json) -> Option<&str> {
 
 /// Polls `path` with backoff until its `status` leaves `pending`, `timeout` passes, or
 /// Terraform asks to stop. `status` is the status already known.
-async fn settle(client: &Client, ctx: &Ctx, path: &str, env: Envelope, status: Option<&str>, timeout: Duration) -> Result<Settled, ApiError> {
+async fn settle(
+    client: &Client,
+    ctx: &Ctx,
+    path: &str,
+    env: Envelope,
+    status: Option<&str>,
+    timeout: Duration,
+) -> Result<Settled, ApiError> {
     let started = Instant::now();
     let mut last: Option<Json> = None;
     let mut status = status.map(str::to_string);
@@ -289,7 +306,10 @@ fn rejected(type_name: &str, id: &str, described: &str, deleted: Result<(), &Api
              before creating a new one."
         ),
     };
-    Diagnostic::error(format!("Telnyx rejected {type_name} {id}"), format!("Telnyx's validation refused {described} (status `rejected`). {after}"))
+    Diagnostic::error(
+        format!("Telnyx rejected {type_name} {id}"),
+        format!("Telnyx's validation refused {described} (status `rejected`). {after}"),
+    )
 }
 
 fn vanished(type_name: &str, id: &str) -> Diagnostic {
@@ -484,7 +504,9 @@ mod tests {
             j["country_code"] = cc.into();
             assert!(errors(j).is_empty(), "{cc}");
         }
-        for (field, bad) in [("country_code", "GB"), ("country_code", "us"), ("house_number", ""), ("street_name", ""), ("extended_address", "")] {
+        for (field, bad) in
+            [("country_code", "GB"), ("country_code", "us"), ("house_number", ""), ("street_name", ""), ("extended_address", "")]
+        {
             let mut j = valid();
             j[field] = bad.into();
             assert_eq!(errors(j), [field], "{field} = {bad:?}");

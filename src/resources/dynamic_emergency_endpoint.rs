@@ -120,6 +120,12 @@ impl Listed for DynamicEmergencyEndpoint {
 impl Exported for DynamicEmergencyEndpoint {
     const LABEL_PREFIX: &'static str = "endpoint";
 
+    /// A rejected object is left out: it is no location a PBX can use, and its configuration
+    /// would plan its replacement at once.
+    fn exports(obj: &Json) -> bool {
+        obj.get("status").and_then(Json::as_str) != Some("rejected")
+    }
+
     /// Labelled by caller name (`jane_doe_desk_phone`).
     fn export_name(obj: &Json) -> String {
         text_of(obj, "caller_name")

@@ -104,7 +104,11 @@ fn dynamic_e911_activates_in_one_apply_replaces_on_change_and_imports() {
     tf.config(&config("Congress", "  activation_timeout = \"2m\"", "Front Desk"));
     let plan = tf.plan();
     assert_eq!(plan.code, 2, "{}", plan.all());
-    assert!(plan.stdout.contains("must be replaced") && plan.stdout.contains("Plan: 1 to add, 0 to change, 1 to destroy."), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("must be replaced") && plan.stdout.contains("Plan: 1 to add, 0 to change, 1 to destroy."),
+        "{}",
+        plan.stdout
+    );
     tf.apply().assert_success();
     let ep = only(&emu, "dynamic_emergency_endpoints");
     assert_ne!(ep["id"].as_str(), Some(ep_id.as_str()));
@@ -229,7 +233,7 @@ fn invalid_dynamic_e911_input_fails_at_plan_without_an_api_call() {
 #[test]
 fn exported_dynamic_e911_imports_and_plans_empty() {
     let emu = Emulator::start();
-    settle(&emu, json!({"pending_reads": 0}));
+    settle(&emu, json!({"pending_reads": 0, "reject": ["Nowhere"]}));
     let post = |path: &str, body: Json| {
         let (st, b) = emu.api(Method::POST, path, Some(body));
         assert_eq!(st, 201, "{b}");
@@ -248,9 +252,21 @@ fn exported_dynamic_e911_imports_and_plans_empty() {
         json!({"house_number": "1", "street_name": "Yonge", "extended_address": "Unit 5", "locality": "Toronto",
                "administrative_area": "ON", "postal_code": "M5E 1W7", "country_code": "CA"}),
     );
-    for (addr, name, number) in [(&hq, "Jane Doe Desk Phone", "+13125550100"), (&hq, "Lobby", "+13125550101"), (&branch, "Front desk", "+14165550123")] {
+    for (addr, name, number) in
+        [(&hq, "Jane Doe Desk Phone", "+13125550100"), (&hq, "Lobby", "+13125550101"), (&branch, "Front desk", "+14165550123")]
+    {
         post("/dynamic_emergency_endpoints", json!({"dynamic_emergency_address_id": addr, "caller_name": name, "callback_number": number}));
     }
+    // A rejected address is left out of the export.
+    let (st, b) = emu.api(
+        Method::POST,
+        "/dynamic_emergency_addresses",
+        Some(json!({"house_number": "9", "street_name": "Nowhere", "locality": "Austin", "administrative_area": "TX",
+                    "postal_code": "78701", "country_code": "US"})),
+    );
+    assert_eq!(st, 201, "{b}");
+    let (_, got) = emu.api(Method::GET, &format!("/dynamic_emergency_addresses/{}", b["data"]["id"].as_str().unwrap()), None);
+    assert_eq!(got["data"]["status"], "rejected");
     emu.clear_requests();
 
     let tf = Tf::installed(&emu);
@@ -261,6 +277,7 @@ fn exported_dynamic_e911_imports_and_plans_empty() {
     assert!(endpoints.contains("\"jane_doe_desk_phone\"") && !endpoints.contains(&hq), "{endpoints}");
     let addresses = std::fs::read_to_string(tf.path().join("telnyx_dynamic_emergency_address.tf")).unwrap();
     assert!(!addresses.contains("activation_timeout") && !addresses.contains("sip_geolocation_id"), "{addresses}");
+    assert!(!addresses.contains("Nowhere"), "a rejected address is not exported:\n{addresses}");
     import_exported(&tf, 5);
     let r = tf.plan();
     assert_eq!(r.code, 0, "the plan after import is not empty:\n{}", r.all());

@@ -66,7 +66,8 @@ impl Settings {
         }
         if let Some(r) = m.get("reject") {
             let r = r.as_array().ok_or("reject must be an array of strings")?;
-            self.reject = r.iter().map(|v| v.as_str().map(str::to_string).ok_or("reject must be an array of strings")).collect::<Result<_, _>>()?;
+            self.reject =
+                r.iter().map(|v| v.as_str().map(str::to_string).ok_or("reject must be an array of strings")).collect::<Result<_, _>>()?;
         }
         Ok(())
     }
@@ -100,12 +101,8 @@ pub fn advance(st: &mut Store, fam: &Family, only: Option<&str>) {
     let settings = st.dynamic_e911.clone();
     let now_text = crate::store::now();
     let now = parse_time(&now_text).unwrap_or_default();
-    let pending: Vec<Json> = st
-        .all(fam.name)
-        .iter()
-        .filter(|o| o["status"] == "pending" && only.is_none_or(|id| o["id"] == id))
-        .cloned()
-        .collect();
+    let pending: Vec<Json> =
+        st.all(fam.name).iter().filter(|o| o["status"] == "pending" && only.is_none_or(|id| o["id"] == id)).cloned().collect();
     for mut o in pending {
         let reads = o["reads"].as_u64().unwrap_or_default() + 1;
         o["reads"] = json!(reads);
@@ -187,8 +184,13 @@ mod tests {
         assert_eq!(got["data"]["status"], "rejected");
         assert!(got["data"]["sip_geolocation_id"].is_null());
         // The country enum and the required fields.
-        let o = call(&mut st, Method::POST, "/v2/dynamic_emergency_addresses", Some(json!({"house_number": "1", "street_name": "Main",
-            "locality": "London", "administrative_area": "LDN", "postal_code": "SW1", "country_code": "GB"})));
+        let o = call(
+            &mut st,
+            Method::POST,
+            "/v2/dynamic_emergency_addresses",
+            Some(json!({"house_number": "1", "street_name": "Main",
+            "locality": "London", "administrative_area": "LDN", "postal_code": "SW1", "country_code": "GB"})),
+        );
         assert_eq!((o.status, o.body["errors"][0]["source"]["pointer"].as_str()), (422, Some("/country_code")));
         assert!(st.dynamic_e911.update(&json!({"later": 1})).is_err());
     }
@@ -199,8 +201,13 @@ mod tests {
         st.dynamic_e911.update(&json!({"pending_ms": 3_600_000})).unwrap();
         let id = address(&mut st, "Congress").body["data"]["id"].as_str().unwrap().to_string();
         let endpoint = |st: &mut Store, addr: &str| {
-            call(st, Method::POST, "/v2/dynamic_emergency_endpoints", Some(json!({"dynamic_emergency_address_id": addr,
-                "callback_number": "+13125550100", "caller_name": "Desk 1"})))
+            call(
+                st,
+                Method::POST,
+                "/v2/dynamic_emergency_endpoints",
+                Some(json!({"dynamic_emergency_address_id": addr,
+                "callback_number": "+13125550100", "caller_name": "Desk 1"})),
+            )
         };
         let o = endpoint(&mut st, &id);
         assert_eq!((o.status, o.body["errors"][0]["source"]["pointer"].as_str()), (422, Some("/dynamic_emergency_address_id")));
