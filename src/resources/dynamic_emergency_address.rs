@@ -481,11 +481,11 @@ mod tests {
     use crate::resources::diagnostics::assert_reads_well;
     use tfplug::validate::validate_config;
 
-    fn config(j: Json) -> Value {
-        tfplug::json::from_json(&j, &DynamicEmergencyAddress::schema().ty(), tfplug::json::Extra::Reject).unwrap()
+    fn config(j: &Json) -> Value {
+        tfplug::json::from_json(j, &DynamicEmergencyAddress::schema().ty(), tfplug::json::Extra::Reject).unwrap()
     }
 
-    fn errors(j: Json) -> Vec<String> {
+    fn errors(j: &Json) -> Vec<String> {
         let mut d = Diagnostics::new();
         validate_config(&DynamicEmergencyAddress::schema().attributes, &config(j), &AttrPath::root(), &mut d);
         d.iter().filter(|x| x.is_error()).map(|x| x.path.as_ref().map(ToString::to_string).unwrap_or_default()).collect()
@@ -498,26 +498,26 @@ mod tests {
 
     #[test]
     fn validation_names_the_attribute() {
-        assert!(errors(valid()).is_empty());
+        assert!(errors(&valid()).is_empty());
         for cc in ["CA", "PR"] {
             let mut j = valid();
             j["country_code"] = cc.into();
-            assert!(errors(j).is_empty(), "{cc}");
+            assert!(errors(&j).is_empty(), "{cc}");
         }
         for (field, bad) in
             [("country_code", "GB"), ("country_code", "us"), ("house_number", ""), ("street_name", ""), ("extended_address", "")]
         {
             let mut j = valid();
             j[field] = bad.into();
-            assert_eq!(errors(j), [field], "{field} = {bad:?}");
+            assert_eq!(errors(&j), [field], "{field} = {bad:?}");
         }
         let mut j = valid();
         j[TIMEOUT] = "soon".into();
-        assert_eq!(errors(j), [TIMEOUT]);
+        assert_eq!(errors(&j), [TIMEOUT]);
         let mut j = valid();
         j[TIMEOUT] = "90s".into();
-        assert!(errors(j).is_empty());
-        assert_eq!(wait_of(&config(valid())), DEFAULT_ACTIVATION_TIMEOUT);
+        assert!(errors(&j).is_empty());
+        assert_eq!(wait_of(&config(&valid())), DEFAULT_ACTIVATION_TIMEOUT);
     }
 
     /// §11: a house number is text; a JSON number in configuration is converted by Terraform,
@@ -530,7 +530,7 @@ mod tests {
         for a in schema.attributes.iter().filter(|a| a.presence.is_configurable()) {
             let mut j = valid();
             j[a.name.as_str()] = if a.name == "country_code" { "CA".into() } else { "2h".into() };
-            let (cfg, mut proposed) = (config(j), was.clone());
+            let (cfg, mut proposed) = (config(&j), was.clone());
             proposed.set(&a.name, cfg.get(&a.name).clone());
             let p = tfplug::plan::plan(&schema.attributes, &was, &cfg, &proposed);
             let replaced: Vec<String> = p.requires_replace.iter().map(ToString::to_string).collect();
@@ -558,12 +558,12 @@ mod tests {
         if let Some(g) = geo {
             j["sip_geolocation_id"] = g.into();
         }
-        config(j)
+        config(&j)
     }
 
     fn plan_for(prior: &Value) -> Planned {
         let r = Activated::<DynamicEmergencyAddress>::default();
-        let cfg = config(valid());
+        let cfg = config(&valid());
         let mut p = tfplug::plan::plan(r.attrs(), prior, &cfg, prior);
         let d = r.modify_plan(&PlanRequest { prior, config: &cfg }, &mut p);
         assert!(d.is_empty(), "{d:?}");

@@ -149,9 +149,9 @@ mod tests {
     use tfplug::AttrPath;
     use tfplug::validate::validate_config;
 
-    fn errors(j: Json) -> Vec<String> {
+    fn errors(j: &Json) -> Vec<String> {
         let schema = DynamicEmergencyEndpoint::schema();
-        let config = tfplug::json::from_json(&j, &schema.ty(), tfplug::json::Extra::Reject).unwrap();
+        let config = tfplug::json::from_json(j, &schema.ty(), tfplug::json::Extra::Reject).unwrap();
         let mut d = tfplug::Diagnostics::new();
         validate_config(&schema.attributes, &config, &AttrPath::root(), &mut d);
         d.iter().filter(|x| x.is_error()).map(|x| x.path.as_ref().map(ToString::to_string).unwrap_or_default()).collect()
@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn validation_names_the_attribute() {
-        assert!(errors(valid()).is_empty());
+        assert!(errors(&valid()).is_empty());
         for (field, bad) in [
             ("callback_number", "312-555-0100"),
             ("callback_number", "+1312555"),
@@ -184,7 +184,7 @@ mod tests {
         ] {
             let mut j = valid();
             j[field] = bad.into();
-            assert_eq!(errors(j), [field], "{field} = {bad:?}");
+            assert_eq!(errors(&j), [field], "{field} = {bad:?}");
         }
     }
 

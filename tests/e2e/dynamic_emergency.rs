@@ -11,8 +11,8 @@ use reqwest::Method;
 use serde_json::{Value as Json, json};
 
 /// How the emulator settles dynamic E911 objects (`POST /_emulator/dynamic_emergency`).
-fn settle(emu: &Emulator, settings: Json) {
-    let r = reqwest::blocking::Client::new().post(format!("{}/_emulator/dynamic_emergency", emu.url)).json(&settings).send().unwrap();
+fn settle(emu: &Emulator, settings: &Json) {
+    let r = reqwest::blocking::Client::new().post(format!("{}/_emulator/dynamic_emergency", emu.url)).json(settings).send().unwrap();
     assert!(r.status().is_success(), "settings refused: {}", r.text().unwrap_or_default());
 }
 
@@ -75,7 +75,7 @@ fn outputs(tf: &Tf) -> Json {
 fn dynamic_e911_activates_in_one_apply_replaces_on_change_and_imports() {
     let emu = Emulator::start();
     // Each object answers `pending` to its first two reads: the apply must poll.
-    settle(&emu, json!({"pending_reads": 2}));
+    settle(&emu, &json!({"pending_reads": 2}));
     let tf = Tf::new(&emu);
     tf.config(&config("Congress", "", "Jane Doe Desk Phone"));
     tf.apply().assert_success();
@@ -169,7 +169,7 @@ fn a_rejected_address_fails_and_leaves_nothing_a_pending_one_is_waited_for() {
 
     // Rejected: the apply fails naming the object, which is deleted; nothing is in state, and
     // the endpoint is never attempted.
-    settle(&emu, json!({"reject": ["Nowhere"]}));
+    settle(&emu, &json!({"reject": ["Nowhere"]}));
     tf.config(&config("Nowhere", "", "Desk"));
     let r = tf.apply();
     assert_eq!(r.code, 1, "{}", r.all());
@@ -184,7 +184,7 @@ fn a_rejected_address_fails_and_leaves_nothing_a_pending_one_is_waited_for() {
     assert!(listed.stdout.trim().is_empty(), "{}", listed.all());
 
     // Still pending when the wait ends: the apply fails, the object stays in state, tainted.
-    settle(&emu, json!({"reject": [], "pending_ms": 3_600_000}));
+    settle(&emu, &json!({"reject": [], "pending_ms": 3_600_000}));
     tf.config(&config("Congress", "  activation_timeout = \"1s\"", "Desk"));
     let r = tf.apply();
     assert_eq!(r.code, 1, "{}", r.all());
@@ -201,7 +201,7 @@ fn a_rejected_address_fails_and_leaves_nothing_a_pending_one_is_waited_for() {
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert!(plan.stdout.contains("\"pending\" -> \"activated\""), "{}", plan.stdout);
     assert!(plan.stdout.contains("Plan: 1 to add, 1 to change, 0 to destroy."), "{}", plan.stdout);
-    settle(&emu, json!({"pending_ms": 0}));
+    settle(&emu, &json!({"pending_ms": 0}));
     tf.run(&["apply", "-input=false", "-no-color", "tfplan"]).assert_success();
     let waited = only(&emu, "dynamic_emergency_addresses");
     assert_eq!((waited["id"].as_str(), waited["status"].as_str()), (addr["id"].as_str(), Some("activated")));
@@ -233,7 +233,7 @@ fn invalid_dynamic_e911_input_fails_at_plan_without_an_api_call() {
 #[test]
 fn exported_dynamic_e911_imports_and_plans_empty() {
     let emu = Emulator::start();
-    settle(&emu, json!({"pending_reads": 0, "reject": ["Nowhere"]}));
+    settle(&emu, &json!({"pending_reads": 0, "reject": ["Nowhere"]}));
     let post = |path: &str, body: Json| {
         let (st, b) = emu.api(Method::POST, path, Some(body));
         assert_eq!(st, 201, "{b}");

@@ -150,15 +150,15 @@ mod tests {
     use crate::api::dispatch;
     use hyper::Method;
 
-    fn call(st: &mut Store, method: Method, path: &str, body: Option<Json>) -> Outcome {
+    fn call(st: &mut Store, method: &Method, path: &str, body: Option<Json>) -> Outcome {
         let b = body.map(|b| serde_json::to_vec(&b).unwrap()).unwrap_or_default();
-        dispatch(st, None, &method, path, "", &b)
+        dispatch(st, None, method, path, "", &b)
     }
 
     fn address(st: &mut Store, street: &str) -> Outcome {
         let body = json!({"house_number": "600", "street_name": street, "locality": "Austin", "administrative_area": "TX",
                           "postal_code": "78701", "country_code": "US"});
-        call(st, Method::POST, "/v2/dynamic_emergency_addresses", Some(body))
+        call(st, &Method::POST, "/v2/dynamic_emergency_addresses", Some(body))
     }
 
     #[test]
@@ -171,22 +171,22 @@ mod tests {
         assert!(o.body["data"]["sip_geolocation_id"].is_null() && o.body["data"]["extended_address"].is_null());
         assert!(o.body["data"].get("reads").is_none());
         let path = format!("/v2/dynamic_emergency_addresses/{id}");
-        assert_eq!(call(&mut st, Method::GET, &path, None).body["data"]["status"], "pending");
-        let got = call(&mut st, Method::GET, &path, None).body;
+        assert_eq!(call(&mut st, &Method::GET, &path, None).body["data"]["status"], "pending");
+        let got = call(&mut st, &Method::GET, &path, None).body;
         assert_eq!(got["data"]["status"], "activated");
         assert!(got["data"]["sip_geolocation_id"].as_str().is_some_and(|s| s.len() == 10));
-        assert_eq!(call(&mut st, Method::PATCH, &path, Some(json!({"locality": "Dallas"}))).status, 405);
+        assert_eq!(call(&mut st, &Method::PATCH, &path, Some(json!({"locality": "Dallas"}))).status, 405);
 
         st.dynamic_e911.update(&json!({"reject": ["Nowhere"], "pending_reads": 0})).unwrap();
         let o = address(&mut st, "Nowhere");
         let bad = o.body["data"]["id"].as_str().unwrap().to_string();
-        let got = call(&mut st, Method::GET, &format!("/v2/dynamic_emergency_addresses/{bad}"), None).body;
+        let got = call(&mut st, &Method::GET, &format!("/v2/dynamic_emergency_addresses/{bad}"), None).body;
         assert_eq!(got["data"]["status"], "rejected");
         assert!(got["data"]["sip_geolocation_id"].is_null());
         // The country enum and the required fields.
         let o = call(
             &mut st,
-            Method::POST,
+            &Method::POST,
             "/v2/dynamic_emergency_addresses",
             Some(json!({"house_number": "1", "street_name": "Main",
             "locality": "London", "administrative_area": "LDN", "postal_code": "SW1", "country_code": "GB"})),
@@ -203,7 +203,7 @@ mod tests {
         let endpoint = |st: &mut Store, addr: &str| {
             call(
                 st,
-                Method::POST,
+                &Method::POST,
                 "/v2/dynamic_emergency_endpoints",
                 Some(json!({"dynamic_emergency_address_id": addr,
                 "callback_number": "+13125550100", "caller_name": "Desk 1"})),
@@ -213,20 +213,20 @@ mod tests {
         assert_eq!((o.status, o.body["errors"][0]["source"]["pointer"].as_str()), (422, Some("/dynamic_emergency_address_id")));
         assert_eq!(endpoint(&mut st, "0ccc7b54-4df3-4bca-a65a-3da1ecc777f1").status, 422);
         st.dynamic_e911.update(&json!({"pending_ms": 0, "pending_reads": 0})).unwrap();
-        call(&mut st, Method::GET, "/v2/dynamic_emergency_addresses", None);
+        call(&mut st, &Method::GET, "/v2/dynamic_emergency_addresses", None);
         let o = endpoint(&mut st, &id);
         assert_eq!(o.status, 201, "{}", o.body);
         let eid = o.body["data"]["id"].as_str().unwrap().to_string();
-        let got = call(&mut st, Method::GET, &format!("/v2/dynamic_emergency_endpoints/{eid}"), None).body;
+        let got = call(&mut st, &Method::GET, &format!("/v2/dynamic_emergency_endpoints/{eid}"), None).body;
         assert_eq!(got["data"]["status"], "activated");
         assert!(got["data"]["sip_from_id"].is_string() && got["data"].get("country_code").is_none());
         let listed = dispatch(&mut st, None, &Method::GET, "/v2/dynamic_emergency_endpoints", "filter%5Bcountry_code%5D=CA", &[]);
         assert_eq!(listed.body["data"].as_array().unwrap().len(), 0);
         let listed = dispatch(&mut st, None, &Method::GET, "/v2/dynamic_emergency_endpoints", "filter%5Bcountry_code%5D=US", &[]);
         assert_eq!(listed.body["data"].as_array().unwrap().len(), 1);
-        let o = call(&mut st, Method::DELETE, &format!("/v2/dynamic_emergency_addresses/{id}"), None);
+        let o = call(&mut st, &Method::DELETE, &format!("/v2/dynamic_emergency_addresses/{id}"), None);
         assert_eq!(o.status, 422, "in use: {}", o.body);
-        assert_eq!(call(&mut st, Method::DELETE, &format!("/v2/dynamic_emergency_endpoints/{eid}"), None).status, 200);
-        assert_eq!(call(&mut st, Method::DELETE, &format!("/v2/dynamic_emergency_addresses/{id}"), None).status, 200);
+        assert_eq!(call(&mut st, &Method::DELETE, &format!("/v2/dynamic_emergency_endpoints/{eid}"), None).status, 200);
+        assert_eq!(call(&mut st, &Method::DELETE, &format!("/v2/dynamic_emergency_addresses/{id}"), None).status, 200);
     }
 }
