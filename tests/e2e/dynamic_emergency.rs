@@ -6,6 +6,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::export::{export, import_exported, writes};
+use std::io::Read as _;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
 use crate::support::{Emulator, Tf};
 use reqwest::Method;
 use serde_json::{Value as Json, json};
@@ -207,6 +211,45 @@ fn a_rejected_address_fails_and_leaves_nothing_a_pending_one_is_waited_for() {
     assert_eq!((waited["id"].as_str(), waited["status"].as_str()), (addr["id"].as_str(), Some("activated")));
     assert_eq!(tf.state_values("telnyx_dynamic_emergency_address.hq")["sip_geolocation_id"], waited["sip_geolocation_id"]);
     tf.assert_no_changes();
+    tf.destroy().assert_success();
+    assert_eq!(emu.object_count(), 0);
+}
+
+/// Ctrl-C during the wait for activation: the apply ends at once, and the pending object
+/// is in state (tainted), not lost.
+#[test]
+fn interrupt_ends_the_wait_for_activation_and_keeps_the_object() {
+    let emu = Emulator::start();
+    settle(&emu, &json!({"pending_ms": 3_600_000}));
+    let tf = Tf::new(&emu);
+    tf.config(&config("Congress", "", "Desk"));
+    let mut child = tf.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while emu.count("GET", "/v2/dynamic_emergency_addresses/") < 2 {
+        assert!(Instant::now() < deadline, "the wait never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let interrupted = Instant::now();
+    let st = Command::new("kill").args(["-INT", "--", &format!("-{}", child.id())]).status().unwrap();
+    assert!(st.success());
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(interrupted.elapsed() < Duration::from_secs(60), "terraform did not exit after SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = interrupted.elapsed();
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut out).unwrap();
+    assert!(took < Duration::from_secs(5), "the wait did not end on StopProvider: {took:?}\n{out}");
+    assert!(!status.success());
+    assert!(flat(&out).contains("is not activated yet"), "{out}");
+    let addr = only(&emu, "dynamic_emergency_addresses");
+    assert_eq!(tf.state_ids("telnyx_dynamic_emergency_address"), [addr["id"].as_str().unwrap().to_string()]);
+    let plan = tf.plan();
+    assert!(plan.stdout.contains("is tainted, so must be replaced"), "{}", plan.stdout);
     tf.destroy().assert_success();
     assert_eq!(emu.object_count(), 0);
 }
