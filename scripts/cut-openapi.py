@@ -70,6 +70,10 @@ PATHS = [
     "/telephony_credentials",
     "/telephony_credentials/{id}",
     "/telephony_credentials/{id}/token",
+    "/dynamic_emergency_addresses",
+    "/dynamic_emergency_addresses/{id}",
+    "/dynamic_emergency_endpoints",
+    "/dynamic_emergency_endpoints/{id}",
 ]
 
 METHODS = ["get", "post", "patch", "put", "delete"]

@@ -8,6 +8,7 @@ use crate::families::{self, Cmp, Family, Filter, Match, OnDelete, SubView, View,
 use crate::spec::{self, Op, errors};
 use crate::store::Store;
 
+pub mod dynamic_e911;
 pub mod jobs;
 
 pub struct Outcome {
@@ -139,6 +140,7 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
     match (method, segs.len()) {
         (&Method::GET, 1) => {
             settle(st, fam);
+            dynamic_e911::advance(st, fam, None);
             let items = st.all(fam.name).iter().map(|o| enrich(st, fam, o.clone())).collect();
             let params = ListParams { filters: fam.filters, sorts: fam.sorts, default_page_size: fam.default_page_size };
             list(st, page_size_cap, &params, items, query, |_, o| answer(fam, o, &[]))
@@ -151,10 +153,13 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
         (&Method::GET | &Method::PATCH, 2) if !(if *method == Method::GET { fam.retrieve } else { fam.update }) => {
             method_not_allowed(method, path)
         }
-        (&Method::GET, 2) => match st.get(fam.name, segs[1]) {
-            Some(o) => out(200, wrap(fam, present(st, fam, o, &[]))),
-            None => not_found(fam.name),
-        },
+        (&Method::GET, 2) => {
+            dynamic_e911::advance(st, fam, Some(segs[1]));
+            match st.get(fam.name, segs[1]) {
+                Some(o) => out(200, wrap(fam, present(st, fam, o, &[]))),
+                None => not_found(fam.name),
+            }
+        }
         (&Method::PATCH, 2) => match parsed() {
             Ok(b) => update(st, fam, segs[1], &b),
             Err(o) => o,
@@ -517,6 +522,7 @@ fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
         .and_then(|()| check_credential(fam, &obj))
         .and_then(|()| check_object(st, fam, body, &obj))
         .and_then(|()| check_unique(st, fam, &obj, None))
+        .and_then(|()| dynamic_e911::on_create(st, fam, &mut obj))
     {
         return o;
     }

@@ -955,6 +955,49 @@ fn uac_registration_status(conn: &serde_json::Value) -> serde_json::Value {
     })
 }
 
+// ---- dynamic E911 (voice-apps-and-e911.md §3.6, §3.7) ----------------------------------------
+
+/// `DynamicEmergencyAddress`: no update, no nullable field, no documented limits (Unknown 7,
+/// decided: any string). `sip_geolocation_id` is set on activation; `reads` counts the reads of
+/// a pending object (never answered; see `api/dynamic_e911.rs` for the lifecycle).
+const DYNAMIC_EMERGENCY_ADDRESS: &[Field] = &[
+    f("house_number", Kind::Str),
+    f("house_suffix", Kind::Str),
+    f("street_pre_directional", Kind::Str),
+    f("street_name", Kind::Str),
+    f("street_suffix", Kind::Str),
+    f("street_post_directional", Kind::Str),
+    f("extended_address", Kind::Str),
+    f("locality", Kind::Str),
+    f("administrative_area", Kind::Str),
+    f("postal_code", Kind::Str),
+    f("country_code", Kind::Str).rule(Rule::OneOf(&["US", "CA", "PR"])),
+    f("sip_geolocation_id", Kind::Str).read_only(),
+    f("status", Kind::Str).read_only().default("\"pending\""),
+    f("reads", Kind::Int).read_only().write_only().default("0"),
+];
+
+/// `DynamicEmergencyEndpoint`; `country_code` is its address's (for `filter[country_code]`),
+/// never answered.
+const DYNAMIC_EMERGENCY_ENDPOINT: &[Field] = &[
+    f("dynamic_emergency_address_id", Kind::Str),
+    f("callback_number", Kind::Str).rule(Rule::Check { check: crate::spec::is_e164, expect: "an E.164 number (+13125550100)" }),
+    f("caller_name", Kind::Str),
+    f("sip_from_id", Kind::Str).read_only(),
+    f("status", Kind::Str).read_only().default("\"pending\""),
+    f("country_code", Kind::Str).read_only().write_only(),
+    f("reads", Kind::Int).read_only().write_only().default("0"),
+];
+
+const DYNAMIC_E911_FILTERS: &[Filter] = &[
+    Filter {
+        key: "filter[status]",
+        field: "status",
+        how: Match::Named(&[("pending", "pending"), ("activated", "activated"), ("rejected", "rejected")]),
+    },
+    Filter { key: "filter[country_code]", field: "country_code", how: Match::Exact },
+];
+
 /// Every family whose ids a phone number's `connection_id` may hold, and that `/connections`
 /// lists. Unknown 29 (voice-apps-and-e911.md), decided from its section 7: UAC connections, Call
 /// Control and TeXML applications share the connection id space — a number is routed to one by
@@ -1207,6 +1250,31 @@ pub const FAMILIES: &[Family] = &[
         // Unknown 23, decided: PATCH `connection_id` moves the credential (the update schema
         // has it); deleting the connection is not refused (nothing documented).
         refs: &[Ref::new("connection_id", &["credential_connections"], OnDelete::Keep)],
+        ..BASE
+    },
+    Family {
+        name: "dynamic_emergency_addresses",
+        record_type: Some("dynamic_emergency_address"),
+        fields: DYNAMIC_EMERGENCY_ADDRESS,
+        required_create: &["house_number", "street_name", "locality", "administrative_area", "postal_code", "country_code"],
+        filters: DYNAMIC_E911_FILTERS,
+        default_page_size: 20,
+        update: false,
+        uuid_ids: true,
+        ..BASE
+    },
+    Family {
+        name: "dynamic_emergency_endpoints",
+        record_type: Some("dynamic_emergency_endpoint"),
+        fields: DYNAMIC_EMERGENCY_ENDPOINT,
+        required_create: &["dynamic_emergency_address_id", "callback_number", "caller_name"],
+        filters: DYNAMIC_E911_FILTERS,
+        default_page_size: 20,
+        // Unknown 9, decided: an address that endpoints use cannot be deleted (422 naming
+        // them); an endpoint needs an activated address (api/dynamic_e911.rs).
+        refs: &[Ref::new("dynamic_emergency_address_id", &["dynamic_emergency_addresses"], OnDelete::Refuse)],
+        update: false,
+        uuid_ids: true,
         ..BASE
     },
 ];

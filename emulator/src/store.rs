@@ -11,6 +11,8 @@ pub struct Store {
     families: BTreeMap<&'static str, Vec<Json>>,
     /// How bulk phone-number jobs behave (`POST /_emulator/jobs`).
     pub jobs: crate::api::jobs::Settings,
+    /// How dynamic E911 objects settle (`POST /_emulator/dynamic_emergency`).
+    pub dynamic_e911: crate::api::dynamic_e911::Settings,
 }
 
 impl Store {

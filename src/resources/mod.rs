@@ -21,6 +21,8 @@ pub mod connection;
 pub mod connections;
 pub mod credential_connection;
 pub mod diagnostics;
+pub mod dynamic_emergency_address;
+pub mod dynamic_emergency_endpoint;
 pub mod fqdn;
 pub mod fqdn_connection;
 pub mod ip;
@@ -169,6 +171,8 @@ pub fn families() -> Vec<Family> {
         fqdn::Fqdn,
         ip::Ip,
         access_ip_range::AccessIpRange,
+        dynamic_emergency_address::DynamicEmergencyAddress => dynamic_emergency_address::Activated<dynamic_emergency_address::DynamicEmergencyAddress>,
+        dynamic_emergency_endpoint::DynamicEmergencyEndpoint => dynamic_emergency_address::Activated<dynamic_emergency_endpoint::DynamicEmergencyEndpoint>,
         phone_number::PhoneNumber => phone_number::PhoneNumberResource,
     )
     .into_iter()

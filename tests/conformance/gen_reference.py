@@ -247,6 +247,32 @@ def credential_families(text):
     return {"telephony_credentials": fam}
 
 
+def dynamic_e911_families(text):
+    """dynamic_emergency_addresses and dynamic_emergency_endpoints from voice-apps-and-e911.md:
+    section 1 (the addresses' rows; the endpoints' one row names its operations, with paths and
+    statuses "as for addresses") and sections 3.6 and 3.7 (the object tables)."""
+    sec = md_sections(text)
+    names = {"dynamic emergency addresses": "dynamic_emergency_addresses", "dynamic emergency endpoints": "dynamic_emergency_endpoints"}
+    fams = {n: {"record_type": n[:-2] if n.endswith("sses") else n[:-1], "bare": False, "endpoints": [], "extra_responses": {}} for n in names.values()}
+    addresses = fams["dynamic_emergency_addresses"]["endpoints"]
+    for r in md_rows(section(sec, "1. Endpoints")):
+        fam = names.get(r[0])
+        if fam is None:
+            continue
+        ops = [o.strip() for o in r[1].split("/")]
+        methods = re.findall(r"\b(GET|POST|PATCH|DELETE)\b", r[2])
+        errors = [x.strip() for x in r[5].split(",") if x.strip().isdigit()]
+        for op, method in zip(ops, methods):
+            path = f"/{fam}" + ("/{id}" if op in ("retrieve", "delete") else "")
+            status = r[3].strip("*")
+            if not status.isdigit():  # "as for addresses"
+                status = next(e["success_status"] for e in addresses if e["operation"] == op)
+            fams[fam]["endpoints"].append({"operation": op, "method": method, "path": path, "success_status": status, "error_statuses": errors})
+    for fam, heading in (("dynamic_emergency_addresses", "3.6 Dynamic emergency address"), ("dynamic_emergency_endpoints", "3.7 Dynamic emergency endpoint")):
+        fams[fam]["fields"] = {n: None for r in md_rows(section(sec, heading)) for n in re.findall(r"`(\w+)`", r[0])}
+    return fams
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if a != "--check"]
     check = "--check" in sys.argv[1:]
@@ -281,6 +307,7 @@ def main() -> int:
         out.update(voice_apps_families(voice_apps.read_text()))
         out.update(uac_families(voice_apps.read_text()))
         out.update(credential_families(voice_apps.read_text()))
+        out.update(dynamic_e911_families(voice_apps.read_text()))
     for fact in ref.get("newer_facts", []):
         if fact.get("in_object") and fact.get("fact", "").startswith("new field "):
             field = fact["fact"].removeprefix("new field ").strip()

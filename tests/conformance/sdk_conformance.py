@@ -32,6 +32,7 @@ import os
 import re
 import secrets
 import sys
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1073,6 +1074,55 @@ def telephony_credential_family() -> Family:
     )
 
 
+def dynamic_emergency_address_family() -> Family:
+    """voice-apps-and-e911.md §3.6: no update; `pending` on create, settling at a later read."""
+
+    def make(ctx: Ctx, i: int, deps: Dict[str, Any]) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"house_number": f"{600 + i}", "street_name": f"{ctx.prefix} Congress", "locality": "Austin",
+                                "administrative_area": "TX", "postal_code": "78701", "country_code": ["US", "CA", "PR"][i]}
+        if i == 0:
+            body.update({"house_suffix": "A", "street_pre_directional": "W", "street_suffix": "Ave", "street_post_directional": "NW", "extended_address": "Floor 3"})
+        return body
+
+    return Family(
+        name="dynamic_emergency_addresses",
+        resource=lambda c: c.dynamic_emergency_addresses,
+        item_model=telnyx.types.DynamicEmergencyAddress,
+        make=make,
+        change=None,  # no PATCH (§1)
+        invalid=lambda ctx, deps: ({**make(ctx, 1, deps), "country_code": "GB"}, "/country_code"),
+        filters=lambda ctx, objs: [({"country_code": "CA"}, {objs[1]["id"]}), ({"country_code": "PR", "status": "activated"}, {objs[2]["id"]}), ({"status": "rejected"}, set())],
+        scope=lambda ctx: {},
+        unscoped=True,
+    )
+
+
+def dynamic_emergency_endpoint_family() -> Family:
+    """voice-apps-and-e911.md §3.7: under an activated address; no update."""
+
+    def make(ctx: Ctx, i: int, deps: Dict[str, Any]) -> Dict[str, Any]:
+        return {"dynamic_emergency_address_id": deps["dynamic_emergency_address"], "callback_number": f"+1312555{ctx.digits[-3:]}{i}", "caller_name": f"{ctx.prefix} desk {i}"}
+
+    def extra(ctx: Ctx, objs: List[Dict[str, Any]]) -> None:
+        # An address that endpoints use cannot be deleted (the emulator's decision of Unknown 9).
+        res = ctx.client.dynamic_emergency_addresses.with_raw_response
+        ctx.expect_error("dynamic_emergency_addresses delete (in use)", telnyx.UnprocessableEntityError, lambda: res.delete(objs[0]["dynamic_emergency_address_id"]), 422)
+
+    return Family(
+        name="dynamic_emergency_endpoints",
+        resource=lambda c: c.dynamic_emergency_endpoints,
+        item_model=telnyx.types.DynamicEmergencyEndpoint,
+        make=make,
+        change=None,  # no PATCH (§1)
+        invalid=lambda ctx, deps: ({**make(ctx, 0, deps), "dynamic_emergency_address_id": "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"}, "/dynamic_emergency_address_id"),
+        filters=lambda ctx, objs: [({"country_code": "US"}, {o["id"] for o in objs}), ({"country_code": "CA"}, set())],
+        scope=lambda ctx: {},
+        unscoped=True,
+        needs=("dynamic_emergency_addresses",),
+        extra=extra,
+    )
+
+
 FAMILIES: List[Family] = [
     ovp_family(),
     credential_family(),
@@ -1086,6 +1136,8 @@ FAMILIES: List[Family] = [
     texml_application_family(),
     uac_connection_family(),
     telephony_credential_family(),
+    dynamic_emergency_address_family(),
+    dynamic_emergency_endpoint_family(),
 ]
 
 
@@ -1126,6 +1178,16 @@ def _create_prerequisites(ctx: Ctx, fam: Family, served: set) -> Dict[str, Any]:
         )
         deps["credential_connection"] = r.data.id
         ctx.cleanup.append(("credential_connections", r.data.id))
+    if "dynamic_emergency_addresses" in fam.needs:
+        r = c.dynamic_emergency_addresses.create(
+            house_number="600", street_name=f"{ctx.prefix} Main", locality="Austin", administrative_area="TX", postal_code="78701", country_code="US"
+        )
+        deps["dynamic_emergency_address"] = r.data.id
+        ctx.cleanup.append(("dynamic_emergency_addresses", r.data.id))
+        for _ in range(10):  # Telnyx activates it after validation: read until it is
+            if c.dynamic_emergency_addresses.retrieve(r.data.id).data.status == "activated":
+                break
+            time.sleep(0.1)
     # Prerequisite calls are not what this family checks, but their responses are validated too.
     return deps
 
@@ -1305,13 +1367,15 @@ SIDE_MODELS = {
     ("POST", "/ip_connections"): (telnyx.types.IPConnectionCreateResponse, "ip_connections"),
     ("POST", "/credential_connections"): (telnyx.types.CredentialConnectionCreateResponse, "credential_connections"),
     ("POST", "/billing_groups"): (telnyx.types.BillingGroupCreateResponse, "billing_groups"),
+    ("POST", "/dynamic_emergency_addresses"): (telnyx.types.DynamicEmergencyAddressCreateResponse, "dynamic_emergency_addresses"),
+    ("GET", "/dynamic_emergency_addresses/{id}"): (telnyx.types.DynamicEmergencyAddressRetrieveResponse, "dynamic_emergency_addresses"),
 }
 
 
 def validate_side_exchange(ctx: Ctx, ex: Exchange) -> None:
     key = (ex.method, template(ex.url.path))
     model, fam = SIDE_MODELS[key]
-    ctx._validate(ex, model, single_ref(fam), status_of(fam, "create"))
+    ctx._validate(ex, model, single_ref(fam), status_of(fam, "create" if ex.method == "POST" else "retrieve"))
 
 
 # ---------------------------------------------------------------------------------------------

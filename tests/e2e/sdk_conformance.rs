@@ -28,6 +28,8 @@ const REQUIRED: &[&str] = &[
     "texml_applications",
     "uac_connections",
     "telephony_credentials",
+    "dynamic_emergency_addresses",
+    "dynamic_emergency_endpoints",
 ];
 
 fn sdk_path() -> PathBuf {

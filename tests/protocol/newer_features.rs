@@ -505,6 +505,15 @@ fn generated_configuration_plans_cleanly_for_every_resource() {
         "telnyx_telephony_credential",
         json!({"connection_id": cred_conn, "name": "gen-tc", "tag": "gen", "expires_at": "2099-01-01T00:00:00Z"}),
     );
+    let location = make(
+        "telnyx_dynamic_emergency_address",
+        json!({"house_number": "600", "street_name": "Congress", "locality": "Austin", "administrative_area": "TX",
+               "postal_code": "78701", "country_code": "US", "activation_timeout": "1m"}),
+    );
+    make(
+        "telnyx_dynamic_emergency_endpoint",
+        json!({"dynamic_emergency_address_id": location, "callback_number": "+13125550100", "caller_name": "Gen Desk"}),
+    );
     assert_eq!(states.len(), TelnyxProvider.resources().len(), "one object of every resource type");
 
     for (tn, state, configured) in &states {
@@ -598,7 +607,10 @@ fn every_resource_type_is_a_list_resource_with_its_documented_filters() {
     assert_eq!(meta.list_resources.len(), resources.len());
     // The filters are the plural data source's (`telnyx_fqdn_connections`'s for `telnyx_fqdn_connection`).
     for (name, list) in &schema.list_resource_schemas {
-        let plural = &schema.data_source_schemas[&format!("{name}s")];
+        let plural = ["s", "es"]
+            .iter()
+            .find_map(|suffix| schema.data_source_schemas.get(&format!("{name}{suffix}")))
+            .unwrap_or_else(|| panic!("{name}: no plural data source"));
         let attrs = &list.block.as_ref().unwrap().attributes;
         assert!(!attrs.is_empty(), "{name}");
         for a in attrs {
