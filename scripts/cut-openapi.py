@@ -70,6 +70,10 @@ PATHS = [
     "/telephony_credentials",
     "/telephony_credentials/{id}",
     "/telephony_credentials/{id}/token",
+    "/addresses",
+    "/addresses/{id}",
+    "/addresses/actions/validate",
+    "/phone_numbers/{id}/actions/enable_emergency",
 ]
 
 METHODS = ["get", "post", "patch", "put", "delete"]

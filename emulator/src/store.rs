@@ -11,6 +11,8 @@ pub struct Store {
     families: BTreeMap<&'static str, Vec<Json>>,
     /// How bulk phone-number jobs behave (`POST /_emulator/jobs`).
     pub jobs: crate::api::jobs::Settings,
+    /// How E911 validation and provisioning behave (`POST /_emulator/emergency`).
+    pub emergency: crate::api::emergency::Settings,
 }
 
 impl Store {

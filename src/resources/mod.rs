@@ -19,6 +19,7 @@ pub mod connection;
 pub mod connections;
 pub mod credential_connection;
 pub mod diagnostics;
+pub mod emergency_address;
 pub mod fqdn;
 pub mod fqdn_connection;
 pub mod ip;
@@ -167,6 +168,7 @@ pub fn families() -> Vec<Family> {
         fqdn::Fqdn,
         ip::Ip,
         access_ip_range::AccessIpRange,
+        emergency_address::EmergencyAddress,
         phone_number::PhoneNumber => phone_number::PhoneNumberResource,
     )
     .into_iter()
@@ -196,6 +198,7 @@ pub fn registry() -> (Resources, DataSources) {
     d.push(Arc::new(connections::Connections::default()));
     d.push(Arc::new(registration_status::RegistrationStatus::default()));
     d.push(Arc::new(registration_status::RegistrationStatus::uac()));
+    d.push(Arc::new(emergency_address::AddressValidation));
     (r, d)
 }
 

@@ -13,6 +13,7 @@ mod addresses;
 mod applications;
 mod batch_reads;
 mod connections;
+mod emergency;
 mod examples;
 mod export;
 mod faults;
