@@ -307,3 +307,56 @@ check "hq_address" {
     assert!(r.all().contains("Telnyx suggests: 600 Congress Ave"), "{}", r.all());
     assert!(writes(&emu).is_empty());
 }
+
+/// Export writes the addresses and each number's emergency settings, the address as a
+/// reference; importing the result plans no change, with no write request.
+#[test]
+fn export_writes_addresses_and_numbers_emergency_settings_and_imports_to_an_empty_plan() {
+    use crate::export::{export, import_exported};
+    let emu = Emulator::start();
+    emergency(&emu, &json!({"provisioning_polls": 0}));
+    let ids = emu.seed(&json!({"phone_numbers": NUMBERS.iter().map(|n| json!({"phone_number": n})).collect::<Vec<_>>()}));
+    let ids: Vec<&str> = ids["phone_numbers"].as_array().unwrap().iter().map(|i| i.as_str().unwrap()).collect();
+    let mut addresses = Vec::new();
+    for (street, names) in [
+        ("600 Congress Ave", json!({"business_name": "Acme HQ", "first_name": "", "last_name": ""})),
+        ("1 Main St", json!({"first_name": "Ann", "last_name": "Lee", "business_name": "", "customer_reference": "home office"})),
+    ] {
+        let mut body = json!({"street_address": street, "locality": "Austin", "administrative_area": "TX", "postal_code": "78701", "country_code": "US"});
+        for (k, v) in names.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (st, b) = emu.api(Method::POST, "/addresses", Some(body));
+        assert_eq!(st, 200, "{b}");
+        addresses.push(b["data"]["id"].as_str().unwrap().to_string());
+    }
+    for (id, address) in [(ids[0], &addresses[0]), (ids[1], &addresses[1])] {
+        let (st, b) = emu.api(
+            Method::POST,
+            &format!("/phone_numbers/{id}/actions/enable_emergency"),
+            Some(json!({"emergency_enabled": true, "emergency_address_id": address})),
+        );
+        assert_eq!(st, 202, "{b}");
+    }
+    // Provisioning ends at the next read of the numbers.
+    let (_, listed) = emu.api(Method::GET, "/phone_numbers", None);
+    assert!(listed["data"].as_array().unwrap().iter().all(|n| n["emergency_status"] != "provisioning"), "{listed}");
+    assert_eq!(emu.number(NUMBERS[1])["emergency_status"], "active");
+    emu.clear_requests();
+
+    let tf = Tf::installed(&emu);
+    let out = export(&emu, tf.path(), &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let read = |f: &str| std::fs::read_to_string(tf.path().join(f)).unwrap();
+    let addrs = read("telnyx_emergency_address.tf");
+    assert_eq!(addrs.matches("resource \"telnyx_emergency_address\"").count(), 2, "{addrs}");
+    assert!(!addrs.contains("validate_address") && !addrs.contains("address_book"), "defaults left out:\n{addrs}");
+    assert!(addrs.contains("business_name") && !addrs.contains("first_name          = \"\""), "{addrs}");
+    let numbers = read("telnyx_phone_number.tf");
+    assert_eq!(numbers.matches("emergency_address_id = telnyx_emergency_address.").count(), 2, "{numbers}");
+    assert_eq!(numbers.matches("emergency_enabled").count(), 2, "E911 off is the default, left out:\n{numbers}");
+    import_exported(&tf, 5);
+    let r = tf.plan();
+    assert_eq!(r.code, 0, "the plan after import is not empty:\n{}", r.all());
+    assert!(writes(&emu).is_empty(), "write requests during the round trip: {:?}", writes(&emu));
+}
