@@ -28,6 +28,7 @@ const REQUIRED: &[&str] = &[
     "texml_applications",
     "uac_connections",
     "telephony_credentials",
+    "addresses",
 ];
 
 fn sdk_path() -> PathBuf {
