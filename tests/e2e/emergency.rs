@@ -360,3 +360,54 @@ fn export_writes_addresses_and_numbers_emergency_settings_and_imports_to_an_empt
     assert_eq!(r.code, 0, "the plan after import is not empty:\n{}", r.all());
     assert!(writes(&emu).is_empty(), "write requests during the round trip: {:?}", writes(&emu));
 }
+
+/// The SIP-trunk module with an emergency address of its own: every number of the trunk routed
+/// with E911 at it; an empty plan; destroy leaves the numbers owned, unrouted, E911 off.
+#[test]
+fn the_sip_trunk_module_enables_e911_on_its_numbers() {
+    use crate::support::{copy_files, workspace_root};
+    let emu = Emulator::start_with(&["--seed", workspace_root().join("examples/emulator-seed.json").to_str().unwrap()]);
+    let tf = Tf::new(&emu);
+    copy_files(&workspace_root().join("examples/modules/sip_trunk"), &tf.path().join("modules/sip_trunk"));
+    tf.config(
+        r#"
+provider "telnyx" {}
+
+module "hq" {
+  source        = "./modules/sip_trunk"
+  name          = "hq-e911"
+  kind          = "fqdn"
+  fqdns         = { "sbc.example.com" = 5060 }
+  phone_numbers = ["+13125550100", "+13125550101"]
+  emergency_address = {
+    business_name       = "Example Corp"
+    street_address      = "600 Congress Avenue"
+    locality            = "Austin"
+    administrative_area = "TX"
+    postal_code         = "78701"
+    country_code        = "US"
+  }
+}
+
+output "hq" { value = module.hq }
+"#,
+    );
+    tf.run(&["get", "-no-color"]).assert_success();
+    tf.apply().assert_success();
+    let address = emu.objects("addresses")[0]["id"].clone();
+    let conn = emu.objects("fqdn_connections")[0]["id"].clone();
+    for n in ["+13125550100", "+13125550101"] {
+        let o = emu.number(n);
+        assert_eq!((&o["connection_id"], &o["emergency_address_id"], &o["emergency_status"]), (&conn, &address, &json!("active")), "{n}");
+    }
+    let out: Json = serde_json::from_str(&tf.run(&["output", "-json", "hq"]).stdout).unwrap();
+    assert_eq!(out["emergency_address_id"], address);
+    assert_eq!(out["phone_numbers"], json!(["+13125550100", "+13125550101"]));
+    tf.assert_no_changes();
+    tf.destroy().assert_success();
+    for n in ["+13125550100", "+13125550101"] {
+        let o = emu.number(n);
+        assert_eq!((&o["connection_id"], &o["emergency_enabled"], &o["status"]), (&Json::Null, &json!(false), &json!("active")), "{n}");
+    }
+    assert!(emu.objects("addresses").is_empty() && emu.objects("fqdn_connections").is_empty());
+}
