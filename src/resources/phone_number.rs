@@ -912,6 +912,87 @@ mod tests {
         assert!(filled.get("id").is_null());
     }
 
+    fn number(enabled: bool, address: Option<&str>, status: &str) -> Value {
+        let mut v = Value::null_object(&PhoneNumber::schema().ty());
+        v.set("emergency_enabled", Value::Bool(enabled));
+        v.set("emergency_address_id", address.map_or(Value::Null, Value::string));
+        v.set("emergency_status", Value::string(status));
+        v
+    }
+
+    #[test]
+    fn emergency_changes_enable_again_change_address_and_disable_only_when_needed() {
+        use EmergencyChange::{Disable, Enable, None as Nothing};
+        let active = number(true, Some("1"), "active");
+        assert_eq!(emergency_change(&active, Some(true), Some("1")), Nothing, "already active there");
+        assert_eq!(emergency_change(&active, Some(true), Some("2")), Enable("2".into()), "Unknown 3: another address is another enable");
+        assert_eq!(emergency_change(&number(false, Some("1"), "provisioning-failed"), Some(true), Some("1")), Enable("1".into()));
+        assert_eq!(emergency_change(&number(true, Some("1"), "provisioning"), Some(true), Some("1")), Enable("1".into()));
+        assert_eq!(emergency_change(&number(false, None, "disabled"), Some(true), Some("1")), Enable("1".into()), "drift: enabled again");
+        assert_eq!(emergency_change(&active, Some(false), None), Disable);
+        assert_eq!(emergency_change(&number(false, None, "disabled"), Some(false), None), Nothing);
+        assert_eq!(emergency_change(&active, None, None), Nothing, "unset: left as Telnyx holds it");
+    }
+
+    #[test]
+    fn emergency_arguments_are_checked_at_plan_naming_the_address() {
+        let ty = PhoneNumber::schema().ty();
+        let config = |j: Json| tfplug::json::from_json(&j, &ty, tfplug::json::Extra::Reject).unwrap();
+        let paths = |j: Json| {
+            emergency_arguments(&config(j)).iter().map(|d| d.path.as_ref().map(ToString::to_string).unwrap_or_default()).collect::<Vec<_>>()
+        };
+        assert_eq!(paths(serde_json::json!({"phone_number": "+13125550100", "emergency_enabled": true})), ["emergency_address_id"]);
+        assert_eq!(
+            paths(serde_json::json!({"phone_number": "+13125550100", "emergency_enabled": false, "emergency_address_id": "1"})),
+            ["emergency_address_id"]
+        );
+        assert!(
+            paths(serde_json::json!({"phone_number": "+13125550100", "emergency_enabled": true, "emergency_address_id": "1"})).is_empty()
+        );
+        assert!(paths(serde_json::json!({"phone_number": "+13125550100", "emergency_address_id": "1"})).is_empty());
+        for (id, ok) in
+            [("1293384261075731499", true), ("0ccc7b54-4df3-4bca-a65a-3da1ecc777f1", false), ("", false), ("12345678901234567890", false)]
+        {
+            assert_eq!(is_address_id(&Value::string(id)), ok, "{id}");
+        }
+        emergency_arguments(&config(serde_json::json!({"phone_number": "+13125550100", "emergency_enabled": true})))
+            .iter()
+            .for_each(crate::resources::diagnostics::assert_reads_well);
+        crate::resources::diagnostics::assert_reads_well(&emergency_failed("+13125550100", "provisioning-failed").diags[0]);
+    }
+
+    #[test]
+    fn an_address_alone_enables_and_a_change_leaves_the_unset_address_to_telnyx() {
+        use tfplug::plan::plan;
+        let attrs = PhoneNumber::schema().attributes;
+        let res = PhoneNumberResource::default();
+        let ty = PhoneNumber::schema().ty();
+        let mut prior = number(false, None, "disabled");
+        prior.set("id", Value::string("7"));
+        prior.set("phone_number", Value::string("+13125550100"));
+        let mut cfg = Value::null_object(&ty);
+        cfg.set("phone_number", Value::string("+13125550100"));
+        cfg.set("emergency_address_id", Value::string("1"));
+        let mut proposed = prior.clone();
+        proposed.set("emergency_address_id", Value::string("1"));
+        let mut p = plan(&attrs, &prior, &cfg, &proposed);
+        assert!(res.modify_plan(&tfplug::PlanRequest { prior: &prior, config: &cfg }, &mut p).is_empty());
+        assert_eq!(p.state.get("emergency_enabled"), &Value::Bool(true));
+        assert!(p.state.get("emergency_status").is_unknown());
+        // Disabling without an address: Telnyx decides what the address reads back as.
+        let mut active = number(true, Some("1"), "active");
+        active.set("id", Value::string("7"));
+        active.set("phone_number", Value::string("+13125550100"));
+        let mut off = Value::null_object(&ty);
+        off.set("phone_number", Value::string("+13125550100"));
+        off.set("emergency_enabled", Value::Bool(false));
+        let mut proposed = active.clone();
+        proposed.set("emergency_enabled", Value::Bool(false));
+        let mut p = plan(&attrs, &active, &off, &proposed);
+        res.modify_plan(&tfplug::PlanRequest { prior: &active, config: &off }, &mut p);
+        assert!(p.state.get("emergency_address_id").is_unknown());
+    }
+
     #[test]
     fn cnam_rules_name_the_attribute() {
         let ty = PhoneNumber::schema().ty();

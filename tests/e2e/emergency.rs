@@ -411,3 +411,43 @@ output "hq" { value = module.hq }
     }
     assert!(emu.objects("addresses").is_empty() && emu.objects("fqdn_connections").is_empty());
 }
+
+/// A number whose provisioning fails fails the apply, naming it; the next plan enables it
+/// again. A changed address is replaced before the old one goes (create_before_destroy): the
+/// numbers move to the new address, then the old one is deleted.
+#[test]
+fn provisioning_failed_names_the_number_and_a_changed_address_moves_the_numbers_first() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": NUMBERS.iter().map(|n| json!({"phone_number": n})).collect::<Vec<_>>()}));
+    emergency(&emu, &json!({"fail": [NUMBERS[1]]}));
+    let tf = Tf::new(&emu);
+    tf.config(&config("600 Congress Ave", "telnyx_emergency_address.hq.id"));
+    let r = tf.apply();
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.stderr.contains(&format!("Emergency services could not be enabled on {}", NUMBERS[1])), "{}", r.stderr);
+    assert!(r.stderr.contains("provisioning-failed"), "{}", r.stderr);
+    assert_eq!(emu.number(NUMBERS[0])["emergency_status"], "active");
+    // Fixed at Telnyx: the next apply enables it again (the failed create is tainted and replaced).
+    emergency(&emu, &json!({"fail": []}));
+    tf.apply().assert_success();
+    assert_eq!(emu.number(NUMBERS[1])["emergency_status"], "active");
+    tf.assert_no_changes();
+
+    let old = tf.state_values("telnyx_emergency_address.hq")["id"].as_str().unwrap().to_string();
+    tf.config(&config("601 Congress Ave", "telnyx_emergency_address.hq.id"));
+    let r = tf.apply();
+    r.assert_success();
+    assert!(r.stdout.contains("1 added, 3 changed, 1 destroyed"), "{}", r.stdout);
+    let new = tf.state_values("telnyx_emergency_address.hq")["id"].as_str().unwrap().to_string();
+    assert_ne!(new, old);
+    for n in NUMBERS {
+        assert_eq!(
+            (emu.number(n)["emergency_address_id"].as_str(), emu.number(n)["emergency_status"].as_str()),
+            (Some(new.as_str()), Some("active")),
+            "{n}"
+        );
+    }
+    assert_eq!(emu.objects("addresses").iter().map(|a| a["id"].as_str().unwrap().to_string()).collect::<Vec<_>>(), [new]);
+    tf.assert_no_changes();
+    tf.destroy().assert_success();
+}
