@@ -74,6 +74,10 @@ PATHS = [
     "/dynamic_emergency_addresses/{id}",
     "/dynamic_emergency_endpoints",
     "/dynamic_emergency_endpoints/{id}",
+    "/addresses",
+    "/addresses/{id}",
+    "/addresses/actions/validate",
+    "/phone_numbers/{id}/actions/enable_emergency",
 ]
 
 METHODS = ["get", "post", "patch", "put", "delete"]

@@ -9,6 +9,7 @@ use crate::spec::{self, Op, errors};
 use crate::store::Store;
 
 pub mod dynamic_e911;
+pub mod emergency;
 pub mod jobs;
 
 pub struct Outcome {
@@ -83,6 +84,9 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
             },
             _ => method_not_allowed(method, path),
         };
+    }
+    if let Some(o) = emergency::dispatch(st, method, &segs, body) {
+        return o;
     }
     if segs.len() >= 2 && segs[0] == "phone_numbers" && segs[1] == "jobs" {
         let parsed = if body.is_empty() { Ok(json!({})) } else { serde_json::from_slice::<Json>(body) };
@@ -523,6 +527,7 @@ fn create(st: &mut Store, fam: &Family, body: &Json) -> Outcome {
         .and_then(|()| check_object(st, fam, body, &obj))
         .and_then(|()| check_unique(st, fam, &obj, None))
         .and_then(|()| dynamic_e911::on_create(st, fam, &mut obj))
+        .and_then(|()| emergency::check_new_address(st, fam, &obj))
     {
         return o;
     }
@@ -670,6 +675,9 @@ fn list(
                 return bad_parameter(flt.key, &format!("{} must be one of {}.", flt.key, allowed.join(", ")));
             }
         }
+        if matches!(flt.how, Match::Referenced { .. }) && !["true", "false"].contains(&want) {
+            return bad_parameter(flt.key, &format!("{} must be true or false.", flt.key));
+        }
         let want_time = parse_time(want);
         if matches!(flt.how, Match::Time(_)) && want_time.is_none() {
             return bad_parameter(flt.key, &format!("{} must be an ISO 8601 date-time (e.g. 2026-01-31T12:00:00Z).", flt.key));
@@ -692,6 +700,7 @@ fn list(
                 let have = spec::at(o, flt.field);
                 *n == want && (have.as_str() == Some(*v) || matches!((have, *v), (Json::Bool(true), "true") | (Json::Bool(false), "false")))
             }),
+            Match::Referenced { family, link } => st.all(family).iter().any(|r| r[link] == o["id"]) == (want == "true"),
             Match::Time(cmp) => match (spec::at(o, flt.field).as_str().and_then(parse_time), want_time) {
                 (Some(have), Some(want)) => match cmp {
                     Cmp::Eq => have == want,

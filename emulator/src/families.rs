@@ -38,6 +38,9 @@ pub enum Match {
     Int,
     /// A date-time compared with the value, an ISO 8601 date-time (anything else: 422).
     Time(Cmp),
+    /// `true`: some object of `family` holds this object's id in `link`; `false`: none does;
+    /// anything else is a 422 (`filter[used_as_emergency]` of addresses).
+    Referenced { family: &'static str, link: &'static str },
 }
 
 /// How a date-time filter compares the object's value with the query's.
@@ -998,6 +1001,51 @@ const DYNAMIC_E911_FILTERS: &[Filter] = &[
     Filter { key: "filter[country_code]", field: "country_code", how: Match::Exact },
 ];
 
+// ---- E911: addresses (voice-apps-and-e911.md §3.2–3.4; api/emergency.rs) -----------------
+
+/// `Address` / `AddressCreate`. No update endpoint exists, so nothing is ever changed after the
+/// create. Unknown 7, decided: no length or character limits. Unknown 6, decided: the three
+/// name fields must all be present (`required`), `""` satisfies that, and the address needs
+/// either a first and a last name or a business name (api/emergency.rs).
+const ADDRESS: &[Field] = &[
+    f("first_name", Kind::Str),
+    f("last_name", Kind::Str),
+    f("business_name", Kind::Str),
+    f("street_address", Kind::Str),
+    f("extended_address", Kind::Str),
+    f("locality", Kind::Str),
+    f("administrative_area", Kind::Str),
+    f("postal_code", Kind::Str),
+    f("country_code", Kind::Str).rule(Rule::Check { check: is_country_code, expect: "an ISO 3166-1 alpha-2 country code such as US" }),
+    f("neighborhood", Kind::Str),
+    f("borough", Kind::Str),
+    f("phone_number", Kind::Str),
+    f("customer_reference", Kind::Str),
+    f("address_book", Kind::Bool).default("true"),
+    f("validate_address", Kind::Bool).default("true"),
+];
+
+/// Two upper-case letters.
+fn is_country_code(s: &str) -> bool {
+    s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// §2: `filter[customer_reference]` alone is a case-insensitive substring match.
+const ADDRESS_FILTERS: &[Filter] = &[
+    Filter { key: "filter[customer_reference]", field: "customer_reference", how: Match::Contains },
+    Filter { key: "filter[customer_reference][eq]", field: "customer_reference", how: Match::Exact },
+    Filter { key: "filter[customer_reference][contains]", field: "customer_reference", how: Match::Contains },
+    Filter { key: "filter[street_address][contains]", field: "street_address", how: Match::ContainsAtLeast(3) },
+    // A number names its emergency address only while emergency is enabled on it (a disabled
+    // number's `emergency_address_id` is null), so a number that names it is one that uses it.
+    Filter {
+        key: "filter[used_as_emergency]",
+        field: "id",
+        how: Match::Referenced { family: "phone_numbers", link: "emergency_address_id" },
+    },
+    Filter { key: "filter[address_book][eq]", field: "address_book", how: Match::Exact },
+];
+
 /// Every family whose ids a phone number's `connection_id` may hold, and that `/connections`
 /// lists. Unknown 29 (voice-apps-and-e911.md), decided from its section 7: UAC connections, Call
 /// Control and TeXML applications share the connection id space — a number is routed to one by
@@ -1177,6 +1225,9 @@ pub const FAMILIES: &[Family] = &[
         refs: &[
             Ref::new("connection_id", CONNECTION_FAMILIES, OnDelete::Refuse),
             Ref::new("billing_group_id", &["billing_groups"], OnDelete::Refuse),
+            // Unknown 1 (voice-apps-and-e911.md), decided: an address numbers use for
+            // emergency services cannot be deleted (422, the numbers named).
+            Ref::new("emergency_address_id", &["addresses"], OnDelete::Refuse),
         ],
         sub_view: Some(&VOICE),
         mirrors: &[
@@ -1275,6 +1326,18 @@ pub const FAMILIES: &[Family] = &[
         refs: &[Ref::new("dynamic_emergency_address_id", &["dynamic_emergency_addresses"], OnDelete::Refuse)],
         update: false,
         uuid_ids: true,
+        ..BASE
+    },
+    Family {
+        name: "addresses",
+        record_type: Some("address"),
+        fields: ADDRESS,
+        create_status: 200,
+        required_create: &["first_name", "last_name", "business_name", "street_address", "locality", "country_code"],
+        filters: ADDRESS_FILTERS,
+        sorts: &["created_at", "first_name", "last_name", "business_name", "street_address"],
+        default_page_size: 20,
+        update: false,
         ..BASE
     },
 ];

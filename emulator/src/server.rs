@@ -400,6 +400,13 @@ fn control(shared: &Shared, method: &Method, rest: &str, body: &Bytes) -> Respon
                 Err(e) => respond(422, &json!({"error": e})),
             }
         }
+        ("GET", "emergency") => respond(200, &json!({"data": st.store.emergency.to_json()})),
+        ("POST", "emergency") => {
+            match serde_json::from_slice::<Json>(body).map_err(|e| e.to_string()).and_then(|j| st.store.emergency.update(&j)) {
+                Ok(()) => respond(200, &json!({"data": st.store.emergency.to_json()})),
+                Err(e) => respond(422, &json!({"error": e})),
+            }
+        }
         ("GET", "schema_violations") => respond(200, &st.schema.to_json()),
         ("DELETE", "schema_violations") => {
             st.schema.clear();

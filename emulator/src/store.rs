@@ -13,6 +13,8 @@ pub struct Store {
     pub jobs: crate::api::jobs::Settings,
     /// How dynamic E911 objects settle (`POST /_emulator/dynamic_emergency`).
     pub dynamic_e911: crate::api::dynamic_e911::Settings,
+    /// How E911 validation and provisioning behave (`POST /_emulator/emergency`).
+    pub emergency: crate::api::emergency::Settings,
 }
 
 impl Store {

@@ -419,6 +419,6 @@ mod tests {
         let t = select(&["fqdn".into(), "telnyx_fqdn_connection".into(), "fqdn".into()]).unwrap();
         assert_eq!(t.iter().map(|f| f.type_name).collect::<Vec<_>>(), ["telnyx_fqdn_connection", "telnyx_fqdn"]);
         assert!(select(&["nope".into()]).is_err());
-        assert_eq!(select(&[]).unwrap().len(), 15);
+        assert_eq!(select(&[]).unwrap().len(), 16);
     }
 }

@@ -43,6 +43,8 @@ pub enum FilterKind {
     /// Text the API offers no filter for: never sent, applied by the provider to what the list
     /// answers (as its query form says: `filter[name][contains]`).
     Local,
+    /// One of these values (`filter[used_as_emergency]`: `true` or `false`).
+    OneOf(&'static [&'static str]),
 }
 
 /// One documented list filter: the data source argument and the query key it is sent as.
@@ -89,6 +91,7 @@ impl ListFilter {
                 check: is_number_part,
             }),
             FilterKind::Local => string(self.arg),
+            FilterKind::OneOf(values) => string(self.arg).one_of(values),
         };
         a.optional().desc(self.desc)
     }

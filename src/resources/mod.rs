@@ -23,6 +23,7 @@ pub mod credential_connection;
 pub mod diagnostics;
 pub mod dynamic_emergency_address;
 pub mod dynamic_emergency_endpoint;
+pub mod emergency_address;
 pub mod fqdn;
 pub mod fqdn_connection;
 pub mod ip;
@@ -173,6 +174,7 @@ pub fn families() -> Vec<Family> {
         access_ip_range::AccessIpRange,
         dynamic_emergency_address::DynamicEmergencyAddress => dynamic_emergency_address::Activated<dynamic_emergency_address::DynamicEmergencyAddress>,
         dynamic_emergency_endpoint::DynamicEmergencyEndpoint => dynamic_emergency_address::Activated<dynamic_emergency_endpoint::DynamicEmergencyEndpoint>,
+        emergency_address::EmergencyAddress,
         phone_number::PhoneNumber => phone_number::PhoneNumberResource,
     )
     .into_iter()
@@ -207,6 +209,7 @@ pub fn registry() -> (Resources, DataSources) {
     d.push(Arc::new(connections::Connections::default()));
     d.push(Arc::new(registration_status::RegistrationStatus::default()));
     d.push(Arc::new(registration_status::RegistrationStatus::uac()));
+    d.push(Arc::new(emergency_address::AddressValidation));
     (r, d)
 }
 

@@ -20,6 +20,8 @@
 //! types these fields as non-nullable strings; the messaging endpoint documents `""` to
 //! unassign).
 
+use std::time::{Duration, Instant};
+
 use async_trait::async_trait;
 use serde_json::Value as Json;
 
@@ -216,14 +218,30 @@ impl RestObject for PhoneNumber {
         .attr(string("phone_number_type").computed().keep_state().desc("Kind of number (`local`, `toll_free`, `mobile`, …)."))
         .attr(string("source_type").computed().keep_state().desc("How the number came to the account: `number_order` or `port_request`."))
         .attr(bool("deletion_lock_enabled").computed().keep_state().desc("Whether the number is locked against release."))
+        .attr(bool("emergency_enabled").optional_computed().keep_state().desc(
+            "Whether emergency services (E911) are enabled, with the address `emergency_address_id`. Enabling waits while \
+             Telnyx provisions them (`emergency_status` `provisioning`); `provisioning-failed` fails the apply. Setting \
+             `emergency_address_id` alone implies `true`. Unset: keeps what Telnyx holds; destroy gives the number back \
+             its emergency settings as it was found.",
+        ))
         .attr(
-            bool("emergency_enabled")
-                .computed()
+            string("emergency_address_id")
+                .optional_computed()
                 .keep_state()
-                .desc("Whether emergency services are enabled (set through Telnyx's emergency endpoints)."),
+                .validate(Validator::Check {
+                    describe: "the numeric id of an address (`telnyx_emergency_address.x.id`)",
+                    check: is_address_id,
+                })
+                .desc(
+                    "Id of the address (`telnyx_emergency_address`) emergency services use for this number. Required with \
+                     `emergency_enabled = true`, not allowed with `false`. Changing it provisions the number again with the new address.",
+                ),
         )
-        .attr(string("emergency_address_id").computed().keep_state().desc("Id of the address used for emergency services."))
-        .attr(string("emergency_status").computed().keep_state().desc("Emergency provisioning status."))
+        .attr(
+            string("emergency_status")
+                .computed()
+                .desc("Emergency provisioning status: `disabled`, `provisioning`, `active`, `deprovisioning` or `provisioning-failed`."),
+        )
         .attr(string("purchased_at").computed().keep_state().desc("When the number was purchased (ISO 8601)."))
         .attr(
             nested(
@@ -233,14 +251,16 @@ impl RestObject for PhoneNumber {
                     string("billing_group_id").computed().desc("The billing group it was billed to."),
                     string("customer_reference").computed().desc("Its customer reference."),
                     set("tags", Type::String).computed().desc("Its tags."),
+                    bool("emergency_enabled").computed().desc("Whether emergency services were enabled."),
+                    string("emergency_address_id").computed().desc("The address they used."),
                 ],
             )
             .computed()
             .keep_state()
             .desc(
                 "What the number held when this resource adopted it (its create): destroy gives the number back with these \
-                 settings — its connection, billing group, customer reference and tags as they were — instead of clearing \
-                 them. Null after an import (the configuration then declares what the number holds, and destroy clears \
+                 settings — its connection, billing group, customer reference, tags and emergency settings as they were — \
+                 instead of clearing them. Null after an import (the configuration then declares what the number holds, and destroy clears \
                  it, as for any resource) and in state written before this attribute existed. A connection it gives the \
                  number back to must still exist: Telnyx refuses to delete a connection numbers use.",
             ),
@@ -251,7 +271,7 @@ impl RestObject for PhoneNumber {
     }
 
     fn validate(config: &Value) -> Diagnostics {
-        let mut d = Diagnostics::new();
+        let mut d = emergency_arguments(config);
         let cnam = config.get("voice").get("cnam_listing");
         let (enabled, details) = (cnam.get("cnam_listing_enabled"), cnam.get("cnam_listing_details"));
         let path = |leaf: &str| AttrPath::attr("voice").join("cnam_listing").join(leaf);
@@ -275,6 +295,38 @@ impl RestObject for PhoneNumber {
         }
         d
     }
+}
+
+/// An `/addresses` id: digits (`x-format: int64`, voice-apps-and-e911.md §1).
+fn is_address_id(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| (1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `emergency_enabled = true` needs an address; `false` takes none (§3.5: "must be null or
+/// omitted if emergency_enabled is false").
+fn emergency_arguments(config: &Value) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    let (on, addr) = (config.get("emergency_enabled"), config.get("emergency_address_id"));
+    let at = || AttrPath::attr("emergency_address_id");
+    if on.as_bool() == Some(true) && addr.is_null() && !addr.is_unknown() {
+        d.push(
+            Diagnostic::error(
+                "Missing emergency address",
+                "`emergency_enabled = true` needs `emergency_address_id`: the address emergency services use (`telnyx_emergency_address.x.id`).",
+            )
+            .at(at()),
+        );
+    }
+    if on.as_bool() == Some(false) && !addr.is_null() {
+        d.push(
+            Diagnostic::error(
+                "Conflicting emergency settings",
+                "`emergency_address_id` is set while `emergency_enabled = false`: remove the address, or enable emergency services.",
+            )
+            .at(at()),
+        );
+    }
+    d
 }
 
 impl Listed for PhoneNumber {
@@ -342,6 +394,7 @@ impl super::Exported for PhoneNumber {
     /// Telnyx's documented defaults (what a new object holds when the create leaves them out).
     fn defaults() -> serde_json::Value {
         serde_json::json!({
+            "emergency_enabled": false,
             "hd_voice_enabled": false,
             "voice": {
                 "call_forwarding": {
@@ -433,7 +486,58 @@ fn not_owned(e164: &str) -> Failure {
 
 /// The settings destroy gives back, from a number's state as found.
 fn found_of(held: &Value) -> Value {
-    Value::Object(CLEARED_ON_DESTROY.iter().map(|f| ((*f).to_string(), held.get(f).clone())).collect())
+    Value::Object(CLEARED_ON_DESTROY.iter().chain(EMERGENCY).map(|f| ((*f).to_string(), held.get(f).clone())).collect())
+}
+
+/// The emergency settings destroy gives back (`found`).
+const EMERGENCY: &[&str] = &["emergency_enabled", "emergency_address_id"];
+
+/// How long an apply waits for emergency provisioning or the disabling job.
+const EMERGENCY_TIMEOUT: Duration = Duration::from_secs(600);
+
+const ENABLE: &str = "/actions/enable_emergency";
+const EMERGENCY_JOB: &str = "/phone_numbers/jobs/update_emergency_settings";
+
+/// What the emergency settings of a number must become, from what they are.
+#[derive(Debug, PartialEq, Eq)]
+enum EmergencyChange {
+    None,
+    Enable(String),
+    Disable,
+}
+
+/// The change that brings `had` (a number's state) to `want`: enabling when it is not active
+/// with that address (again after `provisioning-failed`), disabling when it is enabled or
+/// on its way. Unknown 3, decided: another address is another `enable_emergency`.
+fn emergency_change(had: &Value, want_on: Option<bool>, want_addr: Option<&str>) -> EmergencyChange {
+    let status = had.get("emergency_status").as_str().unwrap_or_default();
+    match (want_on, want_addr) {
+        (Some(true), Some(a)) => {
+            let active = had.get("emergency_enabled").as_bool() == Some(true) && status == "active";
+            if active && had.get("emergency_address_id").as_str() == Some(a) {
+                EmergencyChange::None
+            } else {
+                EmergencyChange::Enable(a.to_string())
+            }
+        }
+        (Some(false), _) if had.get("emergency_enabled").as_bool() == Some(true) || ["provisioning", "active"].contains(&status) => {
+            EmergencyChange::Disable
+        }
+        _ => EmergencyChange::None,
+    }
+}
+
+fn emergency_failed(e164: &str, status: &str) -> Failure {
+    Diagnostic::error(
+        format!("Emergency services could not be enabled on {e164}"),
+        format!(
+            "Telnyx reports `emergency_status = \"{status}\"` for {e164}: it did not provision emergency services with the address \
+             given. Check the address (`telnyx_emergency_address_validation`) and that the number can have emergency \
+             services, then apply again (the next plan enables them again)."
+        ),
+    )
+    .at(AttrPath::attr("emergency_enabled"))
+    .into()
 }
 
 /// `v` with every unknown value inside it replaced by `known`'s value at the same place.
@@ -484,10 +588,16 @@ impl PhoneNumberResource {
             let path = format!("{}/voice", item(id));
             voice_json = Some(client.update(&ctx.stop, &path, &body, Envelope::Data).await.map_err(|e| diag(&e, verb, Some(id)))?);
         }
-        let top: Vec<&Attribute> = self.attrs().iter().filter(|a| a.presence.is_configurable() && a.name != "voice").collect();
+        // The emergency settings have endpoints of their own (below).
+        let top: Vec<&Attribute> = self
+            .attrs()
+            .iter()
+            .filter(|a| a.presence.is_configurable() && a.name != "voice" && !EMERGENCY.contains(&a.name.as_str()))
+            .collect();
         let changed = top.iter().any(|a| desired.get(&a.name).is_known() && desired.get(&a.name) != prior.get(&a.name));
         let number = if changed {
-            let mut body = request_body(self.attrs(), desired, prior, &["voice", "phone_number"]);
+            let mut body =
+                request_body(self.attrs(), desired, prior, &["voice", "phone_number", "emergency_enabled", "emergency_address_id"]);
             if let Some(obj) = body.as_object_mut() {
                 for v in obj.values_mut().filter(|v| v.is_null()) {
                     *v = Json::String(String::new());
@@ -498,7 +608,92 @@ impl PhoneNumberResource {
             client.get(&ctx.stop, &item(id), Envelope::Data).await
         }
         .map_err(|e| diag(&e, verb, Some(id)))?;
+        let e164 = number["phone_number"].as_str().unwrap_or_default().to_string();
+        let change = emergency_change(prior, desired.get("emergency_enabled").as_bool(), desired.get("emergency_address_id").as_str());
+        let number = match self.emergency(client, ctx, id, &e164, change).await? {
+            Some(n) => n,
+            None => number,
+        };
         Ok(combine(number, voice_json.as_ref()))
+    }
+
+    /// Applies an emergency change to the number `id` (`e164`); returns the number as it is
+    /// afterwards (`None`: nothing to do). Enabling waits while Telnyx provisions; disabling is
+    /// the bulk job with this one number (the only documented way, Unknown 2), followed to its end.
+    async fn emergency(&self, client: &Client, ctx: &Ctx, id: &str, e164: &str, change: EmergencyChange) -> Result<Option<Json>, Failure> {
+        match change {
+            EmergencyChange::None => Ok(None),
+            EmergencyChange::Enable(address) => {
+                let body = serde_json::json!({"emergency_enabled": true, "emergency_address_id": address});
+                client
+                    .create(&ctx.stop, &format!("{}{ENABLE}", item(id)), &body, Envelope::Data)
+                    .await
+                    .map_err(|e| diag(&e, "enable emergency services on", Some(id)))?;
+                wait_provisioned(client, ctx, id, e164).await.map(Some)
+            }
+            EmergencyChange::Disable => {
+                let body = serde_json::json!({"phone_numbers": [e164], "emergency_enabled": false});
+                let jobs = vec![(body, vec![e164.to_string()])];
+                let out = super::phone_numbers_routing::run_job_bodies(
+                    client,
+                    ctx,
+                    EMERGENCY_JOB,
+                    jobs,
+                    EMERGENCY_TIMEOUT,
+                    PhoneNumber::TYPE_NAME,
+                )
+                .await?;
+                if let Some((_, why)) = out.failed.first() {
+                    return Err(Diagnostic::error(
+                        format!("Emergency services could not be disabled on {e164}"),
+                        format!("Telnyx's job did not change {e164}: {why}."),
+                    )
+                    .at(AttrPath::attr("emergency_enabled"))
+                    .into());
+                }
+                if !out.unfinished.is_empty() {
+                    return Err(Diagnostic::error(
+                        format!("Emergency services not yet disabled on {e164}"),
+                        format!(
+                            "Telnyx's job to disable emergency services on {e164} had not ended when the apply stopped waiting (Ctrl-C, or \
+                             {} minutes). It goes on at Telnyx; the next plan reads where the number is.",
+                            EMERGENCY_TIMEOUT.as_secs() / 60
+                        ),
+                    )
+                    .into());
+                }
+                client.get(&ctx.stop, &item(id), Envelope::Data).await.map(Some).map_err(|e| diag(&e, "read", Some(id)))
+            }
+        }
+    }
+}
+
+/// Reads the number with backoff while its `emergency_status` is `provisioning`; honours
+/// Ctrl-C and [`EMERGENCY_TIMEOUT`]. Unknown 4, decided: `provisioning-failed` is final, an error.
+async fn wait_provisioned(client: &Client, ctx: &Ctx, id: &str, e164: &str) -> Result<Json, Failure> {
+    let started = Instant::now();
+    let mut wait = Duration::from_millis(200);
+    loop {
+        let number = client.get(&ctx.stop, &item(id), Envelope::Data).await.map_err(|e| diag(&e, "read", Some(id)))?;
+        match number["emergency_status"].as_str().unwrap_or_default() {
+            "provisioning" | "deprovisioning" => {}
+            s @ "provisioning-failed" => return Err(emergency_failed(e164, s)),
+            _ => return Ok(number),
+        }
+        if started.elapsed() >= EMERGENCY_TIMEOUT || ctx.is_stopping() {
+            return Err(Diagnostic::error(
+                format!("Emergency services still provisioning on {e164}"),
+                "Telnyx had not finished provisioning emergency services when the apply stopped waiting (Ctrl-C, or 10 minutes). \
+                 It goes on at Telnyx; the next plan reads the number's `emergency_status`.",
+            )
+            .at(AttrPath::attr("emergency_status"))
+            .into());
+        }
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = ctx.stop.cancelled() => {}
+        }
+        wait = (wait * 3 / 2).min(Duration::from_secs(5));
     }
 }
 
@@ -512,6 +707,26 @@ impl Resource<Client> for PhoneNumberResource {
     }
     fn validate(&self, config: &Value) -> Diagnostics {
         PhoneNumber::validate(config)
+    }
+
+    /// `emergency_address_id` alone enables emergency services; a change of the emergency
+    /// settings leaves an unset `emergency_address_id` to Telnyx (disabling clears it).
+    fn modify_plan(&self, req: &tfplug::PlanRequest<'_>, planned: &mut tfplug::plan::Planned) -> Diagnostics {
+        let (c, p) = (req.config, &mut planned.state);
+        if c.is_null() || p.is_null() {
+            return Diagnostics::new();
+        }
+        if !c.get("emergency_address_id").is_null() && c.get("emergency_enabled").is_null() {
+            p.set("emergency_enabled", Value::Bool(true));
+        }
+        let changed = EMERGENCY.iter().any(|k| p.get(k) != req.prior.get(k));
+        if changed && c.get("emergency_address_id").is_null() {
+            p.set("emergency_address_id", Value::unknown());
+        }
+        if changed {
+            p.set("emergency_status", Value::unknown());
+        }
+        Diagnostics::new()
     }
 
     fn list_schema(&self) -> Option<Schema> {
@@ -561,7 +776,17 @@ impl Resource<Client> for PhoneNumberResource {
         let as_found = absorb(self.attrs(), &held, &Value::Null);
         // Unset voice members keep what the number holds: every nested object is sent whole.
         let desired = fill_unknown(planned, &as_found);
-        let answered = self.converge(client, ctx, &id, &as_found, &desired, "adopt").await?;
+        let answered = match self.converge(client, ctx, &id, &as_found, &desired, "adopt").await {
+            Ok(a) => a,
+            // The number is adopted whatever failed: in state (tainted) with what it held
+            // before, so that its replacement or destroy gives that back.
+            Err(f) => {
+                let now = Self::fetch(client, ctx, &id, None).await.ok().flatten().unwrap_or(held);
+                let mut state = absorb(self.attrs(), &now, &Value::Null);
+                state.set("found", found_of(&as_found));
+                return Err(f.with_state(state));
+            }
+        };
         let mut state = absorb(self.attrs(), &answered, &desired);
         state.set("found", found_of(&as_found));
         Ok(state)
@@ -586,6 +811,16 @@ impl Resource<Client> for PhoneNumberResource {
     async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {
         let id = state.get("id").as_str().unwrap_or_default().to_string();
         let found = state.get("found");
+        // Emergency settings back as found (left alone when not recorded: an import).
+        if let Some(on) = found.get("emergency_enabled").as_bool() {
+            let change = emergency_change(state, Some(on), found.get("emergency_address_id").as_str());
+            let e164 = state.get("phone_number").as_str().unwrap_or_default();
+            match self.emergency(client, ctx, &id, e164, change).await {
+                Ok(_) => {}
+                Err(f) if f.diags.iter().any(|d| d.detail.contains("HTTP 404")) => return Ok(()),
+                Err(f) => return Err(f),
+            }
+        }
         let mut body = serde_json::Map::new();
         for field in CLEARED_ON_DESTROY {
             // Back to what the number held when adopted; cleared when that is unknown
@@ -681,6 +916,87 @@ mod tests {
         let filled = fill_unknown(&planned, &held);
         assert_eq!(filled.get("connection_id"), &Value::string("c2"));
         assert!(filled.get("id").is_null());
+    }
+
+    fn number(enabled: bool, address: Option<&str>, status: &str) -> Value {
+        let mut v = Value::null_object(&PhoneNumber::schema().ty());
+        v.set("emergency_enabled", Value::Bool(enabled));
+        v.set("emergency_address_id", address.map_or(Value::Null, Value::string));
+        v.set("emergency_status", Value::string(status));
+        v
+    }
+
+    #[test]
+    fn emergency_changes_enable_again_change_address_and_disable_only_when_needed() {
+        use EmergencyChange::{Disable, Enable, None as Nothing};
+        let active = number(true, Some("1"), "active");
+        assert_eq!(emergency_change(&active, Some(true), Some("1")), Nothing, "already active there");
+        assert_eq!(emergency_change(&active, Some(true), Some("2")), Enable("2".into()), "Unknown 3: another address is another enable");
+        assert_eq!(emergency_change(&number(false, Some("1"), "provisioning-failed"), Some(true), Some("1")), Enable("1".into()));
+        assert_eq!(emergency_change(&number(true, Some("1"), "provisioning"), Some(true), Some("1")), Enable("1".into()));
+        assert_eq!(emergency_change(&number(false, None, "disabled"), Some(true), Some("1")), Enable("1".into()), "drift: enabled again");
+        assert_eq!(emergency_change(&active, Some(false), None), Disable);
+        assert_eq!(emergency_change(&number(false, None, "disabled"), Some(false), None), Nothing);
+        assert_eq!(emergency_change(&active, None, None), Nothing, "unset: left as Telnyx holds it");
+    }
+
+    #[test]
+    fn emergency_arguments_are_checked_at_plan_naming_the_address() {
+        let ty = PhoneNumber::schema().ty();
+        let config = |j: Json| tfplug::json::from_json(&j, &ty, tfplug::json::Extra::Reject).unwrap();
+        let paths = |j: Json| {
+            emergency_arguments(&config(j)).iter().map(|d| d.path.as_ref().map(ToString::to_string).unwrap_or_default()).collect::<Vec<_>>()
+        };
+        assert_eq!(paths(serde_json::json!({"phone_number": "+13125550100", "emergency_enabled": true})), ["emergency_address_id"]);
+        assert_eq!(
+            paths(serde_json::json!({"phone_number": "+13125550100", "emergency_enabled": false, "emergency_address_id": "1"})),
+            ["emergency_address_id"]
+        );
+        assert!(
+            paths(serde_json::json!({"phone_number": "+13125550100", "emergency_enabled": true, "emergency_address_id": "1"})).is_empty()
+        );
+        assert!(paths(serde_json::json!({"phone_number": "+13125550100", "emergency_address_id": "1"})).is_empty());
+        for (id, ok) in
+            [("1293384261075731499", true), ("0ccc7b54-4df3-4bca-a65a-3da1ecc777f1", false), ("", false), ("12345678901234567890", false)]
+        {
+            assert_eq!(is_address_id(&Value::string(id)), ok, "{id}");
+        }
+        emergency_arguments(&config(serde_json::json!({"phone_number": "+13125550100", "emergency_enabled": true})))
+            .iter()
+            .for_each(crate::resources::diagnostics::assert_reads_well);
+        crate::resources::diagnostics::assert_reads_well(&emergency_failed("+13125550100", "provisioning-failed").diags[0]);
+    }
+
+    #[test]
+    fn an_address_alone_enables_and_a_change_leaves_the_unset_address_to_telnyx() {
+        use tfplug::plan::plan;
+        let attrs = PhoneNumber::schema().attributes;
+        let res = PhoneNumberResource::default();
+        let ty = PhoneNumber::schema().ty();
+        let mut prior = number(false, None, "disabled");
+        prior.set("id", Value::string("7"));
+        prior.set("phone_number", Value::string("+13125550100"));
+        let mut cfg = Value::null_object(&ty);
+        cfg.set("phone_number", Value::string("+13125550100"));
+        cfg.set("emergency_address_id", Value::string("1"));
+        let mut proposed = prior.clone();
+        proposed.set("emergency_address_id", Value::string("1"));
+        let mut p = plan(&attrs, &prior, &cfg, &proposed);
+        assert!(res.modify_plan(&tfplug::PlanRequest { prior: &prior, config: &cfg }, &mut p).is_empty());
+        assert_eq!(p.state.get("emergency_enabled"), &Value::Bool(true));
+        assert!(p.state.get("emergency_status").is_unknown());
+        // Disabling without an address: Telnyx decides what the address reads back as.
+        let mut active = number(true, Some("1"), "active");
+        active.set("id", Value::string("7"));
+        active.set("phone_number", Value::string("+13125550100"));
+        let mut off = Value::null_object(&ty);
+        off.set("phone_number", Value::string("+13125550100"));
+        off.set("emergency_enabled", Value::Bool(false));
+        let mut proposed = active.clone();
+        proposed.set("emergency_enabled", Value::Bool(false));
+        let mut p = plan(&attrs, &active, &off, &proposed);
+        res.modify_plan(&tfplug::PlanRequest { prior: &active, config: &off }, &mut p);
+        assert!(p.state.get("emergency_address_id").is_unknown());
     }
 
     #[test]

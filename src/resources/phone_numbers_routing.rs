@@ -300,33 +300,53 @@ fn api_failure(e: &ApiError, verb: &str) -> Failure {
 
 /// One job's outcome per number.
 #[derive(Debug, Default)]
-struct Outcome {
-    ok: BTreeSet<String>,
-    failed: Vec<(String, String)>,
+pub(crate) struct Outcome {
+    pub ok: BTreeSet<String>,
+    /// Numbers the job could not change, with Telnyx's words.
+    pub failed: Vec<(String, String)>,
     /// Numbers whose job did not end in time, or was stopped.
-    unfinished: BTreeSet<String>,
+    pub unfinished: BTreeSet<String>,
 }
 
 /// Sends one job per body and 1,000 numbers, then polls them all until they end.
 async fn run_jobs(client: &Client, ctx: &Ctx, groups: BTreeMap<Settings, Vec<String>>, timeout: Duration) -> Result<Outcome, Failure> {
-    let mut out = Outcome::default();
-    let mut open: Vec<(String, Vec<String>)> = Vec::new();
+    let mut jobs = Vec::new();
     for (settings, numbers) in groups {
         for chunk in numbers.chunks(PER_JOB) {
-            let job = client.create(&ctx.stop, JOB, &settings.body(chunk), Envelope::Data).await.map_err(|e| {
-                let mut f = api_failure(&e, "update the numbers of");
-                if !open.is_empty() || !out.ok.is_empty() {
-                    f.diags.push(Diagnostic::warning(
-                        "Some jobs were sent",
-                        "Jobs sent before this error go on at Telnyx; the next plan shows what they changed.",
-                    ));
-                }
-                f
-            })?;
-            let id = job["id"].as_str().unwrap_or_default().to_string();
-            tracing::debug!(job = %id, numbers = chunk.len(), "phone numbers job sent");
-            open.push((id, chunk.to_vec()));
+            jobs.push((settings.body(chunk), chunk.to_vec()));
         }
+    }
+    run_job_bodies(client, ctx, JOB, jobs, timeout, TYPE_NAME).await
+}
+
+/// Sends each job (`POST {path}` with its body; the E.164 numbers it targets), then polls them
+/// all with backoff until they end, `timeout` passes or Terraform asks to stop. Numbers are
+/// told apart by their E.164 form; `type_name` names the resource in diagnostics.
+pub(crate) async fn run_job_bodies(
+    client: &Client,
+    ctx: &Ctx,
+    path: &str,
+    jobs: Vec<(Json, Vec<String>)>,
+    timeout: Duration,
+    type_name: &str,
+) -> Result<Outcome, Failure> {
+    let api_failure = |e: &ApiError, verb: &str| Failure::new(e.to_diagnostics(verb, type_name, None));
+    let mut out = Outcome::default();
+    let mut open: Vec<(String, Vec<String>)> = Vec::new();
+    for (body, numbers) in jobs {
+        let job = client.create(&ctx.stop, path, &body, Envelope::Data).await.map_err(|e| {
+            let mut f = api_failure(&e, "update the numbers of");
+            if !open.is_empty() || !out.ok.is_empty() {
+                f.diags.push(Diagnostic::warning(
+                    "Some jobs were sent",
+                    "Jobs sent before this error go on at Telnyx; the next plan shows what they changed.",
+                ));
+            }
+            f
+        })?;
+        let id = job["id"].as_str().unwrap_or_default().to_string();
+        tracing::debug!(job = %id, numbers = numbers.len(), "phone numbers job sent");
+        open.push((id, numbers));
     }
     let started = Instant::now();
     let mut wait = Duration::from_millis(200);

@@ -65,11 +65,38 @@ pub trait RestObject: Send + Sync + 'static {
     /// some states of the object (an SRV record's `port`).
     fn shape_body(_planned: &Value, _body: &mut Json) {}
 
+    /// How a failed call reads as diagnostics (a family may add what Telnyx's answer carries
+    /// beyond its words: an address's suggested values).
+    fn diagnostics(e: &ApiError, verb: &str, id: Option<&str>) -> Diagnostics {
+        e.to_diagnostics(verb, Self::TYPE_NAME, id)
+    }
+
+    /// Objects that must not use this one when it is deleted: the delete is refused, naming
+    /// them, before it is sent (an address numbers use for emergency services).
+    const USED_BY: Option<UsedBy> = None;
+
     /// Adjusts the generic plan where one attribute's change affects another's computed value
     /// (see `Resource::modify_plan`; the result is checked against Terraform's rules).
     fn modify_plan(_req: &PlanRequest<'_>, _planned: &mut Planned) -> Diagnostics {
         Diagnostics::new()
     }
+}
+
+/// A listing of the objects that use an object (see [`RestObject::USED_BY`]).
+#[derive(Clone, Copy, Debug)]
+pub struct UsedBy {
+    /// The list endpoint, e.g. `/phone_numbers`.
+    pub list: &'static str,
+    /// The filter that selects the users of the object's id, e.g. `filter[emergency_address_id]`.
+    pub filter: &'static str,
+    /// The field of a listed object that holds the id (the listing is checked again).
+    pub field: &'static str,
+    /// The field that names a user in the error, e.g. `phone_number`.
+    pub name: &'static str,
+    /// What uses it and how, in prose: "phone numbers use it for emergency services".
+    pub what: &'static str,
+    /// What to do instead, in prose.
+    pub advice: &'static str,
 }
 
 /// How refresh reads a family: on its own, or from its listing, narrowed or not.
@@ -203,7 +230,26 @@ fn no_patch(type_name: &str, id: &str) -> Diagnostic {
 
 impl<T: RestObject> Rest<T> {
     fn diag(e: &ApiError, verb: &str, id: Option<&str>) -> Failure {
-        Failure::new(e.to_diagnostics(verb, T::TYPE_NAME, id))
+        Failure::new(T::diagnostics(e, verb, id))
+    }
+
+    /// Refuses to delete an object that others still use ([`RestObject::USED_BY`]).
+    async fn refuse_if_used(client: &Client, ctx: &Ctx, id: &str) -> Result<(), Failure> {
+        let Some(u) = T::USED_BY else { return Ok(()) };
+        let users = client
+            .list_all(&ctx.stop, u.list, &[(u.filter.to_string(), id.to_string())])
+            .await
+            .map_err(|e| Self::diag(&e, "check the users of", Some(id)))?;
+        let names: Vec<String> =
+            users.iter().filter(|o| o.get(u.field).and_then(Json::as_str) == Some(id)).map(|o| super::text_of(o, u.name)).collect();
+        if names.is_empty() {
+            return Ok(());
+        }
+        Err(Diagnostic::error(
+            format!("Could not delete {}", T::TYPE_NAME),
+            format!("{} {id} is still in use: {} ({}). Nothing was deleted. {}", T::TYPE_NAME, u.what, names.join(", "), u.advice),
+        )
+        .into())
     }
 
     /// After a create that may or may not have happened: find the object by natural key.
@@ -393,6 +439,7 @@ impl<T: Exported> Resource<Client> for Rest<T> {
 
     async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {
         let id = id_of(state)?;
+        Self::refuse_if_used(client, ctx, &id).await?;
         client.delete(&ctx.stop, &item_path::<T>(&id)).await.map_err(|e| Self::diag(&e, "delete", Some(&id)))
     }
 }

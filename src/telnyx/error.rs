@@ -14,6 +14,9 @@ pub struct ApiErrorItem {
     pub detail: Option<String>,
     #[serde(default)]
     pub source: Option<ErrorSource>,
+    /// Further details (an address's suggested value, `meta.suggested_value`).
+    #[serde(default)]
+    pub meta: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]

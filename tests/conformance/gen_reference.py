@@ -273,6 +273,32 @@ def dynamic_e911_families(text):
     return fams
 
 
+def address_families(text):
+    """addresses from voice-apps-and-e911.md: section 1 (its endpoint rows, but Operator
+    Connect's accept_suggestions, which the emulator does not serve) and section 3.2 (the
+    fields of `Address`, `validate_address` included: the object echoes it). Also the number's `enable_emergency` action, as an endpoint of
+    phone_numbers (operation enable_emergency)."""
+    sec = md_sections(text)
+    fam = {"record_type": "address", "bare": False, "endpoints": [], "extra_responses": {}}
+    enable = []
+    for r in md_rows(section(sec, "1. Endpoints")):
+        if r[0] not in ("addresses", "number emergency") or "accept suggestions" in r[1]:
+            continue
+        method = re.search(r"\b(GET|POST|PATCH|DELETE)\b", r[2]).group(1)
+        path = re.search(r"(/\S+?)`", r[2]).group(1)
+        endpoint = {
+            "operation": "enable_emergency" if r[0] == "number emergency" else r[1].strip(),
+            "method": method,
+            "path": path,
+            "success_status": re.search(r"\d{3}", r[3]).group(0),
+            "error_statuses": [x.strip() for x in r[5].split(",") if x.strip().isdigit()],
+        }
+        (enable if r[0] == "number emergency" else fam["endpoints"]).append(endpoint)
+    rows = md_rows(section(sec, "3.2 Address object"))
+    fam["fields"] = {n: None for r in rows for n in re.findall(r"`(\w+)`", r[0])}
+    return {"addresses": fam}, enable
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if a != "--check"]
     check = "--check" in sys.argv[1:]
@@ -308,6 +334,10 @@ def main() -> int:
         out.update(uac_families(voice_apps.read_text()))
         out.update(credential_families(voice_apps.read_text()))
         out.update(dynamic_e911_families(voice_apps.read_text()))
+        addresses, enable = address_families(voice_apps.read_text())
+        out.update(addresses)
+        if "phone_numbers" in out:
+            out["phone_numbers"]["endpoints"] += enable
     for fact in ref.get("newer_facts", []):
         if fact.get("in_object") and fact.get("fact", "").startswith("new field "):
             field = fact["fact"].removeprefix("new field ").strip()

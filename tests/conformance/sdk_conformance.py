@@ -91,8 +91,9 @@ class Exchange:
         return f"{self.method} {template(self.url.path)}"
 
 
-# Second path segments that name a sub-collection, not an object (`GET /phone_numbers/voice`).
-SUB_COLLECTIONS = {"voice", "jobs"}
+# Second path segments that name a sub-collection or a collection action, not an object
+# (`GET /phone_numbers/voice`, `POST /addresses/actions/validate`).
+SUB_COLLECTIONS = {"voice", "jobs", "actions"}
 # Third segments under /phone_numbers/jobs that name an action, not a job.
 JOB_ACTIONS = {"update_phone_numbers", "delete_phone_numbers", "update_emergency_settings"}
 
@@ -893,6 +894,67 @@ def billing_group_family() -> Family:
     )
 
 
+def address_family() -> Family:
+    """voice-apps-and-e911.md §3: create answers 200; no PATCH; emergency validation on create
+    and through `POST /addresses/actions/validate`; an address a number uses for emergency
+    services is not deleted (Unknown 1, the emulator's decision)."""
+
+    def make(ctx: Ctx, i: int, deps: Dict[str, Any]) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"street_address": f"{100 + i} {ctx.prefix} Street", "locality": "Austin", "administrative_area": "TX",
+                                "postal_code": "78701", "country_code": "US", "customer_reference": f"{ctx.prefix}-addr-{i}",
+                                "first_name": "", "last_name": "", "business_name": f"{ctx.prefix} {i}"}
+        if i == 1:
+            body.update(first_name="Ann", last_name="Lee", business_name="", extended_address="Suite 5", phone_number="+13125550000", address_book=False)
+        return body
+
+    def filters(ctx: Ctx, objs: List[Dict[str, Any]]) -> List[tuple]:
+        return [
+            ({"customer_reference": {"eq": objs[0]["customer_reference"]}}, {objs[0]["id"]}),
+            ({"customer_reference": {"contains": ctx.prefix.upper()}}, {o["id"] for o in objs}),
+            ({"street_address": {"contains": f"101 {ctx.prefix}"}}, {objs[1]["id"]}),
+            ({"customer_reference": {"contains": ctx.prefix}, "address_book": {"eq": "false"}}, {objs[1]["id"]}),
+            ({"customer_reference": {"contains": ctx.prefix}, "used_as_emergency": "true"}, set()),
+        ]
+
+    def extra(ctx: Ctx, objs: List[Dict[str, Any]]) -> None:
+        araw = ctx.client.addresses.actions.with_raw_response
+        body = ctx.call("validate", lambda: araw.validate(country_code="US", postal_code="78701", street_address="600 Congress Ave", locality="Austin", administrative_area="TX"), None, 200)
+        ctx.expect(body["data"].get("result") == "valid" and body["data"].get("suggested", {}).get("street_address") == "600 Congress Ave",
+                   "POST /addresses/actions/validate", f"$.data: expected a valid result with the address suggested, got {body['data']!r}")
+        body = ctx.call("validate (invalid)", lambda: araw.validate(country_code="US", postal_code="787", street_address="600 Congress Ave", administrative_area="TX"), None, 200)
+        pointers = [e.get("source", {}).get("pointer") for e in body["data"].get("errors") or []]
+        ctx.expect(body["data"].get("result") == "invalid" and "/postal_code" in pointers, "POST /addresses/actions/validate",
+                   f"$.data: expected an invalid result with an error at /postal_code, got {body['data']!r}")
+        ctx.expect_error("validate (no postal_code)", telnyx.UnprocessableEntityError,
+                         lambda: araw.validate(country_code="US", street_address="600 Congress Ave", postal_code=telnyx.omit), 422, "/postal_code")
+        raw = ctx.client.addresses.with_raw_response
+        ctx.expect_error("create (not valid for emergency use)", telnyx.UnprocessableEntityError,
+                         lambda: raw.create(**{**make(ctx, 0, {}), "postal_code": "1"}), 422, "/postal_code")
+        if "phone_numbers" not in ctx.served:
+            return
+        (number,) = seed(ctx, {"phone_numbers": [{"phone_number": f"+1872{ctx.digits}8", "emergency_enabled": True,
+                                                  "emergency_address_id": objs[2]["id"], "emergency_status": "active"}]})["phone_numbers"]
+        ctx.cleanup.append(("phone_numbers", number))
+        ctx.expect_error("delete (used by a phone number)", telnyx.UnprocessableEntityError, lambda: raw.delete(objs[2]["id"]), 422)
+        body = ctx.call("list (used as emergency)", lambda: raw.list(filter={"customer_reference": {"contains": ctx.prefix}, "used_as_emergency": "true"}, page_size=250), list_ref("addresses"), 200)
+        ctx.expect([o.get("id") for o in body["data"]] == [objs[2]["id"]], "GET /addresses", "filter used_as_emergency=true: expected the address the number uses")
+        ctx.call("phone_numbers delete (release)", lambda: ctx.client.phone_numbers.with_raw_response.delete(number), delete_ref("phone_numbers"), status_of("phone_numbers", "delete"))
+        ctx.cleanup = [(f, i) for f, i in ctx.cleanup if i != number]
+
+    return Family(
+        name="addresses",
+        resource=lambda c: c.addresses,
+        item_model=telnyx.types.Address,
+        make=make,
+        change=None,  # no PATCH: addresses are immutable (§1)
+        invalid=lambda ctx, deps: ({**make(ctx, 0, deps), "locality": telnyx.omit}, "/locality"),
+        filters=filters,
+        scope=lambda ctx: {"filter": {"customer_reference": {"contains": ctx.prefix}}},
+        sort=("street_address", "street_address"),
+        extra=extra,
+    )
+
+
 def call_control_application_family() -> Family:
     """voice-apps-and-e911.md §5: application_name and webhook_event_url required on create and
     on every update; tags only on update (Unknown 15: the create schema has none)."""
@@ -1132,6 +1194,7 @@ FAMILIES: List[Family] = [
     ip_family(),
     access_ip_range_family(),
     billing_group_family(),
+    address_family(),
     call_control_application_family(),
     texml_application_family(),
     uac_connection_family(),
@@ -1730,6 +1793,37 @@ def exercise_phone_numbers(ctx: Ctx, served: set) -> None:
     ctx.expect_error("jobs update_batch (no updateable field)", telnyx.UnprocessableEntityError,
                      lambda: jraw.update_batch(phone_numbers=pair), 422, "/updateable_fields")
     ctx.expect_error("jobs retrieve (unknown)", telnyx.NotFoundError, lambda: jraw.retrieve("42587e44-0000-4000-8000-000000000000"), 404)
+
+    # E911 (voice-apps-and-e911.md §3.5): enable_emergency answers 202 while provisioning, the
+    # number reads active after; the emergency job disables it.
+    if "addresses" in served:
+        addr = ctx.call("addresses create (for enable_emergency)", lambda: c.addresses.with_raw_response.create(
+            street_address="600 Congress Ave", locality="Austin", administrative_area="TX", postal_code="78701", country_code="US",
+            first_name="", last_name="", business_name=f"{ctx.prefix} E911"), None, 200)["data"]
+        ctx.cleanup.append(("addresses", addr["id"]))
+        araw = c.phone_numbers.actions.with_raw_response
+        body = ctx.call("enable_emergency", lambda: araw.enable_emergency(ids[1], emergency_enabled=True, emergency_address_id=addr["id"]), None, 202)
+        ctx.expect(body["data"].get("emergency", {}).get("emergency_status") == "provisioning", "POST /phone_numbers/{id}/actions/enable_emergency",
+                   f"$.data.emergency: expected provisioning, got {body['data'].get('emergency')!r}")
+        for _ in range(10):
+            got = ctx.call("retrieve (provisioning)", lambda: raw.retrieve(ids[1]), number_ref, 200)["data"]
+            if got.get("emergency_status") != "provisioning":
+                break
+        ctx.expect((got.get("emergency_enabled"), got.get("emergency_address_id"), got.get("emergency_status")) == (True, addr["id"], "active"),
+                   f"GET {item}", f"expected emergency active at the address, got {got!r}")
+        ctx.expect_error("enable_emergency (unknown address)", telnyx.UnprocessableEntityError,
+                         lambda: araw.enable_emergency(ids[1], emergency_enabled=True, emergency_address_id="1"), 422, "/emergency_address_id")
+        body = ctx.call("jobs update_emergency_settings_batch", lambda: jraw.update_emergency_settings_batch(phone_numbers=[seeds[1]["phone_number"]], emergency_enabled=False), None, 202)
+        job = body["data"]
+        for _ in range(50):
+            job = ctx.call("jobs retrieve", lambda: jraw.retrieve(job["id"]), None, 200)["data"]
+            if job.get("status") in ("completed", "failed", "expired"):
+                break
+        ctx.expect((job.get("type"), job.get("status")) == ("update_emergency_settings", "completed"), "GET /phone_numbers/jobs/{id}", f"expected a completed emergency job, got {job!r}")
+        got = ctx.call("retrieve (after the emergency job)", lambda: raw.retrieve(ids[1]), number_ref, 200)["data"]
+        ctx.expect((got.get("emergency_enabled"), got.get("emergency_status")) == (False, "disabled"), f"GET {item}", f"expected emergency disabled, got {got!r}")
+        ctx.expect_error("jobs update_emergency_settings_batch (no address to enable)", telnyx.UnprocessableEntityError,
+                         lambda: jraw.update_emergency_settings_batch(phone_numbers=pair, emergency_enabled=True), 422, "/emergency_address_id")
 
     # DELETE releases: the answer is the number's final form (status "deleted"), then it is gone
     final = {ids[0]: v2}

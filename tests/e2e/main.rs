@@ -14,6 +14,7 @@ mod applications;
 mod batch_reads;
 mod connections;
 mod dynamic_emergency;
+mod emergency;
 mod examples;
 mod export;
 mod faults;

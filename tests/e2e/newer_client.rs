@@ -111,7 +111,7 @@ fn newer_only_the_sip_trunk_module_tests_pass_offline() {
     tf.init();
     let r = tf.run(&["test", "-no-color"]);
     assert_eq!(r.code, 0, "{}", r.all());
-    assert!(r.stdout.contains("Success! 7 passed, 0 failed."), "{}", r.stdout);
+    assert!(r.stdout.contains("Success! 10 passed, 0 failed."), "{}", r.stdout);
     for family in ["outbound_voice_profiles", "credential_connections", "fqdn_connections", "ip_connections", "fqdns", "ips"] {
         assert!(emu.objects(family).is_empty(), "{family} left behind: {:?}", emu.objects(family));
     }

@@ -30,6 +30,7 @@ const REQUIRED: &[&str] = &[
     "telephony_credentials",
     "dynamic_emergency_addresses",
     "dynamic_emergency_endpoints",
+    "addresses",
 ];
 
 fn sdk_path() -> PathBuf {

@@ -499,6 +499,11 @@ fn generated_configuration_plans_cleanly_for_every_resource() {
     make("telnyx_fqdn", json!({"connection_id": fqdn_conn, "fqdn": "sip.example.com", "dns_record_type": "a"}));
     make("telnyx_ip", json!({"connection_id": ip_conn, "ip_address": "192.0.2.10"}));
     make("telnyx_access_ip_range", json!({"cidr_block": "203.0.113.0/24"}));
+    make(
+        "telnyx_emergency_address",
+        json!({"business_name": "Gen Corp", "street_address": "600 Congress Ave", "locality": "Austin", "administrative_area": "TX",
+               "postal_code": "78701", "country_code": "US"}),
+    );
     make("telnyx_phone_number", json!({"phone_number": "+13125550100", "tags": ["gen"]}));
     make("telnyx_phone_numbers_routing", json!({"phone_numbers": ["+13125550101"], "connection_id": fqdn_conn, "tags": ["gen"]}));
     make(

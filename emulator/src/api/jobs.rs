@@ -93,6 +93,34 @@ const UPDATE_FIELDS: &[&str] = &[
     "voice",
 ];
 
+/// Fields of the emergency job's body besides `phone_numbers` (§3.5).
+const EMERGENCY_FIELDS: &[&str] = &["emergency_enabled", "emergency_address_id"];
+
+/// The emergency job's body (§3.5): `emergency_enabled` required; an address (one a number
+/// can use) required when enabling, null or left out when disabling.
+fn check_emergency(st: &Store, b: &serde_json::Map<String, Json>) -> Result<(), Outcome> {
+    let Some(enabled) = b.get("emergency_enabled").and_then(Json::as_bool) else {
+        return Err(invalid("/emergency_enabled", "Missing required field", "emergency_enabled (a boolean) must be present."));
+    };
+    match (enabled, b.get("emergency_address_id").filter(|v| !v.is_null())) {
+        (true, None) => Err(invalid(
+            "/emergency_address_id",
+            "Missing required field",
+            "emergency_address_id is required if emergency_enabled is true.",
+        )),
+        (true, Some(a)) => match a.as_str() {
+            Some(a) => super::emergency::unusable_address(st, a).map_or(Ok(()), Err),
+            None => Err(invalid("/emergency_address_id", "Invalid value", "emergency_address_id must be a string.")),
+        },
+        (false, Some(_)) => Err(invalid(
+            "/emergency_address_id",
+            "Invalid value",
+            "emergency_address_id must be null or omitted if emergency_enabled is false.",
+        )),
+        (false, None) => Ok(()),
+    }
+}
+
 /// Serves `/phone_numbers/jobs…` (`segs` without the leading `phone_numbers`, `jobs`).
 pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &hyper::Method, rest: &[&str], query: &str, body: &Json) -> Outcome {
     use hyper::Method;
@@ -117,10 +145,7 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &hyper::Me
         }
         (&Method::POST, ["update_phone_numbers"]) => create(st, "update_phone_numbers", query, body),
         (&Method::POST, ["delete_phone_numbers"]) => create(st, "delete_phone_numbers", query, body),
-        (&Method::POST, ["update_emergency_settings"]) => out(
-            422,
-            errors("10015", "Not supported by the emulator", "update_emergency_settings is not emulated yet.", Some("/phone_numbers")),
-        ),
+        (&Method::POST, ["update_emergency_settings"]) => create(st, "update_emergency_settings", query, body),
         _ => super::method_not_allowed(method, "/phone_numbers/jobs"),
     }
 }
@@ -146,7 +171,11 @@ fn create(st: &mut Store, kind: &str, query: &str, body: &Json) -> Outcome {
             "Send either phone_numbers or filter parameters, not both (the emulator refuses the combination; see its README).",
         );
     }
-    let allowed: &[&str] = if kind == "update_phone_numbers" { UPDATE_FIELDS } else { &[] };
+    let allowed: &[&str] = match kind {
+        "update_phone_numbers" => UPDATE_FIELDS,
+        "update_emergency_settings" => EMERGENCY_FIELDS,
+        _ => &[],
+    };
     if let Some(k) = b.keys().find(|k| *k != "phone_numbers" && !allowed.contains(&k.as_str())) {
         return invalid(&format!("/{k}"), "Unknown field", &format!("{k} is not a field of this request."));
     }
@@ -199,6 +228,11 @@ fn create(st: &mut Store, kind: &str, query: &str, body: &Json) -> Outcome {
                     ),
                 );
             }
+        }
+    }
+    if kind == "update_emergency_settings" {
+        if let Err(o) = check_emergency(st, b) {
+            return o;
         }
     }
     advance_all(st);
@@ -297,6 +331,16 @@ fn run_one(st: &mut Store, kind: &str, id: &str, number: &str, request: &Json) -
         }
         let o = super::delete(st, fam, id);
         return if o.status < 300 { Ok(()) } else { Err(o.body["errors"].clone()) };
+    }
+    if kind == "update_emergency_settings" {
+        match request["emergency_address_id"].as_str().filter(|_| request["emergency_enabled"] == true) {
+            Some(address) => match super::emergency::unusable_address(st, address) {
+                Some(o) => return Err(o.body["errors"].clone()),
+                None => super::emergency::start(st, id, address),
+            },
+            None => super::emergency::disable(st, id),
+        }
+        return Ok(());
     }
     let (patch, voice, lock) = split_request(request);
     if patch.as_object().is_some_and(|m| !m.is_empty()) {

@@ -12,6 +12,10 @@ locals {
     channel_limit = var.channel_limit
     codecs        = var.codecs
   } : k => v if v != null }
+
+  # E911 on the trunk's numbers: with an address made here, or one that exists.
+  e911                 = var.emergency_address != null || var.emergency_address_id != null
+  emergency_address_id = var.emergency_address != null ? one(telnyx_emergency_address.this[*].id) : var.emergency_address_id
 }
 
 resource "telnyx_outbound_voice_profile" "this" {
@@ -91,11 +95,45 @@ resource "telnyx_ip" "this" {
 
 # Numbers the account already owns, routed to the trunk's connection by Telnyx's bulk jobs
 # (never bought; destroying the trunk gives them back as found and leaves them in the account).
-# Each number keeps tags of its own beside the trunk's.
+# Each number keeps tags of its own beside the trunk's. With E911 the numbers are managed one by
+# one instead (below): the bulk jobs do not carry emergency settings.
 resource "telnyx_phone_numbers_routing" "this" {
-  count            = length(var.phone_numbers) > 0 ? 1 : 0
+  count            = length(var.phone_numbers) > 0 && !local.e911 ? 1 : 0
   phone_numbers    = var.phone_numbers
   connection_id    = local.connection_id
   billing_group_id = var.billing_group_id
   tags             = length(var.tags) > 0 ? var.tags : null
+}
+
+# The emergency address, when the trunk makes its own. Telnyx cannot change an address: a change
+# replaces it, and the numbers move to the new one before the old one is deleted.
+resource "telnyx_emergency_address" "this" {
+  count               = var.emergency_address != null ? 1 : 0
+  business_name       = lookup(var.emergency_address, "business_name", null)
+  first_name          = lookup(var.emergency_address, "first_name", null)
+  last_name           = lookup(var.emergency_address, "last_name", null)
+  street_address      = var.emergency_address["street_address"]
+  extended_address    = lookup(var.emergency_address, "extended_address", null)
+  locality            = var.emergency_address["locality"]
+  administrative_area = lookup(var.emergency_address, "administrative_area", null)
+  postal_code         = lookup(var.emergency_address, "postal_code", null)
+  country_code        = var.emergency_address["country_code"]
+  customer_reference  = var.name
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# With E911: each number routed to the trunk with emergency services at the address (Telnyx
+# provisions them; the apply waits). Destroy gives each number back its routing and emergency
+# settings as found. Tags here are the number's whole list (the trunk's tags).
+resource "telnyx_phone_number" "this" {
+  for_each             = local.e911 ? var.phone_numbers : toset([])
+  phone_number         = each.key
+  connection_id        = local.connection_id
+  billing_group_id     = var.billing_group_id
+  tags                 = length(var.tags) > 0 ? var.tags : null
+  emergency_enabled    = true
+  emergency_address_id = local.emergency_address_id
 }

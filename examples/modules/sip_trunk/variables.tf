@@ -104,3 +104,29 @@ variable "billing_group_id" {
   type        = string
   default     = null
 }
+
+variable "emergency_address" {
+  description = "An address for emergency services (E911) to create and enable on every number of the trunk: the arguments of telnyx_emergency_address by name (street_address, locality and country_code; business_name, or first_name and last_name; extended_address, administrative_area and postal_code optional). Null for none. Not together with emergency_address_id."
+  type        = map(string)
+  default     = null
+  validation {
+    condition     = var.emergency_address == null ? true : alltrue([for k in ["street_address", "locality", "country_code"] : contains(keys(var.emergency_address), k)])
+    error_message = "An emergency address needs street_address, locality and country_code."
+  }
+  validation {
+    condition = var.emergency_address == null ? true : alltrue([for k in keys(var.emergency_address) : contains(
+      ["business_name", "first_name", "last_name", "street_address", "extended_address", "locality", "administrative_area", "postal_code", "country_code"], k
+    )])
+    error_message = "The emergency address takes business_name, first_name, last_name, street_address, extended_address, locality, administrative_area, postal_code and country_code."
+  }
+}
+
+variable "emergency_address_id" {
+  description = "Id of an existing emergency address (telnyx_emergency_address) to enable E911 with on every number of the trunk; null for none. Not together with emergency_address."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.emergency_address_id == null ? true : can(regex("^[0-9]{1,19}$", var.emergency_address_id))
+    error_message = "The emergency address id is the numeric id of an address, such as \"1293384261075731499\"."
+  }
+}

@@ -86,3 +86,62 @@ run "a_number_not_in_e164_is_refused" {
 
   expect_failures = [var.phone_numbers]
 }
+
+run "e911_with_an_address_of_its_own_manages_each_number" {
+  command = plan
+
+  variables {
+    emergency_address = {
+      business_name       = "Unit Corp"
+      street_address      = "600 Congress Avenue"
+      locality            = "Austin"
+      administrative_area = "TX"
+      postal_code         = "78701"
+      country_code        = "US"
+    }
+  }
+
+  assert {
+    condition     = length(telnyx_emergency_address.this) == 1 && telnyx_emergency_address.this[0].street_address == "600 Congress Avenue"
+    error_message = "The trunk makes its emergency address."
+  }
+  assert {
+    condition     = length(telnyx_phone_numbers_routing.this) == 0 && length(telnyx_phone_number.this) == 1
+    error_message = "With E911 each number is managed on its own (the bulk jobs carry no emergency settings)."
+  }
+  assert {
+    condition     = telnyx_phone_number.this["+13125550100"].emergency_enabled == true
+    error_message = "E911 is enabled on the number."
+  }
+}
+
+run "e911_with_an_existing_address" {
+  command = apply
+
+  variables {
+    emergency_address_id = "1293384261075731499"
+  }
+
+  assert {
+    condition     = length(telnyx_emergency_address.this) == 0 && telnyx_phone_number.this["+13125550100"].emergency_address_id == "1293384261075731499"
+    error_message = "The numbers use the address given."
+  }
+  assert {
+    condition     = telnyx_phone_number.this["+13125550100"].connection_id == output.connection_id && output.emergency_address_id == "1293384261075731499"
+    error_message = "Each number is routed to the trunk with E911 at the address."
+  }
+  assert {
+    condition     = output.phone_numbers == toset(["+13125550100"])
+    error_message = "phone_numbers names the numbers managed one by one."
+  }
+}
+
+run "an_emergency_address_id_that_is_not_numeric_is_refused" {
+  command = plan
+
+  variables {
+    emergency_address_id = "not-an-id"
+  }
+
+  expect_failures = [var.emergency_address_id]
+}
