@@ -25,7 +25,7 @@ output "ip_ids" {
 
 output "phone_numbers" {
   description = "The numbers routed to the trunk (E.164): those the last apply routed and a refresh found in place."
-  value       = local.e911 ? toset(keys(telnyx_phone_number.this)) : (length(telnyx_phone_numbers_routing.this) > 0 ? telnyx_phone_numbers_routing.this[0].phone_numbers : toset([]))
+  value       = local.e911 ? toset(keys(telnyx_phone_number.this)) : (length(telnyx_phone_numbers_routing.this) > 0 ? toset(telnyx_phone_numbers_routing.this[0].phone_numbers) : toset([]))
 }
 
 output "emergency_address_id" {

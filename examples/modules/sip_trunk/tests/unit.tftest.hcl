@@ -28,7 +28,7 @@ run "fqdn_trunk_plans_one_connection_of_its_kind" {
     error_message = "Each host name is an A record with its port."
   }
   assert {
-    condition     = telnyx_phone_numbers_routing.this[0].phone_numbers == toset(["+13125550100"])
+    condition     = toset(telnyx_phone_numbers_routing.this[0].phone_numbers) == toset(["+13125550100"])
     error_message = "The numbers are routed by one routing resource."
   }
 }
