@@ -84,12 +84,12 @@ elif [ ${#TARGETS[@]} -eq 0 ]; then
   # shellcheck source=scripts/lib.sh
   . "$ROOT/scripts/lib.sh"
   build_release
-  pack "target/release/$NAME" "$(os_arch "$(rustc -vV | sed -n 's/^host: //p')")"
+  pack "${CARGO_TARGET_DIR:-target}/release/$NAME" "$(os_arch "$(rustc -vV | sed -n 's/^host: //p')")"
 else
   for t in "${TARGETS[@]}"; do
     cargo build --release --locked -p "$NAME" --target "$t"
     ext=""; [[ "$t" == *windows* ]] && ext=".exe"
-    pack "target/$t/release/$NAME$ext" "$(os_arch "$t")"
+    pack "${CARGO_TARGET_DIR:-target}/$t/release/$NAME$ext" "$(os_arch "$t")"
   done
 fi
 

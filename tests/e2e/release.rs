@@ -35,11 +35,13 @@ fn run(cmd: &mut Command, ok: bool) -> String {
 }
 
 /// A release directory as `scripts/package.sh` lays it out, from the archive the packaging tests
-/// already built (`--sums-only` writes the manifest and SHA256SUMS, and signs with `sign`).
+/// already built, or the one named by `TELNYX_RELEASE_ARCHIVE` (e.g. of a release build);
+/// `--sums-only` writes the manifest and SHA256SUMS, and signs with `sign`.
 fn release(dir: &Path, sign: Option<(&Path, &str)>) -> PathBuf {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
-    std::fs::copy(mirror().0.join(SOURCE).join(archive_name()), dist.join(archive_name())).unwrap();
+    let archive = std::env::var_os("TELNYX_RELEASE_ARCHIVE").map_or_else(|| mirror().0.join(SOURCE).join(archive_name()), PathBuf::from);
+    std::fs::copy(archive, dist.join(archive_name())).unwrap();
     let mut cmd = Command::new(workspace_root().join("scripts/package.sh"));
     cmd.args(["--sums-only", "--out", dist.to_str().unwrap()]);
     if let Some((home, key)) = sign {
@@ -118,6 +120,39 @@ fn the_workflows_pass_actionlint_and_zizmor() {
     }
     run(Command::new(&actionlint).arg("-no-color").args(&workflows).current_dir(&root), true);
     run(Command::new(&zizmor).args(["--offline", "--no-progress", "--color", "never"]).args(&workflows).current_dir(&root), true);
+}
+
+/// The release workflow does what the registries need: every os/arch, the same packaging script,
+/// a signed SHA256SUMS, the version checks, a draft release; CI runs the README's test command.
+#[test]
+fn the_release_workflow_builds_signs_and_drafts_every_platform() {
+    let root = workspace_root();
+    let release = std::fs::read_to_string(root.join(".github/workflows/release.yml")).unwrap();
+    for target in [
+        "x86_64-unknown-linux-gnu",
+        "aarch64-unknown-linux-gnu",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+        "aarch64-pc-windows-msvc",
+    ] {
+        assert!(release.contains(&format!("target: {target},")), "release.yml does not build {target}");
+    }
+    for step in [
+        "tags: [\"v*\"]",
+        "run: scripts/test.sh",
+        "scripts/check-release.py --tag \"$GITHUB_REF_NAME\"",
+        "run: scripts/package.sh --target \"$TARGET\" --out dist",
+        "scripts/package.sh --sums-only --sign \"$key\" --out dist",
+        "scripts/check-release.py --dist dist --all-platforms --tag \"$GITHUB_REF_NAME\"",
+        "gh release create \"$GITHUB_REF_NAME\" --draft",
+    ] {
+        assert!(release.contains(step), "release.yml lacks {step}");
+    }
+    let ci = std::fs::read_to_string(root.join(".github/workflows/ci.yml")).unwrap();
+    assert!(ci.contains("pull_request:") && ci.contains("run: scripts/test.sh"), "{ci}");
+    let ci_run = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    assert!(ci_run.contains("exec scripts/test.sh"), "{ci_run}");
 }
 
 #[test]
@@ -371,7 +406,7 @@ fn terraform_init_installs_the_release_from_a_network_mirror() {
     assert!(expected.contains(&zh), "{sums}");
     assert_eq!(lock_hashes(&signed), expected, "{}", terraform.display());
 
-    // The archive swapped on the mirror, its index left alone: the mirror's own hashes refuse it.
+    // The archive swapped on the mirror (same name, the binary replaced by a script), its index left alone: the mirror's own hashes refuse it.
     let tampered = dir.path().join("tampered");
     std::fs::create_dir_all(&tampered).unwrap();
     const TAMPER: &str = r#"
@@ -379,9 +414,8 @@ import sys, zipfile
 src, dst = sys.argv[1:3]
 with zipfile.ZipFile(src) as z:
     (info,) = z.infolist()
-    data = z.read(info)
 with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
-    out.writestr(info, data + b"\0tampered")
+    out.writestr(info, b'#!/bin/sh\necho tampered\n')
 "#;
     let evil = tampered.join(archive_name());
     run(Command::new("python3").args(["-c", TAMPER]).arg(dist.join(archive_name())).arg(&evil), true);
