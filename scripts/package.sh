@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift 2 ;;
     --sums-only) SUMS_ONLY=1; shift ;;
     --sign) KEYID="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "package: unknown argument $1" >&2; exit 2 ;;
   esac
 done
