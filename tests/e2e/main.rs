@@ -28,6 +28,7 @@ mod numbers_routing;
 mod outbound_voice_profile;
 mod packaging;
 mod phone_numbers;
+mod release;
 mod sdk_conformance;
 mod telephony_credential;
 mod uac_connection;
