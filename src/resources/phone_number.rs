@@ -299,13 +299,13 @@ pub(crate) fn voice_checks(config: &Value) -> Diagnostics {
 }
 
 /// An `/addresses` id: digits (`x-format: int64`, voice-apps-and-e911.md §1).
-fn is_address_id(v: &Value) -> bool {
+pub(crate) fn is_address_id(v: &Value) -> bool {
     v.as_str().is_some_and(|s| (1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `emergency_enabled = true` needs an address; `false` takes none (§3.5: "must be null or
 /// omitted if emergency_enabled is false").
-fn emergency_arguments(config: &Value) -> Diagnostics {
+pub(crate) fn emergency_arguments(config: &Value) -> Diagnostics {
     let mut d = Diagnostics::new();
     let (on, addr) = (config.get("emergency_enabled"), config.get("emergency_address_id"));
     let at = || AttrPath::attr("emergency_address_id");

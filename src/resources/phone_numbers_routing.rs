@@ -28,6 +28,11 @@
 //!   as `PATCH …/voice`, nested objects whole); read from the voice listing only when set
 //!   (`GET /phone_numbers/voice`, one request per 250 numbers of the account, no connection
 //!   filter); given back as found for the members set (`found.voice`).
+//! * `emergency_enabled` / `emergency_address_id` (optional): sent as
+//!   `POST /phone_numbers/jobs/update_emergency_settings` (§3.5; one job per 1,000 numbers, run
+//!   like the update job) to the numbers that do not hold them yet; read from the numbers'
+//!   listing (`provisioning` counts as enabled, `provisioning-failed` as disabled); given back
+//!   as found (`found.emergency_*`).
 //!
 //! A number managed here and by a `telnyx_phone_number` too is a mistake: the two would undo each other's changes.
 
@@ -43,12 +48,13 @@ use super::rest::SchemaCell;
 use crate::provider::parse_duration;
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
-use tfplug::schema::{Attribute, Identity, list, map, nested_list, set, string};
+use tfplug::schema::{Attribute, Identity, bool, list, map, nested_list, set, string};
 use tfplug::validate::Validator;
 use tfplug::{AttrPath, Ctx, DataSource, Diagnostic, Diagnostics, Failure, ListedObject, Resource, Schema, Type, Value};
 
 pub const TYPE_NAME: &str = "telnyx_phone_numbers_routing";
 const JOB: &str = "/phone_numbers/jobs/update_phone_numbers";
+const EMERGENCY_JOB: &str = "/phone_numbers/jobs/update_emergency_settings";
 /// §4.4: at most 1000 numbers per job.
 const PER_JOB: usize = 1000;
 const DEFAULT_JOB_TIMEOUT: Duration = Duration::from_secs(600);
@@ -94,6 +100,8 @@ struct Found {
     /// The voice members the resource manages, as the number held them (nested objects whole);
     /// `None` when not recorded (an import).
     voice: Option<Json>,
+    /// Its emergency settings (`Some(address)`: enabled there; `None`: disabled), when recorded.
+    emergency: Option<Option<String>>,
 }
 
 impl Found {
@@ -105,6 +113,7 @@ impl Found {
             customer_reference: s("customer_reference"),
             tags: number["tags"].as_array().into_iter().flatten().filter_map(Json::as_str).map(str::to_string).collect(),
             voice: None,
+            emergency: None,
         }
     }
     /// What a number holds besides what `managed` gives it: a number already routed where the
@@ -135,6 +144,10 @@ impl Found {
             customer_reference: s("customer_reference"),
             tags: strings(v.get("tags")),
             voice: Some(v.get("voice")).filter(|x| !x.is_null()).map(|x| drop_nulls(tfplug::json::to_json(x))),
+            emergency: v
+                .get("emergency_enabled")
+                .as_bool()
+                .map(|on| v.get("emergency_address_id").as_str().filter(|_| on).map(str::to_string)),
         }
     }
     fn to_value(&self) -> Value {
@@ -146,6 +159,12 @@ impl Found {
         let voice_ty = voice_attr().ty();
         let voice = self.voice.as_ref().and_then(|j| tfplug::json::from_json(j, &voice_ty, tfplug::json::Extra::Drop).ok());
         m.insert("voice".to_string(), voice.unwrap_or(Value::Null));
+        let (on, address) = match &self.emergency {
+            None => (Value::Null, Value::Null),
+            Some(a) => (Value::Bool(a.is_some()), a.as_deref().map_or(Value::Null, Value::string)),
+        };
+        m.insert("emergency_enabled".to_string(), on);
+        m.insert("emergency_address_id".to_string(), address);
         Value::Object(m)
     }
 }
@@ -157,7 +176,68 @@ fn found_type() -> Type {
         ("customer_reference", Type::String),
         ("tags", Type::set(Type::String)),
         ("voice", voice_attr().ty()),
+        ("emergency_enabled", Type::Bool),
+        ("emergency_address_id", Type::String),
     ])
+}
+
+/// The emergency settings a configuration (or state) gives every number: `Some(Some(address))`
+/// enabled there (an address alone enables), `Some(None)` disabled, `None` left alone.
+fn emergency_of(v: &Value) -> Option<Option<String>> {
+    let address = v.get("emergency_address_id").as_str().map(str::to_string);
+    match v.get("emergency_enabled").as_bool() {
+        Some(false) => Some(None),
+        Some(true) => Some(address),
+        None => address.map(Some),
+    }
+}
+
+/// A listed number's emergency settings (`provisioning` counts as enabled; a failed
+/// provisioning reads as disabled, `emergency_enabled` false).
+fn emergency_held(number: &Json) -> Option<String> {
+    let on = number["emergency_enabled"].as_bool() == Some(true) && number["emergency_status"].as_str() != Some("provisioning-failed");
+    number["emergency_address_id"].as_str().filter(|_| on).map(str::to_string)
+}
+
+/// The emergency job's body for `numbers`.
+fn emergency_body(want: Option<&str>, numbers: &[String]) -> Json {
+    match want {
+        Some(a) => json!({"phone_numbers": numbers, "emergency_enabled": true, "emergency_address_id": a}),
+        None => json!({"phone_numbers": numbers, "emergency_enabled": false}),
+    }
+}
+
+/// Sends one emergency job per setting and 1,000 numbers, polled until they end.
+async fn run_emergency_jobs(
+    client: &Client,
+    ctx: &Ctx,
+    groups: BTreeMap<Option<String>, Vec<String>>,
+    timeout: Duration,
+) -> Result<Outcome, Failure> {
+    let jobs: Vec<(Json, Vec<String>)> = groups
+        .iter()
+        .flat_map(|(want, numbers)| numbers.chunks(PER_JOB).map(|c| (emergency_body(want.as_deref(), c), c.to_vec())))
+        .collect();
+    if jobs.is_empty() {
+        return Ok(Outcome::default());
+    }
+    run_job_bodies(client, ctx, EMERGENCY_JOB, jobs, timeout, TYPE_NAME).await
+}
+
+impl Outcome {
+    /// The numbers of `other` (a later job on some of the same numbers) that did not go
+    /// through are not done here either.
+    fn merge(&mut self, other: Outcome) {
+        for (n, why) in other.failed {
+            self.ok.remove(&n);
+            self.failed.push((n, why));
+        }
+        for n in other.unfinished {
+            self.ok.remove(&n);
+            self.unfinished.insert(n);
+        }
+        self.ok.extend(other.ok.into_iter().filter(|n| !self.failed.iter().any(|(f, _)| f == n) && !self.unfinished.contains(n)));
+    }
 }
 
 /// The `voice` attribute: `telnyx_phone_number`'s members, each optional (unset: left alone).
@@ -309,6 +389,20 @@ fn schema() -> Schema {
          it take Telnyx's defaults). Read from the voice listing (one request per 250 numbers of the account); removed numbers \
          get back the values they had for the members set here.",
     ))
+    .attr(bool("emergency_enabled").optional().desc(
+        "Whether emergency services (E911) are enabled on every number, with `emergency_address_id`; sent as Telnyx's \
+         `update_emergency_settings` job (one per 1,000 numbers). Setting `emergency_address_id` alone implies `true`. \
+         Unset: the numbers' own are left alone. Removed numbers get back the emergency settings they had.",
+    ))
+    .attr(
+        string("emergency_address_id")
+            .optional()
+            .validate(Validator::Check {
+                describe: "the numeric id of an address (`telnyx_emergency_address.x.id`)",
+                check: super::phone_number::is_address_id,
+            })
+            .desc("Id of the address (`telnyx_emergency_address`) emergency services use for every number. Required with `emergency_enabled = true`, not allowed with `false`."),
+    )
     .attr(
         string("job_timeout")
             .optional()
@@ -316,7 +410,7 @@ fn schema() -> Schema {
             .desc("How long an apply waits for Telnyx's jobs to end (default `10m`). Numbers a job has not changed by then are left out of state; the next apply sends them again."),
     )
     .attr(map("found", found_type()).computed().desc(
-        "What each number held before this resource changed it (only numbers that were not unrouted and bare; `voice`: the members set in `voice`): what it is given back on removal.",
+        "What each number held before this resource changed it (only numbers that were not unrouted and bare; `voice`: the members set in `voice`; `emergency_*`: when those are set): what it is given back on removal.",
     ))
 }
 
@@ -566,12 +660,20 @@ impl PhoneNumbersRouting {
             .any(|k| !prior.is_null() && prior.get(k) != planned.get(k));
         let to_route: BTreeSet<String> = if settings_changed { want.clone() } else { want.difference(&held).cloned().collect() };
         let to_release: BTreeSet<String> = held.difference(&want).cloned().collect();
+        // Emergency settings: every number when they change, else the numbers new in state.
+        let em_want = emergency_of(planned);
+        let em_candidates: BTreeSet<String> = match &em_want {
+            None => BTreeSet::new(),
+            Some(_) if !prior.is_null() && emergency_of(prior) != em_want => want.clone(),
+            Some(_) => want.difference(&held).cloned().collect(),
+        };
+        let mut em_groups: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
 
         // Before any write: every number to change must be the account's; what it holds now
         // is what it is given back later (numbers already held keep their first record).
-        if !to_route.is_empty() {
+        if !to_route.is_empty() || !em_candidates.is_empty() {
             let account = account_numbers(client, ctx).await?;
-            let missing: Vec<&String> = to_route.iter().filter(|n| !account.contains_key(*n)).collect();
+            let missing: Vec<&String> = to_route.union(&em_candidates).filter(|n| !account.contains_key(*n)).collect();
             if !missing.is_empty() {
                 let mut d = Diagnostics::new();
                 for n in missing {
@@ -592,6 +694,7 @@ impl PhoneNumbersRouting {
                 let mut f = Found::of(&account[n]).besides(planned);
                 // A number routed back after drift keeps the voice settings it was found with.
                 f.voice = found.get(n).and_then(|o| o.voice.clone());
+                f.emergency = found.get(n).and_then(|o| o.emergency.clone());
                 if f.is_clean() {
                     found.remove(n);
                 } else {
@@ -612,6 +715,18 @@ impl PhoneNumbersRouting {
                     entry.voice = Some(Json::Object(record));
                 }
             }
+            // Emergency settings as found (the first record kept), then one job for the
+            // numbers that do not hold them yet.
+            if let Some(want_em) = &em_want {
+                for n in &em_candidates {
+                    let Some(obj) = account.get(n) else { continue };
+                    let now = emergency_held(obj);
+                    found.entry(n.clone()).or_default().emergency.get_or_insert_with(|| now.clone());
+                    if now != *want_em {
+                        em_groups.entry(want_em.clone()).or_default().push(n.clone());
+                    }
+                }
+            }
         }
 
         let mut groups: BTreeMap<Settings, Vec<String>> = BTreeMap::new();
@@ -621,8 +736,14 @@ impl PhoneNumbersRouting {
         let manager = if prior.is_null() { planned } else { prior };
         for n in &to_release {
             groups.entry(given_back(manager, &found.get(n).cloned().unwrap_or_default())).or_default().push(n.clone());
+            if let Some(back) = emergency_of(manager).and_then(|_| found.get(n)?.emergency.clone()) {
+                em_groups.entry(back).or_default().push(n.clone());
+            }
         }
-        let outcome = run_jobs(client, ctx, groups, timeout).await?;
+        let mut outcome = run_jobs(client, ctx, groups, timeout).await?;
+        let em = run_emergency_jobs(client, ctx, em_groups, timeout).await?;
+        let em_failed: BTreeSet<String> = em.failed.iter().map(|(n, _)| n.clone()).collect();
+        outcome.merge(em);
 
         // In state: numbers held before and not touched, numbers routed now, and numbers
         // whose release did not go through (so the next plan removes them again).
@@ -632,6 +753,8 @@ impl PhoneNumbersRouting {
         // by then, so it is neither lost nor sent twice.
         in_state.extend(to_route.iter().filter(|n| outcome.ok.contains(*n) || outcome.unfinished.contains(*n)).cloned());
         in_state.extend(to_release.iter().filter(|n| !outcome.ok.contains(*n)).cloned());
+        // A number kept whose emergency settings failed: out of state, so the next plan sends them again.
+        in_state.retain(|n| !(em_failed.contains(n) && want.contains(n)));
         // A create that fails is tainted by Terraform, and the replacement it then plans would
         // unroute every number the jobs did change. So a create records every number and
         // reports what did not go through as warnings: the refresh before the next plan drops
@@ -737,7 +860,9 @@ impl Resource<Client> for PhoneNumbersRouting {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        super::phone_number::voice_checks(config)
+        let mut d = super::phone_number::voice_checks(config);
+        d.extend(super::phone_number::emergency_arguments(config));
+        d
     }
 
     /// `voice` is what the configuration says (null when unset), never computed.
@@ -771,7 +896,7 @@ impl Resource<Client> for PhoneNumbersRouting {
         let keep = numbers_in_order(state.get("phone_numbers"), |n| {
             listed.get(n).is_some_and(|obj| {
                 let voice = voices.as_ref().map_or(Json::Null, |v| held_voice(obj, v.get(n)));
-                holds(obj, &voice, &desired(state, found.get(n)))
+                holds(obj, &voice, &desired(state, found.get(n))) && emergency_of(state).is_none_or(|want| emergency_held(obj) == want)
             })
         });
         let mut s = state.clone();
@@ -789,10 +914,15 @@ impl Resource<Client> for PhoneNumbersRouting {
         let found = found_map(state);
         let mut groups: BTreeMap<Settings, Vec<String>> = BTreeMap::new();
         let numbers = strings(state.get("phone_numbers"));
+        let mut em_groups: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
         for n in &numbers {
             groups.entry(given_back(state, &found.get(n).cloned().unwrap_or_default())).or_default().push(n.clone());
+            if let Some(back) = emergency_of(state).and_then(|_| found.get(n)?.emergency.clone()) {
+                em_groups.entry(back).or_default().push(n.clone());
+            }
         }
-        let outcome = run_jobs(client, ctx, groups, timeout).await?;
+        let mut outcome = run_jobs(client, ctx, groups, timeout).await?;
+        outcome.merge(run_emergency_jobs(client, ctx, em_groups, timeout).await?);
         let left = numbers_in_order(state.get("phone_numbers"), |n| !outcome.ok.contains(n));
         if left.is_empty() {
             return Ok(());
@@ -997,5 +1127,58 @@ mod tests {
             .validate(&with_voice(&json!({"cnam_listing": {"cnam_listing_enabled": true, "cnam_listing_details": ""}})));
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].path.as_ref().unwrap().to_string(), "voice.cnam_listing.cnam_listing_details");
+    }
+
+    #[test]
+    fn emergency_settings_are_enabled_there_disabled_or_left_alone_and_checked_at_plan() {
+        let with = |on: Value, address: Value| {
+            let mut v = managed();
+            v.set("emergency_enabled", on);
+            v.set("emergency_address_id", address);
+            v
+        };
+        assert_eq!(emergency_of(&with(Value::Bool(true), Value::string("1"))), Some(Some("1".to_string())));
+        assert_eq!(emergency_of(&with(Value::Null, Value::string("1"))), Some(Some("1".to_string())), "an address alone enables");
+        assert_eq!(emergency_of(&with(Value::Bool(false), Value::Null)), Some(None));
+        assert_eq!(emergency_of(&managed()), None, "unset: left alone");
+        assert_eq!(
+            emergency_held(&json!({"emergency_enabled": true, "emergency_address_id": "1", "emergency_status": "provisioning"})),
+            Some("1".to_string())
+        );
+        assert_eq!(
+            emergency_held(&json!({"emergency_enabled": false, "emergency_address_id": null, "emergency_status": "disabled"})),
+            None
+        );
+        assert_eq!(
+            emergency_held(&json!({"emergency_enabled": true, "emergency_address_id": "1", "emergency_status": "provisioning-failed"})),
+            None
+        );
+        assert_eq!(
+            emergency_body(None, &["+13125550100".to_string()]),
+            json!({"phone_numbers": ["+13125550100"], "emergency_enabled": false})
+        );
+        let found = Found { emergency: Some(Some("7".to_string())), ..Found::default() };
+        assert_eq!(Found::from_value(&found.to_value()), found);
+        let off = Found { emergency: Some(None), ..Found::default() };
+        assert_eq!(Found::from_value(&off.to_value()), off);
+        let res = PhoneNumbersRouting::default();
+        let paths =
+            |v: &Value| res.validate(v).iter().map(|d| d.path.as_ref().map(ToString::to_string).unwrap_or_default()).collect::<Vec<_>>();
+        assert_eq!(paths(&with(Value::Bool(true), Value::Null)), ["emergency_address_id"]);
+        assert_eq!(paths(&with(Value::Bool(false), Value::string("1"))), ["emergency_address_id"]);
+        assert!(paths(&with(Value::Bool(true), Value::string("1"))).is_empty());
+    }
+
+    #[test]
+    fn a_later_job_that_fails_a_number_takes_it_out_of_the_done() {
+        let mut first = Outcome { ok: BTreeSet::from(["+1".to_string(), "+2".to_string(), "+3".to_string()]), ..Outcome::default() };
+        let second = Outcome {
+            ok: BTreeSet::from(["+1".to_string()]),
+            failed: vec![("+2".to_string(), "no".to_string())],
+            unfinished: BTreeSet::from(["+3".to_string()]),
+        };
+        first.merge(second);
+        assert_eq!(first.ok, BTreeSet::from(["+1".to_string()]));
+        assert_eq!((first.failed.len(), first.unfinished.len()), (1, 1));
     }
 }

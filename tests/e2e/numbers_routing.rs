@@ -455,3 +455,57 @@ fn voice_settings_are_sent_in_the_job_kept_in_step_and_given_back_as_found() {
     }
     no_release(&emu);
 }
+
+/// Emergency services on 10 numbers: one `update_emergency_settings` job, an empty plan, a
+/// number disabled out of band planned back, and destroy gives E911 back as found (disabled).
+#[test]
+fn emergency_settings_are_one_job_kept_in_step_and_given_back_as_found() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": (0..10).map(|i| json!({"phone_number": e164(i)})).collect::<Vec<_>>()}));
+    let tf = Tf::new(&emu);
+    let numbers: Vec<String> = (0..10).map(e164).collect();
+    // The extra text closes the routing block and opens the address (config() appends "}").
+    let extra = r#"emergency_enabled    = true
+  emergency_address_id = telnyx_emergency_address.hq.id
+}
+
+resource "telnyx_emergency_address" "hq" {
+  business_name       = "Acme HQ"
+  street_address      = "600 Congress Ave"
+  locality            = "Austin"
+  administrative_area = "TX"
+  postal_code         = "78701"
+  country_code        = "US"
+"#;
+    tf.config(&config(&numbers, extra));
+    emu.clear_requests();
+    tf.apply().assert_success();
+    let emergency_jobs = |emu: &Emulator| emu.count("POST", "/v2/phone_numbers/jobs/update_emergency_settings");
+    assert_eq!((job_posts(&emu), emergency_jobs(&emu)), (1, 1), "{:?}", emu.requests());
+    let address = tf.state_values("telnyx_emergency_address.hq")["id"].as_str().unwrap().to_string();
+    for n in &numbers {
+        let o = emu.number(n);
+        assert_eq!((&o["emergency_enabled"], o["emergency_address_id"].as_str()), (&json!(true), Some(address.as_str())), "{n}");
+    }
+    tf.assert_no_changes();
+
+    // Disabled out of band: the plan shows the number, the apply enables it again.
+    let (status, body) = emu.api(
+        Method::POST,
+        "/phone_numbers/jobs/update_emergency_settings",
+        Some(json!({"phone_numbers": [e164(3)], "emergency_enabled": false})),
+    );
+    assert_eq!(status, 202, "{body}");
+    let plan = tf.plan();
+    assert!(plan.stdout.contains("1 to change") && plan.stdout.contains(&e164(3)), "{}", plan.all());
+    emu.clear_requests();
+    tf.apply().assert_success();
+    assert_eq!(emergency_jobs(&emu), 1, "{:?}", emu.requests());
+    assert_eq!(emu.number(&e164(3))["emergency_enabled"], json!(true));
+    tf.assert_no_changes();
+
+    // Destroy: emergency services as found (disabled), so the address can be deleted too.
+    tf.destroy().assert_success();
+    assert!(emu.objects("phone_numbers").iter().all(|o| o["emergency_enabled"] == json!(false)), "{:?}", emu.objects("phone_numbers"));
+    no_release(&emu);
+}
