@@ -60,115 +60,109 @@ fn is_e164_or_empty(v: &Value) -> bool {
 }
 
 fn voice() -> Attribute {
+    voice_attribute(|a| a.optional_computed().keep_state()).desc(
+        "The number's voice settings (`/phone_numbers/{id}/voice`). Members left out keep what Telnyx holds; \
+         destroy leaves them as they are.",
+    )
+}
+
+/// An attribute given its presence by a function (see [`voice_attribute`]).
+trait Present {
+    fn present(self, presence: fn(Attribute) -> Attribute) -> Attribute;
+}
+
+impl Present for Attribute {
+    fn present(self, presence: fn(Attribute) -> Attribute) -> Attribute {
+        presence(self)
+    }
+}
+
+/// The voice settings as the nested attribute `voice`: the members `PATCH /phone_numbers/{id}/voice`
+/// and the update job's `voice` take. `presence` makes `voice`, each nested object and each member
+/// optional, computed or kept (shared with `telnyx_phone_numbers_routing`).
+pub(crate) fn voice_attribute(presence: fn(Attribute) -> Attribute) -> Attribute {
     nested(
         "voice",
         vec![
-            bool("tech_prefix_enabled").optional_computed().keep_state().desc("Whether a tech prefix is used for this number."),
+            bool("tech_prefix_enabled").present(presence).desc("Whether a tech prefix is used for this number."),
             string("translated_number")
-                .optional_computed()
-                .keep_state()
+                .present(presence)
                 .length(0, 32)
                 .desc("Replaces the dialled number of inbound calls before they reach you (up to 32 characters); `\"\"` for none."),
-            bool("caller_id_name_enabled")
-                .optional_computed()
-                .keep_state()
-                .desc("Whether the caller's name (CNAM) is looked up for inbound calls."),
+            bool("caller_id_name_enabled").present(presence).desc("Whether the caller's name (CNAM) is looked up for inbound calls."),
             string("usage_payment_method")
-                .optional_computed()
-                .keep_state()
+                .present(presence)
                 .one_of(&["pay-per-minute", "channel"])
                 .desc("`pay-per-minute`, or `channel` (billed against the account's concurrent channels)."),
             string("inbound_call_screening")
-                .optional_computed()
-                .keep_state()
+                .present(presence)
                 .one_of(&["disabled", "reject_calls", "flag_calls"])
                 .desc("Screening of inbound calls (costs a monthly fee per number when not `disabled`)."),
             nested(
                 "call_forwarding",
                 vec![
                     bool("call_forwarding_enabled")
-                        .optional_computed()
-                        .keep_state()
+                        .present(presence)
                         .desc("Whether forwarding happens (when `forwards_to` and `forwarding_type` are set)."),
                     string("forwards_to")
-                        .optional_computed()
-                        .keep_state()
+                        .present(presence)
                         .validate(Validator::Check {
                             describe: "an E.164 number such as `+13125550100`, or `\"\"`",
                             check: is_e164_or_empty,
                         })
                         .desc("Number (E.164) inbound calls are forwarded to; `\"\"` for none."),
                     string("forwarding_type")
-                        .optional_computed()
-                        .keep_state()
+                        .present(presence)
                         .one_of(&["always", "on-failure"])
                         .desc("`always`, or `on-failure` (only when the call cannot reach the connection)."),
                 ],
             )
-            .optional_computed()
-            .keep_state()
+            .present(presence)
             .desc("Forwarding of inbound calls."),
             nested(
                 "cnam_listing",
                 vec![
                     bool("cnam_listing_enabled")
-                        .optional_computed()
-                        .keep_state()
+                        .present(presence)
                         .desc("Whether the number's caller name is listed; needs `cnam_listing_details`."),
                     string("cnam_listing_details")
-                        .optional_computed()
-                        .keep_state()
+                        .present(presence)
                         .validate(Validator::Check { describe: "at most 15 letters, digits or spaces", check: is_cnam })
                         .desc("The listed caller name: at most 15 letters, digits or spaces; needs `cnam_listing_enabled = true`."),
                 ],
             )
-            .optional_computed()
-            .keep_state()
+            .present(presence)
             .desc("Caller name (CNAM) listing of the number."),
             nested(
                 "media_features",
                 vec![
                     bool("rtp_auto_adjust_enabled")
-                        .optional_computed()
-                        .keep_state()
+                        .present(presence)
                         .desc("Whether the RTP destination follows the source of incoming RTP."),
                     bool("accept_any_rtp_packets_enabled")
-                        .optional_computed()
-                        .keep_state()
+                        .present(presence)
                         .desc("Whether RTP is accepted from any address and port on your side."),
-                    bool("t38_fax_gateway_enabled").optional_computed().keep_state().desc("Whether a T.38 re-INVITE is accepted."),
+                    bool("t38_fax_gateway_enabled").present(presence).desc("Whether a T.38 re-INVITE is accepted."),
                 ],
             )
-            .optional_computed()
-            .keep_state()
+            .present(presence)
             .desc("Media handling of calls to the number."),
             nested(
                 "call_recording",
                 vec![
-                    bool("inbound_call_recording_enabled").optional_computed().keep_state().desc("Whether every inbound call is recorded."),
-                    string("inbound_call_recording_format")
-                        .optional_computed()
-                        .keep_state()
-                        .one_of(&["wav", "mp3"])
-                        .desc("Recording file format."),
+                    bool("inbound_call_recording_enabled").present(presence).desc("Whether every inbound call is recorded."),
+                    string("inbound_call_recording_format").present(presence).one_of(&["wav", "mp3"]).desc("Recording file format."),
                     string("inbound_call_recording_channels")
-                        .optional_computed()
-                        .keep_state()
+                        .present(presence)
                         .one_of(&["single", "dual"])
                         .desc("`single`, or `dual` (the first leg on one channel, the rest on the other)."),
                 ],
             )
-            .optional_computed()
-            .keep_state()
+            .present(presence)
             .desc("Recording of inbound calls."),
         ],
     )
-    .optional_computed()
-    .keep_state()
-    .desc(
-        "The number's voice settings (`/phone_numbers/{id}/voice`). Members left out keep what Telnyx holds; \
-         destroy leaves them as they are.",
-    )
+    .present(presence)
 }
 
 impl RestObject for PhoneNumber {
@@ -272,39 +266,46 @@ impl RestObject for PhoneNumber {
 
     fn validate(config: &Value) -> Diagnostics {
         let mut d = emergency_arguments(config);
-        let cnam = config.get("voice").get("cnam_listing");
-        let (enabled, details) = (cnam.get("cnam_listing_enabled"), cnam.get("cnam_listing_details"));
-        let path = |leaf: &str| AttrPath::attr("voice").join("cnam_listing").join(leaf);
-        if enabled.as_bool() == Some(true) && details.as_str() == Some("") {
-            d.push(
-                Diagnostic::error(
-                    "Invalid CNAM listing",
-                    "`voice.cnam_listing.cnam_listing_enabled = true` needs a non-empty `cnam_listing_details`.",
-                )
-                .at(path("cnam_listing_details")),
-            );
-        }
-        if enabled.as_bool() == Some(false) && details.as_str().is_some_and(|s| !s.is_empty()) {
-            d.push(
-                Diagnostic::error(
-                    "Invalid CNAM listing",
-                    "`voice.cnam_listing.cnam_listing_details` is listed only with `cnam_listing_enabled = true`.",
-                )
-                .at(path("cnam_listing_enabled")),
-            );
-        }
+        d.extend(voice_checks(config));
         d
     }
 }
 
+/// The rules of `voice` the schema cannot state (the CNAM listing's two members go together).
+pub(crate) fn voice_checks(config: &Value) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    let cnam = config.get("voice").get("cnam_listing");
+    let (enabled, details) = (cnam.get("cnam_listing_enabled"), cnam.get("cnam_listing_details"));
+    let path = |leaf: &str| AttrPath::attr("voice").join("cnam_listing").join(leaf);
+    if enabled.as_bool() == Some(true) && details.as_str() == Some("") {
+        d.push(
+            Diagnostic::error(
+                "Invalid CNAM listing",
+                "`voice.cnam_listing.cnam_listing_enabled = true` needs a non-empty `cnam_listing_details`.",
+            )
+            .at(path("cnam_listing_details")),
+        );
+    }
+    if enabled.as_bool() == Some(false) && details.as_str().is_some_and(|s| !s.is_empty()) {
+        d.push(
+            Diagnostic::error(
+                "Invalid CNAM listing",
+                "`voice.cnam_listing.cnam_listing_details` is listed only with `cnam_listing_enabled = true`.",
+            )
+            .at(path("cnam_listing_enabled")),
+        );
+    }
+    d
+}
+
 /// An `/addresses` id: digits (`x-format: int64`, voice-apps-and-e911.md §1).
-fn is_address_id(v: &Value) -> bool {
+pub(crate) fn is_address_id(v: &Value) -> bool {
     v.as_str().is_some_and(|s| (1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `emergency_enabled = true` needs an address; `false` takes none (§3.5: "must be null or
 /// omitted if emergency_enabled is false").
-fn emergency_arguments(config: &Value) -> Diagnostics {
+pub(crate) fn emergency_arguments(config: &Value) -> Diagnostics {
     let mut d = Diagnostics::new();
     let (on, addr) = (config.get("emergency_enabled"), config.get("emergency_address_id"));
     let at = || AttrPath::attr("emergency_address_id");

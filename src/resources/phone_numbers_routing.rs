@@ -24,9 +24,17 @@
 //!   a comma-separated list of E.164 numbers (which must share one connection). What an imported
 //!   number held before is not known: it is given back unrouted, with its own tags (those not
 //!   shared by every number) and no billing group or reference.
+//! * `voice` (optional): the voice settings set are sent in the same jobs (the job applies them
+//!   as `PATCH …/voice`, nested objects whole); read from the voice listing only when set
+//!   (`GET /phone_numbers/voice`, one request per 250 numbers of the account, no connection
+//!   filter); given back as found for the members set (`found.voice`).
+//! * `emergency_enabled` / `emergency_address_id` (optional): sent as
+//!   `POST /phone_numbers/jobs/update_emergency_settings` (§3.5; one job per 1,000 numbers, run
+//!   like the update job) to the numbers that do not hold them yet; read from the numbers'
+//!   listing (`provisioning` counts as enabled, `provisioning-failed` as disabled); given back
+//!   as found (`found.emergency_*`).
 //!
-//! Voice settings stay with `telnyx_phone_number` for now. A number managed here and by a
-//! `telnyx_phone_number` too is a mistake: the two would undo each other's changes.
+//! A number managed here and by a `telnyx_phone_number` too is a mistake: the two would undo each other's changes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -40,12 +48,13 @@ use super::rest::SchemaCell;
 use crate::provider::parse_duration;
 use crate::telnyx::client::{Client, Envelope};
 use crate::telnyx::error::ApiError;
-use tfplug::schema::{Attribute, Identity, list, map, nested_list, set, string};
+use tfplug::schema::{Attribute, Identity, bool, list, map, nested_list, set, string};
 use tfplug::validate::Validator;
 use tfplug::{AttrPath, Ctx, DataSource, Diagnostic, Diagnostics, Failure, ListedObject, Resource, Schema, Type, Value};
 
 pub const TYPE_NAME: &str = "telnyx_phone_numbers_routing";
 const JOB: &str = "/phone_numbers/jobs/update_phone_numbers";
+const EMERGENCY_JOB: &str = "/phone_numbers/jobs/update_emergency_settings";
 /// §4.4: at most 1000 numbers per job.
 const PER_JOB: usize = 1000;
 const DEFAULT_JOB_TIMEOUT: Duration = Duration::from_secs(600);
@@ -57,6 +66,8 @@ struct Settings {
     billing_group_id: Option<String>,
     customer_reference: Option<String>,
     tags: Option<BTreeSet<String>>,
+    /// The job's `voice` (JSON text, so that settings sort and group).
+    voice: Option<String>,
 }
 
 impl Settings {
@@ -72,6 +83,9 @@ impl Settings {
         if let Some(t) = &self.tags {
             b["tags"] = json!(t);
         }
+        if let Some(v) = self.voice.as_deref().and_then(|v| serde_json::from_str::<Json>(v).ok()) {
+            b["voice"] = v;
+        }
         b
     }
 }
@@ -83,6 +97,11 @@ struct Found {
     billing_group_id: String,
     customer_reference: String,
     tags: BTreeSet<String>,
+    /// The voice members the resource manages, as the number held them (nested objects whole);
+    /// `None` when not recorded (an import).
+    voice: Option<Json>,
+    /// Its emergency settings (`Some(address)`: enabled there; `None`: disabled), when recorded.
+    emergency: Option<Option<String>>,
 }
 
 impl Found {
@@ -93,6 +112,8 @@ impl Found {
             billing_group_id: s("billing_group_id"),
             customer_reference: s("customer_reference"),
             tags: number["tags"].as_array().into_iter().flatten().filter_map(Json::as_str).map(str::to_string).collect(),
+            voice: None,
+            emergency: None,
         }
     }
     /// What a number holds besides what `managed` gives it: a number already routed where the
@@ -122,6 +143,11 @@ impl Found {
             billing_group_id: s("billing_group_id"),
             customer_reference: s("customer_reference"),
             tags: strings(v.get("tags")),
+            voice: Some(v.get("voice")).filter(|x| !x.is_null()).map(|x| drop_nulls(tfplug::json::to_json(x))),
+            emergency: v
+                .get("emergency_enabled")
+                .as_bool()
+                .map(|on| v.get("emergency_address_id").as_str().filter(|_| on).map(str::to_string)),
         }
     }
     fn to_value(&self) -> Value {
@@ -130,6 +156,15 @@ impl Found {
         m.insert("billing_group_id".to_string(), Value::string(&self.billing_group_id));
         m.insert("customer_reference".to_string(), Value::string(&self.customer_reference));
         m.insert("tags".to_string(), Value::Set(self.tags.iter().map(Value::string).collect()));
+        let voice_ty = voice_attr().ty();
+        let voice = self.voice.as_ref().and_then(|j| tfplug::json::from_json(j, &voice_ty, tfplug::json::Extra::Drop).ok());
+        m.insert("voice".to_string(), voice.unwrap_or(Value::Null));
+        let (on, address) = match &self.emergency {
+            None => (Value::Null, Value::Null),
+            Some(a) => (Value::Bool(a.is_some()), a.as_deref().map_or(Value::Null, Value::string)),
+        };
+        m.insert("emergency_enabled".to_string(), on);
+        m.insert("emergency_address_id".to_string(), address);
         Value::Object(m)
     }
 }
@@ -140,7 +175,113 @@ fn found_type() -> Type {
         ("billing_group_id", Type::String),
         ("customer_reference", Type::String),
         ("tags", Type::set(Type::String)),
+        ("voice", voice_attr().ty()),
+        ("emergency_enabled", Type::Bool),
+        ("emergency_address_id", Type::String),
     ])
+}
+
+/// The emergency settings a configuration (or state) gives every number: `Some(Some(address))`
+/// enabled there (an address alone enables), `Some(None)` disabled, `None` left alone.
+fn emergency_of(v: &Value) -> Option<Option<String>> {
+    let address = v.get("emergency_address_id").as_str().map(str::to_string);
+    match v.get("emergency_enabled").as_bool() {
+        Some(false) => Some(None),
+        Some(true) => Some(address),
+        None => address.map(Some),
+    }
+}
+
+/// A listed number's emergency settings (`provisioning` counts as enabled; a failed
+/// provisioning reads as disabled, `emergency_enabled` false).
+fn emergency_held(number: &Json) -> Option<String> {
+    let on = number["emergency_enabled"].as_bool() == Some(true) && number["emergency_status"].as_str() != Some("provisioning-failed");
+    number["emergency_address_id"].as_str().filter(|_| on).map(str::to_string)
+}
+
+/// The emergency job's body for `numbers`.
+fn emergency_body(want: Option<&str>, numbers: &[String]) -> Json {
+    match want {
+        Some(a) => json!({"phone_numbers": numbers, "emergency_enabled": true, "emergency_address_id": a}),
+        None => json!({"phone_numbers": numbers, "emergency_enabled": false}),
+    }
+}
+
+/// Sends one emergency job per setting and 1,000 numbers, polled until they end.
+async fn run_emergency_jobs(
+    client: &Client,
+    ctx: &Ctx,
+    groups: BTreeMap<Option<String>, Vec<String>>,
+    timeout: Duration,
+) -> Result<Outcome, Failure> {
+    let jobs: Vec<(Json, Vec<String>)> = groups
+        .iter()
+        .flat_map(|(want, numbers)| numbers.chunks(PER_JOB).map(|c| (emergency_body(want.as_deref(), c), c.to_vec())))
+        .collect();
+    if jobs.is_empty() {
+        return Ok(Outcome::default());
+    }
+    run_job_bodies(client, ctx, EMERGENCY_JOB, jobs, timeout, TYPE_NAME).await
+}
+
+impl Outcome {
+    /// The numbers of `other` (a later job on some of the same numbers) that did not go
+    /// through are not done here either.
+    fn merge(&mut self, other: Outcome) {
+        for (n, why) in other.failed {
+            self.ok.remove(&n);
+            self.failed.push((n, why));
+        }
+        for n in other.unfinished {
+            self.ok.remove(&n);
+            self.unfinished.insert(n);
+        }
+        self.ok.extend(other.ok.into_iter().filter(|n| !self.failed.iter().any(|(f, _)| f == n) && !self.unfinished.contains(n)));
+    }
+}
+
+/// The `voice` attribute: `telnyx_phone_number`'s members, each optional (unset: left alone).
+fn voice_attr() -> Attribute {
+    super::phone_number::voice_attribute(Attribute::optional)
+}
+
+/// `j` without its null members, at the top and in nested objects.
+fn drop_nulls(j: Json) -> Json {
+    match j {
+        Json::Object(m) => Json::Object(m.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, drop_nulls(v))).collect()),
+        other => other,
+    }
+}
+
+/// The job's `voice` for a configured `voice`: the members set (nested objects as configured,
+/// which the job applies whole); `None` when nothing is set.
+fn voice_body(voice: &Value) -> Option<Json> {
+    if voice.is_null() || !voice.is_wholly_known() {
+        return None;
+    }
+    Some(drop_nulls(tfplug::json::to_json(voice))).filter(|j| j.as_object().is_some_and(|m| !m.is_empty()))
+}
+
+/// A number's voice settings as one object: the voice listing's item with the number's
+/// `caller_id_name_enabled` (only the number reports it).
+fn held_voice(number: &Json, voice_item: Option<&Json>) -> Json {
+    let empty = json!({});
+    super::phone_number::combine(number.clone(), Some(voice_item.unwrap_or(&empty)))["voice"].clone()
+}
+
+/// What a number holds of the voice members `want` sets (nested objects whole).
+fn voice_record(want: &Json, held: &Json) -> Json {
+    let m = want.as_object().into_iter().flatten().map(|(k, _)| (k.clone(), held.get(k).cloned().unwrap_or(Json::Null))).collect();
+    drop_nulls(Json::Object(m))
+}
+
+/// Whether `held` (a number's voice settings) has every member `want` sets, nested members
+/// one by one.
+fn voice_holds(want: &Json, held: &Json) -> bool {
+    want.as_object().into_iter().flatten().all(|(k, w)| match w {
+        Json::Object(members) => members.iter().all(|(mk, mv)| held[k].get(mk) == Some(mv)),
+        _ => held.get(k) == Some(w),
+    })
 }
 
 /// The strings of a set or list value.
@@ -239,6 +380,29 @@ fn schema() -> Schema {
     .attr(set("tags", Type::String).optional().desc(
         "Tags every number carries, besides those it had before. Unset: the numbers' tags are left alone.",
     ))
+    // Optional and computed only for Terraform 1.0–1.2, which crash proposing an optional
+    // nested object inside an optional one with no prior state; they copy an optional+computed
+    // object verbatim. `modify_plan` plans exactly the configuration.
+    .attr(voice_attr().optional_computed().desc(
+        "Voice settings every number is given (`telnyx_phone_number`'s `voice`), sent in the same jobs. Unset, and members \
+         left out: the numbers' own are left alone. A nested object set here is sent whole, as configured (members left out of \
+         it take Telnyx's defaults). Read from the voice listing (one request per 250 numbers of the account); removed numbers \
+         get back the values they had for the members set here.",
+    ))
+    .attr(bool("emergency_enabled").optional().desc(
+        "Whether emergency services (E911) are enabled on every number, with `emergency_address_id`; sent as Telnyx's \
+         `update_emergency_settings` job (one per 1,000 numbers). Setting `emergency_address_id` alone implies `true`. \
+         Unset: the numbers' own are left alone. Removed numbers get back the emergency settings they had.",
+    ))
+    .attr(
+        string("emergency_address_id")
+            .optional()
+            .validate(Validator::Check {
+                describe: "the numeric id of an address (`telnyx_emergency_address.x.id`)",
+                check: super::phone_number::is_address_id,
+            })
+            .desc("Id of the address (`telnyx_emergency_address`) emergency services use for every number. Required with `emergency_enabled = true`, not allowed with `false`."),
+    )
     .attr(
         string("job_timeout")
             .optional()
@@ -246,7 +410,7 @@ fn schema() -> Schema {
             .desc("How long an apply waits for Telnyx's jobs to end (default `10m`). Numbers a job has not changed by then are left out of state; the next apply sends them again."),
     )
     .attr(map("found", found_type()).computed().desc(
-        "What each number held before this resource changed it (only numbers that were not unrouted and bare): what it is given back on removal.",
+        "What each number held before this resource changed it (only numbers that were not unrouted and bare; `voice`: the members set in `voice`; `emergency_*`: when those are set): what it is given back on removal.",
     ))
 }
 
@@ -265,6 +429,7 @@ fn desired(v: &Value, found: Option<&Found>) -> Settings {
             }
             t
         }),
+        voice: voice_body(v.get("voice")).map(|j| j.to_string()),
     }
 }
 
@@ -275,11 +440,17 @@ fn given_back(managed: &Value, found: &Found) -> Settings {
         billing_group_id: managed.get("billing_group_id").as_str().map(|_| found.billing_group_id.clone()),
         customer_reference: managed.get("customer_reference").as_str().map(|_| found.customer_reference.clone()),
         tags: managed.get("tags").elements().map(|_| found.tags.clone()),
+        voice: voice_body(managed.get("voice"))
+            .zip(found.voice.as_ref())
+            .map(|(want, had)| voice_record(&want, had))
+            .filter(|j| j.as_object().is_some_and(|m| !m.is_empty()))
+            .map(|j| j.to_string()),
     }
 }
 
-/// Whether a listed number holds the settings the state says it was given.
-fn holds(number: &Json, want: &Settings) -> bool {
+/// Whether a listed number holds the settings the state says it was given; `voice` is its
+/// voice settings (`held_voice`), needed only when `want` sets some.
+fn holds(number: &Json, voice: &Json, want: &Settings) -> bool {
     let s = |k: &str| number[k].as_str().unwrap_or_default();
     s("connection_id") == want.connection_id
         && want.billing_group_id.as_deref().is_none_or(|g| s("billing_group_id") == g)
@@ -288,6 +459,7 @@ fn holds(number: &Json, want: &Settings) -> bool {
             let have: BTreeSet<&str> = number["tags"].as_array().into_iter().flatten().filter_map(Json::as_str).collect();
             t.iter().all(|x| have.contains(x.as_str()))
         })
+        && want.voice.as_deref().and_then(|v| serde_json::from_str::<Json>(v).ok()).is_none_or(|v| voice_holds(&v, voice))
 }
 
 fn found_map(state: &Value) -> BTreeMap<String, Found> {
@@ -417,6 +589,13 @@ async fn listed_numbers(client: &Client, ctx: &Ctx, connection_id: Option<&str>)
     Ok(all.into_iter().filter_map(|n| Some((n["phone_number"].as_str()?.to_string(), n))).collect())
 }
 
+/// Every number's voice settings by E.164, from the voice listing (one request per 250 numbers;
+/// it has no connection filter).
+async fn voice_listing(client: &Client, ctx: &Ctx) -> Result<BTreeMap<String, Json>, Failure> {
+    let all = client.list_all(&ctx.stop, "/phone_numbers/voice", &[]).await.map_err(|e| api_failure(&e, "read the voice settings for"))?;
+    Ok(all.into_iter().filter_map(|n| Some((n["phone_number"].as_str()?.to_string(), n))).collect())
+}
+
 async fn account_numbers(client: &Client, ctx: &Ctx) -> Result<BTreeMap<String, Json>, Failure> {
     listed_numbers(client, ctx, None).await
 }
@@ -476,17 +655,25 @@ impl PhoneNumbersRouting {
         let want = strings(planned.get("phone_numbers"));
         let held = strings(prior.get("phone_numbers"));
         let mut found = found_map(prior);
-        let settings_changed = ["connection_id", "billing_group_id", "customer_reference", "tags"]
+        let settings_changed = ["connection_id", "billing_group_id", "customer_reference", "tags", "voice"]
             .iter()
             .any(|k| !prior.is_null() && prior.get(k) != planned.get(k));
         let to_route: BTreeSet<String> = if settings_changed { want.clone() } else { want.difference(&held).cloned().collect() };
         let to_release: BTreeSet<String> = held.difference(&want).cloned().collect();
+        // Emergency settings: every number when they change, else the numbers new in state.
+        let em_want = emergency_of(planned);
+        let em_candidates: BTreeSet<String> = match &em_want {
+            None => BTreeSet::new(),
+            Some(_) if !prior.is_null() && emergency_of(prior) != em_want => want.clone(),
+            Some(_) => want.difference(&held).cloned().collect(),
+        };
+        let mut em_groups: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
 
         // Before any write: every number to change must be the account's; what it holds now
         // is what it is given back later (numbers already held keep their first record).
-        if !to_route.is_empty() {
+        if !to_route.is_empty() || !em_candidates.is_empty() {
             let account = account_numbers(client, ctx).await?;
-            let missing: Vec<&String> = to_route.iter().filter(|n| !account.contains_key(*n)).collect();
+            let missing: Vec<&String> = to_route.union(&em_candidates).filter(|n| !account.contains_key(*n)).collect();
             if !missing.is_empty() {
                 let mut d = Diagnostics::new();
                 for n in missing {
@@ -504,11 +691,40 @@ impl PhoneNumbersRouting {
                 return Err(Failure::new(d));
             }
             for n in to_route.iter().filter(|n| !held.contains(*n)) {
-                let f = Found::of(&account[n]).besides(planned);
+                let mut f = Found::of(&account[n]).besides(planned);
+                // A number routed back after drift keeps the voice settings it was found with.
+                f.voice = found.get(n).and_then(|o| o.voice.clone());
+                f.emergency = found.get(n).and_then(|o| o.emergency.clone());
                 if f.is_clean() {
                     found.remove(n);
                 } else {
                     found.insert(n.clone(), f);
+                }
+            }
+            // The voice members managed now that a number's record lacks are recorded as it
+            // holds them (those recorded before keep their first value).
+            if let Some(want) = voice_body(planned.get("voice")) {
+                let voices = voice_listing(client, ctx).await?;
+                for n in &to_route {
+                    let had = voice_record(&want, &held_voice(&account[n], voices.get(n)));
+                    let entry = found.entry(n.clone()).or_default();
+                    let mut record = entry.voice.take().and_then(|v| v.as_object().cloned()).unwrap_or_default();
+                    for (k, v) in had.as_object().into_iter().flatten() {
+                        record.entry(k.clone()).or_insert_with(|| v.clone());
+                    }
+                    entry.voice = Some(Json::Object(record));
+                }
+            }
+            // Emergency settings as found (the first record kept), then one job for the
+            // numbers that do not hold them yet.
+            if let Some(want_em) = &em_want {
+                for n in &em_candidates {
+                    let Some(obj) = account.get(n) else { continue };
+                    let now = emergency_held(obj);
+                    found.entry(n.clone()).or_default().emergency.get_or_insert_with(|| now.clone());
+                    if now != *want_em {
+                        em_groups.entry(want_em.clone()).or_default().push(n.clone());
+                    }
                 }
             }
         }
@@ -520,8 +736,14 @@ impl PhoneNumbersRouting {
         let manager = if prior.is_null() { planned } else { prior };
         for n in &to_release {
             groups.entry(given_back(manager, &found.get(n).cloned().unwrap_or_default())).or_default().push(n.clone());
+            if let Some(back) = emergency_of(manager).and_then(|_| found.get(n)?.emergency.clone()) {
+                em_groups.entry(back).or_default().push(n.clone());
+            }
         }
-        let outcome = run_jobs(client, ctx, groups, timeout).await?;
+        let mut outcome = run_jobs(client, ctx, groups, timeout).await?;
+        let em = run_emergency_jobs(client, ctx, em_groups, timeout).await?;
+        let em_failed: BTreeSet<String> = em.failed.iter().map(|(n, _)| n.clone()).collect();
+        outcome.merge(em);
 
         // In state: numbers held before and not touched, numbers routed now, and numbers
         // whose release did not go through (so the next plan removes them again).
@@ -531,6 +753,8 @@ impl PhoneNumbersRouting {
         // by then, so it is neither lost nor sent twice.
         in_state.extend(to_route.iter().filter(|n| outcome.ok.contains(*n) || outcome.unfinished.contains(*n)).cloned());
         in_state.extend(to_release.iter().filter(|n| !outcome.ok.contains(*n)).cloned());
+        // A number kept whose emergency settings failed: out of state, so the next plan sends them again.
+        in_state.retain(|n| !(em_failed.contains(n) && want.contains(n)));
         // A create that fails is tainted by Terraform, and the replacement it then plans would
         // unroute every number the jobs did change. So a create records every number and
         // reports what did not go through as warnings: the refresh before the next plan drops
@@ -635,6 +859,20 @@ impl Resource<Client> for PhoneNumbersRouting {
         self.schema.get(schema).clone()
     }
 
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut d = super::phone_number::voice_checks(config);
+        d.extend(super::phone_number::emergency_arguments(config));
+        d
+    }
+
+    /// `voice` is what the configuration says (null when unset), never computed.
+    fn modify_plan(&self, req: &tfplug::PlanRequest<'_>, planned: &mut tfplug::plan::Planned) -> Diagnostics {
+        if !req.config.is_null() && !planned.state.is_null() {
+            planned.state.set("voice", req.config.get("voice").clone());
+        }
+        Diagnostics::new()
+    }
+
     async fn create(&self, client: &Client, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {
         self.apply(client, ctx, &Value::Null, planned).await
     }
@@ -652,9 +890,15 @@ impl Resource<Client> for PhoneNumbersRouting {
     async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
         let Some(conn) = state.get("connection_id").as_str() else { return Ok(Some(state.clone())) };
         let listed = routed_to(client, ctx, conn).await?;
+        // The voice listing only when voice settings are managed.
+        let voices = if voice_body(state.get("voice")).is_some() { Some(voice_listing(client, ctx).await?) } else { None };
         let found = found_map(state);
-        let keep =
-            numbers_in_order(state.get("phone_numbers"), |n| listed.get(n).is_some_and(|obj| holds(obj, &desired(state, found.get(n)))));
+        let keep = numbers_in_order(state.get("phone_numbers"), |n| {
+            listed.get(n).is_some_and(|obj| {
+                let voice = voices.as_ref().map_or(Json::Null, |v| held_voice(obj, v.get(n)));
+                holds(obj, &voice, &desired(state, found.get(n))) && emergency_of(state).is_none_or(|want| emergency_held(obj) == want)
+            })
+        });
         let mut s = state.clone();
         s.set("phone_numbers", number_list(keep));
         Ok(Some(s))
@@ -670,10 +914,15 @@ impl Resource<Client> for PhoneNumbersRouting {
         let found = found_map(state);
         let mut groups: BTreeMap<Settings, Vec<String>> = BTreeMap::new();
         let numbers = strings(state.get("phone_numbers"));
+        let mut em_groups: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
         for n in &numbers {
             groups.entry(given_back(state, &found.get(n).cloned().unwrap_or_default())).or_default().push(n.clone());
+            if let Some(back) = emergency_of(state).and_then(|_| found.get(n)?.emergency.clone()) {
+                em_groups.entry(back).or_default().push(n.clone());
+            }
         }
-        let outcome = run_jobs(client, ctx, groups, timeout).await?;
+        let mut outcome = run_jobs(client, ctx, groups, timeout).await?;
+        outcome.merge(run_emergency_jobs(client, ctx, em_groups, timeout).await?);
         let left = numbers_in_order(state.get("phone_numbers"), |n| !outcome.ok.contains(n));
         if left.is_empty() {
             return Ok(());
@@ -825,9 +1074,111 @@ mod tests {
     #[test]
     fn a_listed_number_holds_the_settings_when_it_carries_at_least_the_managed_tags() {
         let want = desired(&managed(), None);
-        assert!(holds(&json!({"connection_id": "c1", "billing_group_id": "g1", "tags": ["trunk", "legacy"]}), &want));
-        assert!(!holds(&json!({"connection_id": "c1", "billing_group_id": "g1", "tags": ["legacy"]}), &want));
-        assert!(!holds(&json!({"connection_id": "c2", "billing_group_id": "g1", "tags": ["trunk"]}), &want));
-        assert!(!holds(&json!({"connection_id": "c1", "billing_group_id": null, "tags": ["trunk"]}), &want));
+        let none = Json::Null;
+        assert!(holds(&json!({"connection_id": "c1", "billing_group_id": "g1", "tags": ["trunk", "legacy"]}), &none, &want));
+        assert!(!holds(&json!({"connection_id": "c1", "billing_group_id": "g1", "tags": ["legacy"]}), &none, &want));
+        assert!(!holds(&json!({"connection_id": "c2", "billing_group_id": "g1", "tags": ["trunk"]}), &none, &want));
+        assert!(!holds(&json!({"connection_id": "c1", "billing_group_id": null, "tags": ["trunk"]}), &none, &want));
+    }
+
+    fn with_voice(voice: &Json) -> Value {
+        let mut v = managed();
+        v.set("voice", tfplug::json::from_json(voice, &voice_attr().ty(), tfplug::json::Extra::Reject).unwrap());
+        v
+    }
+
+    #[test]
+    fn voice_members_set_are_sent_compared_and_given_back_and_the_rest_left_alone() {
+        let voiced = with_voice(
+            &json!({"tech_prefix_enabled": true, "call_forwarding": {"forwards_to": "+13125559999", "forwarding_type": "always"}}),
+        );
+        // Only the members set are sent; a nested object as configured.
+        let want = desired(&voiced, None);
+        let body = want.body(&["+13125550100".to_string()]);
+        assert_eq!(
+            body["voice"],
+            json!({"tech_prefix_enabled": true, "call_forwarding": {"forwards_to": "+13125559999", "forwarding_type": "always"}})
+        );
+        assert_eq!(desired(&managed(), None).body(&[])["voice"], Json::Null, "unset: no voice in the job");
+        // The number's voice settings: the listing's item with the number's caller_id_name_enabled.
+        let number = json!({"phone_number": "+13125550100", "connection_id": "c1", "billing_group_id": "g1", "tags": ["trunk"], "caller_id_name_enabled": true});
+        let item = json!({"phone_number": "+13125550100", "tech_prefix_enabled": true, "translated_number": "",
+                          "call_forwarding": {"call_forwarding_enabled": true, "forwards_to": "+13125559999", "forwarding_type": "always"}});
+        let held = held_voice(&number, Some(&item));
+        assert_eq!(held["caller_id_name_enabled"], json!(true));
+        assert!(holds(&number, &held, &want), "members left out of a nested object are not compared");
+        let mut drifted = item;
+        drifted["call_forwarding"]["forwarding_type"] = json!("on-failure");
+        assert!(!holds(&number, &held_voice(&number, Some(&drifted)), &want));
+        assert!(!holds(&number, &held_voice(&number, None), &want), "a number missing from the voice listing does not hold them");
+        // What it had is recorded for the members set (nested objects whole) and given back.
+        let before = json!({"tech_prefix_enabled": false, "translated_number": "x", "call_forwarding": {"call_forwarding_enabled": true, "forwards_to": null}});
+        let record = voice_record(&voice_body(voiced.get("voice")).unwrap(), &before);
+        assert_eq!(record, json!({"tech_prefix_enabled": false, "call_forwarding": {"call_forwarding_enabled": true}}));
+        let found = Found { voice: Some(record.clone()), ..Found::default() };
+        assert_eq!(Found::from_value(&found.to_value()), found, "the record survives state");
+        assert_eq!(given_back(&voiced, &found).body(&[])["voice"], record);
+        assert_eq!(given_back(&voiced, &Found::default()).body(&[])["voice"], Json::Null, "not recorded (an import): left alone");
+    }
+
+    #[test]
+    fn voice_rules_are_checked_at_plan() {
+        let d = PhoneNumbersRouting::default()
+            .validate(&with_voice(&json!({"cnam_listing": {"cnam_listing_enabled": true, "cnam_listing_details": ""}})));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path.as_ref().unwrap().to_string(), "voice.cnam_listing.cnam_listing_details");
+    }
+
+    #[test]
+    fn emergency_settings_are_enabled_there_disabled_or_left_alone_and_checked_at_plan() {
+        let with = |on: Value, address: Value| {
+            let mut v = managed();
+            v.set("emergency_enabled", on);
+            v.set("emergency_address_id", address);
+            v
+        };
+        assert_eq!(emergency_of(&with(Value::Bool(true), Value::string("1"))), Some(Some("1".to_string())));
+        assert_eq!(emergency_of(&with(Value::Null, Value::string("1"))), Some(Some("1".to_string())), "an address alone enables");
+        assert_eq!(emergency_of(&with(Value::Bool(false), Value::Null)), Some(None));
+        assert_eq!(emergency_of(&managed()), None, "unset: left alone");
+        assert_eq!(
+            emergency_held(&json!({"emergency_enabled": true, "emergency_address_id": "1", "emergency_status": "provisioning"})),
+            Some("1".to_string())
+        );
+        assert_eq!(
+            emergency_held(&json!({"emergency_enabled": false, "emergency_address_id": null, "emergency_status": "disabled"})),
+            None
+        );
+        assert_eq!(
+            emergency_held(&json!({"emergency_enabled": true, "emergency_address_id": "1", "emergency_status": "provisioning-failed"})),
+            None
+        );
+        assert_eq!(
+            emergency_body(None, &["+13125550100".to_string()]),
+            json!({"phone_numbers": ["+13125550100"], "emergency_enabled": false})
+        );
+        let found = Found { emergency: Some(Some("7".to_string())), ..Found::default() };
+        assert_eq!(Found::from_value(&found.to_value()), found);
+        let off = Found { emergency: Some(None), ..Found::default() };
+        assert_eq!(Found::from_value(&off.to_value()), off);
+        let res = PhoneNumbersRouting::default();
+        let paths =
+            |v: &Value| res.validate(v).iter().map(|d| d.path.as_ref().map(ToString::to_string).unwrap_or_default()).collect::<Vec<_>>();
+        assert_eq!(paths(&with(Value::Bool(true), Value::Null)), ["emergency_address_id"]);
+        assert_eq!(paths(&with(Value::Bool(false), Value::string("1"))), ["emergency_address_id"]);
+        assert!(paths(&with(Value::Bool(true), Value::string("1"))).is_empty());
+    }
+
+    #[test]
+    fn a_later_job_that_fails_a_number_takes_it_out_of_the_done() {
+        let mut first = Outcome { ok: BTreeSet::from(["+1".to_string(), "+2".to_string(), "+3".to_string()]), ..Outcome::default() };
+        let second = Outcome {
+            ok: BTreeSet::from(["+1".to_string()]),
+            failed: vec![("+2".to_string(), "no".to_string())],
+            unfinished: BTreeSet::from(["+3".to_string()]),
+        };
+        first.merge(second);
+        assert_eq!(first.ok, BTreeSet::from(["+1".to_string()]));
+        assert_eq!((first.failed.len(), first.unfinished.len()), (1, 1));
     }
 }

@@ -389,3 +389,123 @@ fn export_group_numbers_writes_routings_that_import_and_plan_empty() {
     assert!(crate::export::writes(&emu).is_empty(), "{:?}", crate::export::writes(&emu));
     assert_eq!(tf.state_ids("telnyx_phone_numbers_routing").len(), 2);
 }
+
+fn voice_of(emu: &Emulator, n: &str) -> Json {
+    let id = emu.number(n)["id"].as_str().unwrap().to_string();
+    let (status, v) = emu.api(Method::GET, &format!("/phone_numbers/{id}/voice"), None);
+    assert_eq!(status, 200, "{v}");
+    v["data"].clone()
+}
+
+const VOICE: &str = r#"voice = {
+    usage_payment_method = "channel"
+    call_forwarding      = { forwards_to = "+13125559999", forwarding_type = "always" }
+  }"#;
+
+/// Voice settings on 20 numbers: one job, read from the voice listing (one request), a setting
+/// changed out of band planned back, and destroy gives each number the voice settings it had.
+#[test]
+fn voice_settings_are_sent_in_the_job_kept_in_step_and_given_back_as_found() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": (0..20).map(|i| json!({"phone_number": e164(i)})).collect::<Vec<_>>()}));
+    // +13125550000 forwards calls of its own before the resource takes it.
+    let own = json!({"call_forwarding_enabled": true, "forwards_to": "+13125558888", "forwarding_type": "on-failure"});
+    let id0 = emu.number(&e164(0))["id"].as_str().unwrap().to_string();
+    let (status, _) = emu.api(Method::PATCH, &format!("/phone_numbers/{id0}/voice"), Some(json!({"call_forwarding": own})));
+    assert_eq!(status, 200);
+    let tf = Tf::new(&emu);
+    let numbers: Vec<String> = (0..20).map(e164).collect();
+    tf.config(&config(&numbers, VOICE));
+    emu.clear_requests();
+    tf.apply().assert_success();
+    assert_eq!(job_posts(&emu), 1, "{:?}", emu.requests());
+    for n in &numbers {
+        let v = voice_of(&emu, n);
+        assert_eq!(
+            (v["usage_payment_method"].as_str(), v["call_forwarding"]["forwards_to"].as_str()),
+            (Some("channel"), Some("+13125559999")),
+            "{n}"
+        );
+    }
+    emu.clear_requests();
+    tf.assert_no_changes();
+    assert_eq!(emu.count("GET", "/v2/phone_numbers/voice"), 1, "{:?}", emu.requests());
+
+    // Changed out of band: the plan shows the number, the apply gives it the setting again.
+    let id5 = emu.number(&e164(5))["id"].as_str().unwrap().to_string();
+    let (status, _) =
+        emu.api(Method::PATCH, &format!("/phone_numbers/{id5}/voice"), Some(json!({"usage_payment_method": "pay-per-minute"})));
+    assert_eq!(status, 200);
+    let plan = tf.plan();
+    assert!(plan.stdout.contains("1 to change") && plan.stdout.contains(&e164(5)), "{}", plan.all());
+    emu.clear_requests();
+    tf.apply().assert_success();
+    assert_eq!(job_posts(&emu), 1, "{:?}", emu.requests());
+    assert_eq!(voice_of(&emu, &e164(5))["usage_payment_method"], "channel");
+    tf.assert_no_changes();
+
+    // Destroy: each number's voice settings as found, for the members the resource set.
+    tf.destroy().assert_success();
+    let v0 = voice_of(&emu, &e164(0));
+    assert_eq!((&v0["usage_payment_method"], &v0["call_forwarding"]), (&json!("pay-per-minute"), &own));
+    for n in &numbers[1..] {
+        let v = voice_of(&emu, n);
+        assert_eq!(v["usage_payment_method"], "pay-per-minute", "{n}");
+        assert_ne!(v["call_forwarding"]["forwards_to"], "+13125559999", "{n}: {v}");
+    }
+    no_release(&emu);
+}
+
+/// Emergency services on 10 numbers: one `update_emergency_settings` job, an empty plan, a
+/// number disabled out of band planned back, and destroy gives E911 back as found (disabled).
+#[test]
+fn emergency_settings_are_one_job_kept_in_step_and_given_back_as_found() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": (0..10).map(|i| json!({"phone_number": e164(i)})).collect::<Vec<_>>()}));
+    let tf = Tf::new(&emu);
+    let numbers: Vec<String> = (0..10).map(e164).collect();
+    // The extra text closes the routing block and opens the address (config() appends "}").
+    let extra = r#"emergency_enabled    = true
+  emergency_address_id = telnyx_emergency_address.hq.id
+}
+
+resource "telnyx_emergency_address" "hq" {
+  business_name       = "Acme HQ"
+  street_address      = "600 Congress Ave"
+  locality            = "Austin"
+  administrative_area = "TX"
+  postal_code         = "78701"
+  country_code        = "US"
+"#;
+    tf.config(&config(&numbers, extra));
+    emu.clear_requests();
+    tf.apply().assert_success();
+    let emergency_jobs = |emu: &Emulator| emu.count("POST", "/v2/phone_numbers/jobs/update_emergency_settings");
+    assert_eq!((job_posts(&emu), emergency_jobs(&emu)), (1, 1), "{:?}", emu.requests());
+    let address = tf.state_values("telnyx_emergency_address.hq")["id"].as_str().unwrap().to_string();
+    for n in &numbers {
+        let o = emu.number(n);
+        assert_eq!((&o["emergency_enabled"], o["emergency_address_id"].as_str()), (&json!(true), Some(address.as_str())), "{n}");
+    }
+    tf.assert_no_changes();
+
+    // Disabled out of band: the plan shows the number, the apply enables it again.
+    let (status, body) = emu.api(
+        Method::POST,
+        "/phone_numbers/jobs/update_emergency_settings",
+        Some(json!({"phone_numbers": [e164(3)], "emergency_enabled": false})),
+    );
+    assert_eq!(status, 202, "{body}");
+    let plan = tf.plan();
+    assert!(plan.stdout.contains("1 to change") && plan.stdout.contains(&e164(3)), "{}", plan.all());
+    emu.clear_requests();
+    tf.apply().assert_success();
+    assert_eq!(emergency_jobs(&emu), 1, "{:?}", emu.requests());
+    assert_eq!(emu.number(&e164(3))["emergency_enabled"], json!(true));
+    tf.assert_no_changes();
+
+    // Destroy: emergency services as found (disabled), so the address can be deleted too.
+    tf.destroy().assert_success();
+    assert!(emu.objects("phone_numbers").iter().all(|o| o["emergency_enabled"] == json!(false)), "{:?}", emu.objects("phone_numbers"));
+    no_release(&emu);
+}

@@ -18,4 +18,14 @@ resource "telnyx_phone_numbers_routing" "contact_centre" {
   billing_group_id = telnyx_billing_group.contact_centre.id
   tags             = ["contact-centre"]
   job_timeout      = "15m"
+
+  # Sent in the same jobs; members left out keep each number's own.
+  voice = {
+    usage_payment_method = "channel"
+    call_recording = {
+      inbound_call_recording_enabled  = true
+      inbound_call_recording_format   = "mp3"
+      inbound_call_recording_channels = "dual"
+    }
+  }
 }
