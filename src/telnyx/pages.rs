@@ -19,6 +19,10 @@ use reqwest::Method;
 /// The largest page the API serves.
 pub const MAX_PAGE_SIZE: u32 = 250;
 
+/// How many pages of one listing are asked for at a time once the first has said how many
+/// there are.
+pub const CONCURRENT_PAGES: usize = 4;
+
 /// The most pages one listing walks: 10,000 pages of 250, 2.5 million objects.
 pub const MAX_PAGES: u64 = 10_000;
 
@@ -44,7 +48,7 @@ impl Api {
 
     /// The pages of a listing matching `filters`, one at a time ([`Pages::next`]).
     pub fn pages<'a>(&'a self, stop: &'a CancellationToken, path: &'a str, filters: &'a [(String, String)], mode: Mode) -> Pages<'a> {
-        Pages { api: self, stop, path, filters, mode, next: Some(1), previous: Vec::new(), max_pages: MAX_PAGES }
+        Pages { api: self, stop, path, filters, mode, next: Some(1), previous: Vec::new(), max_pages: MAX_PAGES, total: None }
     }
 
     /// Page `n` of a listing matching `filters`, at the largest page size.
@@ -77,6 +81,8 @@ pub struct Pages<'a> {
     /// The ids (or, without one, the objects) of the page before.
     previous: Vec<Json>,
     max_pages: u64,
+    /// `meta.total_pages` of the last page taken.
+    total: Option<u64>,
 }
 
 impl Pages<'_> {
@@ -94,6 +100,12 @@ impl Pages<'_> {
             return self.failed(&format!("more than {} pages", self.max_pages));
         }
         let page = self.api.page(self.stop, self.path, self.filters, n, self.mode).await?;
+        self.accept(n, page)
+    }
+
+    /// Takes page `n` as the walk's next page: checks that the server moved on, and notes
+    /// what comes after it.
+    fn accept(&mut self, n: u64, page: Page) -> Result<Option<Vec<Json>>, ApiError> {
         if let Some(number) = page.number.filter(|m| *m != n) {
             return self.failed(&format!("asked for page {n}, the answer is page {number}"));
         }
@@ -103,6 +115,7 @@ impl Pages<'_> {
         }
         self.previous = keys;
         self.next = page.next;
+        self.total = page.total_pages;
         Ok(Some(page.items))
     }
 
@@ -112,11 +125,37 @@ impl Pages<'_> {
         Err(decode_error("GET", self.path, &format!("pagination: {what}")))
     }
 
-    /// Every object of the remaining pages.
+    /// Every object of the remaining pages. Once a page has said how many there are
+    /// (`meta.total_pages`), the rest are asked for [`CONCURRENT_PAGES`] at a time and checked
+    /// in order as one by one; pages past that count (objects added meanwhile) are walked after.
     pub async fn all(mut self) -> Result<Vec<Json>, ApiError> {
+        use futures_util::StreamExt as _;
         let mut out = Vec::new();
         while let Some(items) = self.next().await? {
             out.extend(items);
+            let (Some(n), Some(total)) = (self.next, self.total) else { continue };
+            if total <= n || total > self.max_pages {
+                continue;
+            }
+            let (api, stop, path, filters, mode) = (self.api, self.stop, self.path, self.filters, self.mode);
+            let pages: Vec<Result<Page, ApiError>> = futures_util::stream::iter(n..=total)
+                .map(|k| api.page(stop, path, filters, k, mode))
+                .buffered(CONCURRENT_PAGES)
+                .collect()
+                .await;
+            for (k, page) in (n..).zip(pages) {
+                match self.accept(k, page?)? {
+                    Some(items) => out.extend(items),
+                    None => break,
+                }
+                if self.next != Some(k + 1) {
+                    break;
+                }
+            }
+            // Stopped early (an empty page, fewer pages than said): nothing after it counts.
+            if self.next.is_some_and(|next| next <= total) {
+                self.next = None;
+            }
         }
         Ok(out)
     }

@@ -297,7 +297,8 @@ async fn a_server_stuck_on_one_page_ends_the_walk() {
     let e = walk(&s).await.unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Decode);
     assert_eq!(e.message, "unexpected pagination: asked for page 2, the answer is page 1");
-    assert_eq!(s.seen().len(), 2);
+    // Pages 2 and 3 were asked for together (`meta.total_pages` said 3); nothing after.
+    assert_eq!(s.seen().len(), 3);
 }
 
 /// Bug: a server that always claims one more page, and answers every page alike, was walked
@@ -325,7 +326,8 @@ async fn a_page_number_going_backwards_ends_the_walk() {
     .await;
     let e = walk(&s).await.unwrap_err();
     assert!(e.message.contains("asked for page 3, the answer is page 1"), "{}", e.message);
-    assert_eq!(s.seen().len(), 3);
+    // Pages 2 to 5 were asked for together, as page 1 said there are 5; nothing after.
+    assert_eq!(s.seen().len(), 5);
 }
 
 /// An empty page ends a listing, whatever `total_pages` says.
@@ -454,4 +456,22 @@ async fn a_text_answer_is_returned_as_text() {
     assert_eq!(c.text_action(&stop, "/telephony_credentials/1/token").await.unwrap_err().kind, ApiErrorKind::Decode);
     assert!(c.text_action(&stop, "/telephony_credentials/1/token").await.unwrap_err().is_not_found());
     assert_eq!(s.methods(), ["POST"; 3]);
+}
+
+/// Once page 1 says how many pages there are, the rest are asked for together (a few at a
+/// time) and joined in order: every object once, in the listing's order.
+#[tokio::test]
+async fn the_pages_after_the_first_are_asked_for_together_and_kept_in_order() {
+    let s = Script::serve(|seen| {
+        let n = asked_page(&seen.target);
+        list_answer(&[format!("p{n}a"), format!("p{n}b")], n, 7)
+    })
+    .await;
+    let all = walk(&s).await.unwrap();
+    let ids: Vec<&str> = all.iter().filter_map(|o| o["id"].as_str()).collect();
+    let want: Vec<String> = (1..=7).flat_map(|n| [format!("p{n}a"), format!("p{n}b")]).collect();
+    assert_eq!(ids, want);
+    let mut asked: Vec<u64> = s.seen().iter().map(|r| asked_page(&r.target)).collect();
+    asked.sort_unstable();
+    assert_eq!(asked, (1..=7).collect::<Vec<_>>(), "each page once");
 }
