@@ -80,6 +80,9 @@ struct Inner {
     seen: HashMap<(String, String), u64>,
     /// (type, id) of objects this process created or adopted.
     claimed: HashSet<(String, String)>,
+    /// Intents this process made: their creates are its own, still running or answered, and
+    /// never adopted from (two creates with one key would otherwise take each other's object).
+    mine: HashSet<String>,
     next: u64,
 }
 
@@ -183,7 +186,7 @@ impl Journal {
         let mut open: Vec<Open> = inner
             .open
             .values()
-            .filter(|l| l.type_name == type_name && l.key == hash && !expired(l.at_ms, now))
+            .filter(|l| l.type_name == type_name && l.key == hash && !expired(l.at_ms, now) && !inner.mine.contains(&l.intent))
             .filter(|l| l.id.as_ref().is_none_or(|id| !inner.claimed.contains(&(type_name.to_string(), id.clone()))))
             .map(|l| Open { intent: l.intent.clone(), at: UNIX_EPOCH + Duration::from_millis(l.at_ms), id: l.id.clone() })
             .collect();
@@ -211,7 +214,7 @@ impl Journal {
             if inner.seen.contains_key(&k) || inner.claimed.contains(&k) {
                 return None;
             }
-            let usable = |l: &&Line| l.type_name == type_name && l.key == hash && !expired(l.at_ms, now);
+            let usable = |l: &&Line| l.type_name == type_name && l.key == hash && !expired(l.at_ms, now) && !inner.mine.contains(&l.intent);
             let line = inner
                 .open
                 .values()
@@ -234,7 +237,9 @@ impl Journal {
         let intent = {
             let mut inner = self.lock();
             inner.next += 1;
-            format!("{}-{}-{}", std::process::id(), ms(SystemTime::now()), inner.next)
+            let intent = format!("{}-{}-{}", std::process::id(), ms(SystemTime::now()), inner.next);
+            inner.mine.insert(intent.clone());
+            intent
         };
         let line = Line {
             event: Event::Intent,
@@ -388,6 +393,9 @@ mod tests {
         // This process made b: it never adopts it again.
         assert!(j.taken(T, "id-b"));
         assert!(j.open_intents(T, &key("b")).is_empty());
+        // Nor what its own creates still running make (a sibling with the same key).
+        assert!(j.open_intents(T, &key("a")).is_empty());
+        assert_eq!(j.adopt(T, &key("a"), "id-sibling"), None);
 
         // The next process: a is pending, b is known, c is closed.
         let next = Journal::open(path.clone());

@@ -69,7 +69,7 @@ fn killed_apply(emu: &Emulator, tf: &Tf, prefix: &str) -> usize {
     let at_kill = held(emu);
     let in_state: usize = TYPES.iter().map(|(ty, _, _)| tf.state_ids(ty).len()).sum();
     eprintln!("[journal] SIGKILL: {at_kill} objects in Telnyx, {in_state} in state");
-    assert!(at_kill >= 5 && at_kill < 30, "the kill did not land mid-apply: {at_kill}");
+    assert!((5..30).contains(&at_kill), "the kill did not land mid-apply: {at_kill}");
     assert_eq!(in_state, 0, "the answers were held back: nothing can be in state");
     at_kill
 }
@@ -157,6 +157,46 @@ fn an_intent_older_than_the_expiry_is_ignored() {
     r.assert_success();
     assert!(!r.all().contains("Adopted"), "{}", r.all());
     assert_eq!(names(&emu).values().filter(|n| **n > 1).count(), at_kill, "expired intents adopt nothing");
+}
+
+/// `count` with one name: each killed create's object is adopted by one resource, and the
+/// objects already in state (which share the name and were made minutes before) by none, also
+/// without a refresh.
+#[test]
+fn objects_sharing_one_name_are_each_adopted_once() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    let same = |n: usize| format!("resource \"telnyx_billing_group\" \"s\" {{\n  count = {n}\n  name  = \"same\"\n}}\n");
+    tf.config(&same(5));
+    tf.apply().assert_success();
+    let first: Vec<String> = tf.state_ids("telnyx_billing_group");
+
+    emu.fault(&json!({"kind": "latency_after", "method": "POST", "latency_ms": 2000, "count": 1000}));
+    tf.config(&same(15));
+    let mut child = tf.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while emu.objects("billing_groups").len() < 10 {
+        assert!(Instant::now() < deadline, "the creates never reached the emulator");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status().unwrap().success());
+    let _ = child.wait();
+    emu.wait_idle();
+    emu.clear_faults();
+    let at_kill = emu.objects("billing_groups").len() - 5;
+    assert_eq!(tf.state_ids("telnyx_billing_group"), first);
+
+    let r = tf.run(&["apply", "-auto-approve", "-input=false", "-no-color", "-refresh=false"]);
+    r.assert_success();
+    let adopted = r.all().matches("Warning: Adopted telnyx_").count();
+    eprintln!("[journal] one name: {at_kill} objects of the killed run, {adopted} adopted");
+    let mut held: Vec<String> = emu.objects("billing_groups").iter().map(|o| o["id"].as_str().unwrap().to_string()).collect();
+    held.sort();
+    assert_eq!(held.len(), 15, "no duplicates");
+    assert_eq!(tf.state_ids("telnyx_billing_group"), held, "each object in state once");
+    assert_eq!(adopted, at_kill);
+    tf.assert_no_changes();
 }
 
 /// The intents of a journal's text still open (the same folding as the provider's).
