@@ -231,6 +231,15 @@ impl Journal {
         Some(open)
     }
 
+    /// The open intents of `type_name` with `key` that another process made, closed: a lookup
+    /// found nothing they made that is unclaimed and in no state, so they made nothing to adopt
+    /// (left open, they would adopt an object someone makes with the same key later).
+    pub fn close_unanswered(&self, type_name: &str, key: &NaturalKey) {
+        for open in self.open_intents(type_name, key) {
+            self.failed(&open.intent);
+        }
+    }
+
     /// Records, durably, that a create of `type_name` with `key` is about to be sent. Returns
     /// the intent's id (also when it could not be written: the create goes ahead regardless).
     pub fn intend(&self, type_name: &str, key: &NaturalKey) -> String {
@@ -404,6 +413,9 @@ mod tests {
         assert_eq!(next.open_intents(T, &key("b"))[0].id.as_deref(), Some("id-b"));
         assert!(next.open_intents(T, &key("c")).is_empty());
         assert!(next.open_intents("telnyx_ip_connection", &key("a")).is_empty(), "the type is part of the key");
+        let d = next.intend(T, &key("d"));
+        Journal::open(path.clone()).close_unanswered(T, &key("d"));
+        assert!(Journal::open(path.clone()).open_intents(T, &key("d")).is_empty(), "{d} closed");
         assert!(!next.taken(T, "id-b"));
         // b is read from state: closed, and never adopted by anyone.
         next.seen(T, "id-b");

@@ -382,6 +382,7 @@ impl<T: RestObject> Rest<T> {
                 return Ok(Some(obj));
             }
         }
+        j.close_unanswered(T::TYPE_NAME, key);
         Ok(None)
     }
 
