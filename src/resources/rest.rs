@@ -231,6 +231,16 @@ fn adopted(type_name: &str, id: &str, at: SystemTime) -> Diagnostic {
     )
 }
 
+/// The object `id`, adopted from an interrupted run, exists, but the update that brings it to
+/// the configuration failed.
+fn adopted_not_updated(type_name: &str, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("{type_name} {id} was adopted, but not updated"),
+        "An interrupted run created this object; it is in state as Telnyx holds it, marked tainted: the next apply replaces \
+         it. To keep it instead, fix the cause, run `terraform untaint <address>`, and apply again.",
+    )
+}
+
 /// The object `id` exists, but the update that sends its update-only `fields` failed.
 fn incomplete_create(type_name: &str, id: &str, fields: &[&str]) -> Diagnostic {
     Diagnostic::error(
@@ -485,21 +495,21 @@ impl<T: Exported> Resource<Client> for Rest<T> {
             return Ok(state);
         }
         let id = id_of(&state).map_err(|f| f.with_state(state.clone()))?;
-        let mut patch = if adopted {
+        let (mut patch, patch_write_only) = if adopted {
             let mut whole = request_body(attrs, planned, &Value::Null, T::UPDATE_OMIT);
-            add_write_only(attrs, &ctx.config, &Value::Null, planned, &mut whole);
-            whole
+            let write_only = add_write_only(attrs, &ctx.config, &Value::Null, planned, &mut whole);
+            (whole, write_only)
         } else {
-            request_body(attrs, planned, &state, T::UPDATE_OMIT)
+            (request_body(attrs, planned, &state, T::UPDATE_OMIT), Default::default())
         };
         T::shape_body(planned, &mut patch);
         match client.update(&ctx.stop, &item_path::<T>(&id), &patch, T::ENVELOPE).await {
-            Ok(updated) => Ok(absorb(attrs, &T::combine(updated, None), &state)),
+            Ok(updated) => Ok(absorb(attrs, &T::combine(without_paths(updated, &patch_write_only), None), &state)),
             // The object exists: keep it in state (tainted) as the API holds it.
             Err(e) => {
                 let mut f = Self::diag(&e, "finish creating", Some(&id));
                 let fields: Vec<&str> = T::CREATE_OMIT.iter().copied().filter(|p| has_path(&follow_up, p)).collect();
-                f.diags.push(incomplete_create(T::TYPE_NAME, &id, &fields));
+                f.diags.push(if adopted { adopted_not_updated(T::TYPE_NAME, &id) } else { incomplete_create(T::TYPE_NAME, &id, &fields) });
                 Err(f.with_state(state))
             }
         }
@@ -598,6 +608,7 @@ mod tests {
             no_patch("telnyx_access_ip_range", "42"),
             unchecked_intent("telnyx_billing_group", SystemTime::UNIX_EPOCH),
             adopted("telnyx_billing_group", "42", SystemTime::UNIX_EPOCH),
+            adopted_not_updated("telnyx_billing_group", "42"),
         ] {
             assert_reads_well(&d);
         }

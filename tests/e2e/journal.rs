@@ -19,11 +19,15 @@ const TYPES: [(&str, &str, &str); 3] = [
     ("telnyx_ip_connection", "ip_connections", "connection_name"),
 ];
 
-/// 10 objects of each type: 30 creates, 10 at a time (Terraform's parallelism).
-fn config(prefix: &str) -> String {
+/// 10 objects of each type: 30 creates, 10 at a time (Terraform's parallelism); `profile`:
+/// more arguments of the profiles.
+fn config(prefix: &str, profile: &str) -> String {
     TYPES
         .iter()
-        .map(|(ty, _, attr)| format!("resource \"{ty}\" \"x\" {{\n  count = 10\n  {attr} = \"{prefix}-${{count.index}}\"\n}}\n"))
+        .map(|(ty, _, attr)| {
+            let more = if *ty == "telnyx_outbound_voice_profile" { profile } else { "" };
+            format!("resource \"{ty}\" \"x\" {{\n  count = 10\n  {attr} = \"{prefix}-${{count.index}}\"\n  {more}\n}}\n")
+        })
         .collect()
 }
 
@@ -51,7 +55,7 @@ fn journal_path(tf: &Tf) -> std::path::PathBuf {
 /// Returns how many objects Telnyx then holds, none of them in state.
 fn killed_apply(emu: &Emulator, tf: &Tf, prefix: &str) -> usize {
     emu.fault(&json!({"kind": "latency_after", "method": "POST", "latency_ms": 2000, "count": 1000}));
-    tf.config(&config(prefix));
+    tf.config(&config(prefix, ""));
     let mut child = tf.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     let deadline = Instant::now() + Duration::from_secs(60);
     while held(emu) < 5 {
@@ -99,6 +103,8 @@ fn a_killed_apply_is_completed_without_duplicates() {
     let lines: Vec<Json> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert!(lines.iter().filter(|l| l["event"] == "intent").count() >= at_kill, "{text}");
 
+    // The configuration changed meanwhile: adopted profiles are brought to it.
+    tf.config(&config("kill", "concurrent_call_limit = 7"));
     let posts_before = emu.count("POST", "/v2/");
     let started = Instant::now();
     let r = tf.apply();
@@ -111,6 +117,9 @@ fn a_killed_apply_is_completed_without_duplicates() {
     assert_eq!(creates, 30 - at_kill, "exactly the objects the killed run never sent are created");
     assert!(adopted >= 1, "{}", r.all());
     assert!(r.all().contains("created by an interrupted run"), "{}", r.all());
+    for p in emu.objects("outbound_voice_profiles") {
+        assert_eq!(p["concurrent_call_limit"], json!(7), "{p}");
+    }
     tf.assert_no_changes();
 
     // The outcomes are known now: the refresh of the plan closed every intent.
