@@ -208,6 +208,40 @@ fn objects_sharing_one_name_are_each_adopted_once() {
     tf.assert_no_changes();
 }
 
+/// Killed while the creates wait before Telnyx does the work: nothing was made, the next apply
+/// adopts nothing, creates all 30 and leaves no intent open.
+#[test]
+fn intents_whose_creates_made_nothing_are_closed() {
+    let emu = Emulator::start();
+    let tf = Tf::new(&emu);
+    emu.fault(&json!({"kind": "latency", "method": "POST", "latency_ms": 5000, "count": 1000}));
+    tf.config(&config("none", ""));
+    let mut child = tf.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    // Ten intents written: their creates are on their way (and wait 5 s at the emulator).
+    let intents = || std::fs::read_to_string(journal_path(&tf)).map(|t| t.lines().count()).unwrap_or(0);
+    while intents() < 10 {
+        assert!(Instant::now() < deadline, "the creates never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status().unwrap().success());
+    let _ = child.wait();
+    emu.wait_idle();
+    emu.clear_faults();
+    assert_eq!(held(&emu), 0);
+    let journal = std::fs::read_to_string(journal_path(&tf)).unwrap();
+    assert!(!open_intents(&journal).is_empty(), "{journal}");
+
+    let r = tf.apply();
+    r.assert_success();
+    assert!(!r.all().contains("Adopted"), "{}", r.all());
+    assert_once_each_and_in_state(&tf, &emu);
+    tf.assert_no_changes();
+    let journal = std::fs::read_to_string(journal_path(&tf)).unwrap();
+    assert!(open_intents(&journal).is_empty(), "{journal}");
+}
+
 /// The intents of a journal's text still open (the same folding as the provider's).
 pub(crate) fn open_intents(text: &str) -> Vec<String> {
     let mut open: BTreeMap<String, Option<String>> = BTreeMap::new();
