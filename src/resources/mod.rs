@@ -28,6 +28,7 @@ pub mod fqdn;
 pub mod fqdn_connection;
 pub mod ip;
 pub mod ip_connection;
+pub mod journal;
 pub mod list;
 pub mod mapping;
 pub mod migrate;

@@ -16,6 +16,7 @@ use serde_json::Value as Json;
 
 use super::Exported;
 use super::diagnostics::ToDiagnostics;
+use super::journal;
 use super::mapping::{absorb, add_write_only, request_body, without_paths};
 use crate::telnyx::batch::BatchRead;
 use crate::telnyx::client::{Client, Envelope};
@@ -204,6 +205,42 @@ fn uncertain_create(type_name: &str, lookup: &ApiError) -> Diagnostic {
     )
 }
 
+/// Before a create: an interrupted run may have created this object (its intent, sent at
+/// `at`), and looking for it failed (the error above).
+fn unchecked_intent(type_name: &str, at: SystemTime) -> Diagnostic {
+    Diagnostic::error(
+        format!("Could not tell whether an interrupted run created this {type_name}"),
+        format!(
+            "A run that ended before it recorded the result sent a create with the same natural key at {}, and looking for \
+             the object it may have made failed. Nothing was created, so as not to create it twice: apply again once Telnyx answers.",
+            httpdate::fmt_http_date(at)
+        ),
+    )
+}
+
+/// A create answered by adopting `id`, which an interrupted run's create (sent at `at`) made.
+fn adopted(type_name: &str, id: &str, at: SystemTime) -> Diagnostic {
+    Diagnostic::warning(
+        format!("Adopted {type_name} {id}, created by an interrupted run"),
+        format!(
+            "A run that ended before it recorded the result (Terraform killed, or a second Ctrl-C) sent a create with the same \
+             natural key at {}. Telnyx holds {id}, made since then and in no state, so it is now in the state instead of a \
+             second object, updated to match the configuration. If it is not the object you meant, `terraform state rm` it.",
+            httpdate::fmt_http_date(at)
+        ),
+    )
+}
+
+/// The object `id`, adopted from an interrupted run, exists, but the update that brings it to
+/// the configuration failed.
+fn adopted_not_updated(type_name: &str, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("{type_name} {id} was adopted, but not updated"),
+        "An interrupted run created this object; it is in state as Telnyx holds it, marked tainted: the next apply replaces \
+         it. To keep it instead, fix the cause, run `terraform untaint <address>`, and apply again.",
+    )
+}
+
 /// The object `id` exists, but the update that sends its update-only `fields` failed.
 fn incomplete_create(type_name: &str, id: &str, fields: &[&str]) -> Diagnostic {
     Diagnostic::error(
@@ -302,10 +339,67 @@ impl<T: RestObject> Rest<T> {
         Ok(items.into_iter().find(|o| o.get("id").and_then(Json::as_str) == Some(id)))
     }
 
-    async fn create_once_only(client: &Client, ctx: &Ctx, planned: &Value, body: &Json) -> Result<Json, Failure> {
-        // Each round: create; if that failed in a way that may have created the object, look
-        // for it (adopt it if there); only if it is certainly absent, create again. Rounds are
-        // bounded by `max_retries`, like any retry.
+    /// Creates the object once only, across provider processes too: an open intent in the
+    /// create journal with the same natural key (a run killed while it created) is answered by
+    /// adopting the object it made. Returns the object and whether it was adopted that way.
+    async fn create_once_only(client: &Client, ctx: &Ctx, planned: &Value, body: &Json) -> Result<(Json, bool), Failure> {
+        let key = T::natural_key(planned);
+        let journal = key.as_ref().and(journal::current());
+        let (Some(j), Some(key)) = (journal, key.as_ref()) else {
+            return Self::create_in_rounds(client, ctx, planned, body).await.map(|obj| (obj, false)).map_err(|(f, _)| f);
+        };
+        if let Some(obj) = Self::adopt_journalled(client, ctx, j, key).await? {
+            return Ok((obj, true));
+        }
+        let intent = j.intend(T::TYPE_NAME, key);
+        match Self::create_in_rounds(client, ctx, planned, body).await {
+            Ok(obj) => {
+                if let Some(id) = obj.get("id").and_then(Json::as_str) {
+                    j.created(&intent, T::TYPE_NAME, id);
+                }
+                Ok((obj, false))
+            }
+            Err((f, uncertain)) => {
+                if !uncertain {
+                    j.failed(&intent);
+                }
+                Err(f)
+            }
+        }
+    }
+
+    /// Before a create whose natural key an open intent of the journal shares: the object that
+    /// intent's create made, if Telnyx holds one made since (less [`CLOCK_SKEW`]) that is in no
+    /// state and that this process has not claimed. It is claimed, and a warning says so.
+    async fn adopt_journalled(client: &Client, ctx: &Ctx, j: &journal::Journal, key: &NaturalKey) -> Result<Option<Json>, Failure> {
+        let open = j.open_intents(T::TYPE_NAME, key);
+        let Some(first) = open.first() else { return Ok(None) };
+        tracing::info!(type_name = T::TYPE_NAME, intents = open.len(), "an earlier run may have created this object: looking for it");
+        let items = client.list_all_to_reconcile(&ctx.stop, T::PATH, &key.filters).await.map_err(|e| {
+            let mut f = Self::diag(&e, "look for an interrupted run's", None);
+            f.diags.push(unchecked_intent(T::TYPE_NAME, first.at));
+            f
+        })?;
+        let named = |o: &Json| open.iter().any(|i| i.id.as_deref().is_some() && i.id.as_deref() == o.get("id").and_then(Json::as_str));
+        let mut candidates: Vec<Json> = items.into_iter().filter(|o| key.is_match(o) && created_since(o, first.at)).collect();
+        // Objects an intent names first, then the oldest.
+        candidates.sort_by_key(|o| (!named(o), o.get("created_at").and_then(Json::as_str).and_then(timestamp::parse)));
+        for obj in candidates {
+            let Some(id) = obj.get("id").and_then(Json::as_str) else { continue };
+            if let Some(intent) = j.adopt(T::TYPE_NAME, key, id) {
+                tracing::info!(type_name = T::TYPE_NAME, id, "adopted the object an interrupted run created");
+                ctx.warnings.push(adopted(T::TYPE_NAME, id, intent.at));
+                return Ok(Some(obj));
+            }
+        }
+        j.close_unanswered(T::TYPE_NAME, key);
+        Ok(None)
+    }
+
+    /// Each round: create; if that failed in a way that may have created the object, look for
+    /// it (adopt it if there); only if it is certainly absent, create again. Rounds are bounded
+    /// by `max_retries`, like any retry. An error says whether the object may exist.
+    async fn create_in_rounds(client: &Client, ctx: &Ctx, planned: &Value, body: &Json) -> Result<Json, (Failure, bool)> {
         let since = SystemTime::now();
         let mut round: u32 = 0;
         loop {
@@ -315,7 +409,7 @@ impl<T: RestObject> Rest<T> {
                 Err(e) => e,
             };
             let Some(key) = T::natural_key(planned).filter(|_| failed.may_have_been_applied()) else {
-                return Err(Self::diag(&failed, "create", None));
+                return Err((Self::diag(&failed, "create", None), failed.may_have_been_applied()));
             };
             tracing::info!(type_name = T::TYPE_NAME, error = %failed, round, "create may have reached Telnyx; looking for the object before trying again");
             match Self::find_existing(client, ctx, &key, since).await {
@@ -325,14 +419,21 @@ impl<T: RestObject> Rest<T> {
                 }
                 // Certainly absent: nothing to lose by creating again, unless we are out of rounds.
                 Ok(None) if round <= client.settings().max_retries => continue,
-                Ok(None) => return Err(Self::diag(&failed, "create", None)),
+                Ok(None) => return Err((Self::diag(&failed, "create", None), false)),
                 Err(e) => {
                     let mut d = Self::diag(&failed, "create", None).diags;
                     d.push(uncertain_create(T::TYPE_NAME, &e));
-                    return Err(Failure::new(d));
+                    return Err((Failure::new(d), true));
                 }
             }
         }
+    }
+}
+
+/// Object `id` is in Terraform's state: the journal closes the intent that made it.
+fn in_state<T: RestObject>(id: &str) {
+    if let Some(j) = journal::current() {
+        j.seen(T::TYPE_NAME, id);
     }
 }
 
@@ -370,6 +471,10 @@ impl<T: Exported> Resource<Client> for Rest<T> {
         super::configuration::configuration(self.schema.get(T::schema), T::validate, &T::defaults(), state)
     }
     fn modify_plan(&self, req: &PlanRequest<'_>, planned: &mut Planned) -> Diagnostics {
+        // Also without a refresh (`-refresh=false`): an object in state is never adopted.
+        if let Some(id) = req.prior.get("id").as_str() {
+            in_state::<T>(id);
+        }
         let mut d = T::modify_plan(req, planned);
         d.extend(super::common::placeholder_secrets(self.attrs(), req.prior, &planned.state, &tfplug::AttrPath::root()));
         d
@@ -380,24 +485,31 @@ impl<T: Exported> Resource<Client> for Rest<T> {
         let mut body = request_body(attrs, planned, &Value::Null, T::CREATE_OMIT);
         T::shape_body(planned, &mut body);
         let write_only = add_write_only(attrs, &ctx.config, &Value::Null, planned, &mut body);
-        let created = Self::create_once_only(client, ctx, planned, &body).await?;
+        let (created, adopted) = Self::create_once_only(client, ctx, planned, &body).await?;
         let state = absorb(attrs, &T::combine(without_paths(created, &write_only), None), planned);
-        // Update-only fields the configuration sets: a follow-up PATCH.
+        // Update-only fields the configuration sets: a follow-up PATCH. An object adopted from
+        // an interrupted run was made from that run's configuration: it gets the whole of this one.
         let follow_up = request_body(attrs, planned, &Value::Null, &[]);
-        let needs_patch = T::CREATE_OMIT.iter().any(|p| has_path(&follow_up, p));
+        let needs_patch = T::CREATE_OMIT.iter().any(|p| has_path(&follow_up, p)) || (adopted && T::UPDATE);
         if !needs_patch {
             return Ok(state);
         }
         let id = id_of(&state).map_err(|f| f.with_state(state.clone()))?;
-        let mut patch = request_body(attrs, planned, &state, T::UPDATE_OMIT);
+        let (mut patch, patch_write_only) = if adopted {
+            let mut whole = request_body(attrs, planned, &Value::Null, T::UPDATE_OMIT);
+            let write_only = add_write_only(attrs, &ctx.config, &Value::Null, planned, &mut whole);
+            (whole, write_only)
+        } else {
+            (request_body(attrs, planned, &state, T::UPDATE_OMIT), Default::default())
+        };
         T::shape_body(planned, &mut patch);
         match client.update(&ctx.stop, &item_path::<T>(&id), &patch, T::ENVELOPE).await {
-            Ok(updated) => Ok(absorb(attrs, &T::combine(updated, None), &state)),
+            Ok(updated) => Ok(absorb(attrs, &T::combine(without_paths(updated, &patch_write_only), None), &state)),
             // The object exists: keep it in state (tainted) as the API holds it.
             Err(e) => {
                 let mut f = Self::diag(&e, "finish creating", Some(&id));
                 let fields: Vec<&str> = T::CREATE_OMIT.iter().copied().filter(|p| has_path(&follow_up, p)).collect();
-                f.diags.push(incomplete_create(T::TYPE_NAME, &id, &fields));
+                f.diags.push(if adopted { adopted_not_updated(T::TYPE_NAME, &id) } else { incomplete_create(T::TYPE_NAME, &id, &fields) });
                 Err(f.with_state(state))
             }
         }
@@ -405,6 +517,7 @@ impl<T: Exported> Resource<Client> for Rest<T> {
 
     async fn read(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Failure> {
         let id = id_of(state)?;
+        in_state::<T>(&id);
         let path = item_path::<T>(&id);
         let listed = T::BATCH.filters(state).map(|filters| BatchRead { list_path: T::PATH, filters, id: &id, object: path.clone() });
         let found = if T::RETRIEVE {
@@ -418,6 +531,7 @@ impl<T: Exported> Resource<Client> for Rest<T> {
     async fn update(&self, client: &Client, ctx: &Ctx, prior: &Value, planned: &Value) -> Result<Value, Failure> {
         let attrs = self.attrs();
         let id = id_of(prior)?;
+        in_state::<T>(&id);
         if !T::UPDATE {
             return Err(Failure::new(no_patch(T::TYPE_NAME, &id)).with_state(prior.clone()));
         }
@@ -439,6 +553,7 @@ impl<T: Exported> Resource<Client> for Rest<T> {
 
     async fn delete(&self, client: &Client, ctx: &Ctx, state: &Value) -> Result<(), Failure> {
         let id = id_of(state)?;
+        in_state::<T>(&id);
         Self::refuse_if_used(client, ctx, &id).await?;
         client.delete(&ctx.stop, &item_path::<T>(&id)).await.map_err(|e| Self::diag(&e, "delete", Some(&id)))
     }
@@ -491,6 +606,9 @@ mod tests {
             incomplete_create("telnyx_fqdn_connection", "42", &["inbound.channel_limit"]),
             incomplete_create("telnyx_fqdn_connection", "42", &["a", "b"]),
             no_patch("telnyx_access_ip_range", "42"),
+            unchecked_intent("telnyx_billing_group", SystemTime::UNIX_EPOCH),
+            adopted("telnyx_billing_group", "42", SystemTime::UNIX_EPOCH),
+            adopted_not_updated("telnyx_billing_group", "42"),
         ] {
             assert_reads_well(&d);
         }

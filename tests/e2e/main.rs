@@ -19,6 +19,7 @@ mod examples;
 mod export;
 mod faults;
 mod functions;
+mod journal;
 mod lists;
 mod migrate;
 mod module;

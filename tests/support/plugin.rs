@@ -47,6 +47,8 @@ pub struct Plugin {
     pub server_cert: Vec<u8>,
     /// The plugin's socket directory (PLUGIN_UNIX_SOCKET_DIR), empty again once it stopped.
     pub sockets: tempfile::TempDir,
+    /// Its working directory, as Terraform's would be (the create journal goes under it).
+    pub work: tempfile::TempDir,
 }
 
 impl Plugin {
@@ -94,8 +96,10 @@ pub fn launch(client_pem: &str) -> Plugin {
 /// [`launch`] with more environment variables (what Terraform's own environment carries).
 pub fn launch_with(client_pem: &str, env: &[(&str, &str)]) -> Plugin {
     let sockets = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(BIN);
-    cmd.env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
+    cmd.current_dir(work.path())
+        .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
         .env("PLUGIN_UNIX_SOCKET_DIR", sockets.path())
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
         .env("PLUGIN_MIN_PORT", "10000")
@@ -117,7 +121,7 @@ pub fn launch_with(client_pem: &str, env: &[(&str, &str)]) -> Plugin {
     assert!(!fields[5].contains('='), "server cert must be unpadded base64");
     let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD.decode(fields[5]).unwrap();
     assert!(fields[3].starts_with(sockets.path().to_str().unwrap()), "socket outside PLUGIN_UNIX_SOCKET_DIR: {line:?}");
-    Plugin { child, network: fields[2].into(), address: fields[3].into(), server_cert, sockets }
+    Plugin { child, network: fields[2].into(), address: fields[3].into(), server_cert, sockets, work }
 }
 
 /// Connects like Terraform: TLS to `localhost`, trusting only the handshake's cert,

@@ -52,7 +52,9 @@ pub mod proto {
 pub use async_trait::async_trait;
 pub use diag::{AttrPath, Diagnostic, Diagnostics, Failure};
 pub use provider::{Action, EphemeralResource, MoveSource, Opened, Progress, Renewed};
-pub use provider::{Ctx, DataSource, Function, FunctionError, ListedObject, Parameter, PlanRequest, Provider, Resource, Signature};
+pub use provider::{
+    Ctx, DataSource, Function, FunctionError, ListedObject, Parameter, PlanRequest, Provider, Resource, Signature, Warnings,
+};
 pub use schema::{Attribute, Schema};
 pub use transport::{ServeOpts, serve};
 pub use types::Type;

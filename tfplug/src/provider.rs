@@ -24,6 +24,23 @@ pub struct Ctx {
     /// In create and update: the resource's configuration, the only place write-only values
     /// are found (planned and prior states hold them as null). Null elsewhere.
     pub config: Value,
+    /// Warnings a create or update that succeeds reports with its new state.
+    pub warnings: Warnings,
+}
+
+/// Warnings collected during one call (shared by the clones of its [`Ctx`]).
+#[derive(Clone, Debug, Default)]
+pub struct Warnings(std::sync::Arc<std::sync::Mutex<Vec<crate::Diagnostic>>>);
+
+impl Warnings {
+    /// Adds a warning to the call's response.
+    pub fn push(&self, d: crate::Diagnostic) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(d);
+    }
+    /// Takes the warnings collected so far.
+    pub fn take(&self) -> Vec<crate::Diagnostic> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
 }
 
 impl Ctx {

@@ -214,7 +214,7 @@ impl<P: Provider> Engine<P> {
     }
 
     fn ctx(&self) -> Ctx {
-        Ctx { stop: self.stop.clone(), config: Value::Null }
+        Ctx { stop: self.stop.clone(), config: Value::Null, warnings: Default::default() }
     }
 
     /// StopProvider: cancels every call in flight and every later one ([`Ctx::stop`]).

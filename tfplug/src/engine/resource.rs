@@ -236,7 +236,10 @@ impl<P: Provider> Engine<P> {
                         e.imp.update(client, &ctx, &prior, &planned).await
                     };
                     match result {
-                        Ok(v) => plan::reconcile(attrs, &planned, &v, &mut d),
+                        Ok(v) => {
+                            d.extend(ctx.warnings.take());
+                            plan::reconcile(attrs, &planned, &v, &mut d)
+                        }
                         Err(f) => {
                             let (fd, partial) = split(f);
                             d.extend(fd);

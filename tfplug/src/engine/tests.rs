@@ -69,8 +69,11 @@ impl Resource<Store> for Thing {
         }
         d
     }
-    async fn create(&self, s: &Store, _: &Ctx, planned: &Value) -> Result<Value, Failure> {
+    async fn create(&self, s: &Store, ctx: &Ctx, planned: &Value) -> Result<Value, Failure> {
         assert_ne!(planned.get("name").as_str(), Some("boom"), "boom");
+        if planned.get("name").as_str() == Some("warned") {
+            ctx.warnings.push(Diagnostic::warning("Adopted", "an object"));
+        }
         let id = {
             let mut n = lock(&s.next);
             *n += 1;
@@ -254,6 +257,13 @@ async fn create_read_update_replace_delete() {
     assert!(d.diagnostics.is_empty(), "{}", d.diagnostics);
     assert!(val(d.new_state.as_ref(), &ty).is_null());
     assert!(d.new_identity.is_none());
+
+    // A create that succeeds with a warning returns it with the new state.
+    let warned = thing("", "warned", "z1");
+    let p = plan(&engine, &Value::Null, &warned, None).await;
+    let a = apply(&engine, &Value::Null, p.planned_state, &warned).await;
+    assert_eq!(a.diagnostics.len(), 1, "{}", a.diagnostics);
+    assert!(!a.diagnostics.has_errors() && val(a.new_state.as_ref(), &ty).get("id").as_str().is_some(), "{}", a.diagnostics);
 
     // Gone: a read returns null, and Terraform plans a create.
     let r =
