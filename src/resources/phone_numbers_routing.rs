@@ -691,10 +691,13 @@ impl PhoneNumbersRouting {
                 return Err(Failure::new(d));
             }
             for n in to_route.iter().filter(|n| !held.contains(*n)) {
-                let mut f = Found::of(&account[n]).besides(planned);
-                // A number routed back after drift keeps the voice settings it was found with.
-                f.voice = found.get(n).and_then(|o| o.voice.clone());
-                f.emergency = found.get(n).and_then(|o| o.emergency.clone());
+                // A number routed back after drift keeps the record it was first found with
+                // (read keeps one, clean or not, for every number that drifts out): what it was
+                // moved to out of band is not what it is given back to.
+                let f = match found.get(n) {
+                    Some(first) => first.clone(),
+                    None => Found::of(&account[n]).besides(planned),
+                };
                 if f.is_clean() {
                     found.remove(n);
                 } else {
@@ -899,7 +902,17 @@ impl Resource<Client> for PhoneNumbersRouting {
                 holds(obj, &voice, &desired(state, found.get(n))) && emergency_of(state).is_none_or(|want| emergency_held(obj) == want)
             })
         });
+        // A number that drifts out keeps its record in `found`, a clean one too, so routing it
+        // back does not take what it was moved to for what it was found with.
+        let kept: BTreeSet<&String> = keep.iter().collect();
+        let drifted: Vec<String> =
+            strings(state.get("phone_numbers")).into_iter().filter(|n| !kept.contains(n) && !found.contains_key(n)).collect();
         let mut s = state.clone();
+        if !drifted.is_empty() {
+            let mut found = found;
+            found.extend(drifted.into_iter().map(|n| (n, Found::default())));
+            s.set("found", Value::Map(found.iter().map(|(k, f)| (k.clone(), f.to_value())).collect()));
+        }
         s.set("phone_numbers", number_list(keep));
         Ok(Some(s))
     }

@@ -149,6 +149,38 @@ fn many_numbers_are_routed_by_jobs_kept_in_step_and_given_back_as_found() {
     no_release(&emu);
 }
 
+/// Numbers moved out of band to another connection (one with new tags too) and routed back
+/// are given back at destroy as they were first found, not to where they were moved.
+#[test]
+fn a_number_routed_back_after_drift_is_given_back_as_first_found() {
+    let emu = Emulator::start();
+    emu.seed(&json!({"phone_numbers": [{"phone_number": e164(0)}, {"phone_number": e164(1), "tags": ["legacy"]}]}));
+    let tf = Tf::new(&emu);
+    tf.config(&config(&[e164(0), e164(1)], ""));
+    tf.apply().assert_success();
+    let conn = tf.state_values("telnyx_fqdn_connection.trunk")["id"].as_str().unwrap().to_string();
+    let (s, other) = emu.api(Method::POST, "/fqdn_connections", Some(json!({"connection_name": "elsewhere"})));
+    assert_eq!(s, 201, "{other}");
+    let other = other["data"]["id"].as_str().unwrap().to_string();
+    for (i, tags) in [(0, json!(["moved"])), (1, json!(["legacy", "moved"]))] {
+        let id = emu.number(&e164(i))["id"].as_str().unwrap().to_string();
+        let (s, b) = emu.api(Method::PATCH, &format!("/phone_numbers/{id}"), Some(json!({"connection_id": other, "tags": tags})));
+        assert_eq!(s, 200, "{b}");
+    }
+    let plan = tf.plan();
+    assert!(plan.stdout.contains("1 to change") && plan.stdout.contains(&e164(0)) && plan.stdout.contains(&e164(1)), "{}", plan.all());
+    tf.apply().assert_success();
+    assert_eq!(emu.number(&e164(0))["connection_id"], conn.as_str());
+    assert_eq!(emu.number(&e164(1))["connection_id"], conn.as_str());
+    tf.assert_no_changes();
+
+    tf.destroy().assert_success();
+    let (a, b) = (emu.number(&e164(0)), emu.number(&e164(1)));
+    assert_eq!((a["connection_id"].as_str(), a["tags"].clone()), (None, json!([])), "given back unrouted, as first found: {a}");
+    assert_eq!((b["connection_id"].as_str(), b["tags"].clone()), (None, json!(["legacy"])), "its own tag, as first found: {b}");
+    no_release(&emu);
+}
+
 #[test]
 fn a_number_the_account_does_not_own_is_refused_before_any_write() {
     let emu = Emulator::start();
