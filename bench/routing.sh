@@ -11,6 +11,8 @@
 # emulator's job duration (JOB_MS, default 0: a job ends at its first poll).
 #
 #   bench/routing.sh [N] [LATENCY] [JOB_MS]        (defaults 1000, 50 and 0)
+#
+# VARIANTS="routing null1" runs only those (the summary needs routing, numbers, null, null1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -107,7 +109,7 @@ null_config 1 > "$WORK/null1/main.tf"
 
 RESULTS="$WORK/results"
 printf '%-8s %-6s %9s %9s %9s %7s %10s\n' variant phase wall_ms prov_cpu requests polls state_kb
-for v in routing numbers null null1; do
+for v in ${VARIANTS:-routing numbers null null1}; do
   p=telnyx
   case "$v" in null*) p=null ;; esac
   for phase in apply plan; do
@@ -122,6 +124,7 @@ for v in routing numbers null null1; do
 done
 
 echo
+[ -z "${VARIANTS:-}" ] || exit 0
 python3 - "$RESULTS" "$N" "$JOB_MS" <<'PY'
 import sys
 rows = {}

@@ -1,6 +1,8 @@
 //! `/v2/...` semantics: create, retrieve, update, delete and list for every family, strict
 //! like the real API (statuses, envelopes, 422 with `source.pointer`, 404 envelopes).
 
+use std::borrow::Cow;
+
 use hyper::Method;
 use serde_json::{Value as Json, json};
 
@@ -74,7 +76,7 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
     if let Some(v) = segs.first().and_then(|s| view(s)) {
         return match (method, segs.len()) {
             (&Method::GET, 1) => {
-                let items = view_items(st, v);
+                let items = view_items(st, v).into_iter().map(Cow::Owned).collect();
                 let params = ListParams { filters: v.filters, sorts: v.sorts, default_page_size: v.default_page_size };
                 list(st, page_size_cap, &params, items, query, |_, o| o)
             }
@@ -115,7 +117,7 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
                     .map(|o| {
                         let mut v = sub_view(st, fam, sub, o);
                         v["connection_name"] = enrich(st, fam, o.clone())["connection_name"].clone();
-                        v
+                        Cow::Owned(v)
                     })
                     .collect();
                 let params = ListParams { filters: sub.filters, sorts: sub.sorts, default_page_size: fam.default_page_size };
@@ -145,9 +147,17 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &Method, p
         (&Method::GET, 1) => {
             settle(st, fam);
             dynamic_e911::advance(st, fam, None);
-            let items = st.all(fam.name).iter().map(|o| enrich(st, fam, o.clone())).collect();
             let params = ListParams { filters: fam.filters, sorts: fam.sorts, default_page_size: fam.default_page_size };
-            list(st, page_size_cap, &params, items, query, |_, o| answer(fam, o, &[]))
+            // Objects are enriched (a copy each) only when a filter or the sort reads a field
+            // enrichment derives; otherwise the listing filters the stored objects in place and
+            // enriches just the page it answers.
+            let all = st.all(fam.name);
+            let items = if reads_derived(fam, &params, query) {
+                all.iter().map(|o| Cow::Owned(enrich(st, fam, o.clone()))).collect()
+            } else {
+                all.iter().map(Cow::Borrowed).collect()
+            };
+            list(st, page_size_cap, &params, items, query, |st, o| answer(fam, enrich(st, fam, o), &[]))
         }
         (&Method::POST, 1) if !fam.create => method_not_allowed(method, path),
         (&Method::POST, 1) => match parsed() {
@@ -189,6 +199,24 @@ fn method_not_allowed(method: &Method, path: &str) -> Outcome {
 /// top-level fields named in `reveal`.
 fn present(st: &Store, fam: &Family, obj: Json, reveal: &[&str]) -> Json {
     answer(fam, enrich(st, fam, obj), reveal)
+}
+
+/// Whether the listing's filters or sort read a field that [`enrich`] derives.
+fn reads_derived(fam: &Family, params: &ListParams, query: &str) -> bool {
+    let mut derived: Vec<&str> = fam.mirrors.iter().map(|(field, _)| *field).collect();
+    if fam.connection_name_from.is_some() {
+        derived.push("connection_name");
+    }
+    derived.extend(match fam.name {
+        "outbound_voice_profiles" => &["connections_count"][..],
+        "telephony_credentials" => &["resource_id", "expired"][..],
+        _ => &[],
+    });
+    let q = parse_query(query);
+    let derives = |field: &str| derived.contains(&field.split('.').next().unwrap_or(field));
+    let filtered = params.filters.iter().any(|f| q.iter().any(|(k, _)| k == f.key) && derives(f.field));
+    let sorted = q.iter().any(|(k, v)| k == "sort" && derives(v.trim_start_matches('-')));
+    filtered || sorted
 }
 
 /// The stored object with the fields the API derives from elsewhere: a profile's
@@ -268,8 +296,8 @@ fn answer(fam: &Family, mut obj: Json, reveal: &[&str]) -> Json {
 }
 
 /// A connection of any kind by id.
-fn connection(st: &Store, id: &str) -> Option<Json> {
-    crate::families::CONNECTION_FAMILIES.iter().find_map(|f| st.get(f, id))
+fn connection<'a>(st: &'a Store, id: &str) -> Option<&'a Json> {
+    crate::families::CONNECTION_FAMILIES.iter().find_map(|f| st.find(f, id))
 }
 
 /// The settings view of a stored object (a number's voice settings).
@@ -455,9 +483,11 @@ fn reset_refused_fields(fam: &Family, body: &Json, before: &Json, obj: &mut Json
 }
 
 fn check_unique(st: &Store, fam: &Family, candidate: &Json, except_id: Option<&str>) -> Result<(), Outcome> {
+    // An update is checked for the values it changes (one stored object per id, indexed).
+    let stored = except_id.and_then(|id| st.find(fam.name, id));
     for key in fam.unique {
         let v = &candidate[*key];
-        if v.is_null() {
+        if v.is_null() || stored.is_some_and(|s| &s[*key] == v) {
             continue;
         }
         let clash = st.all(fam.name).iter().any(|o| &o[*key] == v && o["id"].as_str() != except_id);
@@ -638,7 +668,7 @@ fn list(
     st: &Store,
     page_size_cap: Option<usize>,
     params: &ListParams,
-    mut items: Vec<Json>,
+    mut items: Vec<Cow<'_, Json>>,
     query: &str,
     show: impl Fn(&Store, Json) -> Json,
 ) -> Outcome {
@@ -742,7 +772,7 @@ fn list(
     }
     let total = items.len();
     let total_pages = total.div_ceil(effective).max(1);
-    let page: Vec<Json> = items.into_iter().skip((page_number - 1) * effective).take(effective).map(|o| show(st, o)).collect();
+    let page: Vec<Json> = items.into_iter().skip((page_number - 1) * effective).take(effective).map(|o| show(st, o.into_owned())).collect();
     out(
         200,
         json!({"data": page, "meta": {"page_number": page_number, "page_size": effective, "total_pages": total_pages, "total_results": total}}),

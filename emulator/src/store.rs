@@ -1,6 +1,6 @@
 //! In-memory objects per family, in creation order; ids and timestamps.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -9,6 +9,8 @@ use serde_json::Value as Json;
 #[derive(Debug, Default)]
 pub struct Store {
     families: BTreeMap<&'static str, Vec<Json>>,
+    /// Per family, each object's position in `families` by its `id`.
+    index: BTreeMap<&'static str, HashMap<String, usize>>,
     /// How bulk phone-number jobs behave (`POST /_emulator/jobs`).
     pub jobs: crate::api::jobs::Settings,
     /// How dynamic E911 objects settle (`POST /_emulator/dynamic_emergency`).
@@ -21,21 +23,38 @@ impl Store {
     pub fn all(&self, family: &str) -> &[Json] {
         self.families.get(family).map(Vec::as_slice).unwrap_or(&[])
     }
+    /// The object `id` of `family`, borrowed.
+    pub fn find(&self, family: &str, id: &str) -> Option<&Json> {
+        let i = *self.index.get(family)?.get(id)?;
+        self.families.get(family)?.get(i)
+    }
     pub fn get(&self, family: &str, id: &str) -> Option<Json> {
-        self.all(family).iter().find(|o| o["id"] == id).cloned()
+        self.find(family, id).cloned()
     }
     pub fn insert(&mut self, family: &'static str, obj: Json) {
-        self.families.entry(family).or_default().push(obj);
+        let objects = self.families.entry(family).or_default();
+        if let Some(id) = obj["id"].as_str() {
+            self.index.entry(family).or_default().insert(id.to_string(), objects.len());
+        }
+        objects.push(obj);
     }
     pub fn replace(&mut self, family: &str, id: &str, obj: Json) {
-        if let Some(slot) = self.families.get_mut(family).and_then(|v| v.iter_mut().find(|o| o["id"] == id)) {
+        let Some(i) = self.index.get(family).and_then(|ix| ix.get(id)).copied() else { return };
+        if let Some(slot) = self.families.get_mut(family).and_then(|v| v.get_mut(i)) {
             *slot = obj;
         }
     }
     pub fn remove(&mut self, family: &str, id: &str) -> Option<Json> {
+        let i = self.index.get_mut(family)?.remove(id)?;
         let v = self.families.get_mut(family)?;
-        let i = v.iter().position(|o| o["id"] == id)?;
-        Some(v.remove(i))
+        let obj = v.remove(i);
+        // Objects after it moved down by one.
+        if let Some(ix) = self.index.get_mut(family) {
+            for pos in ix.values_mut().filter(|p| **p > i) {
+                *pos -= 1;
+            }
+        }
+        Some(obj)
     }
     /// Every object, grouped by family (the control endpoint's view).
     pub fn dump(&self) -> Json {
@@ -90,4 +109,30 @@ pub fn now() -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z", rem / 3600, rem % 3600 / 60, rem % 60, d.subsec_millis())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::Store;
+    use serde_json::json;
+
+    #[test]
+    fn objects_are_found_by_id_after_replacements_and_removals() {
+        let mut st = Store::default();
+        for i in 0..5 {
+            st.insert("ips", json!({"id": i.to_string(), "n": i}));
+        }
+        st.replace("ips", "3", json!({"id": "3", "n": 30}));
+        assert_eq!(st.remove("ips", "1").unwrap()["n"], 1);
+        assert!(st.get("ips", "1").is_none() && st.remove("ips", "1").is_none());
+        // Those after the removed one moved down and are still found.
+        assert_eq!(
+            [st.find("ips", "0"), st.find("ips", "3"), st.find("ips", "4")].map(|o| o.unwrap()["n"].clone()),
+            [json!(0), json!(30), json!(4)]
+        );
+        st.replace("ips", "4", json!({"id": "4", "n": 40}));
+        assert_eq!(st.all("ips").iter().map(|o| o["n"].clone()).collect::<Vec<_>>(), [json!(0), json!(2), json!(30), json!(40)]);
+        assert!(st.find("other", "0").is_none());
+    }
 }

@@ -176,9 +176,10 @@ impl RestObject for PhoneNumber {
         Schema::new(
             "The settings of a phone number the Telnyx account already owns: which connection it is routed to, its billing \
              group, tags, reference and voice settings. Creating this resource **adopts** the number (it never buys one: a \
-             number the account does not own is an error); destroying it **unroutes** the number (it clears `connection_id`, \
-             `billing_group_id`, `customer_reference` and `tags`; the number stays in the account with its voice settings, \
-             `external_pin` and `hd_voice_enabled`). The provider never releases a number. Imports by id or by the E.164 number.",
+             number the account does not own is an error); destroying it **gives the number back as it was found** (the \
+             connection, billing group, customer reference, tags and emergency settings recorded in `found`; after an import, \
+             unrouted and cleared); the number stays in the account with its voice settings, `external_pin` and \
+             `hd_voice_enabled`. The provider never releases a number. Imports by id or by the E.164 number.",
         )
         .attr(id())
         .attr(
@@ -462,9 +463,19 @@ fn diag(e: &ApiError, verb: &str, id: Option<&str>) -> Failure {
     Failure::new(e.to_diagnostics(verb, PhoneNumber::TYPE_NAME, id))
 }
 
-/// The number `e164` as the account holds it, found through the list filter (its digits) and
-/// matched exactly; `None` when the account does not own it.
+/// The number `e164` as the account holds it; `None` when the account does not own it. Many
+/// lookups of one process (a plan of 1,000 numbers) are answered from the account's listing,
+/// fetched once ([`crate::telnyx::batch`], by `phone_number`); one it does not hold — and every
+/// lookup when batching is off — goes through the list filter (its digits), matched exactly.
 async fn find_owned(client: &Client, ctx: &Ctx, e164: &str) -> Result<Option<Json>, ApiError> {
+    let lookup = format!("{}?phone_number={e164}", PhoneNumber::PATH);
+    let listed = BatchRead { list_path: PhoneNumber::PATH, filters: Vec::new(), key: "phone_number", id: e164, object: lookup };
+    let gone = |o: &Json| o.get("status").and_then(Json::as_str).is_some_and(|s| GONE.contains(&s));
+    // A number this process has written is looked up afresh (the listing may predate it).
+    let written = |o: &Json| o.get("id").and_then(Json::as_str).is_none_or(|id| client.has_written(&item(id)));
+    if let Some(o) = client.read_batched(&ctx.stop, &listed).await.filter(|o| !gone(o) && !written(o)) {
+        return Ok(Some(o));
+    }
     let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
     let items = client.list_all(&ctx.stop, PhoneNumber::PATH, &[("filter[phone_number]".to_string(), digits)]).await?;
     Ok(items.into_iter().find(|o| {
@@ -564,7 +575,7 @@ impl PhoneNumberResource {
     /// ([`crate::telnyx::batch`]): numbers narrowed by their connection, voice settings from
     /// the whole voice listing (it has no connection id filter).
     async fn fetch(client: &Client, ctx: &Ctx, id: &str, batch: Option<&Value>) -> Result<Option<Json>, ApiError> {
-        let listed = |list_path, filters| BatchRead { list_path, filters, id, object: item(id) };
+        let listed = |list_path, filters| BatchRead { list_path, filters, key: "id", id, object: item(id) };
         let numbers = batch.and_then(|state| PhoneNumber::BATCH.filters(state)).map(|filters| listed(PhoneNumber::PATH, filters));
         let Some(number) = client.read(&ctx.stop, &item(id), Envelope::Data, numbers.as_ref()).await? else { return Ok(None) };
         if number.get("status").and_then(Json::as_str).is_some_and(|s| GONE.contains(&s)) {
@@ -773,7 +784,15 @@ impl Resource<Client> for PhoneNumberResource {
         let e164 = planned.get("phone_number").as_str().unwrap_or_default().to_string();
         let found = find_owned(client, ctx, &e164).await.map_err(|e| diag(&e, "look up", None))?.ok_or_else(|| not_owned(&e164))?;
         let id = found.get("id").and_then(Json::as_str).unwrap_or_default().to_string();
-        let held = Self::fetch(client, ctx, &id, None).await.map_err(|e| diag(&e, "read", Some(&id)))?.ok_or_else(|| not_owned(&e164))?;
+        // The number as found (a listing's item is the number's own answer), with its voice
+        // settings (from the voice listing when many numbers are adopted at once).
+        let voices = BatchRead { list_path: VOICE_LIST, filters: Vec::new(), key: "id", id: &id, object: item(&id) };
+        let voice = client
+            .read(&ctx.stop, &format!("{}/voice", item(&id)), Envelope::Data, Some(&voices))
+            .await
+            .map_err(|e| diag(&e, "read", Some(&id)))?
+            .ok_or_else(|| not_owned(&e164))?;
+        let held = combine(found, Some(&voice));
         let as_found = absorb(self.attrs(), &held, &Value::Null);
         // Unset voice members keep what the number holds: every nested object is sent whole.
         let desired = fill_unknown(planned, &as_found);

@@ -58,6 +58,8 @@ const EMERGENCY_JOB: &str = "/phone_numbers/jobs/update_emergency_settings";
 /// §4.4: at most 1000 numbers per job.
 const PER_JOB: usize = 1000;
 const DEFAULT_JOB_TIMEOUT: Duration = Duration::from_secs(600);
+/// When a job is first polled; each wait after is half as long again, up to 5 s.
+const FIRST_POLL: Duration = Duration::from_millis(50);
 
 /// The settings a number is given or given back (what this resource manages of a number).
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -521,7 +523,8 @@ pub(crate) async fn run_job_bodies(
         open.push((id, numbers));
     }
     let started = Instant::now();
-    let mut wait = Duration::from_millis(200);
+    // The first look soon (a small job may be done already), then less and less often.
+    let mut wait = FIRST_POLL;
     while !open.is_empty() {
         if ctx.is_stopping() || started.elapsed() >= timeout {
             break;

@@ -519,7 +519,8 @@ impl<T: Exported> Resource<Client> for Rest<T> {
         let id = id_of(state)?;
         in_state::<T>(&id);
         let path = item_path::<T>(&id);
-        let listed = T::BATCH.filters(state).map(|filters| BatchRead { list_path: T::PATH, filters, id: &id, object: path.clone() });
+        let listed =
+            T::BATCH.filters(state).map(|filters| BatchRead { list_path: T::PATH, filters, key: "id", id: &id, object: path.clone() });
         let found = if T::RETRIEVE {
             client.read(&ctx.stop, &path, T::ENVELOPE, listed.as_ref()).await
         } else {

@@ -56,13 +56,17 @@ pub struct BatchRead<'a> {
     pub list_path: &'a str,
     /// Filters that narrow the listing and still hold the object (`filter[connection_id]`).
     pub filters: Vec<(String, String)>,
-    /// The object's `id`, as list items carry it.
+    /// The list items' field that names the object: `id`, or another field unique in the
+    /// listing (a number's `phone_number`, to find a number by its E.164 form).
+    pub key: &'a str,
+    /// The object's value of `key` (its `id`), as list items carry it.
     pub id: &'a str,
     /// The object's own path (`/ips/123`): writes to it, or below it, are tracked under it.
     pub object: String,
 }
 
-type GroupKey = (String, Vec<(String, String)>);
+/// A listing (path and filters) and the field its items are told apart by.
+type GroupKey = (String, Vec<(String, String)>, String);
 
 /// The batched reads of one client (one provider process).
 #[derive(Debug)]
@@ -179,7 +183,7 @@ impl Batcher {
         if !self.enabled || lock(&self.own).contains(&read.object) {
             return None;
         }
-        let group = self.group((read.list_path.to_string(), read.filters.clone()));
+        let group = self.group((read.list_path.to_string(), read.filters.clone(), read.key.to_string()));
         let mut counted = false;
         loop {
             let step = {
@@ -198,9 +202,9 @@ impl Batcher {
                     }
                 }
                 Step::Fetch(mut rx, from, to) => {
-                    let (api, stop, group, read_path, filters) =
-                        (api.clone(), stop.clone(), group.clone(), read.list_path.to_string(), read.filters.clone());
-                    tokio::spawn(async move { fetch_pages(&api, &stop, &group, &read_path, &filters, from, to).await });
+                    let (api, stop, group, read_path, filters, key) =
+                        (api.clone(), stop.clone(), group.clone(), read.list_path.to_string(), read.filters.clone(), read.key.to_string());
+                    tokio::spawn(async move { fetch_pages(&api, &stop, &group, (&read_path, &filters, &key), from, to).await });
                     if rx.changed().await.is_err() {
                         return None;
                     }
@@ -245,7 +249,8 @@ impl Batcher {
 /// Fetches pages `from..=to` of a group's listing into it (page 1: the probe, which also
 /// learns the number of pages). Runs on its own task, so a reader that goes away does
 /// not leave the others waiting.
-async fn fetch_pages(api: &Api, stop: &CancellationToken, group: &Group, path: &str, filters: &[(String, String)], from: u64, to: u64) {
+async fn fetch_pages(api: &Api, stop: &CancellationToken, group: &Group, listing: (&str, &[(String, String)], &str), from: u64, to: u64) {
+    let (path, filters, key) = listing;
     let mut pages =
         futures_util::stream::iter(from..=to).map(|n| api.page(stop, path, filters, n, Mode::Normal)).buffer_unordered(PAGES_AT_ONCE);
     let mut ok = true;
@@ -259,7 +264,7 @@ async fn fetch_pages(api: &Api, stop: &CancellationToken, group: &Group, path: &
                     g.total_pages = page.total_pages.unwrap_or(if page.next.is_some() { u64::MAX } else { 1 }).min(MAX_PAGES);
                 }
                 for item in page.items {
-                    if let Some(id) = item.get("id").and_then(Json::as_str) {
+                    if let Some(id) = item.get(key).and_then(Json::as_str) {
                         g.items.insert(id.to_string(), item);
                     }
                 }

@@ -166,6 +166,11 @@ impl Client {
         self.batch.read_batched(&self.api, stop, read).await
     }
 
+    /// Whether this client has written `object` (its path), or is writing it now.
+    pub fn has_written(&self, object: &str) -> bool {
+        !self.api.writes().untouched_since(object, 0)
+    }
+
     /// From now on `object` (its path, `/ips/123`) is read on its own, never from a listing:
     /// for an imported object, whose first read must be its own.
     pub fn read_alone(&self, object: &str) {

@@ -61,6 +61,7 @@ fn refresh(c: &Client, conn: &str, ids: &[String]) -> (Vec<Option<Json>>, usize)
                     let read = BatchRead {
                         list_path: "/ips",
                         filters: vec![("filter[connection_id]".into(), conn.to_string())],
+                        key: "id",
                         id: &id,
                         object: format!("/ips/{id}"),
                     };

@@ -395,3 +395,48 @@ resource "telnyx_phone_number" "n" {{
     let n = emu.number(NUMBERS[0]);
     assert_eq!((n["connection_id"].is_null(), n["tags"].clone()), (true, json!([])), "{n}");
 }
+
+/// Adopting many numbers looks them up in the account's listing (fetched once per provider
+/// process), not with one filtered request each at plan and again at apply; the numbers are
+/// found as they were (a number's own tag given back at destroy).
+#[test]
+fn many_numbers_are_adopted_from_the_account_listing() {
+    let emu = Emulator::start();
+    // 300 numbers: two pages of the account's listing; 40 of them adopted.
+    let e164 = |i: usize| format!("+1415555{i:04}");
+    let seed: Vec<Json> = (0..300)
+        .map(|i| if i == 7 { json!({"phone_number": e164(i), "tags": ["own"]}) } else { json!({"phone_number": e164(i)}) })
+        .collect();
+    emu.seed(&json!({"phone_numbers": seed}));
+    let list: Vec<String> = (0..40).map(|i| format!("\"{}\"", e164(i))).collect();
+    let tf = Tf::new(&emu);
+    tf.config(&format!(
+        r#"
+provider "telnyx" {{}}
+resource "telnyx_fqdn_connection" "main" {{ connection_name = "e2e-adopt-many" }}
+resource "telnyx_phone_number" "n" {{
+  for_each      = toset([{}])
+  phone_number  = each.value
+  connection_id = telnyx_fqdn_connection.main.id
+  tags          = ["adopted"]
+}}
+"#,
+        list.join(", ")
+    ));
+    emu.clear_requests();
+    tf.apply().assert_success();
+    let conn = tf.state_values("telnyx_fqdn_connection.main")["id"].as_str().unwrap().to_string();
+    assert!((0..40).all(|i| emu.number(&e164(i))["connection_id"] == conn.as_str()));
+    assert_eq!(emu.number(&e164(7))["tags"], json!(["adopted"]));
+    // One PATCH per number; lookups (plan and apply: a few alone, then the listing's pages)
+    // and reads of voice settings (from their listing) in a handful of requests, not 3 x 40.
+    assert_eq!(emu.count("PATCH", "/v2/phone_numbers/"), 40, "{:?}", emu.requests());
+    let lookups = emu.count("GET", "/v2/phone_numbers") - emu.count("GET", "/v2/phone_numbers/");
+    let reads = emu.count("GET", "/v2/phone_numbers/");
+    assert!(lookups <= 10 && reads <= 12, "{lookups} lookups, {reads} reads: {:?}", emu.requests());
+    tf.assert_no_changes();
+    tf.destroy().assert_success();
+    assert!((0..40).all(|i| emu.number(&e164(i))["connection_id"].is_null()));
+    assert_eq!(emu.number(&e164(7))["tags"], json!(["own"]));
+    assert_eq!(emu.objects("phone_numbers").len(), 300);
+}

@@ -133,8 +133,7 @@ pub fn dispatch(st: &mut Store, page_size_cap: Option<usize>, method: &hyper::Me
                 }
             }
             // Newest first: the documented default sort is `-created_at`.
-            let mut items: Vec<Json> = st.all(FAMILY).to_vec();
-            items.reverse();
+            let items: Vec<std::borrow::Cow<'_, Json>> = st.all(FAMILY).iter().rev().map(std::borrow::Cow::Borrowed).collect();
             let params = super::ListParams { filters: JOB_FILTERS, sorts: &["created_at"], default_page_size: 20 };
             list(st, page_size_cap, &params, items, query, |_, o| public(o))
         }
@@ -202,10 +201,14 @@ fn create(st: &mut Store, kind: &str, query: &str, body: &Json) -> Outcome {
     if e164 != 0 && numbers.iter().any(|n| !spec::is_e164(n)) {
         return invalid("/phone_numbers", "Invalid value", "Every phone number must be in E.164 format (+ and 1 to 15 digits).");
     }
+    // The account's numbers by the form the request uses (E.164 or id), looked up once.
+    let key = if e164 != 0 { "phone_number" } else { "id" };
+    let owned: std::collections::HashMap<&str, &Json> =
+        st.all("phone_numbers").iter().filter_map(|o| Some((o[key].as_str()?, o))).collect();
     let mut targets = Vec::with_capacity(numbers.len());
     for n in &numbers {
-        match find_number(st, n) {
-            Some(obj) => targets.push(obj),
+        match owned.get(n) {
+            Some(obj) => targets.push((*obj).clone()),
             None => return invalid("/phone_numbers", "Invalid value", "You must own every number in the bulk request."),
         }
     }
@@ -268,12 +271,6 @@ fn create(st: &mut Store, kind: &str, query: &str, body: &Json) -> Outcome {
     out(202, json!({"data": public(job)}))
 }
 
-/// A number of the account by E.164 or id.
-fn find_number(st: &Store, n: &str) -> Option<Json> {
-    let key = if n.starts_with('+') { "phone_number" } else { "id" };
-    st.all("phone_numbers").iter().find(|o| o[key] == n).cloned()
-}
-
 /// Ends every due job (see the module comment); called before each API request.
 pub fn advance_all(st: &mut Store) {
     let open: Vec<Json> = st.all(FAMILY).iter().filter(|j| j["status"] == "pending" || j["status"] == "in_progress").cloned().collect();
@@ -297,7 +294,11 @@ fn advance(st: &mut Store, mut job: Json) -> Json {
         }
         return job;
     }
-    let request = job["_request"].clone();
+    // The request without its (up to 1,000) numbers: what each number's part applies.
+    let mut request = job["_request"].clone();
+    if let Some(m) = request.as_object_mut() {
+        m.remove("phone_numbers");
+    }
     let targets: Vec<Json> = job["pending_operations"].as_array().cloned().unwrap_or_default();
     let (mut ok, mut failed) = (Vec::new(), Vec::new());
     for t in targets {

@@ -1,5 +1,6 @@
 # Route a number the account already owns to the trunk. Creating this resource adopts the
-# number (it never buys one); destroying it unroutes the number (it never releases it).
+# number (it never buys one); destroying it gives the number back as it was found (it never
+# releases it).
 resource "telnyx_phone_number" "main_line" {
   phone_number     = "+13125550100"
   connection_id    = telnyx_fqdn_connection.sip_trunk.id
