@@ -21,11 +21,12 @@ use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
+use tokio::sync::watch;
 
 use super::rest::NaturalKey;
 
@@ -91,6 +92,22 @@ struct Inner {
 pub struct Journal {
     path: PathBuf,
     inner: Mutex<Inner>,
+    /// Intents waiting to be flushed, and how far flushing has got (group commit).
+    flush: Arc<Mutex<Flush>>,
+    /// The number of intents flushed so far: an intent waits until it counts its own.
+    flushed: Arc<watch::Sender<u64>>,
+}
+
+/// Intents not yet on disk. Concurrent creates share one `fsync`: the first to find nothing
+/// being flushed takes everything queued to a blocking thread, which writes it, syncs once and
+/// then tells every intent it carried; intents queued meanwhile go with the next flush.
+#[derive(Debug, Default)]
+struct Flush {
+    pending: String,
+    /// Intents queued since the start (each intent's ticket).
+    queued: u64,
+    /// A blocking thread is writing.
+    busy: bool,
 }
 
 /// The journal of the working directory Terraform runs this provider in; `None` outside
@@ -140,6 +157,28 @@ fn expired(at_ms: u64, now: SystemTime) -> bool {
     at_ms.saturating_add(ms(UNIX_EPOCH + EXPIRY)) < ms(now)
 }
 
+/// Appends `text` to the journal at `path`; `sync`: flushed to disk before returning.
+fn append(path: &Path, text: &[u8], sync: bool) -> std::io::Result<()> {
+    // Opened for each write: another process may have replaced the file meanwhile. Its
+    // directory is made the first time only.
+    let open = || OpenOptions::new().create(true).append(true).open(path);
+    let mut f = match open() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            open()?
+        }
+        other => other?,
+    };
+    f.write_all(text)?;
+    if sync { f.sync_data() } else { Ok(()) }
+}
+
+fn lock_flush(m: &Mutex<Flush>) -> MutexGuard<'_, Flush> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 impl Journal {
     /// The journal at `path`, read now. A missing file is an empty journal; an unreadable one
     /// (or unreadable lines) is logged and read as far as it goes.
@@ -167,7 +206,7 @@ impl Journal {
         }
         inner.open.retain(|_, l| !expired(l.at_ms, now));
         inner.seen.retain(|_, at| !expired(*at, now));
-        let journal = Journal { path, inner: Mutex::new(inner) };
+        let journal = Journal { path, inner: Mutex::new(inner), flush: Arc::default(), flushed: Arc::new(watch::Sender::new(0)) };
         if let Some(len) = len.filter(|_| lines > journal.lock().lines().len()) {
             journal.compact(len);
         }
@@ -227,7 +266,7 @@ impl Journal {
             line
         };
         let open = Open { intent: line.intent.clone(), at: UNIX_EPOCH + Duration::from_millis(line.at_ms), id: Some(id.to_string()) };
-        self.write(Line { event: Event::Created, id: Some(id.to_string()), ..line }, false);
+        self.write(Line { event: Event::Created, id: Some(id.to_string()), ..line });
         Some(open)
     }
 
@@ -240,9 +279,11 @@ impl Journal {
         }
     }
 
-    /// Records, durably, that a create of `type_name` with `key` is about to be sent. Returns
-    /// the intent's id (also when it could not be written: the create goes ahead regardless).
-    pub fn intend(&self, type_name: &str, key: &NaturalKey) -> String {
+    /// Records, durably, that a create of `type_name` with `key` is about to be sent: returns
+    /// once the intent is on disk (flushed with the intents of concurrent creates, by a
+    /// blocking thread). Returns the intent's id (also when it could not be written: the
+    /// create goes ahead regardless).
+    pub async fn intend(&self, type_name: &str, key: &NaturalKey) -> String {
         let intent = {
             let mut inner = self.lock();
             inner.next += 1;
@@ -258,8 +299,49 @@ impl Journal {
             at_ms: ms(SystemTime::now()),
             id: None,
         };
-        self.write(line, true);
+        let Ok(text) = serde_json::to_string(&line) else { return intent };
+        self.lock().fold(line);
+        self.flush_durably(text + "\n").await;
         intent
+    }
+
+    /// Queues `text` and returns once it is on disk (or writing it failed, which is logged).
+    async fn flush_durably(&self, text: String) {
+        let ticket = {
+            let mut f = lock_flush(&self.flush);
+            f.pending.push_str(&text);
+            f.queued += 1;
+            f.queued
+        };
+        let mut flushed = self.flushed.subscribe();
+        loop {
+            if *flushed.borrow() >= ticket {
+                return;
+            }
+            let batch = {
+                let mut f = lock_flush(&self.flush);
+                if f.busy || f.pending.is_empty() {
+                    None
+                } else {
+                    f.busy = true;
+                    Some((std::mem::take(&mut f.pending), f.queued))
+                }
+            };
+            if let Some((bytes, upto)) = batch {
+                // The thread finishes and reports on its own, even if this create is dropped.
+                let (path, flush, done) = (self.path.clone(), self.flush.clone(), self.flushed.clone());
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = append(&path, bytes.as_bytes(), true) {
+                        tracing::warn!(path = %path.display(), error = %e, "the create journal cannot be written: creates go ahead without it");
+                    }
+                    lock_flush(&flush).busy = false;
+                    done.send_modify(|n| *n = (*n).max(upto));
+                });
+            }
+            if flushed.changed().await.is_err() {
+                return;
+            }
+        }
     }
 
     /// The object `id` exists for `intent` (its create returned, or it was adopted for it).
@@ -267,14 +349,14 @@ impl Journal {
         let base = self.lock().open.get(intent).cloned();
         let Some(base) = base else { return };
         self.lock().claimed.insert((type_name.to_string(), id.to_string()));
-        self.write(Line { event: Event::Created, id: Some(id.to_string()), ..base }, false);
+        self.write(Line { event: Event::Created, id: Some(id.to_string()), ..base });
     }
 
     /// The create of `intent` certainly made nothing.
     pub fn failed(&self, intent: &str) {
         let base = self.lock().open.get(intent).cloned();
         if let Some(base) = base {
-            self.write(Line { event: Event::Failed, ..base }, false);
+            self.write(Line { event: Event::Failed, ..base });
         }
     }
 
@@ -290,30 +372,21 @@ impl Journal {
                 at_ms: ms(SystemTime::now()),
                 id: Some(id.to_string()),
             };
-            self.write(line, false);
+            self.write(line);
         }
     }
 
-    /// Applies `line` in memory and appends it to the file; `sync`: flushed to disk before returning.
-    fn write(&self, line: Line, sync: bool) {
+    /// Applies `line` in memory and appends it to the file (not synced: an outcome that is lost
+    /// leaves its intent open, which the next run resolves by looking the object up).
+    fn write(&self, line: Line) {
         let text = match serde_json::to_string(&line) {
             Ok(t) => t + "\n",
             Err(_) => return,
         };
         self.lock().fold(line);
-        if let Err(e) = self.append(text.as_bytes(), sync) {
+        if let Err(e) = append(&self.path, text.as_bytes(), false) {
             tracing::warn!(path = %self.path.display(), error = %e, "the create journal cannot be written: creates go ahead without it");
         }
-    }
-
-    fn append(&self, text: &[u8], sync: bool) -> std::io::Result<()> {
-        if let Some(dir) = self.path.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        // Opened for each line: another process may have replaced the file meanwhile.
-        let mut f = OpenOptions::new().create(true).append(true).open(&self.path)?;
-        f.write_all(text)?;
-        if sync { f.sync_data() } else { Ok(()) }
     }
 
     /// Rewrites the file with only what still matters, unless it changed since it was read
@@ -389,14 +462,36 @@ mod tests {
 
     const T: &str = "telnyx_billing_group";
 
-    #[test]
-    fn an_intent_survives_the_process_until_its_outcome_is_known() {
+    /// Concurrent creates share flushes: every intent is on disk when its `intend` returns.
+    #[tokio::test]
+    async fn concurrent_intents_are_each_on_disk_when_intend_returns() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j/create-journal.default.jsonl");
         let j = Journal::open(path.clone());
-        let a = j.intend(T, &key("a"));
-        let b = j.intend(T, &key("b"));
-        let c = j.intend(T, &key("c"));
+        let names: Vec<String> = (0..50).map(|i| format!("n{i}")).collect();
+        let intents = futures_util::future::join_all(names.iter().map(|n| {
+            let (j, path, k) = (&j, path.clone(), key(n));
+            async move {
+                let intent = j.intend(T, &k).await;
+                // Already in the file, not merely queued.
+                assert!(fs::read_to_string(&path).unwrap().contains(&intent), "{intent} not on disk yet");
+                intent
+            }
+        }))
+        .await;
+        assert_eq!(intents.iter().collect::<HashSet<_>>().len(), 50);
+        let next = Journal::open(path);
+        assert!(names.iter().all(|n| next.open_intents(T, &key(n)).len() == 1));
+    }
+
+    #[tokio::test]
+    async fn an_intent_survives_the_process_until_its_outcome_is_known() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j/create-journal.default.jsonl");
+        let j = Journal::open(path.clone());
+        let a = j.intend(T, &key("a")).await;
+        let b = j.intend(T, &key("b")).await;
+        let c = j.intend(T, &key("c")).await;
         j.created(&b, T, "id-b");
         j.failed(&c);
         // This process made b: it never adopts it again.
@@ -413,7 +508,7 @@ mod tests {
         assert_eq!(next.open_intents(T, &key("b"))[0].id.as_deref(), Some("id-b"));
         assert!(next.open_intents(T, &key("c")).is_empty());
         assert!(next.open_intents("telnyx_ip_connection", &key("a")).is_empty(), "the type is part of the key");
-        let d = next.intend(T, &key("d"));
+        let d = next.intend(T, &key("d")).await;
         Journal::open(path.clone()).close_unanswered(T, &key("d"));
         assert!(Journal::open(path.clone()).open_intents(T, &key("d")).is_empty(), "{d} closed");
         assert!(!next.taken(T, "id-b"));
@@ -452,27 +547,27 @@ mod tests {
         assert!(!fs::read_to_string(&path).unwrap().contains("\"old\""), "expired intents are dropped from the file");
     }
 
-    #[test]
-    fn a_missing_or_unreadable_journal_is_empty_and_never_fails() {
+    #[tokio::test]
+    async fn a_missing_or_unreadable_journal_is_empty_and_never_fails() {
         let dir = tempfile::tempdir().unwrap();
         // Garbage lines are skipped, good ones still count.
         let path = dir.path().join("create-journal.default.jsonl");
         fs::write(&path, "not json\n\u{0}\u{1}\n").unwrap();
         let j = Journal::open(path.clone());
         assert!(j.open_intents(T, &key("a")).is_empty());
-        let a = j.intend(T, &key("a"));
+        let a = j.intend(T, &key("a")).await;
         assert_eq!(Journal::open(path).open_intents(T, &key("a"))[0].intent, a);
         // A directory where the file should be: reads as empty, writes are logged and skipped.
         let blocked = dir.path().join("blocked");
         fs::create_dir_all(blocked.join("create-journal.default.jsonl")).unwrap();
         let j = Journal::open(blocked.join("create-journal.default.jsonl"));
-        let b = j.intend(T, &key("b"));
+        let b = j.intend(T, &key("b")).await;
         j.created(&b, T, "x");
         assert!(j.taken(T, "x"), "the process still knows what it made");
     }
 
-    #[test]
-    fn no_key_field_or_secret_reaches_the_journal() {
+    #[tokio::test]
+    async fn no_key_field_or_secret_reaches_the_journal() {
         use crate::resources::credential_connection::CredentialConnection;
         use crate::resources::rest::RestObject as _;
         let planned = tfplug::Value::Object(
@@ -490,7 +585,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("create-journal.default.jsonl");
         let j = Journal::open(path.clone());
-        let i = j.intend("telnyx_credential_connection", &k);
+        let i = j.intend("telnyx_credential_connection", &k).await;
         j.created(&i, "telnyx_credential_connection", "1234");
         j.seen("telnyx_credential_connection", "1234");
         let text = fs::read_to_string(&path).unwrap();

@@ -351,7 +351,7 @@ impl<T: RestObject> Rest<T> {
         if let Some(obj) = Self::adopt_journalled(client, ctx, j, key).await? {
             return Ok((obj, true));
         }
-        let intent = j.intend(T::TYPE_NAME, key);
+        let intent = j.intend(T::TYPE_NAME, key).await;
         match Self::create_in_rounds(client, ctx, planned, body).await {
             Ok(obj) => {
                 if let Some(id) = obj.get("id").and_then(Json::as_str) {
