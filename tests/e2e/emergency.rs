@@ -367,7 +367,7 @@ fn export_writes_addresses_and_numbers_emergency_settings_and_imports_to_an_empt
 fn the_sip_trunk_module_enables_e911_on_its_numbers() {
     use crate::support::{copy_files, workspace_root};
     let emu = Emulator::start_with(&["--seed", workspace_root().join("examples/emulator-seed.json").to_str().unwrap()]);
-    let tf = Tf::new(&emu);
+    let tf = Tf::installed(&emu);
     copy_files(&workspace_root().join("examples/modules/sip_trunk"), &tf.path().join("modules/sip_trunk"));
     tf.config(
         r#"
@@ -392,7 +392,8 @@ module "hq" {
 output "hq" { value = module.hq }
 "#,
     );
-    tf.run(&["get", "-no-color"]).assert_success();
+    // As users do: `terraform init` installs the module and the provider from the mirror.
+    tf.init();
     tf.apply().assert_success();
     let address = emu.objects("addresses")[0]["id"].clone();
     let conn = emu.objects("fqdn_connections")[0]["id"].clone();

@@ -1,17 +1,18 @@
 //! The reusable module `examples/modules/sip_trunk`, used twice by `examples/module-usage`:
-//! init, apply, empty plan, destroy, through the real `terraform` against the emulator; and
+//! `terraform init` from a filesystem mirror, apply, empty plan, destroy, through the real
+//! `terraform` against the emulator; and
 //! its input validation failing at plan with no API call.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::support::{Emulator, Tf, copy_files, workspace_root};
 
-/// A working directory holding the module and `main.tf`, with modules installed.
+/// A working directory holding the module and `main.tf`, initialised as users do: `terraform
+/// init` installs the module and the provider (from the filesystem mirror, no dev overrides).
 fn workspace(emu: &Emulator, main_tf: &str) -> Tf {
-    let tf = Tf::new(emu);
+    let tf = Tf::installed(emu);
     copy_files(&workspace_root().join("examples/modules/sip_trunk"), &tf.path().join("modules/sip_trunk"));
     std::fs::write(tf.path().join("main.tf"), main_tf.replace("\"../modules/sip_trunk\"", "\"./modules/sip_trunk\"")).unwrap();
-    // `get` installs the modules only: with dev_overrides there is no provider to install.
-    tf.run(&["get", "-no-color"]).assert_success();
+    tf.init();
     tf
 }
 
