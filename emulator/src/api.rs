@@ -843,7 +843,8 @@ mod tests {
         assert_eq!(decode("100%"), "100%");
     }
 
-    fn call(st: &mut Store, method: Method, path: &str, body: Option<Json>) -> Outcome {
+    /// One request to the API, `path` with its query (`/phone_numbers?page[size]=1`).
+    pub(crate) fn call(st: &mut Store, method: Method, path: &str, body: Option<Json>) -> Outcome {
         let (path, query) = path.split_once('?').unwrap_or((path, ""));
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
         dispatch(st, None, &method, &format!("/v2{path}"), query, &bytes)

@@ -299,9 +299,9 @@ impl Journal {
             at_ms: ms(SystemTime::now()),
             id: None,
         };
-        let Ok(text) = serde_json::to_string(&line) else { return intent };
-        self.lock().fold(line);
-        self.flush_durably(text + "\n").await;
+        if let Some(text) = self.apply(line) {
+            self.flush_durably(text).await;
+        }
         intent
     }
 
@@ -379,14 +379,17 @@ impl Journal {
     /// Applies `line` in memory and appends it to the file (not synced: an outcome that is lost
     /// leaves its intent open, which the next run resolves by looking the object up).
     fn write(&self, line: Line) {
-        let text = match serde_json::to_string(&line) {
-            Ok(t) => t + "\n",
-            Err(_) => return,
-        };
-        self.lock().fold(line);
+        let Some(text) = self.apply(line) else { return };
         if let Err(e) = append(&self.path, text.as_bytes(), false) {
             tracing::warn!(path = %self.path.display(), error = %e, "the create journal cannot be written: creates go ahead without it");
         }
+    }
+
+    /// Applies `line` in memory; returns it as the file holds it (one JSON line).
+    fn apply(&self, line: Line) -> Option<String> {
+        let text = serde_json::to_string(&line).ok()? + "\n";
+        self.lock().fold(line);
+        Some(text)
     }
 
     /// Rewrites the file with only what still matters, unless it changed since it was read

@@ -581,11 +581,15 @@ impl PhoneNumberResource {
         if number.get("status").and_then(Json::as_str).is_some_and(|s| GONE.contains(&s)) {
             return Ok(None);
         }
-        let voices = batch.map(|_| listed(VOICE_LIST, Vec::new()));
-        let Some(voice) = client.read(&ctx.stop, &format!("{}/voice", item(id)), Envelope::Data, voices.as_ref()).await? else {
-            return Ok(None);
-        };
+        let Some(voice) = Self::voice(client, ctx, id, batch.is_some()).await? else { return Ok(None) };
         Ok(Some(combine(number, Some(&voice))))
+    }
+
+    /// The number's voice settings; `batched`: possibly from the voice listing (the whole
+    /// account's: it has no connection filter). `None`: the number is gone.
+    async fn voice(client: &Client, ctx: &Ctx, id: &str, batched: bool) -> Result<Option<Json>, ApiError> {
+        let listed = BatchRead { list_path: VOICE_LIST, filters: Vec::new(), key: "id", id, object: item(id) };
+        client.read(&ctx.stop, &format!("{}/voice", item(id)), Envelope::Data, batched.then_some(&listed)).await
     }
 
     /// Brings the number from `prior` to `desired` (both whole states): the voice settings
@@ -786,12 +790,7 @@ impl Resource<Client> for PhoneNumberResource {
         let id = found.get("id").and_then(Json::as_str).unwrap_or_default().to_string();
         // The number as found (a listing's item is the number's own answer), with its voice
         // settings (from the voice listing when many numbers are adopted at once).
-        let voices = BatchRead { list_path: VOICE_LIST, filters: Vec::new(), key: "id", id: &id, object: item(&id) };
-        let voice = client
-            .read(&ctx.stop, &format!("{}/voice", item(&id)), Envelope::Data, Some(&voices))
-            .await
-            .map_err(|e| diag(&e, "read", Some(&id)))?
-            .ok_or_else(|| not_owned(&e164))?;
+        let voice = Self::voice(client, ctx, &id, true).await.map_err(|e| diag(&e, "read", Some(&id)))?.ok_or_else(|| not_owned(&e164))?;
         let held = combine(found, Some(&voice));
         let as_found = absorb(self.attrs(), &held, &Value::Null);
         // Unset voice members keep what the number holds: every nested object is sent whole.

@@ -59,10 +59,14 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The provider's schema (its configuration block).
     fn schema(&self) -> Schema;
-    /// Every managed resource type.
-    fn resources(&self) -> Vec<Arc<dyn Resource<Self::Client>>>;
-    /// Every data source type.
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Client>>>;
+    /// Every managed resource type. None by default (a provider of functions, say).
+    fn resources(&self) -> Vec<Arc<dyn Resource<Self::Client>>> {
+        Vec::new()
+    }
+    /// Every data source type. None by default.
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Client>>> {
+        Vec::new()
+    }
     /// Every provider-defined function (Terraform ≥ 1.8). None by default.
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         Vec::new()

@@ -678,7 +678,7 @@ mod tests {
 
     use super::*;
     use crate::diag::{Diagnostic, Diagnostics, Failure};
-    use crate::provider::{Action, Ctx, DataSource, Resource};
+    use crate::provider::{Action, Ctx};
     use crate::schema::string;
     use crate::value::Value;
 
@@ -690,12 +690,6 @@ mod tests {
         type Client = ();
         fn schema(&self) -> Schema {
             Schema::new("p")
-        }
-        fn resources(&self) -> Vec<Arc<dyn Resource<()>>> {
-            Vec::new()
-        }
-        fn data_sources(&self) -> Vec<Arc<dyn DataSource<()>>> {
-            Vec::new()
         }
         async fn configure(&self, _: &Value, _: &str) -> Result<(), Diagnostics> {
             Ok(())

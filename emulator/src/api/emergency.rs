@@ -328,14 +328,9 @@ mod tests {
     use hyper::Method;
     use serde_json::{Value as Json, json};
 
-    use crate::api::{Outcome, dispatch, seed};
+    use crate::api::seed;
+    use crate::api::tests::call;
     use crate::store::Store;
-
-    fn call(st: &mut Store, method: Method, path: &str, body: Option<Json>) -> Outcome {
-        let (path, query) = path.split_once('?').unwrap_or((path, ""));
-        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        dispatch(st, None, &method, &format!("/v2{path}"), query, &bytes)
-    }
 
     fn address(extra: Json) -> Json {
         let mut a = json!({"first_name": "", "last_name": "", "business_name": "Acme", "street_address": "600 Congress Ave",

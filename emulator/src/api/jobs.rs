@@ -416,14 +416,9 @@ mod tests {
     use hyper::Method;
     use serde_json::{Value as Json, json};
 
-    use crate::api::{Outcome, dispatch, seed};
+    use crate::api::tests::call;
+    use crate::api::{Outcome, seed};
     use crate::store::Store;
-
-    fn call(st: &mut Store, method: Method, path: &str, body: Option<Json>) -> Outcome {
-        let (path, query) = path.split_once('?').unwrap_or((path, ""));
-        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        dispatch(st, None, &method, &format!("/v2{path}"), query, &bytes)
-    }
 
     /// An account with `n` numbers (+1312555xxxx), a billing group and an FQDN connection.
     fn account(n: usize) -> (Store, Vec<String>, String, String) {

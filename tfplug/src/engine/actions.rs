@@ -171,22 +171,11 @@ mod tests {
 
     use super::*;
     use crate::diag::{Failure, Step};
-    use crate::provider::{Ctx, DataSource, Resource};
+    use crate::provider::Ctx;
     use crate::schema::{Schema, string};
     use crate::types::Type;
 
-    /// What the test action was asked, and the progress it reported, in order.
-    #[derive(Default)]
-    struct Calls(Mutex<Vec<String>>);
-
-    impl Calls {
-        fn push(&self, s: String) {
-            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(s);
-        }
-        fn all(&self) -> Vec<String> {
-            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
-        }
-    }
+    use super::super::Calls;
 
     struct P;
     struct Ping;
@@ -196,12 +185,6 @@ mod tests {
         type Client = Calls;
         fn schema(&self) -> Schema {
             Schema::new("p")
-        }
-        fn resources(&self) -> Vec<Arc<dyn Resource<Calls>>> {
-            Vec::new()
-        }
-        fn data_sources(&self) -> Vec<Arc<dyn DataSource<Calls>>> {
-            Vec::new()
         }
         async fn configure(&self, _: &Value, _: &str) -> Result<Calls, Diagnostics> {
             Ok(Calls::default())

@@ -226,27 +226,16 @@ impl<P: Provider> Engine<P> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
     use std::time::{Duration, SystemTime};
 
     use super::*;
     use crate::diag::{Failure, Step};
-    use crate::provider::{Ctx, DataSource, Opened, Renewed, Resource};
+    use crate::provider::{Ctx, Opened, Renewed};
     use crate::schema::{Schema, int, string};
     use crate::types::Type;
 
-    /// What the test ephemeral resource did, in order.
-    #[derive(Default)]
-    struct Calls(Mutex<Vec<String>>);
-
-    impl Calls {
-        fn push(&self, s: String) {
-            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(s);
-        }
-        fn all(&self) -> Vec<String> {
-            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
-        }
-    }
+    use super::super::Calls;
 
     struct P;
     struct Token;
@@ -256,12 +245,6 @@ mod tests {
         type Client = Calls;
         fn schema(&self) -> Schema {
             Schema::new("p")
-        }
-        fn resources(&self) -> Vec<Arc<dyn Resource<Calls>>> {
-            Vec::new()
-        }
-        fn data_sources(&self) -> Vec<Arc<dyn DataSource<Calls>>> {
-            Vec::new()
         }
         async fn configure(&self, _: &Value, _: &str) -> Result<Calls, Diagnostics> {
             Ok(Calls::default())

@@ -175,7 +175,7 @@ impl<P: Provider> Engine<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::{DataSource, Parameter, Resource};
+    use crate::provider::Parameter;
     use crate::schema::Schema;
     use crate::types::Type;
 
@@ -186,12 +186,6 @@ mod tests {
         type Client = ();
         fn schema(&self) -> Schema {
             Schema::new("p")
-        }
-        fn resources(&self) -> Vec<Arc<dyn Resource<()>>> {
-            Vec::new()
-        }
-        fn data_sources(&self) -> Vec<Arc<dyn DataSource<()>>> {
-            Vec::new()
         }
         fn functions(&self) -> Vec<Arc<dyn Function>> {
             vec![Arc::new(Join), Arc::new(Half), Arc::new(Broken)]

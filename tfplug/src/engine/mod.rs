@@ -22,6 +22,21 @@ mod upgrade;
 #[cfg(test)]
 mod tests;
 
+/// What a test provider was asked and reported, in order (shared by the engine's tests).
+#[cfg(test)]
+#[derive(Default)]
+struct Calls(std::sync::Mutex<Vec<String>>);
+
+#[cfg(test)]
+impl Calls {
+    fn push(&self, s: String) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(s);
+    }
+    fn all(&self) -> Vec<String> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+}
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
